@@ -1,0 +1,447 @@
+/*
+ * gencycle.c — reference counting plus a model of CPython 3.11's generational
+ * cycle collector (Modules/gcmodule.c; ../shared/CPYTHON_GC.md has the rules).
+ *
+ * Invariants (outside a collection):
+ *  - Every live container object (a shape with slots, or a weak reference) is
+ *    in exactly one of the lists gens[0..2] or permanent, through the two link
+ *    words that precede its header (the model of PyGC_Head).  Atomic objects
+ *    are never tracked.  A new container is appended to the tail of gens[0].
+ *  - No object carries GCT_OF_COLLECTING or GCT_OF_UNREACHABLE.
+ *  - h->count[0] is net container allocations since the last collection of
+ *    generation 0, never negative; h->count[g] (g > 0) is collections of
+ *    generation g-1 since the last collection of generation g.
+ *
+ * During a collection of generation g, the link's prev word holds gc_refs
+ * instead of a pointer for objects flagged COLLECTING (the collected set is
+ * then singly linked through next), exactly as CPython reuses _gc_prev.  The
+ * UNREACHABLE mark that CPython keeps in a tag bit of _gc_next lives in the
+ * header's flags byte here, which is why no pointer tagging is needed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "collector.h"
+
+enum { KNOB_GEN0, KNOB_GEN1, KNOB_GEN2, KNOB_CASCADE };
+
+static const gct_knob knobs[] = {
+    [KNOB_GEN0] = {"gen0", 700, 0, 1000000000, "allocations",
+                   "collect generation 0 when container allocations minus frees exceed this "
+                   "(0 disables automatic collection)"},
+    [KNOB_GEN1] = {"gen1", 10, 0, 1000000000, "collections",
+                   "collect generation 1 after this many generation-0 collections"},
+    [KNOB_GEN2] = {"gen2", 10, 0, 1000000000, "collections",
+                   "collect generation 2 after this many generation-1 collections (and only when "
+                   "pending long-lived objects reach 25% of the long-lived total)"},
+    [KNOB_CASCADE] = {"cascade", 1000, 2, INT64_C(1000000000000), "objects",
+                      "record a decref whose cascade frees at least this many objects as a pause"},
+};
+
+#define NGEN 3
+
+typedef struct gencycle {
+    gct_link gens[NGEN];
+    gct_link permanent; /* gc.freeze() */
+    int64_t long_lived_total;
+    int64_t long_lived_pending;
+} gencycle;
+
+static gencycle *state(gct_heap *h) { return h->priv; }
+
+/* ---- lists (gc_list_*) --------------------------------------------------- */
+
+static void list_init(gct_link *l) { l->next = l->prev = l; }
+static bool list_is_empty(const gct_link *l) { return l->next == l; }
+
+static int64_t list_size(const gct_link *l)
+{
+    int64_t n = 0;
+    for (const gct_link *x = l->next; x != l; x = x->next)
+        n++;
+    return n;
+}
+
+static void list_append(gct_link *node, gct_link *list)
+{
+    gct_link *last = list->prev;
+    node->prev = last;
+    node->next = list;
+    last->next = node;
+    list->prev = node;
+}
+
+static void list_move(gct_link *node, gct_link *list)
+{
+    node->prev->next = node->next;
+    node->next->prev = node->prev;
+    list_append(node, list);
+}
+
+/* Append all of from to to; from becomes empty. */
+static void list_merge(gct_link *from, gct_link *to)
+{
+    if (list_is_empty(from))
+        return;
+    gct_link *tail = to->prev;
+    tail->next = from->next;
+    from->next->prev = tail;
+    to->prev = from->prev;
+    to->prev->next = to;
+    list_init(from);
+}
+
+/* ---- gc_refs in the prev word ------------------------------------------- */
+
+static intptr_t get_refs(const gct_link *l) { return (intptr_t)(uintptr_t)l->prev; }
+static void set_refs(gct_link *l, intptr_t r) { l->prev = (gct_link *)(uintptr_t)r; }
+
+/* gc_refs = refcnt for every object of the set; mark them COLLECTING.
+ * Returns the size of the set. */
+static int64_t update_refs(gct_link *young)
+{
+    int64_t n = 0;
+    for (gct_link *l = young->next; l != young; l = l->next) {
+        gct_obj *o = gct_link_obj(l);
+        GCT_CHECK(o->refcnt > 0, "tracked object %p (%s) has refcnt 0", (void *)o, o->shape->name);
+        set_refs(l, (intptr_t)o->refcnt);
+        o->flags |= GCT_OF_COLLECTING;
+        n++;
+    }
+    return n;
+}
+
+/* Subtract internal references: afterwards gc_refs counts only references
+ * from outside the set (roots, older generations, C code). */
+static void subtract_refs(gct_link *young)
+{
+    for (gct_link *l = young->next; l != young; l = l->next) {
+        gct_obj *o = gct_link_obj(l);
+        uint32_t ns = o->shape->nslots;
+        for (uint32_t i = 0; i < ns; i++) {
+            gct_obj *c = o->slots[i];
+            if (c && (c->flags & GCT_OF_COLLECTING)) {
+                gct_link *cl = gct_obj_link(c);
+                set_refs(cl, get_refs(cl) - 1);
+            }
+        }
+    }
+}
+
+/* A referent of a reachable object is reachable too (visit_reachable). */
+static void visit_reachable(gct_obj *c, gct_link *young)
+{
+    if (!c || !(c->flags & GCT_OF_COLLECTING))
+        return; /* not in the set, or already scanned */
+    gct_link *l = gct_obj_link(c);
+    if (c->flags & GCT_OF_UNREACHABLE) {
+        /* Put aside earlier with gc_refs 0, but reachable after all: back to
+         * the tail of young, where the scan will reach it again. */
+        l->prev->next = l->next;
+        l->next->prev = l->prev;
+        list_append(l, young);
+        c->flags &= (uint8_t)~GCT_OF_UNREACHABLE;
+        set_refs(l, 1);
+    } else if (get_refs(l) == 0) {
+        set_refs(l, 1); /* not scanned yet: tell the scan it is reachable */
+    }
+}
+
+/*
+ * Split young into reachable (stays in young) and unreachable.  Invariant of
+ * the scan: everything to the left of l in young is reachable and scanned,
+ * with COLLECTING cleared and its prev pointer restored; everything put in
+ * unreachable so far had gc_refs 0 when the scan reached it.  Afterwards
+ * young is a proper doubly linked list of reachable objects, and unreachable
+ * holds objects flagged COLLECTING|UNREACHABLE.
+ */
+static void move_unreachable(gct_link *young, gct_link *unreachable)
+{
+    gct_link *prev = young;
+    gct_link *l = young->next;
+    while (l != young) {
+        gct_obj *o = gct_link_obj(l);
+        if (get_refs(l) > 0) {
+            uint32_t ns = o->shape->nslots;
+            /* May append to young (so read prev->next only afterwards). */
+            for (uint32_t i = 0; i < ns; i++)
+                visit_reachable(o->slots[i], young);
+            l->prev = prev;
+            o->flags &= (uint8_t)~GCT_OF_COLLECTING;
+            prev = l;
+        } else {
+            prev->next = l->next;
+            list_append(l, unreachable);
+            o->flags |= GCT_OF_UNREACHABLE;
+        }
+        l = prev->next;
+    }
+    young->prev = prev;
+}
+
+/* Break the cycles: clear every unreachable object's slots (tp_clear),
+ * holding a reference across the clear so it dies at the final decref.
+ * Objects that survive (something outside still holds them) go to old. */
+static void delete_garbage(gct_heap *h, gct_link *collectable, gct_link *old)
+{
+    while (!list_is_empty(collectable)) {
+        gct_link *l = collectable->next;
+        gct_obj *o = gct_link_obj(l);
+        o->refcnt++;
+        uint32_t ns = o->shape->nslots;
+        for (uint32_t i = 0; i < ns; i++) {
+            gct_obj *c = o->slots[i];
+            if (c) {
+                o->slots[i] = NULL;
+                gct_decref(h, c);
+            }
+        }
+        gct_decref(h, o);
+        if (collectable->next == l) {
+            o->flags &= (uint8_t)~GCT_OF_COLLECTING;
+            list_move(l, old);
+        }
+    }
+}
+
+/* gc_collect_main: collect generation `gen`; returns objects collected. */
+static int64_t collect_main(gct_heap *h, int gen)
+{
+    gencycle *g = state(h);
+    uint64_t t0 = gct_now_ns();
+
+    if (gen + 1 < NGEN)
+        h->count[gen + 1] += 1;
+    for (int i = 0; i <= gen; i++)
+        h->count[i] = 0;
+    for (int i = 0; i < gen; i++)
+        list_merge(&g->gens[i], &g->gens[gen]);
+
+    gct_link *young = &g->gens[gen];
+    gct_link *old = gen < NGEN - 1 ? &g->gens[gen + 1] : young;
+
+    int64_t examined = update_refs(young);
+    subtract_refs(young);
+    gct_link unreachable;
+    list_init(&unreachable);
+    move_unreachable(young, &unreachable);
+
+    if (young != old) {
+        if (gen == NGEN - 2)
+            g->long_lived_pending += list_size(young);
+        list_merge(young, old);
+    } else {
+        g->long_lived_pending = 0;
+        g->long_lived_total = list_size(young);
+    }
+
+    /* No legacy finalizers in the model: every unreachable object is
+     * collectable (move_legacy_finalizers finds none). */
+    int64_t m = 0;
+    for (gct_link *l = unreachable.next; l != &unreachable; l = l->next) {
+        gct_obj *o = gct_link_obj(l);
+        o->flags &= (uint8_t)~GCT_OF_UNREACHABLE;
+        m++;
+        /* handle_weakrefs: clear weak references to garbage before any
+         * object is cleared.  (Weak references that are garbage themselves
+         * are detached when freed; no callbacks exist in the model.) */
+        if (o->flags & GCT_OF_WEAKREFD)
+            gct__weakrefs_clear(h, o);
+    }
+    /* No finalizers (PEP 442) in the model, so nothing is resurrected. */
+    delete_garbage(h, &unreachable, old);
+
+    h->stats[gen].collections++;
+    h->stats[gen].collected += m;
+    gct__record_pause(h, (gct_pause_kind)gen, t0, examined, m);
+    return m;
+}
+
+static int64_t collect_with_callback(gct_heap *h, int gen)
+{
+    gct__emit_event(h, GCT_EVENT_START, gen, 0, 0);
+    int64_t m = collect_main(h, gen);
+    gct__emit_event(h, GCT_EVENT_STOP, gen, m, 0);
+    return m;
+}
+
+/* gc_collect_generations: the oldest generation over its threshold, except
+ * that generation 2 waits until pending long-lived objects reach a quarter
+ * of the long-lived total (bpo-4074). */
+static void gc_collect_auto(gct_heap *h)
+{
+    gencycle *g = state(h);
+    for (int i = NGEN - 1; i >= 0; i--) {
+        if (h->count[i] > h->threshold[i]) {
+            if (i == NGEN - 1 && g->long_lived_pending < g->long_lived_total / 4)
+                continue;
+            collect_with_callback(h, i);
+            break;
+        }
+    }
+}
+
+static int64_t gc_collect(gct_heap *h, int gen)
+{
+    if (gen < 0 || gen >= NGEN)
+        return GCT_EINVAL;
+    return collect_with_callback(h, gen);
+}
+
+/* ---- freeze -------------------------------------------------------------- */
+
+static int gc_freeze(gct_heap *h)
+{
+    gencycle *g = state(h);
+    for (int i = 0; i < NGEN; i++) {
+        list_merge(&g->gens[i], &g->permanent);
+        h->count[i] = 0;
+    }
+    return GCT_OK;
+}
+
+static int gc_unfreeze(gct_heap *h)
+{
+    gencycle *g = state(h);
+    list_merge(&g->permanent, &g->gens[NGEN - 1]);
+    return GCT_OK;
+}
+
+static int64_t gc_freeze_count(gct_heap *h) { return list_size(&state(h)->permanent); }
+
+/* ---- set-up -------------------------------------------------------------- */
+
+static void gc_set_knob(gct_heap *h, uint32_t index, int64_t value)
+{
+    if (index <= KNOB_GEN2)
+        h->threshold[index] = value;
+    else if (index == KNOB_CASCADE)
+        h->cascade_limit = value;
+}
+
+static int gc_init(gct_heap *h, const int64_t *k)
+{
+    gencycle *g = calloc(1, sizeof *g);
+    if (!g)
+        return GCT_ENOMEM;
+    for (int i = 0; i < NGEN; i++)
+        list_init(&g->gens[i]);
+    list_init(&g->permanent);
+    h->priv = g;
+    h->rc = true;
+    h->track_mask = GCT_SHAPE_CONTAINER;
+    h->young = &g->gens[0];
+    for (uint32_t i = 0; i < gct_collector_gencycle.nknobs; i++)
+        gc_set_knob(h, i, k[i]);
+    return GCT_OK;
+}
+
+static void gc_fini(gct_heap *h)
+{
+    free(h->priv);
+    h->priv = NULL;
+    h->young = NULL;
+}
+
+/* ---- verifier ------------------------------------------------------------ */
+
+struct count_ctx {
+    int64_t containers;
+    int64_t untracked;
+};
+
+static void count_containers(void *ud, gct_obj *o)
+{
+    struct count_ctx *c = ud;
+    if (o->shape->flags & GCT_SHAPE_CONTAINER) {
+        c->containers++;
+        if (!gct_obj_link(o)->next)
+            c->untracked++;
+    }
+}
+
+static bool check_list(const gct_link *head, const char *name, int64_t *n, char *err,
+                       size_t errlen)
+{
+    const gct_link *prev = head;
+    for (const gct_link *l = head->next; l != head; l = l->next) {
+        if (l->prev != prev) {
+            snprintf(err, errlen, "%s: broken prev link at %p", name, (const void *)l);
+            return false;
+        }
+        const gct_obj *o = gct_link_obj((gct_link *)l);
+        if (o->flags & GCT_OF_FREE) {
+            snprintf(err, errlen, "%s holds freed object %p", name, (const void *)o);
+            return false;
+        }
+        if (!(o->shape->flags & GCT_SHAPE_CONTAINER)) {
+            snprintf(err, errlen, "%s holds atomic object %p (%s)", name, (const void *)o,
+                     o->shape->name);
+            return false;
+        }
+        prev = l;
+        (*n)++;
+    }
+    if (head->prev != prev) {
+        snprintf(err, errlen, "%s: the head's prev is not the tail", name);
+        return false;
+    }
+    return true;
+}
+
+static bool gc_verify(gct_heap *h, char *err, size_t errlen)
+{
+    gencycle *g = state(h);
+    static const char *const names[] = {"generation 0", "generation 1", "generation 2"};
+    if (h->collecting) {
+        snprintf(err, errlen, "verify called during a collection");
+        return false;
+    }
+    int64_t tracked = 0;
+    for (int i = 0; i < NGEN; i++)
+        if (!check_list(&g->gens[i], names[i], &tracked, err, errlen))
+            return false;
+    if (!check_list(&g->permanent, "the permanent generation", &tracked, err, errlen))
+        return false;
+    struct count_ctx c = {0, 0};
+    gct_heap_foreach(h, count_containers, &c);
+    if (c.untracked) {
+        snprintf(err, errlen, "%lld live containers are not tracked", (long long)c.untracked);
+        return false;
+    }
+    if (tracked != c.containers) {
+        snprintf(err, errlen, "the generation lists hold %lld objects but %lld containers live",
+                 (long long)tracked, (long long)c.containers);
+        return false;
+    }
+    for (int i = 0; i < NGEN; i++) {
+        if (h->count[i] < 0) {
+            snprintf(err, errlen, "count[%d] is negative (%lld)", i, (long long)h->count[i]);
+            return false;
+        }
+    }
+    if (g->long_lived_pending < 0 || g->long_lived_total < 0) {
+        snprintf(err, errlen, "long-lived counters are negative");
+        return false;
+    }
+    return true;
+}
+
+const gct_collector gct_collector_gencycle = {
+    .abi = GCT_COLLECTOR_ABI,
+    .name = "gencycle",
+    .summary = "reference counting + CPython 3.11's generational cycle collector",
+    .knobs = knobs,
+    .nknobs = sizeof knobs / sizeof knobs[0],
+    .prefix = sizeof(gct_link),
+    .ngenerations = NGEN,
+    .init = gc_init,
+    .fini = gc_fini,
+    .set_knob = gc_set_knob,
+    .collect_auto = gc_collect_auto,
+    .collect = gc_collect,
+    .freeze = gc_freeze,
+    .unfreeze = gc_unfreeze,
+    .freeze_count = gc_freeze_count,
+    .verify = gc_verify,
+};

@@ -1,0 +1,148 @@
+/* pool.c — chunks, free lists and large blocks (see pool.h). */
+#include "pool.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "heap.h"
+
+struct gct_chunk {
+    gct_chunk *next;
+    uint32_t cls;
+    uint32_t pad;
+    char *end; /* end of the blocks handed out so far (grows with bump) */
+    uint64_t pad2;
+    char data[];
+};
+_Static_assert(sizeof(gct_chunk) % GCT_POOL_ALIGN == 0, "chunk header keeps blocks aligned");
+
+struct gct_large {
+    gct_large *next, *prev;
+    size_t size;
+    uint64_t pad;
+};
+_Static_assert(sizeof(gct_large) % GCT_POOL_ALIGN == 0, "large header keeps blocks aligned");
+
+int gct_pool_init(gct_pool *p, uint32_t obj_offset)
+{
+    memset(p, 0, sizeof *p);
+    p->obj_offset = obj_offset;
+    p->large = malloc(sizeof *p->large);
+    if (!p->large)
+        return GCT_ENOMEM;
+    p->large->next = p->large->prev = p->large;
+    return GCT_OK;
+}
+
+void gct_pool_fini(gct_pool *p)
+{
+    for (unsigned c = 0; c <= GCT_POOL_NCLASSES; c++) {
+        gct_chunk *ch = p->chunks[c];
+        while (ch) {
+            gct_chunk *next = ch->next;
+#if GCT_POOL_ASAN
+            ASAN_UNPOISON_MEMORY_REGION(ch, GCT_POOL_CHUNK);
+#endif
+            free(ch);
+            ch = next;
+        }
+    }
+    if (p->large) {
+        gct_large *l = p->large->next;
+        while (l != p->large) {
+            gct_large *next = l->next;
+            free(l);
+            l = next;
+        }
+        free(p->large);
+    }
+    memset(p, 0, sizeof *p);
+}
+
+/* The free list of cls is empty: bump-allocate from the newest chunk, or
+ * get a new chunk. */
+void *gct__pool_refill(gct_pool *p, unsigned cls)
+{
+    size_t bsize = gct_pool_class_size(cls);
+    if (!p->bump[cls] || p->bump[cls] + bsize > p->bump_end[cls]) {
+        gct_chunk *ch = aligned_alloc(GCT_POOL_ALIGN, GCT_POOL_CHUNK);
+        if (!ch)
+            gct__fatal("out of memory: cannot get a %u-byte chunk", GCT_POOL_CHUNK);
+        ch->next = p->chunks[cls];
+        ch->cls = cls;
+        ch->end = ch->data;
+        p->chunks[cls] = ch;
+        p->bump[cls] = ch->data;
+        size_t nblocks = (GCT_POOL_CHUNK - sizeof(gct_chunk)) / bsize;
+        p->bump_end[cls] = ch->data + nblocks * bsize;
+        p->footprint += GCT_POOL_CHUNK;
+        if (p->footprint > p->peak_footprint)
+            p->peak_footprint = p->footprint;
+    }
+    char *b = p->bump[cls];
+    p->bump[cls] = b + bsize;
+    p->chunks[cls]->end = b + bsize;
+    return b;
+}
+
+void gct_pool_free(gct_pool *p, void *block, unsigned cls)
+{
+    gct_obj *o = (gct_obj *)(void *)((char *)block + p->obj_offset);
+    o->flags = GCT_OF_FREE;
+    o->refcnt = 0;
+    *gct__pool_link(p, block) = p->free[cls];
+    p->free[cls] = block;
+#if GCT_POOL_ASAN
+    /* Keep the header readable (the walk reads its flags); poison the rest. */
+    if (p->obj_offset)
+        ASAN_POISON_MEMORY_REGION(block, p->obj_offset);
+    size_t tail = gct_pool_class_size(cls) - p->obj_offset - sizeof(gct_obj);
+    if (tail)
+        ASAN_POISON_MEMORY_REGION((char *)o + sizeof(gct_obj), tail);
+#endif
+}
+
+void *gct_pool_alloc_large(gct_pool *p, size_t size)
+{
+    gct_large *l = malloc(sizeof *l + size);
+    if (!l)
+        gct__fatal("out of memory: cannot allocate a %zu-byte object", size);
+    l->size = size;
+    l->next = p->large->next;
+    l->prev = p->large;
+    p->large->next->prev = l;
+    p->large->next = l;
+    p->footprint += (int64_t)(sizeof *l + size);
+    if (p->footprint > p->peak_footprint)
+        p->peak_footprint = p->footprint;
+    return l + 1;
+}
+
+void gct_pool_free_large(gct_pool *p, void *block)
+{
+    gct_large *l = (gct_large *)block - 1;
+    l->prev->next = l->next;
+    l->next->prev = l->prev;
+    p->footprint -= (int64_t)(sizeof *l + l->size);
+    free(l);
+}
+
+void gct_pool_foreach(gct_pool *p, gct_pool_block_fn fn, void *ud)
+{
+    for (unsigned c = 1; c <= GCT_POOL_NCLASSES; c++) {
+        size_t bsize = gct_pool_class_size(c);
+        for (gct_chunk *ch = p->chunks[c]; ch; ch = ch->next) {
+            for (char *b = ch->data; b < ch->end; b += bsize) {
+                const gct_obj *o = (const gct_obj *)(const void *)(b + p->obj_offset);
+                if (!(o->flags & GCT_OF_FREE))
+                    fn(ud, b);
+            }
+        }
+    }
+    gct_large *l = p->large->next;
+    while (l != p->large) {
+        gct_large *next = l->next;
+        fn(ud, l + 1);
+        l = next;
+    }
+}

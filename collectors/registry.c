@@ -1,0 +1,67 @@
+/* registry.c — the one place that lists the collector backends. */
+#include <stdio.h>
+#include <string.h>
+
+#include "collector.h"
+
+/* To add a backend: write collectors/<name>.c exporting gct_collector_<name>,
+ * declare it in collector.h, list it here and in meson.build. */
+static const gct_collector *const registry[] = {
+    &gct_collector_refcount,
+    &gct_collector_gencycle,
+    &gct_collector_marksweep,
+};
+
+#define NREG (sizeof registry / sizeof registry[0])
+
+size_t gct_collector_count(void) { return NREG; }
+
+const gct_collector *gct_collector_at(size_t i) { return i < NREG ? registry[i] : NULL; }
+
+const gct_collector *gct_collector_find(const char *name)
+{
+    for (size_t i = 0; i < NREG; i++)
+        if (!strcmp(registry[i]->name, name))
+            return registry[i];
+    return NULL;
+}
+
+bool gct_collector_registry_check(char *err, size_t errlen)
+{
+    for (size_t i = 0; i < NREG; i++) {
+        const gct_collector *c = registry[i];
+        if (c->abi != GCT_COLLECTOR_ABI) {
+            snprintf(err, errlen, "collector '%s' was built for interface version %u, not %u",
+                     c->name, c->abi, GCT_COLLECTOR_ABI);
+            return false;
+        }
+        if (c->nknobs > GCT_MAX_KNOBS) {
+            snprintf(err, errlen, "collector '%s' has %u knobs, more than %d", c->name, c->nknobs,
+                     GCT_MAX_KNOBS);
+            return false;
+        }
+        for (uint32_t k = 0; k < c->nknobs; k++) {
+            const gct_knob *kn = &c->knobs[k];
+            if (kn->def < kn->min || kn->def > kn->max) {
+                snprintf(err, errlen, "collector '%s': default of knob '%s' is outside its range",
+                         c->name, kn->name);
+                return false;
+            }
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (!strcmp(registry[j]->name, c->name)) {
+                snprintf(err, errlen, "two collectors are registered as '%s'", c->name);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+void gct_collector_names(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < NREG && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", registry[i]->name);
+}
