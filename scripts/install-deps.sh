@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install the Debian packages gctune needs, skipping those already present.
+# Run as root on Debian 12 (the README says why each package is there).
+set -euo pipefail
+
+packages=(
+  gcc clang pkg-config      # compilers: release build with gcc, sanitizer build with clang
+  meson ninja-build         # the build system
+  libcriterion-dev          # the C test framework (one process per test case)
+  python3                   # oracle scripts that check the model against real CPython
+  valgrind                  # leak and invalid-access check of the test binaries
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: must run as root to install packages (or install them yourself)" >&2
+  exit 2
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
