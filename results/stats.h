@@ -1,0 +1,69 @@
+/*
+ * stats.h — the statistics gctune reports: percentiles, minimum mutator
+ * utilization, and bootstrap confidence intervals.  Pure functions over
+ * arrays; nothing here knows how a number was measured.
+ */
+#ifndef GCT_STATS_H
+#define GCT_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The q-quantile (0 <= q <= 1) of n values, by linear interpolation between
+ * closest ranks (R's type 7, numpy's default).  `sorted` must be ascending.
+ * Returns NaN for n == 0. */
+double gct_quantile_sorted(const double *sorted, size_t n, double q);
+
+/* Sort a copy and take the quantile; `scratch` holds n doubles. */
+double gct_quantile(const double *v, size_t n, double q, double *scratch);
+
+static inline double gct_median_sorted(const double *sorted, size_t n)
+{
+    return gct_quantile_sorted(sorted, n, 0.5);
+}
+
+void gct_sort_doubles(double *v, size_t n);
+
+/* A pause as an interval of time, in any unit (the same for w). */
+typedef struct gct_interval {
+    double start, end;
+} gct_interval;
+
+/*
+ * Minimum mutator utilization: over every window [t, t+w] inside the run
+ * [run_start, run_end], the smallest fraction of the window not spent in
+ * pauses.  Pauses must be sorted by start and must not overlap.  For
+ * w >= run length the whole run is the only window.  Returns a value in
+ * [0, 1]; 1 when there are no pauses.
+ */
+double gct_mmu(const gct_interval *pauses, size_t n, double run_start, double run_end, double w);
+
+/* Bounded MMU on a grid: out[i] = min over j >= i of MMU(ws[j]), the lower
+ * envelope, non-decreasing in w.  `ws` must be ascending; pass a dense grid
+ * (e.g. log-spaced) for a faithful envelope. */
+void gct_bmmu(const gct_interval *pauses, size_t n, double run_start, double run_end,
+              const double *ws, size_t m, double *out);
+
+/* Percentile-bootstrap 95% (or `level`) confidence interval of the median of
+ * v, with `resamples` resamples drawn from a generator seeded with `seed`
+ * (deterministic).  For n == 1 both bounds are that value. */
+void gct_bootstrap_median_ci(const double *v, size_t n, double level, unsigned resamples,
+                             uint64_t seed, double *lo, double *hi);
+
+/* splitmix64: the seeded generator used by the statistics. */
+static inline uint64_t gct_splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif
