@@ -64,6 +64,11 @@ typedef struct gct_shape {
 
 /* ---- objects ------------------------------------------------------------- */
 
+typedef struct gct_obj gct_obj;
+
+/* The same as GCT_SHAPE, for shapes sized at run time. */
+static inline void gct_shape_init(gct_shape *s, const char *name, uint32_t nslots, uint32_t payload);
+
 enum {
     GCT_OF_WEAKREFD = 1u << 0,    /* some weak reference points at this object */
     GCT_OF_FREE = 1u << 1,        /* the block is on a free list (checked builds) */
@@ -73,7 +78,6 @@ enum {
     GCT_OF_UNREACHABLE = 1u << 5, /* gencycle: tentatively unreachable */
 };
 
-typedef struct gct_obj gct_obj;
 struct gct_obj {
     uint32_t refcnt;  /* not maintained when !h->rc (marksweep) */
     uint8_t flags;    /* GCT_OF_* */
@@ -84,6 +88,15 @@ struct gct_obj {
 };
 
 _Static_assert(sizeof(gct_obj) == 16, "the public header is two words");
+
+static inline void gct_shape_init(gct_shape *s, const char *name, uint32_t nslots, uint32_t payload)
+{
+    s->name = name;
+    s->nslots = nslots;
+    s->payload = payload;
+    s->flags = GCT_SHAPE_OBJECT | (nslots > 0 ? GCT_SHAPE_CONTAINER : 0u);
+    s->size = (uint32_t)(sizeof(gct_obj) + nslots * sizeof(gct_obj *) + payload);
+}
 
 static inline void *gct_payload(gct_obj *o)
 {
