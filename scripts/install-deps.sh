@@ -4,9 +4,11 @@
 set -euo pipefail
 
 packages=(
-  gcc clang pkg-config      # compilers: release build with gcc, sanitizer build with clang
+  gcc g++ clang pkg-config  # compilers: release build with gcc, sanitizer build with clang
   meson ninja-build         # the build system
   libcriterion-dev          # the C test framework (one process per test case)
+  libbenchmark-dev          # Google Benchmark runs every configuration
+  libjansson-dev            # JSON: reading Google Benchmark's output, writing meta.json
   python3                   # oracle scripts that check the model against real CPython
   valgrind                  # leak and invalid-access check of the test binaries
 )
