@@ -6,15 +6,20 @@
 
 #include "heap.h"
 
+/* Chunks and their headers are cache-line sized and aligned, so that blocks
+ * whose size is a multiple of 64 never straddle two cache lines (a full
+ * collection is bound by the memory traffic of its passes over the heap). */
+#define CACHE_LINE 64u
+
 struct gct_chunk {
     gct_chunk *next;
     uint32_t cls;
     uint32_t pad;
     char *end; /* end of the blocks handed out so far (grows with bump) */
-    uint64_t pad2;
+    char pad2[CACHE_LINE - 24];
     char data[];
 };
-_Static_assert(sizeof(gct_chunk) % GCT_POOL_ALIGN == 0, "chunk header keeps blocks aligned");
+_Static_assert(sizeof(gct_chunk) == CACHE_LINE, "chunk header keeps blocks line-aligned");
 
 struct gct_large {
     gct_large *next, *prev;
@@ -65,7 +70,7 @@ void *gct__pool_refill(gct_pool *p, unsigned cls)
 {
     size_t bsize = gct_pool_class_size(cls);
     if (!p->bump[cls] || p->bump[cls] + bsize > p->bump_end[cls]) {
-        gct_chunk *ch = aligned_alloc(GCT_POOL_ALIGN, GCT_POOL_CHUNK);
+        gct_chunk *ch = aligned_alloc(CACHE_LINE, GCT_POOL_CHUNK);
         if (!ch)
             gct__fatal("out of memory: cannot get a %u-byte chunk", GCT_POOL_CHUNK);
         ch->next = p->chunks[cls];
