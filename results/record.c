@@ -1,0 +1,430 @@
+/* record.c — the field table, CSV writing and strict reading, JSON. */
+#include "record.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+const gct_field gct_result_fields[] = {
+#define X(type, name, summ, help) {#name, GCT_F_##type, offsetof(gct_result, name), summ, help},
+    GCT_RESULT_FIELDS(X)
+#undef X
+};
+const size_t gct_result_nfields = sizeof gct_result_fields / sizeof gct_result_fields[0];
+
+const gct_field *gct_result_field(const char *name)
+{
+    for (size_t i = 0; i < gct_result_nfields; i++)
+        if (!strcmp(gct_result_fields[i].name, name))
+            return &gct_result_fields[i];
+    return NULL;
+}
+
+static char **str_at(gct_result *r, const gct_field *f)
+{
+    return (char **)(void *)((char *)r + f->offset);
+}
+static int64_t *i64_at(gct_result *r, const gct_field *f)
+{
+    return (int64_t *)(void *)((char *)r + f->offset);
+}
+static double *f64_at(gct_result *r, const gct_field *f)
+{
+    return (double *)(void *)((char *)r + f->offset);
+}
+
+static char *xstrdup(const char *s)
+{
+    char *d = strdup(s ? s : "");
+    if (!d) {
+        fputs("gctune: out of memory\n", stderr);
+        abort();
+    }
+    return d;
+}
+
+void gct_result_init(gct_result *r)
+{
+    memset(r, 0, sizeof *r);
+    for (size_t i = 0; i < gct_result_nfields; i++) {
+        const gct_field *f = &gct_result_fields[i];
+        if (f->type == GCT_F_STR)
+            *str_at(r, f) = xstrdup("");
+        else if (f->type == GCT_F_F64)
+            *f64_at(r, f) = NAN;
+    }
+    r->schema = GCT_RESULTS_SCHEMA;
+    r->gen0 = r->gen1 = r->gen2 = -1;
+}
+
+void gct_result_set_str(gct_result *r, const gct_field *f, const char *s)
+{
+    char **p = str_at(r, f);
+    free(*p);
+    *p = xstrdup(s);
+}
+
+void gct_result_free(gct_result *r)
+{
+    for (size_t i = 0; i < gct_result_nfields; i++) {
+        const gct_field *f = &gct_result_fields[i];
+        if (f->type == GCT_F_STR) {
+            free(*str_at(r, f));
+            *str_at(r, f) = NULL;
+        }
+    }
+}
+
+double gct_result_num(const gct_result *r, const gct_field *f)
+{
+    gct_result *m = (gct_result *)r;
+    switch (f->type) {
+    case GCT_F_I64: return (double)*i64_at(m, f);
+    case GCT_F_F64: return *f64_at(m, f);
+    default: return NAN;
+    }
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+static void csv_string(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+void gct_result_csv_header(FILE *out)
+{
+    for (size_t i = 0; i < gct_result_nfields; i++)
+        fprintf(out, "%s%s", i ? "," : "", gct_result_fields[i].name);
+    fputc('\n', out);
+}
+
+void gct_result_csv_row(FILE *out, const gct_result *r)
+{
+    gct_result *m = (gct_result *)r;
+    for (size_t i = 0; i < gct_result_nfields; i++) {
+        const gct_field *f = &gct_result_fields[i];
+        if (i)
+            fputc(',', out);
+        switch (f->type) {
+        case GCT_F_STR: csv_string(out, *str_at(m, f)); break;
+        case GCT_F_I64: fprintf(out, "%" PRId64, *i64_at(m, f)); break;
+        case GCT_F_F64: {
+            double v = *f64_at(m, f);
+            if (isfinite(v))
+                fprintf(out, "%.9g", v); /* NaN and infinities: empty */
+            break;
+        }
+        }
+    }
+    fputc('\n', out);
+}
+
+int gct_results_write_json(FILE *out, const gct_result *rows, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t k = 0; k < n; k++) {
+        gct_result *m = (gct_result *)&rows[k];
+        json_t *o = json_object();
+        for (size_t i = 0; i < gct_result_nfields; i++) {
+            const gct_field *f = &gct_result_fields[i];
+            json_t *v;
+            switch (f->type) {
+            case GCT_F_STR: v = json_string(*str_at(m, f)); break;
+            case GCT_F_I64: v = json_integer(*i64_at(m, f)); break;
+            default: {
+                double d = *f64_at(m, f);
+                v = isfinite(d) ? json_real(d) : json_null();
+            }
+            }
+            json_object_set_new(o, f->name, v);
+        }
+        json_array_append_new(arr, o);
+    }
+    int rc = json_dumpf(arr, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fputc('\n', out);
+    json_decref(arr);
+    return rc ? -1 : 0;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+void gct_results_push(gct_results *set, gct_result *r)
+{
+    if (set->n == set->cap) {
+        size_t ncap = set->cap ? set->cap * 2 : 16;
+        gct_result *nr = realloc(set->rows, ncap * sizeof *nr);
+        if (!nr) {
+            fputs("gctune: out of memory\n", stderr);
+            abort();
+        }
+        set->rows = nr;
+        set->cap = ncap;
+    }
+    set->rows[set->n++] = *r;
+}
+
+void gct_results_free(gct_results *set)
+{
+    for (size_t i = 0; i < set->n; i++)
+        gct_result_free(&set->rows[i]);
+    free(set->rows);
+    memset(set, 0, sizeof *set);
+}
+
+typedef struct csv_cursor {
+    const char *p, *end;
+    long line; /* line of the current position, from 1 */
+} csv_cursor;
+
+/* One field into buf (grown as needed).  Returns 1 if a field was read and
+ * more follow on this row, 2 at the end of a row, 0 at the end of the input
+ * without a newline, -1 on an unterminated quote. */
+static int csv_field(csv_cursor *c, char **buf, size_t *cap)
+{
+    size_t n = 0;
+    bool quoted = false;
+    if (c->p < c->end && *c->p == '"') {
+        quoted = true;
+        c->p++;
+    }
+    for (;;) {
+        if (c->p >= c->end) {
+            if (quoted)
+                return -1;
+            break;
+        }
+        char ch = *c->p;
+        if (quoted) {
+            if (ch == '"') {
+                if (c->p + 1 < c->end && c->p[1] == '"') {
+                    c->p++;
+                } else {
+                    quoted = false;
+                    c->p++;
+                    continue;
+                }
+            } else if (ch == '\n') {
+                c->line++;
+            }
+        } else if (ch == ',' || ch == '\n' || ch == '\r') {
+            break;
+        }
+        if (n + 2 > *cap) {
+            *cap = *cap ? *cap * 2 : 64;
+            *buf = realloc(*buf, *cap);
+            if (!*buf)
+                abort();
+        }
+        (*buf)[n++] = ch;
+        c->p++;
+    }
+    if (n + 1 > *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        *buf = realloc(*buf, *cap);
+        if (!*buf)
+            abort();
+    }
+    (*buf)[n] = 0;
+    if (c->p >= c->end)
+        return 0;
+    if (*c->p == ',') {
+        c->p++;
+        return 1;
+    }
+    if (*c->p == '\r')
+        c->p++;
+    if (c->p < c->end && *c->p == '\n') {
+        c->p++;
+        c->line++;
+        return 2;
+    }
+    return -1;
+}
+
+static bool parse_i64(const char *s, int64_t *v)
+{
+    if (!*s)
+        return false;
+    errno = 0;
+    char *end;
+    long long x = strtoll(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *v = x;
+    return true;
+}
+
+static bool parse_f64(const char *s, double *v)
+{
+    if (!*s) {
+        *v = NAN;
+        return true;
+    }
+    errno = 0;
+    char *end;
+    double x = strtod(s, &end);
+    if (errno == ERANGE || *end)
+        return false;
+    *v = x;
+    return true;
+}
+
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            cap *= 2;
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+            }
+            buf = nb;
+        }
+    }
+    bool bad = ferror(f);
+    fclose(f);
+    if (!buf || bad) {
+        free(buf);
+        snprintf(err, errlen, "%s: cannot read", path);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+int gct_results_read_csv(const char *path, gct_results *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    size_t len;
+    char *data = read_file(path, &len, err, errlen);
+    if (!data)
+        return -1;
+    csv_cursor c = {data, data + len, 1};
+    char *buf = NULL;
+    size_t cap = 0;
+    int rc = -1;
+    /* Header: map each column to a field. */
+    const gct_field **cols = calloc(gct_result_nfields + 1, sizeof *cols);
+    bool *seen = calloc(gct_result_nfields, sizeof *seen);
+    size_t ncols = 0;
+    if (len == 0) {
+        snprintf(err, errlen, "%s: empty file (no header line)", path);
+        goto done;
+    }
+    for (;;) {
+        int k = csv_field(&c, &buf, &cap);
+        if (k < 0 || k == 0) {
+            snprintf(err, errlen, "%s:1: the header line does not end", path);
+            goto done;
+        }
+        const gct_field *f = gct_result_field(buf);
+        if (!f) {
+            snprintf(err, errlen, "%s:1: unknown column '%s' (newer schema, or not a results.csv)",
+                     path, buf);
+            goto done;
+        }
+        size_t fi = (size_t)(f - gct_result_fields);
+        if (seen[fi]) {
+            snprintf(err, errlen, "%s:1: column '%s' appears twice", path, buf);
+            goto done;
+        }
+        seen[fi] = true;
+        cols[ncols++] = f;
+        if (k == 2)
+            break;
+    }
+    for (size_t i = 0; i < gct_result_nfields; i++) {
+        if (!seen[i]) {
+            snprintf(err, errlen, "%s:1: column '%s' is missing", path, gct_result_fields[i].name);
+            goto done;
+        }
+    }
+    while (c.p < c.end) {
+        long line = c.line;
+        gct_result r;
+        gct_result_init(&r);
+        size_t col = 0;
+        for (;;) {
+            int k = csv_field(&c, &buf, &cap);
+            if (k < 0) {
+                snprintf(err, errlen, "%s:%ld: unterminated quoted field", path, line);
+                gct_result_free(&r);
+                goto done;
+            }
+            if (col >= ncols) {
+                snprintf(err, errlen, "%s:%ld: more than %zu columns", path, line, ncols);
+                gct_result_free(&r);
+                goto done;
+            }
+            const gct_field *f = cols[col++];
+            bool ok = true;
+            switch (f->type) {
+            case GCT_F_STR: gct_result_set_str(&r, f, buf); break;
+            case GCT_F_I64: ok = parse_i64(buf, i64_at(&r, f)); break;
+            case GCT_F_F64: ok = parse_f64(buf, f64_at(&r, f)); break;
+            }
+            if (!ok) {
+                snprintf(err, errlen, "%s:%ld: column '%s': '%s' is not a %s", path, line, f->name,
+                         buf, f->type == GCT_F_I64 ? "whole number" : "number");
+                gct_result_free(&r);
+                goto done;
+            }
+            if (k == 0) {
+                snprintf(err, errlen, "%s:%ld: the last line does not end (truncated file?)", path,
+                         line);
+                gct_result_free(&r);
+                goto done;
+            }
+            if (k == 2)
+                break;
+        }
+        if (col != ncols) {
+            snprintf(err, errlen, "%s:%ld: %zu columns, expected %zu (truncated row?)", path, line,
+                     col, ncols);
+            gct_result_free(&r);
+            goto done;
+        }
+        if (r.schema > GCT_RESULTS_SCHEMA || r.schema < 1) {
+            snprintf(err, errlen,
+                     "%s:%ld: schema version %" PRId64 " is not one this gctune reads (%d)", path,
+                     line, r.schema, GCT_RESULTS_SCHEMA);
+            gct_result_free(&r);
+            goto done;
+        }
+        gct_results_push(out, &r);
+    }
+    rc = 0;
+done:
+    if (rc)
+        gct_results_free(out);
+    free(cols);
+    free(seen);
+    free(buf);
+    free(data);
+    return rc;
+}

@@ -1,0 +1,126 @@
+/*
+ * record.h — the result record: one field list that generates the struct,
+ * the CSV header and rows, the JSON object, the reader and the docs.
+ *
+ * A record is one configuration x one repetition.  The list is the contract
+ * of results.csv: other tools select columns by these names.  Adding a field
+ * at the end is compatible; renaming, removing or changing the meaning of a
+ * field bumps GCT_RESULTS_SCHEMA, and readers reject files of a newer schema.
+ */
+#ifndef GCT_RECORD_H
+#define GCT_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GCT_RESULTS_SCHEMA 1
+
+/* X(type, name, summarized, help): type is STR, I64 or F64; summarized
+ * fields get a median and a 95% interval in summary.csv. */
+#define GCT_RESULT_FIELDS(X)                                                                     \
+    X(I64, schema, 0, "schema version of this file")                                             \
+    X(STR, config_id, 0, "configuration id (also the name of its pauses file)")                  \
+    X(STR, collector, 0, "collector backend")                                                    \
+    X(STR, workload, 0, "workload")                                                              \
+    X(STR, knobs, 0, "every collector knob, name=value separated by ';'")                        \
+    X(STR, params, 0, "every workload parameter, name=value separated by ';'")                   \
+    X(I64, gen0, 0, "gen0 threshold (-1: the collector has none)")                               \
+    X(I64, gen1, 0, "gen1 threshold (-1: the collector has none)")                               \
+    X(I64, gen2, 0, "gen2 threshold (-1: the collector has none)")                               \
+    X(I64, seed, 0, "seed of the workload's generator")                                          \
+    X(I64, ops, 0, "operations performed (the same for every configuration compared)")           \
+    X(I64, rep, 0, "repetition, from 0")                                                         \
+    X(STR, status, 0, "ok, or failed")                                                           \
+    X(STR, reason, 0, "why the run failed (empty when ok)")                                      \
+    X(F64, wall_s, 1, "wall time of the operations, seconds")                                    \
+    X(F64, cpu_s, 1, "CPU time of the operations, seconds")                                      \
+    X(F64, ops_per_s, 1, "operations per second of wall time")                                   \
+    X(F64, gc_s, 1, "time in pauses (collections and recorded cascades), seconds")               \
+    X(F64, gc_fraction, 1, "gc_s / wall_s")                                                      \
+    X(I64, pauses, 1, "number of pauses")                                                        \
+    X(I64, cascades, 1, "pauses that were reference-count cascades")                             \
+    X(F64, pause_p50_us, 1, "median pause, microseconds")                                        \
+    X(F64, pause_p90_us, 1, "90th percentile pause, microseconds")                               \
+    X(F64, pause_p99_us, 1, "99th percentile pause, microseconds")                               \
+    X(F64, pause_p999_us, 1, "99.9th percentile pause, microseconds")                            \
+    X(F64, pause_max_us, 1, "longest pause, microseconds")                                       \
+    X(F64, mmu_1ms, 1, "minimum mutator utilization over 1 ms windows")                          \
+    X(F64, mmu_10ms, 1, "minimum mutator utilization over 10 ms windows")                        \
+    X(F64, mmu_100ms, 1, "minimum mutator utilization over 100 ms windows")                      \
+    X(I64, collections_gen0, 1, "collections of generation 0 (marksweep: every collection)")     \
+    X(I64, collections_gen1, 1, "collections of generation 1")                                   \
+    X(I64, collections_gen2, 1, "collections of generation 2")                                   \
+    X(I64, collected_gen0, 1, "objects collected by generation-0 collections")                   \
+    X(I64, collected_gen1, 1, "objects collected by generation-1 collections")                   \
+    X(I64, collected_gen2, 1, "objects collected by generation-2 collections")                   \
+    X(I64, peak_objects, 1, "peak live objects")                                                 \
+    X(I64, peak_bytes, 1, "peak live bytes (objects with their collector headers)")             \
+    X(I64, peak_footprint, 1, "peak bytes obtained from the system by the heap's allocator")     \
+    X(I64, leaked_objects, 1, "objects alive but unreachable at the end (after a full collection)") \
+    X(I64, leaked_bytes, 1, "bytes of those objects")                                            \
+    X(STR, checksum, 0, "the workload's self-check value (equal across collectors and seeds)")   \
+    X(STR, cpus, 0, "CPUs the run was pinned to (empty: not pinned)")
+
+typedef enum gct_ftype { GCT_F_STR, GCT_F_I64, GCT_F_F64 } gct_ftype;
+
+#define GCT_FIELD_STR char *
+#define GCT_FIELD_I64 int64_t
+#define GCT_FIELD_F64 double
+
+typedef struct gct_result {
+#define X(type, name, summ, help) GCT_FIELD_##type name;
+    GCT_RESULT_FIELDS(X)
+#undef X
+} gct_result;
+
+typedef struct gct_field {
+    const char *name;
+    gct_ftype type;
+    size_t offset;
+    bool summarized;
+    const char *help;
+} gct_field;
+
+extern const gct_field gct_result_fields[];
+extern const size_t gct_result_nfields;
+const gct_field *gct_result_field(const char *name);
+
+/* A record with every string empty (owned), numbers 0, schema set. */
+void gct_result_init(gct_result *r);
+/* Replace a string field (copies s). */
+void gct_result_set_str(gct_result *r, const gct_field *f, const char *s);
+void gct_result_free(gct_result *r);
+/* Numeric value of an I64 or F64 field as a double (NaN for STR). */
+double gct_result_num(const gct_result *r, const gct_field *f);
+
+/* CSV (RFC 4180: fields with a comma, quote or newline are quoted). */
+void gct_result_csv_header(FILE *out);
+void gct_result_csv_row(FILE *out, const gct_result *r);
+
+/* A set of records read back from a results.csv. */
+typedef struct gct_results {
+    gct_result *rows;
+    size_t n, cap;
+} gct_results;
+
+/* Read a results.csv.  Columns are matched by name (order free, unknown
+ * columns rejected); a missing column, a malformed value, a truncated row or a
+ * schema newer than GCT_RESULTS_SCHEMA is an error naming the file, line and
+ * column.  Returns 0, or -1 with err filled. */
+int gct_results_read_csv(const char *path, gct_results *out, char *err, size_t errlen);
+void gct_results_push(gct_results *set, gct_result *r); /* takes ownership */
+void gct_results_free(gct_results *set);
+
+/* Write every record as a JSON array to out (jansson). */
+int gct_results_write_json(FILE *out, const gct_result *rows, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,203 @@
+/* test-record.c — results.csv round trip and the reader's rejections. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "record.h"
+
+static char path[64];
+
+static void make_path(void)
+{
+    strcpy(path, "/tmp/gct-record-XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
+}
+
+static void write_text(const char *text)
+{
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static void sample(gct_result *r, int i)
+{
+    gct_result_init(r);
+    gct_result_set_str(r, gct_result_field("config_id"), "gencycle-trees-gen0_700");
+    gct_result_set_str(r, gct_result_field("collector"), "gencycle");
+    gct_result_set_str(r, gct_result_field("workload"), "trees");
+    gct_result_set_str(r, gct_result_field("knobs"), "gen0=700;gen1=10;gen2=10");
+    gct_result_set_str(r, gct_result_field("params"), "parent=strong");
+    /* A reason with every character CSV must quote. */
+    gct_result_set_str(r, gct_result_field("reason"), i ? "self-check failed: \"x\", then\nmore" : "");
+    gct_result_set_str(r, gct_result_field("status"), i ? "failed" : "ok");
+    r->gen0 = 700;
+    r->ops = 10000;
+    r->rep = i;
+    r->seed = -5;
+    r->wall_s = 1.25 + i;
+    r->ops_per_s = 10000 / r->wall_s;
+    r->pause_p99_us = i ? NAN : 123.456;
+    r->peak_bytes = INT64_C(1) << 40;
+}
+
+static void write_samples(int n)
+{
+    FILE *f = fopen(path, "w");
+    gct_result_csv_header(f);
+    for (int i = 0; i < n; i++) {
+        gct_result r;
+        sample(&r, i);
+        gct_result_csv_row(f, &r);
+        gct_result_free(&r);
+    }
+    fclose(f);
+}
+
+static char *expect_error(void)
+{
+    static char err[512];
+    gct_results set;
+    cr_assert_eq(gct_results_read_csv(path, &set, err, sizeof err), -1, "read should fail");
+    cr_assert_eq(set.n, 0);
+    return err;
+}
+
+Test(record, csv_round_trip_keeps_every_field)
+{
+    make_path();
+    write_samples(3);
+    gct_results set;
+    char err[512];
+    cr_assert_eq(gct_results_read_csv(path, &set, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(set.n, 3);
+    for (int i = 0; i < 3; i++) {
+        gct_result want;
+        sample(&want, i);
+        const gct_result *got = &set.rows[i];
+        for (size_t k = 0; k < gct_result_nfields; k++) {
+            const gct_field *f = &gct_result_fields[k];
+            if (f->type == GCT_F_STR) {
+                const char *a = *(char *const *)(const void *)((const char *)got + f->offset);
+                const char *b = *(char *const *)(const void *)((const char *)&want + f->offset);
+                cr_assert_str_eq(a, b, "row %d field %s", i, f->name);
+            } else {
+                double a = gct_result_num(got, f), b = gct_result_num(&want, f);
+                cr_assert((isnan(a) && isnan(b)) || fabs(a - b) <= 1e-9 * fabs(b),
+                          "row %d field %s: %g != %g", i, f->name, a, b);
+            }
+        }
+        gct_result_free(&want);
+    }
+    gct_results_free(&set);
+    unlink(path);
+}
+
+Test(record, columns_are_matched_by_name_not_position)
+{
+    make_path();
+    /* Write the header and one row, then swap the first two columns. */
+    write_samples(1);
+    FILE *f = fopen(path, "r");
+    char head[4096], row[4096];
+    cr_assert(fgets(head, sizeof head, f) && fgets(row, sizeof row, f));
+    fclose(f);
+    char *h2 = strchr(head, ',') + 1, *h3 = strchr(h2, ',');
+    char *r2 = strchr(row, ',') + 1, *r3 = strchr(r2, ',');
+    char nh[4096], nr[4096];
+    snprintf(nh, sizeof nh, "%.*s,%.*s%s", (int)(h3 - h2), h2, (int)(h2 - 1 - head), head, h3);
+    snprintf(nr, sizeof nr, "%.*s,%.*s%s", (int)(r3 - r2), r2, (int)(r2 - 1 - row), row, r3);
+    f = fopen(path, "w");
+    fputs(nh, f);
+    fputs(nr, f);
+    fclose(f);
+    gct_results set;
+    char err[512];
+    cr_assert_eq(gct_results_read_csv(path, &set, err, sizeof err), 0, "%s", err);
+    cr_assert_str_eq(set.rows[0].config_id, "gencycle-trees-gen0_700");
+    cr_assert_eq(set.rows[0].schema, GCT_RESULTS_SCHEMA);
+    gct_results_free(&set);
+    unlink(path);
+}
+
+Test(record, truncated_file_is_rejected_with_its_line)
+{
+    make_path();
+    write_samples(3);
+    FILE *f = fopen(path, "r");
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fclose(f);
+    cr_assert_eq(truncate(path, size - 40), 0);
+    char *err = expect_error();
+    cr_assert(strstr(err, path) && strstr(err, ":5:"), "%s", err); /* row 3 starts at line 5 */
+    unlink(path);
+}
+
+Test(record, malformed_files_are_rejected_naming_the_problem)
+{
+    make_path();
+    write_text("");
+    cr_assert(strstr(expect_error(), "empty file"));
+
+    write_text("schema,config_id,bogus\n");
+    cr_assert(strstr(expect_error(), "unknown column 'bogus'"));
+
+    write_text("schema,config_id\n1,x\n");
+    cr_assert(strstr(expect_error(), "is missing"));
+
+    /* A value that is not a number, in an otherwise valid file. */
+    write_samples(2);
+    FILE *f = fopen(path, "r");
+    char text[16384];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    char *p = strstr(text, ",10000,"); /* the ops column of row 1 */
+    cr_assert(p);
+    memcpy(p + 1, "1O000", 5);
+    write_text(text);
+    char *err = expect_error();
+    cr_assert(strstr(err, ":2:") && strstr(err, "'1O000' is not a whole number"), "%s", err);
+
+    /* A newer schema. */
+    write_samples(1);
+    f = fopen(path, "r");
+    n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    char *row = strchr(text, '\n') + 1;
+    row[0] = '9';
+    write_text(text);
+    err = expect_error();
+    cr_assert(strstr(err, "schema version 9"), "%s", err);
+    unlink(path);
+}
+
+Test(record, json_has_every_field_and_null_for_missing_numbers)
+{
+    make_path();
+    gct_result r[2];
+    sample(&r[0], 0);
+    sample(&r[1], 1);
+    FILE *f = fopen(path, "w");
+    cr_assert_eq(gct_results_write_json(f, r, 2), 0);
+    fclose(f);
+    json_error_t je;
+    json_t *arr = json_load_file(path, 0, &je);
+    cr_assert(arr, "%s", je.text);
+    cr_assert_eq(json_array_size(arr), 2);
+    json_t *o = json_array_get(arr, 1);
+    cr_assert_eq(json_object_size(o), gct_result_nfields);
+    cr_assert(json_is_null(json_object_get(o, "pause_p99_us")));
+    cr_assert_eq(json_integer_value(json_object_get(o, "peak_bytes")), INT64_C(1) << 40);
+    json_decref(arr);
+    gct_result_free(&r[0]);
+    gct_result_free(&r[1]);
+    unlink(path);
+}
