@@ -5,6 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* splitmix64: the seeded generator of the bootstrap (deterministic). */
+static uint64_t next_random(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -148,7 +157,7 @@ void gct_bootstrap_median_ci(const double *v, size_t n, double level, unsigned r
     uint64_t state = seed;
     for (unsigned r = 0; r < resamples; r++) {
         for (size_t i = 0; i < n; i++)
-            sample[i] = v[gct_splitmix64(&state) % n];
+            sample[i] = v[next_random(&state) % n];
         gct_sort_doubles(sample, n);
         medians[r] = gct_median_sorted(sample, n);
     }

@@ -54,15 +54,6 @@ void gct_bmmu(const gct_interval *pauses, size_t n, double run_start, double run
 void gct_bootstrap_median_ci(const double *v, size_t n, double level, unsigned resamples,
                              uint64_t seed, double *lo, double *hi);
 
-/* splitmix64: the seeded generator used by the statistics. */
-static inline uint64_t gct_splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
 #ifdef __cplusplus
 }
 #endif
