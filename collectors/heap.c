@@ -193,9 +193,11 @@ static void ptrmap_free(gct_ptrmap *m)
 
 /* ---- creation and knobs -------------------------------------------------- */
 
+/* A plain decimal integer: an optional '-' and digits, nothing else (no
+ * spaces, no '+', no hex or exponents). */
 static bool parse_int64(const char *s, int64_t *out)
 {
-    if (!*s)
+    if (!*s || !(s[0] == '-' || (s[0] >= '0' && s[0] <= '9')))
         return false;
     errno = 0;
     char *end;
@@ -257,6 +259,10 @@ gct_heap *gct_heap_new(const char *collector, const char *const *knobs, size_t n
     for (uint32_t i = 0; i < c->nknobs; i++)
         values[i] = c->knobs[i].def;
     for (size_t a = 0; a < n; a++) {
+        if (!knobs[a]) {
+            snprintf(err, errlen, "knob setting %zu is NULL", a);
+            return NULL;
+        }
         const char *eq = strchr(knobs[a], '=');
         if (!eq || eq == knobs[a]) {
             snprintf(err, errlen, "knob setting '%s' is not of the form name=value", knobs[a]);
@@ -325,6 +331,8 @@ void gct_heap_destroy(gct_heap *h)
 
 int gct_heap_get_knob(gct_heap *h, const char *name, int64_t *value)
 {
+    if (!name)
+        return GCT_EINVAL;
     int k = knob_index(h->ops, name, strlen(name));
     if (k < 0)
         return GCT_EINVAL;
@@ -338,6 +346,10 @@ int gct_heap_set_knob(gct_heap *h, const char *name, int64_t value, char *err, s
     if (!err) {
         err = scratch;
         errlen = sizeof scratch;
+    }
+    if (!name) {
+        snprintf(err, errlen, "knob name is NULL");
+        return GCT_EINVAL;
     }
     int k = knob_index(h->ops, name, strlen(name));
     if (k < 0) {

@@ -160,6 +160,8 @@ Test(errors, malformed_assignments)
         {"gen0=0x10", "0x10"},
         {"gen0=1e3", "1e3"},
         {"gen0=--5", "--5"},
+        {"gen0= 5", " 5"},
+        {"gen0=+5", "+5"},
         {"gen0=99999999999999999999", "99999999999999999999"},
         {"gen0=-99999999999999999999", "-99999999999999999999"},
     };
@@ -173,6 +175,21 @@ Test(errors, malformed_assignments)
     int64_t v;
     cr_assert_eq(gct_heap_get_knob(h, "gen0", &v), GCT_OK);
     cr_assert_eq(v, 700);
+    gct_heap_destroy(h);
+}
+
+Test(errors, null_knob_entries_and_names_are_errors_not_crashes)
+{
+    char err[256];
+    const char *knobs[] = {"gen0=5", NULL};
+    cr_assert_null(gct_heap_new("gencycle", knobs, 2, err, sizeof err));
+    assert_has(err, "NULL");
+    gct_heap *h = new_ok("gencycle", NULL, 0);
+    int64_t v = 42;
+    cr_assert_eq(gct_heap_get_knob(h, NULL, &v), GCT_EINVAL);
+    cr_assert_eq(v, 42);
+    cr_assert_eq(gct_heap_set_knob(h, NULL, 5, err, sizeof err), GCT_EINVAL);
+    assert_has(err, "NULL");
     gct_heap_destroy(h);
 }
 
