@@ -451,8 +451,8 @@ static size_t cache_metrics(const gct_workload_run *r, gct_workload_metric *out,
 const gct_workload gct_workload_cache = {
     .abi = GCT_WORKLOAD_ABI,
     .name = "cache",
-    .summary = "LRU cache (lru_cache layout): one operation looks up one Zipf-distributed key; a "
-               "miss builds a value of value_objects objects and evicts the oldest entry",
+    .summary = "LRU cache (lru_cache layout): one operation looks up one Zipf-distributed key; "
+               "a miss builds a value and evicts the oldest entry",
     .params = params,
     .nparams = sizeof params / sizeof params[0],
     .state_size = sizeof(cache),

@@ -325,8 +325,8 @@ static size_t dlist_metrics(const gct_workload_run *r, gct_workload_metric *out,
 const gct_workload gct_workload_dlist = {
     .abi = GCT_WORKLOAD_ABI,
     .name = "dlist",
-    .summary = "doubly linked rings: one operation inserts or removes a node at a random place "
-               "of a random ring; every drop_every-th also drops a ring and builds a new one",
+    .summary = "doubly linked rings: one operation inserts or removes one node at a random "
+               "place; every drop_every-th also replaces a whole ring",
     .params = params,
     .nparams = sizeof params / sizeof params[0],
     .state_size = sizeof(dlist),

@@ -221,9 +221,8 @@ static size_t longlived_metrics(const gct_workload_run *r, gct_workload_metric *
 const gct_workload gct_workload_longlived = {
     .abi = GCT_WORKLOAD_ABI,
     .name = "longlived",
-    .summary = "generational hypothesis: one operation grows a long-lived list of tuples by "
-               "`grow` objects (up to live_objects) and allocates `young` short-lived tuples, a "
-               "fraction `survive` of which replace long-lived ones",
+    .summary = "long-lived heap: one operation grows a list of tuples by `grow` objects and "
+               "allocates `young` short-lived tuples, a few of which survive",
     .params = params,
     .nparams = sizeof params / sizeof params[0],
     .state_size = sizeof(longlived),

@@ -340,9 +340,8 @@ static size_t requests_metrics(const gct_workload_run *r, gct_workload_metric *o
 const gct_workload gct_workload_requests = {
     .abi = GCT_WORKLOAD_ABI,
     .name = "requests",
-    .summary = "web requests: one operation builds one request of request_objects short-lived "
-               "objects (a frame and a tree of dicts/lists), maybe leaves it in a cycle, and "
-               "writes a few strings into a static old heap",
+    .summary = "web requests: one operation builds one request of request_objects objects "
+               "(sometimes a cycle) and writes into an old heap",
     .params = params,
     .nparams = sizeof params / sizeof params[0],
     .state_size = sizeof(requests),

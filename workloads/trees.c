@@ -258,8 +258,8 @@ static size_t trees_metrics(const gct_workload_run *r, gct_workload_metric *out,
 const gct_workload gct_workload_trees = {
     .abi = GCT_WORKLOAD_ABI,
     .name = "trees",
-    .summary = "GCBench: one operation builds a binary tree of depth `depth` (alternately "
-               "top-down and bottom-up), walks it and drops it, beside a long-lived tree",
+    .summary = "GCBench: one operation builds a binary tree of depth `depth` (top-down or "
+               "bottom-up), walks it and drops it, beside a long-lived tree",
     .params = params,
     .nparams = sizeof params / sizeof params[0],
     .state_size = sizeof(trees),

@@ -52,6 +52,10 @@ void gct_workload_format_value(const gct_param *p, double value, char *buf, size
         snprintf(buf, len, "%lld", (long long)value);
         break;
     case GCT_PARAM_REAL:
+        if (value == floor(value) && fabs(value) < 1e15) {
+            snprintf(buf, len, "%.0f", value);
+            break;
+        }
         snprintf(buf, len, "%.17g", value);
         /* Shortest form that reads back exactly. */
         for (int prec = 1; prec <= 17; prec++) {
