@@ -20,7 +20,8 @@
  *     weak reference observes the collector).
  *  7. self-check: a live object freed behind the workload's back, or a
  *     changed value, makes the check fail.
- *  8. defaults: every workload sets up and runs with its default parameters.
+ *  8. edges and defaults: the most extreme settings run clean everywhere;
+ *     every workload sets up and runs with its default parameters.
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
@@ -768,6 +769,44 @@ Test(selfcheck, reports_a_failure_recorded_by_an_operation)
     cr_assert_not(gct_workload_check(r, err, sizeof err));
     cr_assert_str_eq(err, "trees: first 1");
     finish(r);
+}
+
+/* ---- edge values ------------------------------------------------------- */
+
+/* The smallest and most extreme settings run and check clean everywhere. */
+Test(edges, extreme_settings_run_clean)
+{
+    static const config edges[] = {
+        {"trees", {"depth=0", "long_depth=0"}, 20, false},
+        {"trees", {"depth=1", "long_depth=0", "parent=weak"}, 20, false},
+        {"dlist", {"lists=1", "length=1", "drop_every=1"}, 200, false},
+        {"dlist", {"lists=1", "length=1", "drop_every=1", "backlinks=weak"}, 200, false},
+        {"dlist", {"lists=3", "length=2", "drop_every=0", "backlinks=weak"}, 200, false},
+        {"cache", {"keys=1", "capacity=1", "value_objects=1"}, 100, false},
+        {"cache", {"keys=2", "capacity=1", "values=weak", "hold=1", "zipf=0"}, 200, true},
+        {"cache", {"keys=5", "capacity=5", "zipf=10"}, 100, false},
+        {"requests", {"old_objects=0", "request_objects=1", "writes=0", "cyclic=1"}, 100, false},
+        {"requests", {"old_objects=4", "request_objects=2", "writes=5", "cyclic=1"}, 100, false},
+        {"longlived", {"live_objects=0", "initial=0", "young=0"}, 50, false},
+        {"longlived", {"live_objects=1", "initial=1", "young=3", "survive=1"}, 50, false},
+        {"longlived", {"live_objects=10", "initial=0", "grow=3", "young=3", "survive=1"}, 50,
+         false},
+    };
+    for (size_t e = 0; e < sizeof edges / sizeof edges[0]; e++) {
+        for (int c = 0; c < 3; c++) {
+            gct_heap *h = busy_heap(collectors[c]);
+            gct_heap_set_verify_each(h, true);
+            gct_workload_run *r = run_config(h, &edges[e], 3, 10);
+            check(r);
+            gct_workload_teardown(r);
+            gct_heap_collect(h, GCT_GEN_FULL);
+            verify(h, "after teardown");
+            if (c > 0)
+                cr_assert_eq(h->live_objects, 0, "%s on %s: %lld objects left",
+                             edges[e].workload, collectors[c], (long long)h->live_objects);
+            finish(r);
+        }
+    }
 }
 
 /* ---- 8. defaults ---------------------------------------------------------- */
