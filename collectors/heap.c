@@ -656,7 +656,6 @@ void gct_heap_leaks(gct_heap *h, int64_t *objects, int64_t *bytes)
 
 struct verify_ctx {
     gct_heap *h;
-    gct_ptrmap *incoming; /* object -> references from slots and roots */
     int64_t objs, bytes;
     char *err;
     size_t errlen;
@@ -669,15 +668,6 @@ struct verify_ctx {
             snprintf((c)->err, (c)->errlen, __VA_ARGS__);                                          \
         (c)->ok = false;                                                                           \
     } while (0)
-
-static void count_incoming(gct_ptrmap *m, const gct_obj *o)
-{
-    uintptr_t *v = ptrmap_get(m, o);
-    if (v)
-        (*v)++;
-    else
-        ptrmap_put(m, o, 1);
-}
 
 static void verify_obj(void *ud, gct_obj *o)
 {
@@ -692,13 +682,9 @@ static void verify_obj(void *ud, gct_obj *o)
         VFAIL(c, "live object %p (%s) has reference count 0", (void *)o, o->shape->name);
     for (uint32_t i = 0; i < o->shape->nslots; i++) {
         gct_obj *t = o->slots[i];
-        if (!t)
-            continue;
-        if (t->flags & GCT_OF_FREE)
+        if (t && (t->flags & GCT_OF_FREE))
             VFAIL(c, "slot %u of %p (%s) points at freed object %p", i, (void *)o, o->shape->name,
                   (void *)t);
-        if (c->incoming)
-            count_incoming(c->incoming, t);
     }
     if (o->shape->flags & GCT_SHAPE_WEAKREF) {
         gct_wref *w = wref_of(o);
@@ -721,14 +707,34 @@ static void verify_obj(void *ud, gct_obj *o)
         VFAIL(c, "object %p is flagged weakly referenced but has no weak references", (void *)o);
 }
 
-static void verify_refcount(void *ud, gct_obj *o)
+/*
+ * Exact reference counts without a side table: subtract every reference
+ * from slots and roots from its target's count, check that every count is
+ * then zero, and add them back.  (A count too high or too low by k is left
+ * at +k or -k.)  Only called once every slot is known to point at a live
+ * object.
+ */
+static void refs_adjust(void *ud, gct_obj *o)
+{
+    int32_t delta = *(const int32_t *)ud;
+    for (uint32_t i = 0; i < o->shape->nslots; i++)
+        if (o->slots[i])
+            o->slots[i]->refcnt += (uint32_t)delta;
+}
+
+static void refs_check(void *ud, gct_obj *o)
 {
     struct verify_ctx *c = ud;
-    uintptr_t *v = ptrmap_get(c->incoming, o);
-    uintptr_t expect = v ? *v : 0;
-    if (o->refcnt != expect)
-        VFAIL(c, "object %p (%s) has reference count %u but %" PRIuPTR " references", (void *)o,
-              o->shape->name, o->refcnt, expect);
+    if (o->refcnt != 0)
+        VFAIL(c, "object %p (%s): reference count off by %+d from the references to it",
+              (void *)o, o->shape->name, (int32_t)o->refcnt);
+}
+
+static void roots_adjust(gct_heap *h, int32_t delta)
+{
+    for (size_t i = 0; i < h->nroots; i++)
+        if (h->roots[i])
+            h->roots[i]->refcnt += (uint32_t)delta;
 }
 
 bool gct_heap_verify(gct_heap *h, bool exact_refcounts, char *err, size_t errlen)
@@ -738,17 +744,11 @@ bool gct_heap_verify(gct_heap *h, bool exact_refcounts, char *err, size_t errlen
         err = scratch;
         errlen = sizeof scratch;
     }
-    gct_ptrmap incoming = {0};
-    bool exact = exact_refcounts && h->rc;
-    struct verify_ctx c = {h, exact ? &incoming : NULL, 0, 0, err, errlen, true};
+    struct verify_ctx c = {h, 0, 0, err, errlen, true};
     for (size_t i = 0; i < h->nroots; i++) {
         gct_obj *r = h->roots[i];
-        if (!r)
-            continue;
-        if (r->flags & GCT_OF_FREE)
+        if (r && (r->flags & GCT_OF_FREE))
             VFAIL(&c, "root %zu points at freed object %p", i, (void *)r);
-        if (exact)
-            count_incoming(&incoming, r);
     }
     gct_heap_foreach(h, verify_obj, &c);
     if (c.ok && c.objs != h->live_objects)
@@ -757,9 +757,14 @@ bool gct_heap_verify(gct_heap *h, bool exact_refcounts, char *err, size_t errlen
     if (c.ok && c.bytes != h->live_bytes)
         VFAIL(&c, "the heap counts %" PRId64 " live bytes but the allocator holds %" PRId64,
               h->live_bytes, c.bytes);
-    if (c.ok && exact)
-        gct_heap_foreach(h, verify_refcount, &c);
-    ptrmap_free(&incoming);
+    if (c.ok && exact_refcounts && h->rc) {
+        int32_t minus = -1, plus = 1;
+        gct_heap_foreach(h, refs_adjust, &minus);
+        roots_adjust(h, -1);
+        gct_heap_foreach(h, refs_check, &c);
+        gct_heap_foreach(h, refs_adjust, &plus);
+        roots_adjust(h, 1);
+    }
     if (c.ok && h->ops->verify)
         c.ok = h->ops->verify(h, err, errlen);
     return c.ok;

@@ -41,3 +41,31 @@ Test(heap, accounting_and_store)
         gct_heap_destroy(h);
     }
 }
+
+Test(heap, exact_refcount_check_catches_a_count_off_by_one_either_way)
+{
+    for (size_t c = 0; c < gct_collector_count(); c++) {
+        gct_heap *h = heap(gct_collector_at(c)->name);
+        gct_obj *p = gct_new(h, &pair);
+        gct_obj *a = gct_new(h, &atom);
+        gct_store(h, p, 0, a);
+        gct_store(h, p, 1, a);
+        uint32_t before = a->refcnt;
+        verify(h);
+        cr_assert_eq(a->refcnt, before, "the check must leave counts as they were");
+        if (h->rc) {
+            char err[512];
+            a->refcnt++;
+            cr_assert_not(gct_heap_verify(h, true, err, sizeof err));
+            cr_assert(strstr(err, "off by +1"), "%s", err);
+            cr_assert(gct_heap_verify(h, false, err, sizeof err), "%s", err);
+            a->refcnt -= 2;
+            cr_assert_not(gct_heap_verify(h, true, err, sizeof err));
+            cr_assert(strstr(err, "off by -1"), "%s", err);
+            a->refcnt++;
+            cr_assert_eq(a->refcnt, before);
+        }
+        verify(h);
+        gct_heap_destroy(h);
+    }
+}
