@@ -11,6 +11,9 @@
  * ("Rejection-inversion to generate variates from monotone discrete
  * distributions", 1996), the algorithm of Apache Commons' Zipf sampler: O(1)
  * memory and time per draw for any number of elements and any exponent >= 0.
+ * It goes through libm (log, exp, log1p, expm1), so its draws are the same on
+ * every run of one build but could differ in rare last-bit cases between C
+ * libraries; the integer draws above never do.
  */
 #ifndef GCT_RNG_H
 #define GCT_RNG_H
