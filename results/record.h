@@ -62,9 +62,10 @@ extern "C" {
     X(I64, peak_objects, 1, "peak live objects")                                                 \
     X(I64, peak_bytes, 1, "peak live bytes (objects with their collector headers)")             \
     X(I64, peak_footprint, 1, "peak bytes obtained from the system by the heap's allocator")     \
-    X(I64, leaked_objects, 1, "objects alive but unreachable at the end (after a full collection)") \
+    X(I64, leaked_objects, 1, "objects alive but unreachable from the roots after a final full collection") \
     X(I64, leaked_bytes, 1, "bytes of those objects")                                            \
-    X(STR, checksum, 0, "the workload's self-check value (equal across collectors and seeds)")   \
+    X(STR, checksum, 0, "the workload's checksum of what it observed (equal across collectors)") \
+    X(STR, extra, 0, "the workload's own metrics, name=value separated by ';'")                 \
     X(STR, cpus, 0, "CPUs the run was pinned to (empty: not pinned)")
 
 typedef enum gct_ftype { GCT_F_STR, GCT_F_I64, GCT_F_F64 } gct_ftype;

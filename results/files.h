@@ -1,0 +1,29 @@
+/*
+ * files.h — writing result files so that a crash never leaves half a file:
+ * everything is written to a temporary name in the same directory, flushed,
+ * and renamed over the final name.
+ */
+#ifndef GCT_FILES_H
+#define GCT_FILES_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct gct_afile {
+    FILE *f;
+    char path[4096];
+    char tmp[4096];
+} gct_afile;
+
+/* Open a temporary file next to path.  NULL with a message on failure. */
+FILE *gct_afile_open(gct_afile *a, const char *path, char *err, size_t errlen);
+/* Flush, sync and rename into place.  -1 with a message on failure (the
+ * temporary file is removed). */
+int gct_afile_commit(gct_afile *a, char *err, size_t errlen);
+/* Give up: close and remove the temporary file. */
+void gct_afile_abort(gct_afile *a);
+
+/* mkdir -p.  -1 with a message on failure. */
+int gct_mkdirs(const char *path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,331 @@
+/* resultdir.c — writing a result directory (see resultdir.h). */
+#define _GNU_SOURCE
+#include "resultdir.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "files.h"
+#include "stats.h"
+
+static int join(char *buf, size_t len, const char *dir, const char *name, char *err, size_t errlen)
+{
+    if (snprintf(buf, len, "%s/%s", dir, name) >= (int)len) {
+        snprintf(err, errlen, "%s/%s: path too long", dir, name);
+        return -1;
+    }
+    return 0;
+}
+
+int gct_rdir_prepare(const char *dir, bool force, char *err, size_t errlen)
+{
+    char p[4096];
+    if (join(p, sizeof p, dir, "results.csv", err, errlen))
+        return -1;
+    if (!force && access(p, F_OK) == 0) {
+        snprintf(err, errlen, "%s already holds results (results.csv); choose another --out", dir);
+        return -1;
+    }
+    if (gct_mkdirs(dir, err, errlen))
+        return -1;
+    if (join(p, sizeof p, dir, "pauses", err, errlen) || gct_mkdirs(p, err, errlen))
+        return -1;
+    if (join(p, sizeof p, dir, ".work", err, errlen) || gct_mkdirs(p, err, errlen))
+        return -1;
+    return 0;
+}
+
+int gct_rdir_write_results(const char *dir, const gct_results *rows, char *err, size_t errlen)
+{
+    char p[4096];
+    if (join(p, sizeof p, dir, "results.csv", err, errlen))
+        return -1;
+    gct_afile a;
+    FILE *f = gct_afile_open(&a, p, err, errlen);
+    if (!f)
+        return -1;
+    gct_result_csv_header(f);
+    for (size_t i = 0; i < rows->n; i++)
+        gct_result_csv_row(f, &rows->rows[i]);
+    return gct_afile_commit(&a, err, errlen);
+}
+
+static void csv_text(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_number(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.9g", v);
+}
+
+int gct_rdir_write_summary(const char *dir, const gct_results *rows, char *err, size_t errlen)
+{
+    char p[4096];
+    if (join(p, sizeof p, dir, "summary.csv", err, errlen))
+        return -1;
+    gct_afile a;
+    FILE *f = gct_afile_open(&a, p, err, errlen);
+    if (!f)
+        return -1;
+    static const char *const ident[] = {"config_id", "collector", "workload", "knobs", "params"};
+    static const char *const ints[] = {"gen0", "gen1", "gen2", "seed", "ops"};
+    for (size_t i = 0; i < 5; i++)
+        fprintf(f, "%s,", ident[i]);
+    for (size_t i = 0; i < 5; i++)
+        fprintf(f, "%s,", ints[i]);
+    fputs("reps,failed", f);
+    for (size_t k = 0; k < gct_result_nfields; k++)
+        if (gct_result_fields[k].summarized)
+            fprintf(f, ",%s_median,%s_lo,%s_hi", gct_result_fields[k].name,
+                    gct_result_fields[k].name, gct_result_fields[k].name);
+    fputc('\n', f);
+
+    bool *done = calloc(rows->n ? rows->n : 1, sizeof *done);
+    double *vals = malloc((rows->n ? rows->n : 1) * sizeof *vals);
+    if (!done || !vals) {
+        free(done);
+        free(vals);
+        gct_afile_abort(&a);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < rows->n; i++) {
+        if (done[i])
+            continue;
+        const gct_result *first = &rows->rows[i];
+        int ok = 0, failed = 0;
+        for (size_t j = i; j < rows->n; j++) {
+            if (strcmp(rows->rows[j].config_id, first->config_id))
+                continue;
+            done[j] = true;
+            if (!strcmp(rows->rows[j].status, "ok"))
+                ok++;
+            else
+                failed++;
+        }
+        for (size_t k = 0; k < 5; k++) {
+            const gct_field *fd = gct_result_field(ident[k]);
+            csv_text(f, *(char *const *)(const void *)((const char *)first + fd->offset));
+            fputc(',', f);
+        }
+        for (size_t k = 0; k < 5; k++)
+            fprintf(f, "%.0f,", gct_result_num(first, gct_result_field(ints[k])));
+        fprintf(f, "%d,%d", ok, failed);
+        for (size_t k = 0; k < gct_result_nfields; k++) {
+            const gct_field *fd = &gct_result_fields[k];
+            if (!fd->summarized)
+                continue;
+            size_t n = 0;
+            for (size_t j = i; j < rows->n; j++) {
+                const gct_result *r = &rows->rows[j];
+                if (strcmp(r->config_id, first->config_id) || strcmp(r->status, "ok"))
+                    continue;
+                double v = gct_result_num(r, fd);
+                if (isfinite(v))
+                    vals[n++] = v;
+            }
+            double med = NAN, lo = NAN, hi = NAN;
+            if (n) {
+                gct_sort_doubles(vals, n);
+                med = gct_median_sorted(vals, n);
+                gct_bootstrap_median_ci(vals, n, 0.95, 2000, 0x5eed, &lo, &hi);
+            }
+            fputc(',', f);
+            csv_number(f, med);
+            fputc(',', f);
+            csv_number(f, lo);
+            fputc(',', f);
+            csv_number(f, hi);
+        }
+        fputc('\n', f);
+    }
+    free(done);
+    free(vals);
+    return gct_afile_commit(&a, err, errlen);
+}
+
+int gct_rdir_write_json(const char *dir, const char *name, json_t *value, char *err,
+                        size_t errlen)
+{
+    char p[4096];
+    if (join(p, sizeof p, dir, name, err, errlen))
+        return -1;
+    gct_afile a;
+    FILE *f = gct_afile_open(&a, p, err, errlen);
+    if (!f)
+        return -1;
+    if (json_dumpf(value, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
+        gct_afile_abort(&a);
+        snprintf(err, errlen, "%s: cannot write JSON", p);
+        return -1;
+    }
+    fputc('\n', f);
+    return gct_afile_commit(&a, err, errlen);
+}
+
+/*
+ * Google Benchmark prints non-finite numbers as bare NaN / -nan / inf (its
+ * coefficient of variation of a counter that is always 0, for one), which is
+ * not JSON.  Read the file and turn those tokens, outside strings, into null.
+ */
+static json_t *load_gbench(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb)
+                free(buf);
+            buf = nb;
+        }
+    }
+    fclose(f);
+    if (!buf) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    buf[n] = 0;
+    static const char *const tokens[] = {"-NaN", "NaN", "-nan", "nan", "-Infinity", "Infinity",
+                                         "-inf", "inf"};
+    char *clean = malloc(2 * n + 1); /* "nan" -> "null" grows by at most a third */
+    if (!clean) {
+        free(buf);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    size_t m = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < n; i++) {
+        if (in_string) {
+            if (buf[i] == '\\' && i + 1 < n)
+                clean[m++] = buf[i++];
+            else if (buf[i] == '"')
+                in_string = false;
+            clean[m++] = buf[i];
+            continue;
+        }
+        if (buf[i] == '"')
+            in_string = true;
+        size_t t = 0, len = 0;
+        for (; t < sizeof tokens / sizeof tokens[0]; t++) {
+            len = strlen(tokens[t]);
+            if (!strncmp(buf + i, tokens[t], len))
+                break;
+        }
+        if (t < sizeof tokens / sizeof tokens[0]) {
+            memcpy(clean + m, "null", 4);
+            m += 4;
+            i += len - 1;
+        } else {
+            clean[m++] = buf[i];
+        }
+    }
+    free(buf);
+    buf = clean;
+    n = m;
+    json_error_t je;
+    json_t *v = json_loadb(buf, n, 0, &je);
+    free(buf);
+    if (!v)
+        snprintf(err, errlen, "%s:%d: %s", path, je.line, je.text);
+    return v;
+}
+
+int gct_rdir_merge_gbench(const char *dir, const char *const *parts, size_t n, char *err,
+                          size_t errlen)
+{
+    json_t *merged = json_object();
+    json_t *context = NULL;
+    json_t *runs = json_array();
+    json_t *contexts = json_object();
+    for (size_t i = 0; i < n; i++) {
+        if (!parts[i] || access(parts[i], R_OK) != 0)
+            continue;
+        json_t *part = load_gbench(parts[i], err, errlen);
+        if (!part) {
+            json_decref(merged);
+            json_decref(runs);
+            json_decref(contexts);
+            json_decref(context);
+            return -1;
+        }
+        json_t *ctx = json_object_get(part, "context");
+        const char *id = json_string_value(json_object_get(ctx, "gctune_config_id"));
+        if (!id)
+            id = "";
+        json_t *own = json_object();
+        const char *key;
+        json_t *val;
+        json_object_foreach(ctx, key, val)
+        {
+            if (!strncmp(key, "gctune_", 7))
+                json_object_set(own, key, val);
+        }
+        json_object_set_new(contexts, id, own);
+        if (!context) {
+            context = json_deep_copy(ctx);
+            json_object_foreach(ctx, key, val)
+            {
+                if (!strncmp(key, "gctune_", 7))
+                    json_object_del(context, key);
+            }
+        }
+        size_t k;
+        json_t *run;
+        json_array_foreach(json_object_get(part, "benchmarks"), k, run)
+        {
+            json_t *copy = json_deep_copy(run);
+            json_object_set_new(copy, "gctune_config_id", json_string(id));
+            json_object_set_new(copy, "family_index", json_integer((json_int_t)i));
+            json_array_append_new(runs, copy);
+        }
+        json_decref(part);
+    }
+    json_object_set_new(merged, "context", context ? context : json_object());
+    json_object_set_new(merged, "benchmarks", runs);
+    json_object_set_new(merged, "gctune_contexts", contexts);
+    int rc = gct_rdir_write_json(dir, "gbench.json", merged, err, errlen);
+    json_decref(merged);
+    return rc;
+}
+
+int gct_rdir_adopt_pauses(const char *dir, const char *config_id, const char *from, char *err,
+                          size_t errlen)
+{
+    char p[4096];
+    if (snprintf(p, sizeof p, "%s/pauses/%s.csv", dir, config_id) >= (int)sizeof p) {
+        snprintf(err, errlen, "%s/pauses/%s.csv: path too long", dir, config_id);
+        return -1;
+    }
+    if (rename(from, p) != 0) {
+        snprintf(err, errlen, "cannot move %s to %s: %s", from, p, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
