@@ -1,0 +1,96 @@
+/* config.c — building, naming and describing a configuration. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+void gct_config_init(gct_config *c, const gct_collector *col, const gct_workload *wl)
+{
+    memset(c, 0, sizeof *c);
+    c->collector = col;
+    c->workload = wl;
+    for (uint32_t i = 0; i < col->nknobs; i++)
+        c->knobs[i] = col->knobs[i].def;
+    for (uint32_t i = 0; i < wl->nparams; i++)
+        c->params[i] = wl->params[i].def;
+    c->ops = 10000;
+    c->reps = 1;
+    c->seed = 1;
+}
+
+/* Append "sep name-value" to buf, keeping only characters safe in a file name. */
+static void id_append(char *buf, size_t len, const char *name, const char *value)
+{
+    size_t used = strlen(buf);
+    char part[160];
+    snprintf(part, sizeof part, ".%s-%s", name, value);
+    for (char *p = part; *p && used + 1 < len; p++) {
+        char ch = *p;
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                  ch == '.' || ch == '-' || ch == '_';
+        buf[used++] = ok ? ch : '_';
+    }
+    buf[used] = 0;
+}
+
+void gct_config_make_id(gct_config *c)
+{
+    snprintf(c->id, sizeof c->id, "%s.%s", c->collector->name, c->workload->name);
+    char v[64];
+    for (uint32_t i = 0; i < c->collector->nknobs; i++) {
+        const gct_knob *k = &c->collector->knobs[i];
+        bool threshold = !strncmp(k->name, "gen", 3);
+        if (threshold || c->knobs[i] != k->def) {
+            snprintf(v, sizeof v, "%" PRId64, c->knobs[i]);
+            id_append(c->id, sizeof c->id, k->name, v);
+        }
+    }
+    for (uint32_t i = 0; i < c->workload->nparams; i++) {
+        const gct_param *p = &c->workload->params[i];
+        if (c->params[i] != p->def) {
+            gct_workload_format_value(p, c->params[i], v, sizeof v);
+            id_append(c->id, sizeof c->id, p->name, v);
+        }
+    }
+}
+
+void gct_config_knobs_text(const gct_config *c, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (uint32_t i = 0; i < c->collector->nknobs && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s=%" PRId64, i ? ";" : "",
+                                 c->collector->knobs[i].name, c->knobs[i]);
+}
+
+void gct_config_params_text(const gct_config *c, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    char v[64];
+    for (uint32_t i = 0; i < c->workload->nparams && used < len; i++) {
+        gct_workload_format_value(&c->workload->params[i], c->params[i], v, sizeof v);
+        used += (size_t)snprintf(buf + used, len - used, "%s%s=%s", i ? ";" : "",
+                                 c->workload->params[i].name, v);
+    }
+}
+
+int64_t gct_config_knob(const gct_config *c, const char *name)
+{
+    for (uint32_t i = 0; i < c->collector->nknobs; i++)
+        if (!strcmp(c->collector->knobs[i].name, name))
+            return c->knobs[i];
+    return -1;
+}
+
+gct_heap *gct_config_heap(const gct_config *c, char *err, size_t errlen)
+{
+    char text[GCT_MAX_KNOBS][96];
+    const char *assign[GCT_MAX_KNOBS];
+    for (uint32_t i = 0; i < c->collector->nknobs; i++) {
+        snprintf(text[i], sizeof text[i], "%s=%" PRId64, c->collector->knobs[i].name, c->knobs[i]);
+        assign[i] = text[i];
+    }
+    return gct_heap_new(c->collector->name, assign, c->collector->nknobs, err, errlen);
+}

@@ -1,0 +1,599 @@
+/* sweep.c — sweep specs, lists and ranges, sweep files, expansion. */
+#define _GNU_SOURCE
+#include "sweep.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_VALUES 256
+
+void gct_sweep_spec_init(gct_sweep_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    s->ops = 10000;
+    s->reps = 5;
+    s->seed = 1;
+    s->jobs = 1;
+    char err[64];
+    gct_sweep_apply_preset(s, "default", err, sizeof err);
+}
+
+static gct_sweep_list *find_list(gct_sweep_list *lists, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(lists[i].name, name))
+            return &lists[i];
+    return NULL;
+}
+
+static int set_list(gct_sweep_list *lists, size_t *n, const char *what, const char *name,
+                    const char *text, const char *origin, char *err, size_t errlen)
+{
+    gct_sweep_list *l = find_list(lists, *n, name);
+    if (!l) {
+        if (*n == GCT_SWEEP_MAX_LISTS) {
+            snprintf(err, errlen, "%s: too many %s lists (at most %d)", origin, what,
+                     GCT_SWEEP_MAX_LISTS);
+            return -1;
+        }
+        l = &lists[(*n)++];
+    }
+    if (snprintf(l->name, sizeof l->name, "%s", name) >= (int)sizeof l->name ||
+        snprintf(l->text, sizeof l->text, "%s", text) >= (int)sizeof l->text) {
+        snprintf(err, errlen, "%s: %s '%s' is too long", origin, what, name);
+        return -1;
+    }
+    snprintf(l->origin, sizeof l->origin, "%s", origin);
+    return 0;
+}
+
+int gct_sweep_set_knob(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
+                       char *err, size_t errlen)
+{
+    return set_list(s->knobs, &s->nknobs, "knob", name, text, origin, err, errlen);
+}
+
+int gct_sweep_set_param(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
+                        char *err, size_t errlen)
+{
+    return set_list(s->params, &s->nparams, "parameter", name, text, origin, err, errlen);
+}
+
+/*
+ * The presets.  quick: about a minute on 2 cores with -j 2.  default: every
+ * workload over a real grid, well under 30 minutes with -j 2.  full: a finer
+ * grid and more repetitions, for a big machine.  marksweep gets its own gen0
+ * list: it traces the whole heap at every collection, so a gen0 of 100 would
+ * make a run quadratic in the live heap.
+ */
+int gct_sweep_apply_preset(gct_sweep_spec *s, const char *name, char *err, size_t errlen)
+{
+    static const struct preset {
+        const char *name, *workloads, *gen0, *gen1, *gen2, *ms_gen0;
+        int64_t ops;
+        int reps;
+    } presets[] = {
+        {"quick", "trees,dlist,cache", "100,700,10000", "10,100", "10", "10000,100000", 2000, 3},
+        {"default", "", "100,700,1000,10000,100000", "2,10,100", "2,10,100", "10000,100000,1000000",
+         10000, 5},
+        {"full", "", "100..100000x3", "2..100x2", "2..100x3", "1000..1000000x3", 20000, 10},
+    };
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++) {
+        const struct preset *p = &presets[i];
+        if (strcmp(p->name, name))
+            continue;
+        char origin[64];
+        snprintf(origin, sizeof origin, "--preset %s", name);
+        snprintf(s->preset, sizeof s->preset, "%s", name);
+        s->collectors[0] = 0;
+        snprintf(s->workloads, sizeof s->workloads, "%s", p->workloads);
+        snprintf(s->workloads_origin, sizeof s->workloads_origin, "%s", origin);
+        s->nknobs = 0;
+        s->nparams = 0;
+        gct_sweep_set_knob(s, "gen0", p->gen0, origin, err, errlen);
+        gct_sweep_set_knob(s, "gen1", p->gen1, origin, err, errlen);
+        gct_sweep_set_knob(s, "gen2", p->gen2, origin, err, errlen);
+        gct_sweep_set_knob(s, "marksweep.gen0", p->ms_gen0, origin, err, errlen);
+        s->ops = p->ops;
+        s->reps = p->reps;
+        return 0;
+    }
+    snprintf(err, errlen, "unknown preset '%s' (presets: quick, default, full)", name);
+    return -1;
+}
+
+/* ---- lists --------------------------------------------------------------- */
+
+/* "700", "10k", "2M", "1G" */
+static bool parse_scaled(const char *s, size_t len, int64_t *out)
+{
+    char buf[64];
+    if (len == 0 || len >= sizeof buf)
+        return false;
+    memcpy(buf, s, len);
+    buf[len] = 0;
+    char *end;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (errno || end == buf)
+        return false;
+    double scale = 1;
+    if (*end == 'k' || *end == 'K')
+        scale = 1e3, end++;
+    else if (*end == 'M')
+        scale = 1e6, end++;
+    else if (*end == 'G')
+        scale = 1e9, end++;
+    if (*end)
+        return false;
+    v *= scale;
+    if (!isfinite(v) || v != floor(v) || fabs(v) > 9e18)
+        return false;
+    *out = (int64_t)v;
+    return true;
+}
+
+static int push_value(int64_t *out, size_t max, size_t *n, int64_t v, const char *item, char *err,
+                      size_t errlen)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (out[i] == v)
+            return 0;
+    if (*n == max) {
+        snprintf(err, errlen, "'%s' gives more than %zu values", item, max);
+        return -1;
+    }
+    out[(*n)++] = v;
+    return 0;
+}
+
+int gct_parse_int_list(const char *text, int64_t *out, size_t max, size_t *n, char *err,
+                       size_t errlen)
+{
+    *n = 0;
+    const char *p = text;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        while (len && (*p == ' ' || *p == '\t'))
+            p++, len--;
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        char item[128];
+        snprintf(item, sizeof item, "%.*s", (int)(len < 120 ? len : 120), p);
+        const char *dots = memmem(p, len, "..", 2);
+        if (len == 0) {
+            snprintf(err, errlen, "empty item in list '%s'", text);
+            return -1;
+        } else if (!dots) {
+            int64_t v;
+            if (!parse_scaled(p, len, &v)) {
+                snprintf(err, errlen, "'%s' is not a whole number", item);
+                return -1;
+            }
+            if (push_value(out, max, n, v, item, err, errlen))
+                return -1;
+        } else {
+            /* a..bxF or a..b+S */
+            const char *rest = dots + 2, *stop = p + len;
+            const char *op = rest;
+            while (op < stop && *op != 'x' && *op != '+')
+                op++;
+            int64_t a, b;
+            if (!parse_scaled(p, (size_t)(dots - p), &a) ||
+                !parse_scaled(rest, (size_t)(op - rest), &b) || op == stop) {
+                snprintf(err, errlen,
+                         "'%s' is not a range: write a..bxF (geometric) or a..b+S (arithmetic)",
+                         item);
+                return -1;
+            }
+            char stepbuf[32];
+            snprintf(stepbuf, sizeof stepbuf, "%.*s", (int)(stop - op - 1), op + 1);
+            char *end;
+            double step = strtod(stepbuf, &end);
+            if (!stepbuf[0] || *end || !isfinite(step)) {
+                snprintf(err, errlen, "'%s': the step '%s' is not a number", item, stepbuf);
+                return -1;
+            }
+            if (a > b) {
+                snprintf(err, errlen, "'%s': the range runs backwards", item);
+                return -1;
+            }
+            if (*op == 'x') {
+                if (step <= 1 || a <= 0) {
+                    snprintf(err, errlen,
+                             "'%s': a geometric range needs a start above 0 and a factor above 1",
+                             item);
+                    return -1;
+                }
+                for (double v = (double)a; v < (double)b * (1 - 1e-9); v *= step)
+                    if (push_value(out, max, n, (int64_t)llround(v), item, err, errlen))
+                        return -1;
+            } else {
+                if (step <= 0 || step != floor(step)) {
+                    snprintf(err, errlen, "'%s': an arithmetic step must be a whole number above 0",
+                             item);
+                    return -1;
+                }
+                for (int64_t v = a; v < b; v += (int64_t)step)
+                    if (push_value(out, max, n, v, item, err, errlen))
+                        return -1;
+            }
+            if (push_value(out, max, n, b, item, err, errlen))
+                return -1;
+        }
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return 0;
+}
+
+/* Split a comma list of names into items (trimmed). */
+static size_t split_names(const char *text, char items[][64], size_t max)
+{
+    size_t n = 0;
+    const char *p = text;
+    while (*p && n < max) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        while (len && (*p == ' ' || *p == '\t'))
+            p++, len--;
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        snprintf(items[n++], 64, "%.*s", (int)(len < 63 ? len : 63), p);
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return n;
+}
+
+/* ---- sweep files --------------------------------------------------------- */
+
+typedef struct ini_ctx {
+    gct_sweep_spec *s;
+    const char *path;
+    char msg[400];
+} ini_ctx;
+
+static int on_ini_entry(void *user, const char *section, const char *name, const char *value)
+{
+    ini_ctx *c = user;
+    gct_sweep_spec *s = c->s;
+    char origin[300];
+    snprintf(origin, sizeof origin, "%s [%s] %s", c->path, section, name);
+    char err[400];
+    if (!strcmp(section, "sweep")) {
+        int64_t v;
+        if (!strcmp(name, "collectors")) {
+            snprintf(s->collectors, sizeof s->collectors, "%s", value);
+            snprintf(s->collectors_origin, sizeof s->collectors_origin, "%s", origin);
+        } else if (!strcmp(name, "workloads")) {
+            snprintf(s->workloads, sizeof s->workloads, "%s", value);
+            snprintf(s->workloads_origin, sizeof s->workloads_origin, "%s", origin);
+        } else if (!strcmp(name, "preset")) {
+            if (gct_sweep_apply_preset(s, value, err, sizeof err)) {
+                snprintf(c->msg, sizeof c->msg, "%s", err);
+                return 0;
+            }
+        } else if (!strcmp(name, "ops") || !strcmp(name, "reps") || !strcmp(name, "seed") ||
+                   !strcmp(name, "jobs")) {
+            if (!parse_scaled(value, strlen(value), &v) || v < (strcmp(name, "seed") ? 1 : 0)) {
+                snprintf(c->msg, sizeof c->msg, "%s = '%s' is not a whole number%s", name, value,
+                         strcmp(name, "seed") ? " above 0" : "");
+                return 0;
+            }
+            if (!strcmp(name, "ops"))
+                s->ops = v;
+            else if (!strcmp(name, "reps"))
+                s->reps = (int)v;
+            else if (!strcmp(name, "seed"))
+                s->seed = (uint64_t)v;
+            else
+                s->jobs = (int)v;
+        } else {
+            snprintf(c->msg, sizeof c->msg,
+                     "unknown key '%s' in [sweep] (keys: collectors, workloads, preset, ops, reps, "
+                     "seed, jobs)",
+                     name);
+            return 0;
+        }
+    } else if (!strcmp(section, "knobs")) {
+        if (gct_sweep_set_knob(s, name, value, origin, err, sizeof err)) {
+            snprintf(c->msg, sizeof c->msg, "%s", err);
+            return 0;
+        }
+    } else if (!strcmp(section, "params")) {
+        if (gct_sweep_set_param(s, name, value, origin, err, sizeof err)) {
+            snprintf(c->msg, sizeof c->msg, "%s", err);
+            return 0;
+        }
+    } else {
+        snprintf(c->msg, sizeof c->msg, "unknown section [%s] (sections: sweep, knobs, params)",
+                 section);
+        return 0;
+    }
+    return 1;
+}
+
+int gct_sweep_read_file(gct_sweep_spec *s, const char *path, char *err, size_t errlen)
+{
+    ini_ctx c = {s, path, ""};
+    int line = ini_parse(path, on_ini_entry, &c);
+    if (line == -1) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    if (line != 0) {
+        snprintf(err, errlen, "%s:%d: %s", path, line, c.msg[0] ? c.msg : "not a valid INI line");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- expansion ----------------------------------------------------------- */
+
+static bool name_in(const char *name, char items[][64], size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(items[i], name))
+            return true;
+    return false;
+}
+
+/* The list for `name` of owner (a collector or workload name): the qualified
+ * "owner.name" list first, then the bare one; NULL if neither. */
+static const gct_sweep_list *list_for(const gct_sweep_list *lists, size_t n, const char *owner,
+                                      const char *name)
+{
+    char q[160];
+    snprintf(q, sizeof q, "%s.%s", owner, name);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(lists[i].name, q))
+            return &lists[i];
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(lists[i].name, name))
+            return &lists[i];
+    return NULL;
+}
+
+typedef struct growing {
+    gct_config *v;
+    size_t n, cap;
+} growing;
+
+static void push_config(growing *g, const gct_config *c)
+{
+    if (g->n == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 64;
+        g->v = realloc(g->v, g->cap * sizeof *g->v);
+        if (!g->v) {
+            fputs("gctune: out of memory\n", stderr);
+            abort();
+        }
+    }
+    g->v[g->n++] = *c;
+}
+
+/* Values of every knob of collector col: per knob, a list. */
+static int knob_lists(const gct_sweep_spec *s, const gct_collector *col,
+                      int64_t vals[GCT_MAX_KNOBS][MAX_VALUES], size_t counts[GCT_MAX_KNOBS],
+                      char *err, size_t errlen)
+{
+    for (uint32_t k = 0; k < col->nknobs; k++) {
+        const gct_knob *kn = &col->knobs[k];
+        const gct_sweep_list *l = list_for(s->knobs, s->nknobs, col->name, kn->name);
+        if (!l) {
+            vals[k][0] = kn->def;
+            counts[k] = 1;
+            continue;
+        }
+        char e[300];
+        if (gct_parse_int_list(l->text, vals[k], MAX_VALUES, &counts[k], e, sizeof e)) {
+            snprintf(err, errlen, "%s: %s", l->origin, e);
+            return -1;
+        }
+        for (size_t i = 0; i < counts[k]; i++) {
+            if (vals[k][i] < kn->min || vals[k][i] > kn->max) {
+                snprintf(err, errlen,
+                         "%s: %s=%" PRId64 " is out of range for %s (%" PRId64 "..%" PRId64 ")",
+                         l->origin, kn->name, vals[k][i], col->name, kn->min, kn->max);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Text values of every parameter of workload wl (validated later through
+ * gct_workload_parse, which knows each parameter's type and range). */
+static int param_lists(const gct_sweep_spec *s, const gct_workload *wl,
+                       char vals[GCT_WL_MAX_PARAMS][MAX_VALUES][64],
+                       size_t counts[GCT_WL_MAX_PARAMS],
+                       const char *origins[GCT_WL_MAX_PARAMS], char *err, size_t errlen)
+{
+    for (uint32_t k = 0; k < wl->nparams; k++) {
+        const gct_param *p = &wl->params[k];
+        const gct_sweep_list *l = list_for(s->params, s->nparams, wl->name, p->name);
+        origins[k] = l ? l->origin : NULL;
+        if (!l) {
+            gct_workload_format_value(p, p->def, vals[k][0], 64);
+            counts[k] = 1;
+        } else if (p->kind == GCT_PARAM_INT) {
+            int64_t iv[MAX_VALUES];
+            char e[300];
+            if (gct_parse_int_list(l->text, iv, MAX_VALUES, &counts[k], e, sizeof e)) {
+                snprintf(err, errlen, "%s: %s", l->origin, e);
+                return -1;
+            }
+            for (size_t i = 0; i < counts[k]; i++)
+                snprintf(vals[k][i], 64, "%" PRId64, iv[i]);
+        } else {
+            counts[k] = split_names(l->text, vals[k], MAX_VALUES);
+        }
+    }
+    return 0;
+}
+
+/* Every spec list must be used by some selected collector or workload. */
+static int check_lists_used(const gct_sweep_spec *s, const gct_collector *const *cols, size_t nc,
+                            const gct_workload *const *wls, size_t nw, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < s->nknobs; i++) {
+        bool used = false;
+        for (size_t c = 0; c < nc && !used; c++) {
+            for (uint32_t k = 0; k < cols[c]->nknobs && !used; k++) {
+                char q[160];
+                snprintf(q, sizeof q, "%s.%s", cols[c]->name, cols[c]->knobs[k].name);
+                used = !strcmp(s->knobs[i].name, cols[c]->knobs[k].name) ||
+                       !strcmp(s->knobs[i].name, q);
+            }
+        }
+        /* Preset lists for collectors that were not selected are fine. */
+        if (!used && strncmp(s->knobs[i].origin, "--preset", 8) != 0) {
+            snprintf(err, errlen, "%s: no selected collector has a knob '%s'", s->knobs[i].origin,
+                     s->knobs[i].name);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < s->nparams; i++) {
+        bool used = false;
+        for (size_t w = 0; w < nw && !used; w++) {
+            for (uint32_t k = 0; k < wls[w]->nparams && !used; k++) {
+                char q[160];
+                snprintf(q, sizeof q, "%s.%s", wls[w]->name, wls[w]->params[k].name);
+                used = !strcmp(s->params[i].name, wls[w]->params[k].name) ||
+                       !strcmp(s->params[i].name, q);
+            }
+        }
+        if (!used) {
+            snprintf(err, errlen, "%s: no selected workload has a parameter '%s'",
+                     s->params[i].origin, s->params[i].name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int gct_sweep_expand(const gct_sweep_spec *s, gct_config **out, size_t *n, char *err,
+                     size_t errlen)
+{
+    *out = NULL;
+    *n = 0;
+    if (s->ops < 1 || s->reps < 1) {
+        snprintf(err, errlen, "ops and reps must be at least 1 (ops %" PRId64 ", reps %d)", s->ops,
+                 s->reps);
+        return -1;
+    }
+    /* Collectors and workloads. */
+    char items[32][64];
+    const gct_collector *cols[32];
+    size_t nc = 0;
+    if (!s->collectors[0]) {
+        for (size_t i = 0; i < gct_collector_count() && nc < 32; i++)
+            cols[nc++] = gct_collector_at(i);
+    } else {
+        size_t k = split_names(s->collectors, items, 32);
+        for (size_t i = 0; i < k; i++) {
+            const gct_collector *c = gct_collector_find(items[i]);
+            if (!c) {
+                char names[200];
+                gct_collector_names(names, sizeof names);
+                snprintf(err, errlen, "%s: unknown collector '%s' (known: %s)",
+                         s->collectors_origin[0] ? s->collectors_origin : "-c", items[i], names);
+                return -1;
+            }
+            if (!name_in(items[i], items, i))
+                cols[nc++] = c;
+        }
+    }
+    const gct_workload *wls[32];
+    size_t nw = 0;
+    if (!s->workloads[0]) {
+        for (size_t i = 0; i < gct_workload_count() && nw < 32; i++)
+            wls[nw++] = gct_workload_at(i);
+    } else {
+        size_t k = split_names(s->workloads, items, 32);
+        for (size_t i = 0; i < k; i++) {
+            const gct_workload *w = gct_workload_find(items[i]);
+            if (!w) {
+                char names[200];
+                gct_workload_names(names, sizeof names);
+                snprintf(err, errlen, "%s: unknown workload '%s' (known: %s)",
+                         s->workloads_origin[0] ? s->workloads_origin : "-w", items[i], names);
+                return -1;
+            }
+            if (!name_in(items[i], items, i))
+                wls[nw++] = w;
+        }
+    }
+    if (check_lists_used(s, cols, nc, wls, nw, err, errlen))
+        return -1;
+
+    static int64_t kv[GCT_MAX_KNOBS][MAX_VALUES];
+    static char pv[GCT_WL_MAX_PARAMS][MAX_VALUES][64];
+    size_t kc[GCT_MAX_KNOBS], pc[GCT_WL_MAX_PARAMS];
+    const char *porigin[GCT_WL_MAX_PARAMS];
+    growing g = {0};
+    for (size_t w = 0; w < nw; w++) {
+        const gct_workload *wl = wls[w];
+        if (param_lists(s, wl, pv, pc, porigin, err, errlen))
+            goto fail;
+        for (size_t c = 0; c < nc; c++) {
+            const gct_collector *col = cols[c];
+            if (knob_lists(s, col, kv, kc, err, errlen))
+                goto fail;
+            /* Odometer over knobs then parameters. */
+            size_t idx[GCT_MAX_KNOBS + GCT_WL_MAX_PARAMS] = {0};
+            size_t dims = col->nknobs + wl->nparams;
+            for (;;) {
+                gct_config cfg;
+                gct_config_init(&cfg, col, wl);
+                cfg.ops = s->ops;
+                cfg.reps = s->reps;
+                cfg.seed = s->seed;
+                for (uint32_t k = 0; k < col->nknobs; k++)
+                    cfg.knobs[k] = kv[k][idx[k]];
+                char settings[GCT_WL_MAX_PARAMS][128];
+                const char *sp[GCT_WL_MAX_PARAMS];
+                for (uint32_t k = 0; k < wl->nparams; k++) {
+                    snprintf(settings[k], sizeof settings[k], "%s=%s", wl->params[k].name,
+                             pv[k][idx[col->nknobs + k]]);
+                    sp[k] = settings[k];
+                }
+                char e[400];
+                if (gct_workload_parse(wl, sp, wl->nparams, cfg.params, e, sizeof e) != GCT_OK) {
+                    const char *where = NULL;
+                    for (uint32_t k = 0; k < wl->nparams && !where; k++)
+                        if (porigin[k] && strstr(e, wl->params[k].name))
+                            where = porigin[k];
+                    snprintf(err, errlen, "%s: %s", where ? where : "-p", e);
+                    goto fail;
+                }
+                gct_config_make_id(&cfg);
+                push_config(&g, &cfg);
+                size_t d = 0;
+                for (; d < dims; d++) {
+                    size_t lim = d < col->nknobs ? kc[d] : pc[d - col->nknobs];
+                    if (++idx[d] < lim)
+                        break;
+                    idx[d] = 0;
+                }
+                if (d == dims)
+                    break;
+            }
+        }
+    }
+    *out = g.v;
+    *n = g.n;
+    return 0;
+fail:
+    free(g.v);
+    return -1;
+}

@@ -1,0 +1,71 @@
+/*
+ * sweep.h — what a sweep asks for, from a preset, a sweep file (INI) and the
+ * command line (in that order, later ones win), and its expansion into
+ * configurations: collectors x workloads x each collector's own knobs x
+ * workload parameters.  A collector varies only the knobs it has: refcount
+ * runs once per workload, marksweep varies gen0, gencycle gen0 x gen1 x gen2.
+ */
+#ifndef GCT_SWEEP_H
+#define GCT_SWEEP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+#define GCT_SWEEP_MAX_LISTS 24
+
+/* A list of values as the user wrote it, and where ("--gen0", "file:12"). */
+typedef struct gct_sweep_list {
+    char name[64];    /* knob, or param ("depth") or qualified param ("trees.depth") */
+    char text[512];   /* "700,2000,10000" or "100..100000x10" */
+    char origin[300];
+} gct_sweep_list;
+
+typedef struct gct_sweep_spec {
+    char collectors[512], collectors_origin[300]; /* comma list; "" = all */
+    char workloads[512], workloads_origin[300];
+    gct_sweep_list knobs[GCT_SWEEP_MAX_LISTS];
+    size_t nknobs;
+    gct_sweep_list params[GCT_SWEEP_MAX_LISTS];
+    size_t nparams;
+    int64_t ops;
+    int reps;
+    uint64_t seed;
+    int jobs;
+    char preset[16];
+} gct_sweep_spec;
+
+/* Reset to the built-in defaults (what `gctune sweep` with no options does:
+ * the default preset). */
+void gct_sweep_spec_init(gct_sweep_spec *s);
+
+/* Apply a preset: quick, default or full.  -1 with a message if unknown. */
+int gct_sweep_apply_preset(gct_sweep_spec *s, const char *name, char *err, size_t errlen);
+
+/* Set (replace) the list for a knob or a parameter. */
+int gct_sweep_set_knob(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
+                       char *err, size_t errlen);
+int gct_sweep_set_param(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
+                        char *err, size_t errlen);
+
+/* Read a sweep file.  Errors name the file and line. */
+int gct_sweep_read_file(gct_sweep_spec *s, const char *path, char *err, size_t errlen);
+
+/*
+ * Parse an integer list: items separated by commas, each a number ("700",
+ * "10k" = 10,000, "2M"), a geometric range "a..bxF" (a, a*F, ... up to b,
+ * rounded, always ending at b) or an arithmetic range "a..b+S".  Values are
+ * deduplicated, in order.  -1 with a message naming the item.
+ */
+int gct_parse_int_list(const char *text, int64_t *out, size_t max, size_t *n, char *err,
+                       size_t errlen);
+
+/* Expand into configurations (allocated; *n of them).  Every value is
+ * checked against the collector's and workload's ranges; an error names the
+ * value and where it came from. */
+int gct_sweep_expand(const gct_sweep_spec *s, gct_config **out, size_t *n, char *err,
+                     size_t errlen);
+
+#endif
