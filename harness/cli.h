@@ -1,0 +1,36 @@
+/*
+ * cli.h — the gctune subcommands and what they share.
+ *
+ * Exit statuses (a contract): 0 success, 1 a run failed, 2 bad usage or bad
+ * input (the message names the offending flag, value, or file and line),
+ * 130 interrupted.
+ */
+#ifndef GCT_CLI_H
+#define GCT_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "topology.h"
+
+enum { GCT_EXIT_OK = 0, GCT_EXIT_FAILED = 1, GCT_EXIT_USAGE = 2, GCT_EXIT_INTERRUPTED = 130 };
+
+int gct_cmd_list(int argc, char **argv);
+int gct_cmd_info(int argc, char **argv);
+int gct_cmd_run(int argc, char **argv);
+int gct_cmd_sweep(int argc, char **argv);
+
+/* Print "gctune CMD: message" and a hint to --help; returns GCT_EXIT_USAGE. */
+int gct_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parse a whole number ("10000", "10k", "2M") or a size ("4G", "512M"). */
+bool gct_parse_count(const char *s, long long min, long long max, long long *out);
+bool gct_parse_size(const char *s, long long *out);
+
+/* meta.json pieces. */
+json_t *gct_meta_machine(const gct_topology *t);
+json_t *gct_meta_build(void);
+json_t *gct_meta_new(int argc, char **argv, const char *command);
+
+#endif

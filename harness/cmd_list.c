@@ -1,0 +1,135 @@
+/* cmd_list.c — `gctune list`: collectors and workloads with their knobs and
+ * parameters, defaults, ranges and help. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "collector.h"
+#include "workload.h"
+
+static void list_help(FILE *out)
+{
+    fprintf(out, "usage: gctune list [--json]\n\n"
+                 "Every collector with its knobs and every workload with its parameters:\n"
+                 "defaults, allowed ranges or choices, units and help.\n\n"
+                 "  --json   the same as JSON\n");
+}
+
+static json_t *param_json(const gct_param *p)
+{
+    json_t *o = json_object();
+    char def[64];
+    gct_workload_format_value(p, p->def, def, sizeof def);
+    json_object_set_new(o, "name", json_string(p->name));
+    json_object_set_new(o, "type", json_string(p->kind == GCT_PARAM_INT    ? "int"
+                                               : p->kind == GCT_PARAM_REAL ? "real"
+                                                                           : "choice"));
+    json_object_set_new(o, "default", json_string(def));
+    if (p->kind == GCT_PARAM_CHOICE) {
+        json_t *c = json_array();
+        for (size_t i = 0; p->choices[i]; i++)
+            json_array_append_new(c, json_string(p->choices[i]));
+        json_object_set_new(o, "choices", c);
+    } else {
+        json_object_set_new(o, "min", json_real(p->min));
+        json_object_set_new(o, "max", json_real(p->max));
+    }
+    json_object_set_new(o, "help", json_string(p->help));
+    return o;
+}
+
+static void print_param(const gct_param *p)
+{
+    char def[64], range[256];
+    gct_workload_format_value(p, p->def, def, sizeof def);
+    if (p->kind == GCT_PARAM_CHOICE) {
+        size_t used = 0;
+        range[0] = 0;
+        for (size_t i = 0; p->choices[i] && used < sizeof range; i++)
+            used += (size_t)snprintf(range + used, sizeof range - used, "%s%s", i ? "|" : "",
+                                     p->choices[i]);
+    } else {
+        snprintf(range, sizeof range, "%g..%g", p->min, p->max);
+    }
+    printf("    %-14s %-10s %-22s %s\n", p->name, def, range, p->help);
+}
+
+int gct_cmd_list(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'J'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    bool json = false;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'J': json = true; break;
+        case 'h': list_help(stdout); return GCT_EXIT_OK;
+        default: return gct_usage_error("list", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return gct_usage_error("list", "unexpected argument '%s'", argv[optind]);
+
+    if (json) {
+        json_t *root = json_object(), *cols = json_array(), *wls = json_array();
+        for (size_t i = 0; i < gct_collector_count(); i++) {
+            const gct_collector *col = gct_collector_at(i);
+            json_t *o = json_object(), *ks = json_array();
+            json_object_set_new(o, "name", json_string(col->name));
+            json_object_set_new(o, "summary", json_string(col->summary));
+            for (uint32_t k = 0; k < col->nknobs; k++) {
+                const gct_knob *kn = &col->knobs[k];
+                json_t *ko = json_object();
+                json_object_set_new(ko, "name", json_string(kn->name));
+                json_object_set_new(ko, "default", json_integer(kn->def));
+                json_object_set_new(ko, "min", json_integer(kn->min));
+                json_object_set_new(ko, "max", json_integer(kn->max));
+                json_object_set_new(ko, "unit", json_string(kn->unit));
+                json_object_set_new(ko, "help", json_string(kn->help));
+                json_array_append_new(ks, ko);
+            }
+            json_object_set_new(o, "knobs", ks);
+            json_array_append_new(cols, o);
+        }
+        for (size_t i = 0; i < gct_workload_count(); i++) {
+            const gct_workload *wl = gct_workload_at(i);
+            json_t *o = json_object(), *ps = json_array();
+            json_object_set_new(o, "name", json_string(wl->name));
+            json_object_set_new(o, "summary", json_string(wl->summary));
+            for (uint32_t k = 0; k < wl->nparams; k++)
+                json_array_append_new(ps, param_json(&wl->params[k]));
+            json_object_set_new(o, "params", ps);
+            json_array_append_new(wls, o);
+        }
+        json_object_set_new(root, "collectors", cols);
+        json_object_set_new(root, "workloads", wls);
+        json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        putchar('\n');
+        json_decref(root);
+        return GCT_EXIT_OK;
+    }
+
+    printf("collectors (-c NAME; knobs as --gen0 N, --gen1 N, --gen2 N or -k name=value):\n");
+    for (size_t i = 0; i < gct_collector_count(); i++) {
+        const gct_collector *col = gct_collector_at(i);
+        printf("  %-10s %s\n", col->name, col->summary);
+        for (uint32_t k = 0; k < col->nknobs; k++) {
+            const gct_knob *kn = &col->knobs[k];
+            char range[64];
+            snprintf(range, sizeof range, "%" PRId64 "..%" PRId64, kn->min, kn->max);
+            printf("    %-14s %-10" PRId64 " %-22s %s (%s)\n", kn->name, kn->def, range, kn->help,
+                   kn->unit);
+        }
+    }
+    printf("\nworkloads (-w NAME; parameters as -p name=value):\n");
+    for (size_t i = 0; i < gct_workload_count(); i++) {
+        const gct_workload *wl = gct_workload_at(i);
+        printf("  %-10s %s\n", wl->name, wl->summary);
+        for (uint32_t k = 0; k < wl->nparams; k++)
+            print_param(&wl->params[k]);
+    }
+    return GCT_EXIT_OK;
+}

@@ -1,0 +1,229 @@
+/* executor.c — one child process per configuration (see executor.h). */
+#define _GNU_SOURCE
+#include "executor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runner.h"
+#include "topology.h"
+
+/* Child exit statuses. */
+enum { CHILD_OK = 0, CHILD_SOME_REPS_FAILED = 3, CHILD_CANNOT_PIN = 4, CHILD_CANNOT_WRITE = 5 };
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void set_paths(gct_exec_result *r, const char *workdir, const gct_config *c)
+{
+    snprintf(r->records_csv, sizeof r->records_csv, "%s/%s.records.csv", workdir, c->id);
+    snprintf(r->pauses_csv, sizeof r->pauses_csv, "%s/%s.pauses.csv", workdir, c->id);
+    snprintf(r->gbench_json, sizeof r->gbench_json, "%s/%s.gbench.json", workdir, c->id);
+}
+
+int gct_execute_child(const gct_config *cfg, int slot, const gct_exec_opts *o,
+                      const gct_exec_result *paths)
+{
+    char cpus[64] = "", err[512];
+    if (o->pin && gct_pin_to_core(slot, cpus, sizeof cpus, err, sizeof err) != 0) {
+        fprintf(stderr, "cannot pin to core %d: %s\n", slot, err);
+        return CHILD_CANNOT_PIN;
+    }
+    gct_runner_out out;
+    int failed = gct_runner_run(cfg, paths->gbench_json, cpus, o->quiet, &out);
+    int rc = failed ? CHILD_SOME_REPS_FAILED : CHILD_OK;
+    if (gct_runner_write(&out, paths->records_csv, paths->pauses_csv, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        rc = CHILD_CANNOT_WRITE;
+    }
+    gct_runner_out_free(&out);
+    return rc;
+}
+
+/* The last non-empty line of the child's stderr, for the failure reason. */
+static void last_line(const char *path, char *buf, size_t len)
+{
+    buf[0] = 0;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        if (line[0])
+            snprintf(buf, len, "%.*s", (int)(len - 1), line);
+    }
+    fclose(f);
+}
+
+typedef struct child {
+    pid_t pid;
+    size_t index;
+    double started;
+    bool timed_out;
+    bool interrupted;
+} child;
+
+static pid_t spawn(const gct_config *c, int slot, const gct_exec_opts *o, gct_exec_result *paths)
+{
+    char errpath[4200];
+    snprintf(errpath, sizeof errpath, "%s/%s.stderr", o->workdir, c->id);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    /* The child. */
+    int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+        dup2(fd, 2);
+        close(fd);
+    }
+    if (o->quiet) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) {
+            dup2(null, 1);
+            close(null);
+        }
+    }
+    if (o->mem_limit > 0) {
+        struct rlimit rl = {(rlim_t)o->mem_limit, (rlim_t)o->mem_limit};
+        setrlimit(RLIMIT_AS, &rl);
+    }
+    _exit(gct_execute_child(c, slot, o, paths));
+}
+
+static void describe_exit(int status, const child *ch, double timeout, const char *errpath,
+                          char *reason, size_t len)
+{
+    char tail[400];
+    last_line(errpath, tail, sizeof tail);
+    if (ch->interrupted) {
+        snprintf(reason, len, "interrupted");
+    } else if (ch->timed_out) {
+        snprintf(reason, len, "timed out after %.0f s", timeout);
+    } else if (WIFSIGNALED(status)) {
+        snprintf(reason, len, "crashed: %s%s%s", strsignal(WTERMSIG(status)), tail[0] ? ": " : "",
+                 tail);
+    } else if (WIFEXITED(status)) {
+        int code = WEXITSTATUS(status);
+        snprintf(reason, len, "exited with status %d%s%s", code, tail[0] ? ": " : "", tail);
+    } else {
+        snprintf(reason, len, "ended abnormally");
+    }
+}
+
+int gct_execute(const gct_config *cfgs, size_t n, const gct_exec_opts *o,
+                const gct_exec_events *ev, volatile sig_atomic_t *stop)
+{
+    int jobs = o->jobs > 0 ? o->jobs : 1;
+    child *slots = calloc((size_t)jobs, sizeof *slots);
+    gct_exec_result *res = calloc(n ? n : 1, sizeof *res);
+    if (!slots || !res) {
+        free(slots);
+        free(res);
+        return 1;
+    }
+    size_t next = 0, done = 0;
+    int rc = 0;
+    double last_tick = now_s();
+    while (done < n) {
+        /* Start children in free slots. */
+        for (int s = 0; s < jobs && next < n && !(stop && *stop); s++) {
+            if (slots[s].pid)
+                continue;
+            gct_exec_result *r = &res[next];
+            r->index = next;
+            r->cfg = &cfgs[next];
+            set_paths(r, o->workdir, r->cfg);
+            if (ev && ev->started)
+                ev->started(ev->ud, next, r->cfg);
+            pid_t pid = spawn(r->cfg, s, o, r);
+            if (pid < 0) {
+                snprintf(r->reason, sizeof r->reason, "cannot start a process: %s",
+                         strerror(errno));
+                if (ev && ev->finished)
+                    ev->finished(ev->ud, r);
+                rc = 1;
+                done++;
+                next++;
+                continue;
+            }
+            slots[s] = (child){.pid = pid, .index = next, .started = now_s()};
+            next++;
+        }
+        if (stop && *stop) {
+            for (int s = 0; s < jobs; s++) {
+                if (slots[s].pid) {
+                    slots[s].interrupted = true;
+                    kill(slots[s].pid, SIGKILL);
+                }
+            }
+        }
+        /* Reap. */
+        int status;
+        pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid > 0) {
+            for (int s = 0; s < jobs; s++) {
+                if (slots[s].pid != pid)
+                    continue;
+                gct_exec_result *r = &res[slots[s].index];
+                r->seconds = now_s() - slots[s].started;
+                bool clean = WIFEXITED(status) && (WEXITSTATUS(status) == CHILD_OK ||
+                                                   WEXITSTATUS(status) == CHILD_SOME_REPS_FAILED);
+                if (clean && !slots[s].interrupted && !slots[s].timed_out) {
+                    r->ran = true;
+                } else {
+                    char errpath[4200];
+                    snprintf(errpath, sizeof errpath, "%s/%s.stderr", o->workdir, r->cfg->id);
+                    describe_exit(status, &slots[s], o->timeout_s, errpath, r->reason,
+                                  sizeof r->reason);
+                    rc = rc ? rc : 1;
+                }
+                if (ev && ev->finished)
+                    ev->finished(ev->ud, r);
+                memset(&slots[s], 0, sizeof slots[s]);
+                done++;
+            }
+            continue;
+        }
+        if (stop && *stop && next < n) {
+            /* Configurations never started are not run at all. */
+            bool running = false;
+            for (int s = 0; s < jobs; s++)
+                running |= slots[s].pid != 0;
+            if (!running)
+                break;
+        }
+        /* Timeouts, progress, and a short sleep. */
+        double t = now_s();
+        for (int s = 0; s < jobs; s++) {
+            if (slots[s].pid && o->timeout_s > 0 && !slots[s].timed_out &&
+                t - slots[s].started > o->timeout_s) {
+                slots[s].timed_out = true;
+                kill(slots[s].pid, SIGKILL);
+            }
+        }
+        if (ev && ev->tick && t - last_tick >= 0.5) {
+            ev->tick(ev->ud);
+            last_tick = t;
+        }
+        struct timespec nap = {0, 10 * 1000 * 1000};
+        nanosleep(&nap, NULL);
+    }
+    free(slots);
+    free(res);
+    if (stop && *stop)
+        return 130;
+    return rc;
+}

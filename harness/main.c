@@ -1,0 +1,50 @@
+/* main.c — `gctune`: dispatch to a subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "build_info.h"
+#include "revision.h"
+#include "cli.h"
+
+static const struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"list", gct_cmd_list, "collectors and workloads, with their knobs and parameters"},
+    {"info", gct_cmd_info, "the machine as hwloc sees it, the build, measurement warnings"},
+    {"run", gct_cmd_run, "measure one configuration"},
+    {"sweep", gct_cmd_sweep, "measure collectors x workloads x thresholds into a result directory"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: gctune COMMAND [OPTIONS]\n\n"
+                 "A benchmark and tuning harness for garbage collectors.\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-7s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'gctune COMMAND --help' describes each.  Exit status: 0 ok, 1 a run failed,\n"
+                 "2 bad usage or input, 130 interrupted.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return GCT_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return GCT_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("gctune %s (%s)\n", GCT_VERSION, GCT_REVISION);
+        return GCT_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "gctune: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return GCT_EXIT_USAGE;
+}

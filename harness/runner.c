@@ -1,0 +1,276 @@
+/* runner.c — one configuration, every repetition, through Google Benchmark. */
+#define _POSIX_C_SOURCE 200809L
+#include "runner.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "files.h"
+#include "gbench.h"
+#include "stats.h"
+
+typedef struct rep_ctx {
+    const gct_config *c;
+    const char *cpus;
+    gct_runner_out *out;
+    int rep;
+    int failures;
+} rep_ctx;
+
+static uint64_t cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void set_str(gct_result *r, const char *field, const char *value)
+{
+    gct_result_set_str(r, gct_result_field(field), value);
+}
+
+static void fail(gct_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(gct_result *r, const char *fmt, ...)
+{
+    if (!strcmp(r->status, "failed"))
+        return; /* keep the first reason */
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    set_str(r, "status", "failed");
+    set_str(r, "reason", msg);
+}
+
+static void identity(const rep_ctx *x, gct_result *r)
+{
+    const gct_config *c = x->c;
+    char buf[1024];
+    gct_result_init(r);
+    set_str(r, "config_id", c->id);
+    set_str(r, "collector", c->collector->name);
+    set_str(r, "workload", c->workload->name);
+    gct_config_knobs_text(c, buf, sizeof buf);
+    set_str(r, "knobs", buf);
+    gct_config_params_text(c, buf, sizeof buf);
+    set_str(r, "params", buf);
+    set_str(r, "status", "ok");
+    set_str(r, "cpus", x->cpus ? x->cpus : "");
+    r->gen0 = gct_config_knob(c, "gen0");
+    r->gen1 = gct_config_knob(c, "gen1");
+    r->gen2 = gct_config_knob(c, "gen2");
+    r->seed = (int64_t)c->seed;
+    r->ops = c->ops;
+    r->rep = x->rep;
+}
+
+/* Pause statistics and MMU of the timed region [t0, t0 + wall]. */
+static void pause_metrics(const rep_ctx *x, gct_result *r, const gct_heap *h, uint64_t t0,
+                          uint64_t wall_ns)
+{
+    size_t n = gct_heap_npauses(h);
+    const gct_pause *p = gct_heap_pauses(h);
+    double *us = malloc((n ? n : 1) * sizeof *us);
+    gct_interval *iv = malloc((n ? n : 1) * sizeof *iv);
+    if (!us || !iv) {
+        fputs("gctune: out of memory\n", stderr);
+        abort();
+    }
+    double gc_ns = 0;
+    int64_t cascades = 0;
+    for (size_t i = 0; i < n; i++) {
+        double start_ms = (double)(p[i].start_ns - t0) / 1e6;
+        us[i] = (double)p[i].duration_ns / 1e3;
+        iv[i].start = start_ms;
+        iv[i].end = start_ms + (double)p[i].duration_ns / 1e6;
+        gc_ns += (double)p[i].duration_ns;
+        if (p[i].kind == GCT_PAUSE_CASCADE)
+            cascades++;
+        gct_pause_row row = {
+            .rep = x->rep,
+            .start_ms = start_ms,
+            .duration_us = us[i],
+            .examined = p[i].examined,
+            .freed = p[i].freed,
+        };
+        snprintf(row.kind, sizeof row.kind, "%s", gct_pause_kind_name(p[i].kind));
+        gct_pause_rows_push(&x->out->pauses, &row);
+    }
+    r->pauses = (int64_t)n;
+    r->cascades = cascades;
+    r->gc_s = gc_ns / 1e9;
+    r->gc_fraction = wall_ns ? gc_ns / (double)wall_ns : 0;
+    gct_sort_doubles(us, n);
+    r->pause_p50_us = n ? gct_quantile_sorted(us, n, 0.50) : 0;
+    r->pause_p90_us = n ? gct_quantile_sorted(us, n, 0.90) : 0;
+    r->pause_p99_us = n ? gct_quantile_sorted(us, n, 0.99) : 0;
+    r->pause_p999_us = n ? gct_quantile_sorted(us, n, 0.999) : 0;
+    r->pause_max_us = n ? us[n - 1] : 0;
+    double run_ms = (double)wall_ns / 1e6;
+    r->mmu_1ms = gct_mmu(iv, n, 0, run_ms, 1);
+    r->mmu_10ms = gct_mmu(iv, n, 0, run_ms, 10);
+    r->mmu_100ms = gct_mmu(iv, n, 0, run_ms, 100);
+    free(us);
+    free(iv);
+}
+
+static void extra_metrics(const gct_workload_run *run, gct_result *r)
+{
+    gct_workload_metric m[GCT_WL_MAX_METRICS + 4];
+    size_t n = gct_workload_metrics(run, m, sizeof m / sizeof m[0]);
+    char buf[512];
+    size_t used = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < n && used < sizeof buf; i++)
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s=%.6g", i ? ";" : "",
+                                 m[i].name, m[i].value);
+    set_str(r, "extra", buf);
+}
+
+/* The Google Benchmark body: one repetition of one iteration. */
+static void one_rep(gct_gb_state *st, void *ud)
+{
+    rep_ctx *x = ud;
+    const gct_config *c = x->c;
+    gct_result r;
+    identity(x, &r);
+    char err[512];
+    gct_heap *h = NULL;
+    gct_workload_run *run = NULL;
+
+    while (gct_gb_keep_running(st)) {
+        gct_gb_pause(st);
+        h = gct_config_heap(c, err, sizeof err);
+        if (!h) {
+            fail(&r, "%s", err);
+            break;
+        }
+        run = gct_workload_start(c->workload, h, c->params, c->seed, err, sizeof err);
+        if (!run) {
+            fail(&r, "setup: %s", err);
+            break;
+        }
+        gct_heap_clear_pauses(h);
+        gct_gen_stats before[GCT_MAX_GEN];
+        memcpy(before, h->stats, sizeof before);
+        uint64_t c0 = cpu_ns(), t0 = gct_now_ns();
+        gct_gb_resume(st);
+
+        gct_workload_ops(run, c->ops);
+
+        gct_gb_pause(st);
+        uint64_t t1 = gct_now_ns(), c1 = cpu_ns();
+        r.wall_s = (double)(t1 - t0) / 1e9;
+        r.cpu_s = (double)(c1 - c0) / 1e9;
+        r.ops_per_s = r.wall_s > 0 ? (double)c->ops / r.wall_s : 0;
+        pause_metrics(x, &r, h, t0, t1 - t0);
+        r.collections_gen0 = h->stats[0].collections - before[0].collections;
+        r.collections_gen1 = h->stats[1].collections - before[1].collections;
+        r.collections_gen2 = h->stats[2].collections - before[2].collections;
+        r.collected_gen0 = h->stats[0].collected - before[0].collected;
+        r.collected_gen1 = h->stats[1].collected - before[1].collected;
+        r.collected_gen2 = h->stats[2].collected - before[2].collected;
+        r.peak_objects = h->peak_objects;
+        r.peak_bytes = h->peak_bytes;
+        r.peak_footprint = h->pool.peak_footprint;
+
+        /* Outside the timed region: the workload's self-check and the
+         * collector's verifier; then a full collection, after which what is
+         * live but unreachable from the workload's roots is what the
+         * collector cannot reclaim (cycles under refcount); then teardown,
+         * and the verifier once more on the emptied heap. */
+        if (!gct_workload_check(run, err, sizeof err))
+            fail(&r, "self-check: %s", err);
+        if (!gct_heap_verify(h, true, err, sizeof err))
+            fail(&r, "verifier: %s", err);
+        char sum[32];
+        snprintf(sum, sizeof sum, "%016" PRIx64, gct_workload_checksum(run));
+        set_str(&r, "checksum", sum);
+        extra_metrics(run, &r);
+        gct_heap_collect(h, GCT_GEN_FULL);
+        gct_heap_leaks(h, &r.leaked_objects, &r.leaked_bytes);
+        if (!gct_workload_check(run, err, sizeof err))
+            fail(&r, "self-check after a full collection: %s", err);
+        gct_workload_free(run);
+        run = NULL;
+        gct_heap_collect(h, GCT_GEN_FULL);
+        if (!gct_heap_verify(h, true, err, sizeof err))
+            fail(&r, "verifier after teardown: %s", err);
+        gct_gb_resume(st);
+    }
+    if (run)
+        gct_workload_free(run);
+    gct_heap_destroy(h);
+
+    if (!strcmp(r.status, "failed")) {
+        x->failures++;
+        gct_gb_skip_with_error(st, r.reason);
+    } else {
+        gct_gb_counter(st, "ops_per_s", r.ops_per_s);
+        gct_gb_counter(st, "gc_fraction", r.gc_fraction);
+        gct_gb_counter(st, "pauses", (double)r.pauses);
+        gct_gb_counter(st, "pause_p99_us", r.pause_p99_us);
+        gct_gb_counter(st, "pause_max_us", r.pause_max_us);
+        gct_gb_counter(st, "collections_gen0", (double)r.collections_gen0);
+        gct_gb_counter(st, "collections_gen1", (double)r.collections_gen1);
+        gct_gb_counter(st, "collections_gen2", (double)r.collections_gen2);
+        gct_gb_counter(st, "peak_bytes", (double)r.peak_bytes);
+        gct_gb_counter(st, "leaked_objects", (double)r.leaked_objects);
+    }
+    gct_results_push(&x->out->records, &r);
+    x->rep++;
+}
+
+int gct_runner_run(const gct_config *c, const char *gbench_json, const char *cpus, bool quiet,
+                   gct_runner_out *out)
+{
+    memset(out, 0, sizeof *out);
+    rep_ctx x = {.c = c, .cpus = cpus, .out = out};
+    char buf[1024];
+    gct_gb_add_context("gctune_config_id", c->id);
+    gct_gb_add_context("gctune_collector", c->collector->name);
+    gct_gb_add_context("gctune_workload", c->workload->name);
+    gct_config_knobs_text(c, buf, sizeof buf);
+    gct_gb_add_context("gctune_knobs", buf);
+    gct_config_params_text(c, buf, sizeof buf);
+    gct_gb_add_context("gctune_params", buf);
+    snprintf(buf, sizeof buf, "%" PRIu64, c->seed);
+    gct_gb_add_context("gctune_seed", buf);
+    snprintf(buf, sizeof buf, "%" PRId64, c->ops);
+    gct_gb_add_context("gctune_ops", buf);
+    gct_gb_add_context("gctune_cpus", cpus ? cpus : "");
+    gct_gb_register(c->id, one_rep, &x, 1, c->reps);
+    gct_gb_run(gbench_json, quiet);
+    return x.failures;
+}
+
+void gct_runner_out_free(gct_runner_out *out)
+{
+    gct_results_free(&out->records);
+    gct_pause_rows_free(&out->pauses);
+}
+
+int gct_runner_write(const gct_runner_out *out, const char *records_csv, const char *pauses_csv,
+                     char *err, size_t errlen)
+{
+    gct_afile a;
+    FILE *f = gct_afile_open(&a, records_csv, err, errlen);
+    if (!f)
+        return -1;
+    gct_result_csv_header(f);
+    for (size_t i = 0; i < out->records.n; i++)
+        gct_result_csv_row(f, &out->records.rows[i]);
+    if (gct_afile_commit(&a, err, errlen))
+        return -1;
+    f = gct_afile_open(&a, pauses_csv, err, errlen);
+    if (!f)
+        return -1;
+    gct_pauses_write(f, &out->pauses);
+    return gct_afile_commit(&a, err, errlen);
+}
