@@ -421,6 +421,8 @@ void gct_heap_set_event_fn(gct_heap *h, gct_event_fn fn, void *ud)
 
 void gct_heap_set_verify_each(gct_heap *h, bool on) { h->verify_each = on; }
 
+void gct_heap_set_limit(gct_heap *h, int64_t bytes) { h->pool.limit = bytes > 0 ? bytes : 0; }
+
 void gct__emit_event(gct_heap *h, gct_event_phase phase, int generation, int64_t collected,
                      int64_t uncollectable)
 {

@@ -237,6 +237,9 @@ int64_t gct_heap_freeze_count(gct_heap *h);
 void gct_heap_set_enabled(gct_heap *h, bool enabled);
 void gct_heap_set_event_fn(gct_heap *h, gct_event_fn fn, void *ud);
 void gct_heap_set_verify_each(gct_heap *h, bool on);
+/* The out-of-memory guard: once the allocator would hold more than `bytes`
+ * (0: no limit), the process stops with a message naming the limit. */
+void gct_heap_set_limit(gct_heap *h, int64_t bytes);
 
 /* Run the backend's verifier plus the heap's own checks (every slot points
  * at a live object, accounting matches a walk of the allocator).  With

@@ -64,12 +64,22 @@ void gct_pool_fini(gct_pool *p)
     memset(p, 0, sizeof *p);
 }
 
+/* The out-of-memory guard: a run that outgrows its limit stops with a
+ * message instead of taking the machine's memory from everyone else. */
+static void check_limit(const gct_pool *p, size_t more)
+{
+    if (p->limit && p->footprint + (int64_t)more > p->limit)
+        gct__fatal("out of memory: the heap would grow past its limit of %.1f MiB",
+                   (double)p->limit / (1 << 20));
+}
+
 /* The free list of cls is empty: bump-allocate from the newest chunk, or
  * get a new chunk. */
 void *gct__pool_refill(gct_pool *p, unsigned cls)
 {
     size_t bsize = gct_pool_class_size(cls);
     if (!p->bump[cls] || p->bump[cls] + bsize > p->bump_end[cls]) {
+        check_limit(p, GCT_POOL_CHUNK);
         gct_chunk *ch = aligned_alloc(CACHE_LINE, GCT_POOL_CHUNK);
         if (!ch)
             gct__fatal("out of memory: cannot get a %u-byte chunk", GCT_POOL_CHUNK);
@@ -109,6 +119,7 @@ void gct_pool_free(gct_pool *p, void *block, unsigned cls)
 
 void *gct_pool_alloc_large(gct_pool *p, size_t size)
 {
+    check_limit(p, sizeof(gct_large) + size);
     gct_large *l = malloc(sizeof *l + size);
     if (!l)
         gct__fatal("out of memory: cannot allocate a %zu-byte object", size);

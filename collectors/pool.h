@@ -37,6 +37,7 @@ typedef struct gct_pool {
     uint32_t obj_offset; /* where the gct_obj header starts in a block */
     int64_t footprint;   /* bytes obtained from the system */
     int64_t peak_footprint;
+    int64_t limit;       /* the out-of-memory guard: 0, or the most footprint allowed */
 } gct_pool;
 
 static inline unsigned gct_pool_class(size_t size)

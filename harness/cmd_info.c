@@ -82,7 +82,9 @@ int gct_cmd_info(int argc, char **argv)
            GCT_SANITIZE);
     char warnings[2048];
     int n = gct_topology_warnings(&t, warnings, sizeof warnings);
-    if (!strcmp(GCT_BUILDTYPE, "debug") || strcmp(GCT_SANITIZE, "none"))
+    bool debug = strcmp(GCT_BUILDTYPE, "debug") == 0;
+    bool sanitized = strcmp(GCT_SANITIZE, "none") != 0;
+    if (debug || sanitized)
         printf("warning: this is a %s build with sanitizers '%s': timings are not representative\n",
                GCT_BUILDTYPE, GCT_SANITIZE);
     if (n) {

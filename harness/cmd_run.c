@@ -84,7 +84,9 @@ static void run_help(FILE *out)
             "  --out DIR             also write a result directory\n"
             "  --json                print the records as JSON instead of the summary\n"
             "  --timeout S           give up on a configuration after S seconds (default 600)\n"
-            "  --max-memory SIZE     address-space limit of the run (default: 90%% of RAM)\n");
+            "  --max-memory SIZE     the heap of a run may not grow past SIZE (e.g. 4G; default:\n"
+            "                        90%% of memory, shared by the -j runs); a run that would is\n"
+            "                        recorded as failed\n");
 }
 
 static void sweep_help(FILE *out)
@@ -297,10 +299,9 @@ static int check_jobs(const char *cmd, opts *o, const gct_topology *t)
     return 0;
 }
 
+/* The default heap limit: 90% of the machine's memory shared by the jobs. */
 static int64_t default_mem_limit(int jobs)
 {
-    if (strcmp(GCT_SANITIZE, "none") != 0)
-        return 0; /* AddressSanitizer reserves terabytes of address space */
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     if (pages <= 0 || page <= 0)
         return 0;

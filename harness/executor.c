@@ -41,7 +41,7 @@ int gct_execute_child(const gct_config *cfg, int slot, const gct_exec_opts *o,
         return CHILD_CANNOT_PIN;
     }
     gct_runner_out out;
-    int failed = gct_runner_run(cfg, paths->gbench_json, cpus, o->quiet, &out);
+    int failed = gct_runner_run(cfg, paths->gbench_json, cpus, o->quiet, o->mem_limit, &out);
     int rc = failed ? CHILD_SOME_REPS_FAILED : CHILD_OK;
     if (gct_runner_write(&out, paths->records_csv, paths->pauses_csv, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
@@ -96,8 +96,13 @@ static pid_t spawn(const gct_config *c, int slot, const gct_exec_opts *o, gct_ex
             close(null);
         }
     }
-    if (o->mem_limit > 0) {
-        struct rlimit rl = {(rlim_t)o->mem_limit, (rlim_t)o->mem_limit};
+    /* The heap enforces mem_limit itself (the runner sets it); the
+     * address-space limit, with room for code, stacks and Google Benchmark,
+     * is a backstop for everything else.  Not under AddressSanitizer, which
+     * reserves terabytes of address space for its shadow. */
+    if (o->mem_limit > 0 && !o->sanitized) {
+        rlim_t as = (rlim_t)o->mem_limit + ((rlim_t)256 << 20);
+        struct rlimit rl = {as, as};
         setrlimit(RLIMIT_AS, &rl);
     }
     _exit(gct_execute_child(c, slot, o, paths));

@@ -19,7 +19,8 @@ typedef struct gct_exec_opts {
     bool pin;           /* pin child k of the running set to core k */
     bool quiet;         /* no Google Benchmark console output */
     double timeout_s;   /* per configuration; 0: none */
-    int64_t mem_limit;  /* address-space limit per child in bytes; 0: none */
+    int64_t mem_limit;  /* heap limit per child in bytes (the out-of-memory guard); 0: none */
+    bool sanitized;     /* built with sanitizers: no address-space limit */
     const char *workdir;
 } gct_exec_opts;
 

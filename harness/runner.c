@@ -20,6 +20,7 @@ typedef struct rep_ctx {
     gct_runner_out *out;
     int rep;
     int failures;
+    int64_t heap_limit;
 } rep_ctx;
 
 static uint64_t cpu_ns(void)
@@ -151,6 +152,7 @@ static void one_rep(gct_gb_state *st, void *ud)
             fail(&r, "%s", err);
             break;
         }
+        gct_heap_set_limit(h, x->heap_limit);
         run = gct_workload_start(c->workload, h, c->params, c->seed, err, sizeof err);
         if (!run) {
             fail(&r, "setup: %s", err);
@@ -228,10 +230,10 @@ static void one_rep(gct_gb_state *st, void *ud)
 }
 
 int gct_runner_run(const gct_config *c, const char *gbench_json, const char *cpus, bool quiet,
-                   gct_runner_out *out)
+                   int64_t heap_limit, gct_runner_out *out)
 {
     memset(out, 0, sizeof *out);
-    rep_ctx x = {.c = c, .cpus = cpus, .out = out};
+    rep_ctx x = {.c = c, .cpus = cpus, .out = out, .heap_limit = heap_limit};
     char buf[1024];
     gct_gb_add_context("gctune_config_id", c->id);
     gct_gb_add_context("gctune_collector", c->collector->name);

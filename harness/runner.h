@@ -20,11 +20,12 @@ typedef struct gct_runner_out {
 
 /*
  * Run every repetition of c.  `gbench_json` receives Google Benchmark's JSON
- * (NULL: none); `cpus` is recorded in each record (NULL or "" if unpinned).
+ * (NULL: none); `cpus` is recorded in each record (NULL or "" if unpinned);
+ * `heap_limit` is the out-of-memory guard of each repetition's heap (0: none).
  * Returns the number of failed repetitions (their records say why).
  */
 int gct_runner_run(const gct_config *c, const char *gbench_json, const char *cpus, bool quiet,
-                   gct_runner_out *out);
+                   int64_t heap_limit, gct_runner_out *out);
 
 void gct_runner_out_free(gct_runner_out *out);
 

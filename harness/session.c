@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "build_info.h"
 #include "executor.h"
 #include "resultdir.h"
 
@@ -247,6 +248,7 @@ int gct_session_run(const gct_config *cfgs, size_t n, const gct_session_opts *o,
         .quiet = !o->gbench_console,
         .timeout_s = o->timeout_s,
         .mem_limit = o->mem_limit,
+        .sanitized = strcmp(GCT_SANITIZE, "none") != 0,
         .workdir = work,
     };
     gct_exec_events ev = {on_started, on_finished, on_tick, &p};

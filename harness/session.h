@@ -23,7 +23,7 @@ typedef struct gct_session_opts {
     bool quiet;         /* no progress lines */
     bool gbench_console;/* let Google Benchmark print its table (single runs) */
     double timeout_s;
-    int64_t mem_limit;
+    int64_t mem_limit;  /* heap limit of each run (0: none) */
     json_t *meta;       /* meta.json content so far (the session adds the end) */
     bool force;         /* accept an out directory that already holds results */
 } gct_session_opts;

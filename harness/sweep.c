@@ -52,9 +52,28 @@ static int set_list(gct_sweep_list *lists, size_t *n, const char *what, const ch
     return 0;
 }
 
+/* A bare list the user gives ("gen0") replaces the preset's lists for that
+ * knob of one collector ("marksweep.gen0"): asking for gen0=50,200 means
+ * every collector that has a gen0. */
+static void drop_preset_qualified(gct_sweep_list *lists, size_t *n, const char *name)
+{
+    if (strchr(name, '.'))
+        return;
+    for (size_t i = 0; i < *n;) {
+        const char *dot = strchr(lists[i].name, '.');
+        if (dot && !strcmp(dot + 1, name) && !strncmp(lists[i].origin, "--preset", 8)) {
+            lists[i] = lists[--*n];
+            continue;
+        }
+        i++;
+    }
+}
+
 int gct_sweep_set_knob(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
                        char *err, size_t errlen)
 {
+    if (strncmp(origin, "--preset", 8) != 0)
+        drop_preset_qualified(s->knobs, &s->nknobs, name);
     return set_list(s->knobs, &s->nknobs, "knob", name, text, origin, err, errlen);
 }
 

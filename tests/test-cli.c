@@ -1,0 +1,452 @@
+/* test-cli.c — the gctune command as a user runs it: help, exit statuses,
+ * error messages, and real (tiny) runs and sweeps whose result directories
+ * are read back and checked for consistency. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pauses.h"
+#include "record.h"
+
+typedef struct out {
+    int status; /* exit status, or 128 + signal */
+    char *stdout_text, *stderr_text;
+} out;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return strdup("");
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return strdup(buf);
+}
+
+static pid_t start(const char *const *args, const char *so, const char *se)
+{
+    const char *exe = getenv("GCTUNE");
+    cr_assert(exe, "GCTUNE is not set (meson sets it)");
+    pid_t pid = fork();
+    if (pid == 0) {
+        int o = open(so, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = open(se, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(o, 1);
+        dup2(e, 2);
+        const char *argv[64] = {"gctune"};
+        size_t n = 1;
+        for (; args[n - 1] && n < 63; n++)
+            argv[n] = args[n - 1];
+        argv[n] = NULL;
+        execv(exe, (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+static out finish(pid_t pid, const char *so, const char *se)
+{
+    int st;
+    waitpid(pid, &st, 0);
+    out r;
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    r.stdout_text = slurp(so);
+    r.stderr_text = slurp(se);
+    unlink(so);
+    unlink(se);
+    return r;
+}
+
+/* Run gctune with the arguments (NULL-terminated). */
+static out gctune(const char *first, ...)
+{
+    const char *args[64];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && n < 63; a = va_arg(ap, const char *))
+        args[n++] = a;
+    va_end(ap);
+    args[n] = NULL;
+    char so[] = "/tmp/gct-cli-out-XXXXXX", se[] = "/tmp/gct-cli-err-XXXXXX";
+    close(mkstemp(so));
+    close(mkstemp(se));
+    return finish(start(args, so, se), so, se);
+}
+
+static void free_out(out *o)
+{
+    free(o->stdout_text);
+    free(o->stderr_text);
+}
+
+static bool exists(const char *path) { return access(path, F_OK) == 0; }
+
+static char outdir[128];
+
+static void fresh_outdir(void)
+{
+    snprintf(outdir, sizeof outdir, "/tmp/gct-cli-%d-%ld/out", getpid(), (long)time(NULL));
+}
+
+static void rm_rf(const char *path)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* ---- help and usage ------------------------------------------------------ */
+
+Test(cli, help_for_every_command)
+{
+    out o = gctune("--help", NULL);
+    cr_assert_eq(o.status, 0);
+    static const char *const cmds[] = {"list", "info", "run", "sweep"};
+    for (size_t i = 0; i < 4; i++)
+        cr_assert(strstr(o.stdout_text, cmds[i]), "top-level help lacks %s", cmds[i]);
+    free_out(&o);
+    for (size_t i = 0; i < 4; i++) {
+        o = gctune(cmds[i], "--help", NULL);
+        cr_assert_eq(o.status, 0, "%s --help exited %d", cmds[i], o.status);
+        char want[64];
+        snprintf(want, sizeof want, "usage: gctune %s", cmds[i]);
+        cr_assert(strstr(o.stdout_text, want), "%s --help: %s", cmds[i], o.stdout_text);
+        free_out(&o);
+    }
+}
+
+static void expect_usage_error(const char *must, const char *first, ...)
+{
+    const char *args[64];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && n < 60; a = va_arg(ap, const char *))
+        args[n++] = a;
+    va_end(ap);
+    fresh_outdir();
+    if (!strcmp(args[0], "run") || !strcmp(args[0], "sweep")) {
+        args[n++] = "--out";
+        args[n++] = outdir;
+    }
+    args[n] = NULL;
+    char so[] = "/tmp/gct-cli-out-XXXXXX", se[] = "/tmp/gct-cli-err-XXXXXX";
+    close(mkstemp(so));
+    close(mkstemp(se));
+    out o = finish(start(args, so, se), so, se);
+    cr_assert_eq(o.status, 2, "%s ... exited %d, expected 2; stderr: %s", args[0], o.status,
+                 o.stderr_text);
+    cr_assert(strstr(o.stderr_text, must), "%s ...: stderr '%s' lacks '%s'", args[0],
+              o.stderr_text, must);
+    cr_assert_not(exists(outdir), "a rejected command left %s behind", outdir);
+    free_out(&o);
+}
+
+Test(cli, bad_usage_exits_2_naming_the_problem_and_writes_nothing)
+{
+    expect_usage_error("unknown command 'frobnicate'", "frobnicate", NULL);
+    expect_usage_error("unknown option '--bogus'", "list", "--bogus", NULL);
+    expect_usage_error("which collector?", "run", "-w", "trees", NULL);
+    expect_usage_error("which workload?", "run", "-c", "gencycle", NULL);
+    expect_usage_error("unknown collector 'nope' (known: refcount, gencycle, marksweep)", "run",
+                       "-c", "nope", "-w", "trees", NULL);
+    expect_usage_error("unknown workload 'nope'", "run", "-c", "gencycle", "-w", "nope", NULL);
+    expect_usage_error("'abc' is not a whole number", "run", "-c", "gencycle", "-w", "trees",
+                       "--gen0", "abc", NULL);
+    expect_usage_error("gen0=-5 is out of range", "run", "-c", "gencycle", "-w", "trees",
+                       "--gen0", "-5", NULL);
+    expect_usage_error("--gen1: no selected collector has a knob 'gen1'", "run", "-c",
+                       "marksweep", "-w", "trees", "--gen1", "5", NULL);
+    expect_usage_error("depth", "run", "-c", "gencycle", "-w", "trees", "-p", "depth=99", NULL);
+    expect_usage_error("no selected workload has a parameter 'nosuch'", "run", "-c", "gencycle",
+                       "-w", "trees", "-p", "nosuch=1", NULL);
+    expect_usage_error("-p 'depth' is not of the form name=value", "run", "-c", "gencycle", "-w",
+                       "trees", "-p", "depth", NULL);
+    expect_usage_error("--ops '0' is not a whole number", "run", "-c", "gencycle", "-w", "trees",
+                       "--ops", "0", NULL);
+    expect_usage_error("a run measures one", "run", "-c", "gencycle", "-w", "trees", "--gen0",
+                       "100,700", NULL);
+    expect_usage_error("-j is for gctune sweep", "run", "-c", "gencycle", "-w", "trees", "-j",
+                       "2", NULL);
+    expect_usage_error("runs sharing a core would disturb each other", "sweep", "-j", "4096",
+                       NULL);
+    expect_usage_error("unknown preset 'fast'", "sweep", "--preset", "fast", NULL);
+    expect_usage_error("--timeout 'soon'", "sweep", "--timeout", "soon", NULL);
+    expect_usage_error("--max-memory 'lots'", "sweep", "--max-memory", "lots", NULL);
+    expect_usage_error("/nonexistent.ini: cannot open", "sweep", "/nonexistent.ini", NULL);
+}
+
+Test(cli, a_bad_sweep_file_is_named_with_its_line)
+{
+    char ini[] = "/tmp/gct-cli-ini-XXXXXX";
+    int fd = mkstemp(ini);
+    const char *text = "[sweep]\nworkloads = trees\n[knobs]\ngen0 = 100,lots\n";
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    char must[128];
+    snprintf(must, sizeof must, "%s [knobs] gen0: 'lots' is not a whole number", ini);
+    expect_usage_error(must, "sweep", ini, NULL);
+    unlink(ini);
+}
+
+Test(cli, list_and_info_as_json)
+{
+    out o = gctune("list", "--json", NULL);
+    cr_assert_eq(o.status, 0);
+    json_error_t je;
+    json_t *j = json_loads(o.stdout_text, 0, &je);
+    cr_assert(j, "list --json: %s", je.text);
+    cr_assert_eq(json_array_size(json_object_get(j, "collectors")), 3);
+    cr_assert_eq(json_array_size(json_object_get(j, "workloads")), 5);
+    json_decref(j);
+    free_out(&o);
+
+    o = gctune("info", "--json", NULL);
+    cr_assert_eq(o.status, 0);
+    j = json_loads(o.stdout_text, 0, &je);
+    cr_assert(j, "info --json: %s", je.text);
+    cr_assert_geq(json_integer_value(json_object_get(json_object_get(j, "machine"), "cores")), 1);
+    cr_assert(json_string_value(json_object_get(json_object_get(j, "build"), "git_revision")));
+    json_decref(j);
+    free_out(&o);
+
+    o = gctune("info", NULL);
+    cr_assert_eq(o.status, 0);
+    cr_assert(strstr(o.stdout_text, "cores"));
+    free_out(&o);
+}
+
+/* ---- real runs ----------------------------------------------------------- */
+
+Test(cli, run_prints_a_summary_and_json_records)
+{
+    out o = gctune("run", "-c", "gencycle", "-w", "dlist", "-p", "lists=5", "-p", "length=50",
+                   "--ops", "500", "--gen0", "50", NULL);
+    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    static const char *const lines[] = {"throughput", "time in GC", "pauses", "MMU",
+                                        "collections", "peak live", "leaked"};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        cr_assert(strstr(o.stdout_text, lines[i]), "summary lacks '%s':\n%s", lines[i],
+                  o.stdout_text);
+    free_out(&o);
+
+    o = gctune("run", "-c", "refcount", "-w", "dlist", "-p", "lists=5", "-p", "length=50",
+               "--ops", "500", "--reps", "2", "--json", NULL);
+    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    json_error_t je;
+    json_t *j = json_loads(o.stdout_text, 0, &je);
+    cr_assert(j, "run --json: %s", je.text);
+    cr_assert_eq(json_array_size(j), 2);
+    json_t *r = json_array_get(j, 1);
+    cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "ok");
+    cr_assert_eq(json_integer_value(json_object_get(r, "ops")), 500);
+    cr_assert_eq(json_integer_value(json_object_get(r, "rep")), 1);
+    json_decref(j);
+    free_out(&o);
+}
+
+static json_t *load_json(const char *dir, const char *name)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    json_error_t je;
+    json_t *j = json_load_file(p, 0, &je);
+    cr_assert(j, "%s: %s", p, je.text);
+    return j;
+}
+
+static size_t count_lines(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "%s missing", path);
+    size_t n = 0;
+    int ch;
+    while ((ch = fgetc(f)) != EOF)
+        n += ch == '\n';
+    fclose(f);
+    return n;
+}
+
+Test(cli, a_tiny_sweep_writes_a_consistent_result_directory, .timeout = 300)
+{
+    fresh_outdir();
+    /* Dropping a ring every 50 operations makes cyclic garbage to collect. */
+    out o = gctune("sweep", "-w", "dlist", "-p", "lists=5", "-p", "length=50", "-p",
+                   "drop_every=50", "--gen0", "50,200",
+                   "--gen1", "2", "--gen2", "2", "--ops", "400", "--reps", "2", "--out", outdir,
+                   "--quiet", NULL);
+    cr_assert_eq(o.status, 0, "sweep exited %d: %s", o.status, o.stderr_text);
+    cr_assert(strstr(o.stdout_text, outdir), "the sweep does not say where the results are");
+    free_out(&o);
+
+    /* refcount once, gencycle gen0 50|200, marksweep gen0 50|200: 5 x 2 reps. */
+    char p[512];
+    snprintf(p, sizeof p, "%s/results.csv", outdir);
+    gct_results set;
+    char err[512];
+    cr_assert_eq(gct_results_read_csv(p, &set, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(set.n, 10, "%zu rows", set.n);
+    for (size_t i = 0; i < set.n; i++) {
+        const gct_result *r = &set.rows[i];
+        cr_assert_str_eq(r->status, "ok", "%s: %s", r->config_id, r->reason);
+        cr_assert_eq(r->ops, 400);
+        /* ops/s x time = ops */
+        cr_assert(fabs(r->ops_per_s * r->wall_s - 400) < 1e-3, "%s: %g x %g", r->config_id,
+                  r->ops_per_s, r->wall_s);
+        if (!strcmp(r->collector, "refcount"))
+            cr_assert(r->gen0 == -1 && r->gen1 == -1 && r->gen2 == -1);
+        if (!strcmp(r->collector, "marksweep"))
+            cr_assert(r->gen0 > 0 && r->gen1 == -1 && r->gen2 == -1);
+        if (!strcmp(r->collector, "gencycle"))
+            cr_assert(r->gen0 > 0 && r->gen1 == 2 && r->gen2 == 2);
+
+        /* The pause file: its rows for this repetition sum to gc_s. */
+        snprintf(p, sizeof p, "%s/pauses/%s.csv", outdir, r->config_id);
+        gct_pause_rows pr;
+        cr_assert_eq(gct_pauses_read(p, &pr, err, sizeof err), 0, "%s", err);
+        double sum_us = 0;
+        int64_t count = 0;
+        for (size_t k = 0; k < pr.n; k++) {
+            if (pr.rows[k].rep != r->rep)
+                continue;
+            sum_us += pr.rows[k].duration_us;
+            count++;
+        }
+        cr_assert_eq(count, r->pauses, "%s rep %lld: %lld pause rows, %lld pauses", r->config_id,
+                     (long long)r->rep, (long long)count, (long long)r->pauses);
+        cr_assert(fabs(sum_us / 1e6 - r->gc_s) < 1e-6 * (double)(count + 1),
+                  "%s: pause file sums to %g s, gc_s %g", r->config_id, sum_us / 1e6, r->gc_s);
+        if (!strcmp(r->collector, "gencycle"))
+            cr_assert_gt(r->collections_gen0, 0);
+        gct_pause_rows_free(&pr);
+    }
+    gct_results_free(&set);
+
+    /* summary.csv: a header and one row per configuration, reps 2. */
+    snprintf(p, sizeof p, "%s/summary.csv", outdir);
+    cr_assert_eq(count_lines(p), 6);
+    char *summary = slurp(p);
+    cr_assert(strstr(summary, "ops_per_s_median,ops_per_s_lo,ops_per_s_hi"));
+    free(summary);
+
+    json_t *gb = load_json(outdir, "gbench.json");
+    json_t *runs = json_object_get(gb, "benchmarks");
+    size_t iterations = 0;
+    for (size_t i = 0; i < json_array_size(runs); i++) {
+        json_t *r = json_array_get(runs, i);
+        cr_assert(json_string_value(json_object_get(r, "gctune_config_id")));
+        iterations += !strcmp(json_string_value(json_object_get(r, "run_type")), "iteration");
+    }
+    cr_assert_eq(iterations, 10);
+    cr_assert_eq(json_object_size(json_object_get(gb, "gctune_contexts")), 5);
+    json_decref(gb);
+
+    json_t *meta = load_json(outdir, "meta.json");
+    cr_assert_eq(json_integer_value(json_object_get(meta, "schema_version")), GCT_RESULTS_SCHEMA);
+    cr_assert(json_is_array(json_object_get(meta, "command_line")));
+    cr_assert(json_object_get(json_object_get(meta, "machine"), "cores"));
+    cr_assert(json_object_get(json_object_get(meta, "build"), "git_revision"));
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(meta, "outcome"),
+                                                    "configurations_failed")),
+                 0);
+    json_decref(meta);
+
+    /* Nothing of the children's scratch is left. */
+    snprintf(p, sizeof p, "%s/.work", outdir);
+    cr_assert_not(exists(p));
+
+    /* The same directory again is refused (exit 2), and --force accepts it. */
+    o = gctune("sweep", "-c", "refcount", "-w", "dlist", "--ops", "10", "--reps", "1", "--out",
+               outdir, "--quiet", NULL);
+    cr_assert_eq(o.status, 2);
+    cr_assert(strstr(o.stderr_text, "already holds results"), "%s", o.stderr_text);
+    free_out(&o);
+    char parent[160];
+    snprintf(parent, sizeof parent, "%s", outdir);
+    *strrchr(parent, '/') = 0;
+    rm_rf(parent);
+}
+
+Test(cli, a_failing_configuration_is_recorded_and_the_sweep_goes_on, .timeout = 300)
+{
+    fresh_outdir();
+    /* trees with a 4-million-node long-lived tree cannot fit in 64 MiB;
+     * dlist can.  The address-space limit makes the first die. */
+    out o = gctune("sweep", "-c", "refcount", "-w", "trees,dlist", "-p", "trees.long_depth=22",
+                   "-p", "dlist.lists=5", "--ops", "100", "--reps", "1", "--max-memory", "64M",
+                   "--out", outdir, "--quiet", NULL);
+    cr_assert_eq(o.status, 1, "a sweep with a failed configuration exits 1, not %d: %s", o.status,
+                 o.stderr_text);
+    free_out(&o);
+    char p[512], err[512];
+    snprintf(p, sizeof p, "%s/results.csv", outdir);
+    gct_results set;
+    cr_assert_eq(gct_results_read_csv(p, &set, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(set.n, 2);
+    const gct_result *trees = !strcmp(set.rows[0].workload, "trees") ? &set.rows[0] : &set.rows[1];
+    const gct_result *dlist = trees == &set.rows[0] ? &set.rows[1] : &set.rows[0];
+    cr_assert_str_eq(trees->status, "failed");
+    cr_assert(trees->reason[0], "a failed configuration says why");
+    cr_assert_str_eq(dlist->status, "ok", "%s", dlist->reason);
+    gct_results_free(&set);
+    json_t *meta = load_json(outdir, "meta.json");
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(meta, "outcome"),
+                                                    "configurations_failed")),
+                 1);
+    json_decref(meta);
+    char parent[160];
+    snprintf(parent, sizeof parent, "%s", outdir);
+    *strrchr(parent, '/') = 0;
+    rm_rf(parent);
+}
+
+Test(cli, an_interrupted_sweep_keeps_what_finished, .timeout = 300)
+{
+    fresh_outdir();
+    char so[] = "/tmp/gct-cli-out-XXXXXX", se[] = "/tmp/gct-cli-err-XXXXXX";
+    close(mkstemp(so));
+    close(mkstemp(se));
+    const char *args[] = {"sweep", "-c", "gencycle", "-w", "dlist", "-p", "lists=5", "--gen0",
+                          "10..2000+10", "--ops", "300", "--reps", "1", "--out", outdir,
+                          "--quiet", NULL};
+    pid_t pid = start(args, so, se);
+    /* Wait until at least one configuration has finished, then interrupt. */
+    char p[512];
+    snprintf(p, sizeof p, "%s/results.csv", outdir);
+    for (int i = 0; i < 6000 && !exists(p); i++)
+        usleep(10000);
+    cr_assert(exists(p), "no configuration finished within a minute");
+    kill(pid, SIGINT);
+    out o = finish(pid, so, se);
+    cr_assert_eq(o.status, 130, "interrupted sweep exited %d", o.status);
+    cr_assert(strstr(o.stderr_text, "interrupted"), "%s", o.stderr_text);
+    free_out(&o);
+    gct_results set;
+    char err[512];
+    cr_assert_eq(gct_results_read_csv(p, &set, err, sizeof err), 0, "%s", err);
+    cr_assert_geq(set.n, 1);
+    cr_assert_lt(set.n, 10000, "the sweep did not stop");
+    gct_results_free(&set);
+    json_t *meta = load_json(outdir, "meta.json");
+    cr_assert(json_is_true(json_object_get(json_object_get(meta, "outcome"), "interrupted")));
+    json_decref(meta);
+    char parent[160];
+    snprintf(parent, sizeof parent, "%s", outdir);
+    *strrchr(parent, '/') = 0;
+    rm_rf(parent);
+}

@@ -1,0 +1,261 @@
+/* test-sweep.c — value lists, ranges, sweep files and the expansion into
+ * configurations (which knobs vary for which collector). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sweep.h"
+
+static void expect_list(const char *text, const int64_t *want, size_t n)
+{
+    int64_t got[64];
+    size_t k;
+    char err[256];
+    cr_assert_eq(gct_parse_int_list(text, got, 64, &k, err, sizeof err), 0, "%s: %s", text, err);
+    cr_assert_eq(k, n, "%s gave %zu values, expected %zu", text, k, n);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(got[i], want[i], "%s: value %zu is %lld, expected %lld", text, i,
+                     (long long)got[i], (long long)want[i]);
+}
+
+static void expect_list_error(const char *text, const char *must)
+{
+    int64_t got[64];
+    size_t k;
+    char err[256];
+    cr_assert_eq(gct_parse_int_list(text, got, 64, &k, err, sizeof err), -1, "%s parsed", text);
+    cr_assert(strstr(err, must), "%s: message '%s' lacks '%s'", text, err, must);
+}
+
+Test(sweep, lists_and_ranges)
+{
+    expect_list("700", (int64_t[]){700}, 1);
+    expect_list("700,2000, 10000", (int64_t[]){700, 2000, 10000}, 3);
+    expect_list("100..100000x10", (int64_t[]){100, 1000, 10000, 100000}, 4);
+    expect_list("2..10+4", (int64_t[]){2, 6, 10}, 3);
+    expect_list("2..9+4", (int64_t[]){2, 6, 9}, 3); /* the end is always included */
+    expect_list("10k,2M", (int64_t[]){10000, 2000000}, 2);
+    expect_list("1..8x2", (int64_t[]){1, 2, 4, 8}, 3 + 1);
+    expect_list("100..300x1.5", (int64_t[]){100, 150, 225, 300}, 4);
+    expect_list("5,5,5", (int64_t[]){5}, 1); /* duplicates dropped */
+    expect_list("0", (int64_t[]){0}, 1);
+    expect_list_error("abc", "'abc' is not a whole number");
+    expect_list_error("7,", "empty item");
+    expect_list_error("1.5", "'1.5' is not a whole number");
+    expect_list_error("10..1x2", "runs backwards");
+    expect_list_error("1..10x1", "factor above 1");
+    expect_list_error("0..10x2", "start above 0");
+    expect_list_error("1..10", "not a range");
+    expect_list_error("1..10+0", "whole number above 0");
+    expect_list_error("1..10+x", "step");
+}
+
+static gct_sweep_spec blank(void)
+{
+    gct_sweep_spec s;
+    gct_sweep_spec_init(&s);
+    s.nknobs = 0;
+    s.nparams = 0;
+    s.workloads[0] = 0;
+    return s;
+}
+
+static size_t count_collector(const gct_config *c, size_t n, const char *name)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += !strcmp(c[i].collector->name, name);
+    return k;
+}
+
+Test(sweep, each_collector_varies_only_its_own_knobs)
+{
+    gct_sweep_spec s = blank();
+    char err[512];
+    snprintf(s.workloads, sizeof s.workloads, "dlist");
+    cr_assert_eq(gct_sweep_set_knob(&s, "gen0", "100,1000,10000", "--gen0", err, sizeof err), 0);
+    cr_assert_eq(gct_sweep_set_knob(&s, "gen1", "2,10", "--gen1", err, sizeof err), 0);
+    cr_assert_eq(gct_sweep_set_knob(&s, "gen2", "10", "--gen2", err, sizeof err), 0);
+    gct_config *c;
+    size_t n;
+    cr_assert_eq(gct_sweep_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    /* refcount once, gencycle 3 x 2 x 1, marksweep 3. */
+    cr_assert_eq(count_collector(c, n, "refcount"), 1);
+    cr_assert_eq(count_collector(c, n, "gencycle"), 6);
+    cr_assert_eq(count_collector(c, n, "marksweep"), 3);
+    cr_assert_eq(n, 10);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < i; j++)
+            cr_assert_str_neq(c[i].id, c[j].id, "two configurations share the id %s", c[i].id);
+        if (!strcmp(c[i].collector->name, "marksweep"))
+            cr_assert(c[i].knobs[0] == 100 || c[i].knobs[0] == 1000 || c[i].knobs[0] == 10000);
+    }
+    free(c);
+}
+
+Test(sweep, a_qualified_list_is_for_one_collector_or_workload)
+{
+    gct_sweep_spec s = blank();
+    char err[512];
+    snprintf(s.collectors, sizeof s.collectors, "gencycle,marksweep");
+    snprintf(s.workloads, sizeof s.workloads, "trees,dlist");
+    cr_assert_eq(gct_sweep_set_knob(&s, "gen0", "700", "--gen0", err, sizeof err), 0);
+    cr_assert_eq(gct_sweep_set_knob(&s, "marksweep.gen0", "10k,100k", "-k", err, sizeof err), 0);
+    cr_assert_eq(gct_sweep_set_param(&s, "trees.depth", "4,6", "-p", err, sizeof err), 0);
+    gct_config *c;
+    size_t n;
+    cr_assert_eq(gct_sweep_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    /* trees: depth 4,6 x (gencycle 1 + marksweep 2) = 6; dlist: 1 + 2 = 3. */
+    cr_assert_eq(n, 9, "%zu configurations", n);
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(c[i].collector->name, "marksweep"))
+            cr_assert(c[i].knobs[0] == 10000 || c[i].knobs[0] == 100000);
+        else
+            cr_assert_eq(c[i].knobs[0], 700);
+        if (!strcmp(c[i].workload->name, "trees"))
+            cr_assert(strstr(c[i].id, "depth-4") || strstr(c[i].id, "depth-6"), "%s", c[i].id);
+    }
+    free(c);
+}
+
+Test(sweep, a_bare_user_list_replaces_the_presets_per_collector_list)
+{
+    gct_sweep_spec s;
+    gct_sweep_spec_init(&s); /* the default preset: marksweep.gen0 = 10000,... */
+    char err[512];
+    snprintf(s.collectors, sizeof s.collectors, "marksweep");
+    snprintf(s.workloads, sizeof s.workloads, "dlist");
+    cr_assert_eq(gct_sweep_set_knob(&s, "gen0", "50,200", "--gen0", err, sizeof err), 0);
+    gct_config *c;
+    size_t n;
+    cr_assert_eq(gct_sweep_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(n, 2);
+    cr_assert_eq(c[0].knobs[0], 50);
+    cr_assert_eq(c[1].knobs[0], 200);
+    free(c);
+}
+
+static void expect_expand_error(gct_sweep_spec *s, const char *must)
+{
+    gct_config *c;
+    size_t n;
+    char err[512];
+    cr_assert_eq(gct_sweep_expand(s, &c, &n, err, sizeof err), -1, "expanded, expected '%s'", must);
+    cr_assert(strstr(err, must), "message '%s' lacks '%s'", err, must);
+}
+
+Test(sweep, bad_values_name_the_value_and_where_it_came_from)
+{
+    char err[512];
+    gct_sweep_spec s = blank();
+    snprintf(s.collectors, sizeof s.collectors, "gencycle,nope");
+    expect_expand_error(&s, "unknown collector 'nope'");
+
+    s = blank();
+    snprintf(s.workloads, sizeof s.workloads, "trees,nope");
+    expect_expand_error(&s, "unknown workload 'nope'");
+
+    s = blank();
+    snprintf(s.collectors, sizeof s.collectors, "marksweep");
+    gct_sweep_set_knob(&s, "gen1", "10", "--gen1", err, sizeof err);
+    expect_expand_error(&s, "--gen1: no selected collector has a knob 'gen1'");
+
+    s = blank();
+    gct_sweep_set_knob(&s, "gen0", "100,-5", "--gen0", err, sizeof err);
+    expect_expand_error(&s, "--gen0: gen0=-5 is out of range");
+
+    s = blank();
+    snprintf(s.workloads, sizeof s.workloads, "trees");
+    gct_sweep_set_param(&s, "depth", "8,99", "-p depth", err, sizeof err);
+    expect_expand_error(&s, "-p depth");
+    expect_expand_error(&s, "99");
+
+    s = blank();
+    snprintf(s.workloads, sizeof s.workloads, "dlist");
+    gct_sweep_set_param(&s, "depth", "8", "-p depth", err, sizeof err);
+    expect_expand_error(&s, "no selected workload has a parameter 'depth'");
+
+    s = blank();
+    snprintf(s.workloads, sizeof s.workloads, "trees");
+    gct_sweep_set_param(&s, "parent", "strong,sideways", "-p parent", err, sizeof err);
+    expect_expand_error(&s, "sideways");
+}
+
+static char path[64];
+
+static void write_ini(const char *text)
+{
+    strcpy(path, "/tmp/gct-sweep-XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+}
+
+Test(sweep, sweep_files_say_the_same_things)
+{
+    write_ini("; a sweep\n[sweep]\ncollectors = gencycle\nworkloads = dlist, cache\nops = 5k\n"
+              "reps = 3\nseed = 42\n\n[knobs]\ngen0 = 100..10000x10\ngen1 = 10\n\n"
+              "[params]\ndlist.lists = 4\n");
+    gct_sweep_spec s = blank();
+    char err[512];
+    cr_assert_eq(gct_sweep_read_file(&s, path, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(s.ops, 5000);
+    cr_assert_eq(s.reps, 3);
+    cr_assert_eq(s.seed, 42);
+    gct_config *c;
+    size_t n;
+    cr_assert_eq(gct_sweep_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(n, 6); /* 2 workloads x gen0 100, 1000, 10000 */
+    free(c);
+    unlink(path);
+}
+
+Test(sweep, sweep_file_errors_name_the_file_and_line)
+{
+    gct_sweep_spec s = blank();
+    char err[512];
+    write_ini("[sweep]\nops = 100\ncolectors = gencycle\n");
+    cr_assert_eq(gct_sweep_read_file(&s, path, err, sizeof err), -1);
+    cr_assert(strstr(err, path) && strstr(err, ":3:") && strstr(err, "unknown key 'colectors'"),
+              "%s", err);
+    unlink(path);
+
+    write_ini("[sweep]\n[nobs]\ngen0 = 5\n");
+    cr_assert_eq(gct_sweep_read_file(&s, path, err, sizeof err), -1);
+    cr_assert(strstr(err, ":3:") && strstr(err, "unknown section [nobs]"), "%s", err);
+    unlink(path);
+
+    write_ini("[sweep]\nreps = many\n");
+    cr_assert_eq(gct_sweep_read_file(&s, path, err, sizeof err), -1);
+    cr_assert(strstr(err, ":2:") && strstr(err, "'many'"), "%s", err);
+    unlink(path);
+
+    write_ini("[sweep]\nthis is not ini\n");
+    cr_assert_eq(gct_sweep_read_file(&s, path, err, sizeof err), -1);
+    cr_assert(strstr(err, ":2:"), "%s", err);
+    unlink(path);
+
+    cr_assert_eq(gct_sweep_read_file(&s, "/nonexistent/sweep.ini", err, sizeof err), -1);
+    cr_assert(strstr(err, "/nonexistent/sweep.ini: cannot open"), "%s", err);
+}
+
+Test(sweep, presets_exist_and_unknown_ones_are_refused)
+{
+    gct_sweep_spec s = blank();
+    char err[256];
+    cr_assert_eq(gct_sweep_apply_preset(&s, "quick", err, sizeof err), 0);
+    gct_config *c;
+    size_t n;
+    cr_assert_eq(gct_sweep_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    cr_assert_gt(n, 10);
+    for (size_t i = 0; i < n; i++)
+        cr_assert(!strcmp(c[i].workload->name, "trees") || !strcmp(c[i].workload->name, "dlist") ||
+                  !strcmp(c[i].workload->name, "cache"));
+    free(c);
+    cr_assert_eq(gct_sweep_apply_preset(&s, "default", err, sizeof err), 0);
+    cr_assert_eq(gct_sweep_apply_preset(&s, "full", err, sizeof err), 0);
+    cr_assert_eq(gct_sweep_apply_preset(&s, "fast", err, sizeof err), -1);
+    cr_assert(strstr(err, "unknown preset 'fast'"), "%s", err);
+}
