@@ -12,8 +12,13 @@
  * `writes` fresh strings into random records of the old heap (old-to-young
  * references; the strings they replace die), checks its tree and returns.
  *
- * About a quarter of a request's objects are containers (the ones gencycle
- * counts), so with the defaults gen0=700 triggers every ten requests or so.
+ * About 40% of a request's objects are containers (the ones gencycle
+ * counts).  CPython 3.11 counts container allocations minus deallocations, so
+ * a request that frees everything it allocated moves gen0 only by its peak:
+ * with the defaults (about 117 containers a request) generation 0 is driven
+ * by the cyclic requests alone and runs about once per 300 requests; with
+ * request_objects above about 1,800 (more than 700 containers live at once)
+ * it runs inside every request, and cyclic=1 makes it run every ~6 requests.
  *
  * Invariants: the old heap's directory is at root_base + 0 and no other root
  * survives an operation.  Every record holds three strings whose values sum,
