@@ -77,7 +77,8 @@ static void run_help(FILE *out)
             "  --gen0/--gen1/--gen2 N  thresholds (knobs of gencycle; marksweep has gen0)\n"
             "  -k, --knob K=V        any other knob, e.g. -k cascade=5000\n"
             "  -p, --param P=V       a workload parameter, e.g. -p depth=14\n"
-            "  --ops N               operations per repetition (default 10000; 10k, 2M work)\n"
+            "  --ops N               operations per repetition (10k, 2M work; default: the\n"
+            "                        workload's count in the default preset, see sweep --help)\n"
             "  --reps R              repetitions (default 1)\n"
             "  --seed S              seed of the workload's generator (default 1)\n"
             "  --pin                 pin the run to one core\n"
@@ -105,9 +106,13 @@ static void sweep_help(FILE *out)
             "-p trees.depth=10,12.\n\n"
             "The sweep FILE (INI) says the same things and is kept in meta.json:\n"
             "  [sweep]   collectors=  workloads=  preset=  ops=  reps=  seed=  jobs=\n"
+            "  [ops]     trees = 2000              (operations for one workload)\n"
             "  [knobs]   gen0 = 100..100000x10     marksweep.gen0 = 10000,100000\n"
             "  [params]  trees.parent = strong,weak\n"
             "Options on the command line override the file; the file overrides the preset.\n\n"
+            "  --ops N         the same operations for every workload; --ops trees=2000 for one\n"
+            "                  (a workload's operation costs from 1 us to 1 ms, so presets give\n"
+            "                  each its own; every configuration of a workload does the same work)\n"
             "  --preset P      quick (about a minute: trees, dlist, cache, a small grid),\n"
             "                  default (every workload, gen0 100..100000, gen1/gen2 2..100),\n"
             "                  full (finer grid, more repetitions: for a big machine)\n"
@@ -156,12 +161,12 @@ static int parse_opts(int argc, char **argv, opts *o)
         }
     }
     if (!o->sweep) {
-        /* A single run starts from nothing but defaults. */
-        memset(&o->spec, 0, sizeof o->spec);
-        o->spec.ops = 10000;
+        /* A single run: no grid, one repetition, and the default preset's
+         * operation count for its workload. */
+        o->spec.nknobs = 0;
+        o->spec.nparams = 0;
+        o->spec.workloads[0] = 0;
         o->spec.reps = 1;
-        o->spec.seed = 1;
-        o->spec.jobs = 1;
     }
     char err[600];
     if (preset) {
@@ -217,11 +222,23 @@ static int parse_opts(int argc, char **argv, opts *o)
                     rc = gct_usage_error(cmd, "%s", err);
             }
             break;
-        case O_OPS:
-            if (!gct_parse_count(optarg, 1, INT64_C(1) << 50, &v))
-                return gct_usage_error(cmd, "--ops '%s' is not a whole number of at least 1", optarg);
-            o->spec.ops = v;
+        case O_OPS: {
+            /* --ops N for every workload, or --ops WORKLOAD=N for one. */
+            const char *eq = strchr(optarg, '=');
+            const char *num = eq ? eq + 1 : optarg;
+            if (!gct_parse_count(num, 1, INT64_C(1) << 50, &v))
+                return gct_usage_error(cmd, "--ops '%s' is not a whole number of at least 1 (or "
+                                            "WORKLOAD=N)",
+                                       optarg);
+            if (eq) {
+                snprintf(name, sizeof name, "%.*s", (int)(eq - optarg), optarg);
+                if (gct_sweep_set_ops(&o->spec, name, v))
+                    return gct_usage_error(cmd, "--ops: too many per-workload counts");
+            } else {
+                gct_sweep_set_ops(&o->spec, NULL, v);
+            }
             break;
+        }
         case O_REPS:
             if (!gct_parse_count(optarg, 1, 10000, &v))
                 return gct_usage_error(cmd, "--reps '%s' is not a whole number from 1 to 10000",
@@ -535,7 +552,10 @@ static int measure(int argc, char **argv, bool sweep)
     json_t *sw = json_object();
     json_object_set_new(sw, "preset", json_string(sweep ? o.spec.preset : ""));
     json_object_set_new(sw, "seed", json_integer((json_int_t)o.spec.seed));
-    json_object_set_new(sw, "ops", json_integer(o.spec.ops));
+    json_t *ops = json_object();
+    for (size_t i = 0; i < n; i++)
+        json_object_set_new(ops, cfgs[i].workload->name, json_integer(cfgs[i].ops));
+    json_object_set_new(sw, "ops", ops);
     json_object_set_new(sw, "reps", json_integer(o.spec.reps));
     json_object_set_new(sw, "jobs", json_integer(o.spec.jobs));
     json_object_set_new(sw, "pinned", json_boolean(o.pin || o.spec.jobs > 1));
@@ -555,10 +575,22 @@ static int measure(int argc, char **argv, bool sweep)
         .meta = meta,
         .force = o.force,
     };
-    if (sweep && !o.quiet)
-        printf("gctune sweep: %zu configurations x %d repetitions of %" PRId64
-               " operations, -j %d, into %s\n",
-               n, o.spec.reps, o.spec.ops, o.spec.jobs, out);
+    if (sweep && !o.quiet) {
+        printf("gctune sweep: %zu configurations x %d repetitions, -j %d, into %s\n", n,
+               o.spec.reps, o.spec.jobs, out);
+        printf("operations per repetition:");
+        const char *sep = " ";
+        for (size_t i = 0; i < n; i++) {
+            bool first = true;
+            for (size_t j = 0; j < i && first; j++)
+                first = cfgs[j].workload != cfgs[i].workload;
+            if (first) {
+                printf("%s%s %" PRId64, sep, cfgs[i].workload->name, cfgs[i].ops);
+                sep = ", ";
+            }
+        }
+        printf("\n");
+    }
     if (out && !o.force) {
         char p[4200];
         snprintf(p, sizeof p, "%s/results.csv", out);

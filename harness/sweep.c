@@ -83,6 +83,34 @@ int gct_sweep_set_param(gct_sweep_spec *s, const char *name, const char *text, c
     return set_list(s->params, &s->nparams, "parameter", name, text, origin, err, errlen);
 }
 
+int gct_sweep_set_ops(gct_sweep_spec *s, const char *workload, int64_t ops)
+{
+    if (!workload) {
+        s->ops = ops;
+        s->nops_for = 0;
+        return 0;
+    }
+    for (size_t i = 0; i < s->nops_for; i++) {
+        if (!strcmp(s->ops_for[i].workload, workload)) {
+            s->ops_for[i].ops = ops;
+            return 0;
+        }
+    }
+    if (s->nops_for == sizeof s->ops_for / sizeof s->ops_for[0])
+        return -1;
+    snprintf(s->ops_for[s->nops_for].workload, sizeof s->ops_for[0].workload, "%s", workload);
+    s->ops_for[s->nops_for++].ops = ops;
+    return 0;
+}
+
+int64_t gct_sweep_ops(const gct_sweep_spec *s, const char *workload)
+{
+    for (size_t i = 0; i < s->nops_for; i++)
+        if (!strcmp(s->ops_for[i].workload, workload))
+            return s->ops_for[i].ops;
+    return s->ops;
+}
+
 /*
  * The presets.  quick: about a minute on 2 cores with -j 2.  default: every
  * workload over a real grid, well under 30 minutes with -j 2.  full: a finer
@@ -94,14 +122,22 @@ int gct_sweep_apply_preset(gct_sweep_spec *s, const char *name, char *err, size_
 {
     static const struct preset {
         const char *name, *workloads, *gen0, *gen1, *gen2, *ms_gen0;
-        int64_t ops;
+        /* Operations per repetition of trees, dlist, cache, requests,
+         * longlived: a workload's operation costs from a microsecond (a
+         * cache lookup) to a millisecond (a tree of 2047 nodes), so each
+         * gets a count that makes a repetition last a fraction of a second
+         * (gencycle at 700/10/10 on a 2-core machine). */
+        int64_t ops[5];
         int reps;
     } presets[] = {
-        {"quick", "trees,dlist,cache", "100,700,10000", "10,100", "10", "10000,100000", 2000, 3},
+        {"quick", "trees,dlist,cache", "100,700,10000", "10,100", "10", "10000,100000",
+         {500, 100000, 200000, 5000, 5000}, 5},
         {"default", "", "100,700,1000,10000,100000", "2,10,100", "2,10,100", "10000,100000,1000000",
-         10000, 5},
-        {"full", "", "100..100000x3", "2..100x2", "2..100x3", "1000..1000000x3", 20000, 10},
+         {1000, 200000, 500000, 20000, 20000}, 5},
+        {"full", "", "100..100000x3", "2..100x2", "2..100x3", "1000..1000000x3",
+         {4000, 1000000, 2000000, 100000, 100000}, 10},
     };
+    static const char *const order[5] = {"trees", "dlist", "cache", "requests", "longlived"};
     for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++) {
         const struct preset *p = &presets[i];
         if (strcmp(p->name, name))
@@ -118,7 +154,9 @@ int gct_sweep_apply_preset(gct_sweep_spec *s, const char *name, char *err, size_
         gct_sweep_set_knob(s, "gen1", p->gen1, origin, err, errlen);
         gct_sweep_set_knob(s, "gen2", p->gen2, origin, err, errlen);
         gct_sweep_set_knob(s, "marksweep.gen0", p->ms_gen0, origin, err, errlen);
-        s->ops = p->ops;
+        gct_sweep_set_ops(s, NULL, 10000);
+        for (size_t w = 0; w < 5; w++)
+            gct_sweep_set_ops(s, order[w], p->ops[w]);
         s->reps = p->reps;
         return 0;
     }
@@ -309,7 +347,7 @@ static int on_ini_entry(void *user, const char *section, const char *name, const
                 return 0;
             }
             if (!strcmp(name, "ops"))
-                s->ops = v;
+                gct_sweep_set_ops(s, NULL, v);
             else if (!strcmp(name, "reps"))
                 s->reps = (int)v;
             else if (!strcmp(name, "seed"))
@@ -323,6 +361,17 @@ static int on_ini_entry(void *user, const char *section, const char *name, const
                      name);
             return 0;
         }
+    } else if (!strcmp(section, "ops")) {
+        int64_t v;
+        if (!parse_scaled(value, strlen(value), &v) || v < 1) {
+            snprintf(c->msg, sizeof c->msg, "ops for %s: '%s' is not a whole number above 0", name,
+                     value);
+            return 0;
+        }
+        if (gct_sweep_set_ops(s, name, v)) {
+            snprintf(c->msg, sizeof c->msg, "too many [ops] entries");
+            return 0;
+        }
     } else if (!strcmp(section, "knobs")) {
         if (gct_sweep_set_knob(s, name, value, origin, err, sizeof err)) {
             snprintf(c->msg, sizeof c->msg, "%s", err);
@@ -334,7 +383,7 @@ static int on_ini_entry(void *user, const char *section, const char *name, const
             return 0;
         }
     } else {
-        snprintf(c->msg, sizeof c->msg, "unknown section [%s] (sections: sweep, knobs, params)",
+        snprintf(c->msg, sizeof c->msg, "unknown section [%s] (sections: sweep, ops, knobs, params)",
                  section);
         return 0;
     }
@@ -510,6 +559,15 @@ int gct_sweep_expand(const gct_sweep_spec *s, gct_config **out, size_t *n, char 
                  s->reps);
         return -1;
     }
+    for (size_t i = 0; i < s->nops_for; i++) {
+        if (!gct_workload_find(s->ops_for[i].workload)) {
+            char names[200];
+            gct_workload_names(names, sizeof names);
+            snprintf(err, errlen, "ops given for unknown workload '%s' (known: %s)",
+                     s->ops_for[i].workload, names);
+            return -1;
+        }
+    }
     /* Collectors and workloads. */
     char items[32][64];
     const gct_collector *cols[32];
@@ -574,7 +632,7 @@ int gct_sweep_expand(const gct_sweep_spec *s, gct_config **out, size_t *n, char 
             for (;;) {
                 gct_config cfg;
                 gct_config_init(&cfg, col, wl);
-                cfg.ops = s->ops;
+                cfg.ops = gct_sweep_ops(s, wl->name);
                 cfg.reps = s->reps;
                 cfg.seed = s->seed;
                 for (uint32_t k = 0; k < col->nknobs; k++)

@@ -30,7 +30,12 @@ typedef struct gct_sweep_spec {
     size_t nknobs;
     gct_sweep_list params[GCT_SWEEP_MAX_LISTS];
     size_t nparams;
-    int64_t ops;
+    int64_t ops;                       /* operations per repetition... */
+    struct {                           /* ...unless given for the workload */
+        char workload[32];
+        int64_t ops;
+    } ops_for[16];
+    size_t nops_for;
     int reps;
     uint64_t seed;
     int jobs;
@@ -49,6 +54,11 @@ int gct_sweep_set_knob(gct_sweep_spec *s, const char *name, const char *text, co
                        char *err, size_t errlen);
 int gct_sweep_set_param(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
                         char *err, size_t errlen);
+
+/* Operations for one workload ("trees") or, with workload NULL, for all
+ * (which also forgets the per-workload values).  -1 if the table is full. */
+int gct_sweep_set_ops(gct_sweep_spec *s, const char *workload, int64_t ops);
+int64_t gct_sweep_ops(const gct_sweep_spec *s, const char *workload);
 
 /* Read a sweep file.  Errors name the file and line. */
 int gct_sweep_read_file(gct_sweep_spec *s, const char *path, char *err, size_t errlen);

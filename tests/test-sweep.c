@@ -197,7 +197,7 @@ Test(sweep, sweep_files_say_the_same_things)
 {
     write_ini("; a sweep\n[sweep]\ncollectors = gencycle\nworkloads = dlist, cache\nops = 5k\n"
               "reps = 3\nseed = 42\n\n[knobs]\ngen0 = 100..10000x10\ngen1 = 10\n\n"
-              "[params]\ndlist.lists = 4\n");
+              "[params]\ndlist.lists = 4\n\n[ops]\ncache = 777\n");
     gct_sweep_spec s = blank();
     char err[512];
     cr_assert_eq(gct_sweep_read_file(&s, path, err, sizeof err), 0, "%s", err);
@@ -208,6 +208,8 @@ Test(sweep, sweep_files_say_the_same_things)
     size_t n;
     cr_assert_eq(gct_sweep_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
     cr_assert_eq(n, 6); /* 2 workloads x gen0 100, 1000, 10000 */
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(c[i].ops, strcmp(c[i].workload->name, "cache") ? 5000 : 777);
     free(c);
     unlink(path);
 }
@@ -258,4 +260,33 @@ Test(sweep, presets_exist_and_unknown_ones_are_refused)
     cr_assert_eq(gct_sweep_apply_preset(&s, "full", err, sizeof err), 0);
     cr_assert_eq(gct_sweep_apply_preset(&s, "fast", err, sizeof err), -1);
     cr_assert(strstr(err, "unknown preset 'fast'"), "%s", err);
+}
+
+Test(sweep, operations_per_workload_and_for_all)
+{
+    gct_sweep_spec s;
+    gct_sweep_spec_init(&s); /* the default preset: its own count per workload */
+    char err[512];
+    snprintf(s.collectors, sizeof s.collectors, "refcount");
+    gct_config *c;
+    size_t n;
+    cr_assert_eq(gct_sweep_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(n, 5);
+    cr_assert_neq(c[0].ops, c[2].ops, "trees and cache have different preset counts");
+    free(c);
+    cr_assert_eq(gct_sweep_set_ops(&s, "trees", 42), 0);
+    cr_assert_eq(gct_sweep_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(c[i].workload->name, "trees"))
+            cr_assert_eq(c[i].ops, 42);
+    free(c);
+    /* --ops N: the same work for every workload. */
+    cr_assert_eq(gct_sweep_set_ops(&s, NULL, 1234), 0);
+    cr_assert_eq(gct_sweep_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(c[i].ops, 1234);
+    free(c);
+    cr_assert_eq(gct_sweep_set_ops(&s, "nosuch", 5), 0);
+    cr_assert_eq(gct_sweep_expand(&s, &c, &n, err, sizeof err), -1);
+    cr_assert(strstr(err, "ops given for unknown workload 'nosuch'"), "%s", err);
 }
