@@ -9,6 +9,7 @@ packages=(
   libcriterion-dev          # the C test framework (one process per test case)
   libbenchmark-dev          # Google Benchmark runs every configuration
   libjansson-dev            # JSON: reading Google Benchmark's output, writing meta.json
+  libinih-dev               # sweep files (INI)
   libhwloc-dev              # the machine's topology (cores, caches, NUMA) and pinning runs to cores
   python3                   # oracle scripts that check the model against real CPython
   valgrind                  # leak and invalid-access check of the test binaries
