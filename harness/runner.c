@@ -13,6 +13,7 @@
 #include "files.h"
 #include "gbench.h"
 #include "stats.h"
+#include "topology.h"
 
 typedef struct rep_ctx {
     const gct_config *c;
@@ -247,6 +248,16 @@ int gct_runner_run(const gct_config *c, const char *gbench_json, const char *cpu
     snprintf(buf, sizeof buf, "%" PRId64, c->ops);
     gct_gb_add_context("gctune_ops", buf);
     gct_gb_add_context("gctune_cpus", cpus ? cpus : "");
+    gct_topology t;
+    char e[128];
+    if (gct_topology_probe(&t, e, sizeof e) == 0) {
+        snprintf(buf, sizeof buf,
+                 "%d package(s), %d core(s), %d PU(s), %d NUMA node(s), L2 %lld KiB, L3 %lld KiB%s%s",
+                 t.packages, t.cores, t.pus, t.numa_nodes, (long long)(t.cache_bytes[1] >> 10),
+                 (long long)(t.cache_bytes[2] >> 10), t.hypervisor[0] ? ", virtualised: " : "",
+                 t.hypervisor);
+        gct_gb_add_context("gctune_topology", buf);
+    }
     gct_gb_register(c->id, one_rep, &x, 1, c->reps);
     gct_gb_run(gbench_json, quiet);
     return x.failures;

@@ -353,7 +353,18 @@ Test(cli, a_tiny_sweep_writes_a_consistent_result_directory, .timeout = 300)
         iterations += !strcmp(json_string_value(json_object_get(r, "run_type")), "iteration");
     }
     cr_assert_eq(iterations, 10);
-    cr_assert_eq(json_object_size(json_object_get(gb, "gctune_contexts")), 5);
+    json_t *contexts = json_object_get(gb, "gctune_contexts");
+    cr_assert_eq(json_object_size(contexts), 5);
+    const char *key;
+    json_t *ctx;
+    json_object_foreach(contexts, key, ctx)
+    {
+        static const char *const must[] = {"gctune_collector", "gctune_workload", "gctune_knobs",
+                                           "gctune_params", "gctune_seed", "gctune_topology"};
+        for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
+            cr_assert(json_string_value(json_object_get(ctx, must[i])), "%s lacks %s", key,
+                      must[i]);
+    }
     json_decref(gb);
 
     json_t *meta = load_json(outdir, "meta.json");
