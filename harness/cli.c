@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +25,26 @@ int gct_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, "\nTry 'gctune %s --help'.\n", cmd);
     va_end(ap);
     return GCT_EXIT_USAGE;
+}
+
+int gct_parse_json_only(const char *cmd, int argc, char **argv, void (*help)(FILE *), bool *json)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'J'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    int c;
+    *json = false;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'J': *json = true; break;
+        case 'h': help(stdout); return -1;
+        default: return gct_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return gct_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    return 0;
 }
 
 static bool parse_scaled(const char *s, double k, long long *out)

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "topology.h"
 
@@ -23,6 +24,10 @@ int gct_cmd_sweep(int argc, char **argv);
 
 /* Print "gctune CMD: message" and a hint to --help; returns GCT_EXIT_USAGE. */
 int gct_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The options of a command whose only option is --json: returns -1 after
+ * printing help (exit 0), GCT_EXIT_USAGE on a bad option, else 0. */
+int gct_parse_json_only(const char *cmd, int argc, char **argv, void (*help)(FILE *), bool *json);
 
 /* Parse a whole number ("10000", "10k", "2M") or a size ("4G", "512M"). */
 bool gct_parse_count(const char *s, long long min, long long max, long long *out);

@@ -1,5 +1,4 @@
 /* cmd_info.c — `gctune info`: the machine, the build, measurement warnings. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,20 +26,10 @@ static void print_bytes(int64_t b)
 
 int gct_cmd_info(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'J'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
-    bool json = false;
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'J': json = true; break;
-        case 'h': info_help(stdout); return GCT_EXIT_OK;
-        default: return gct_usage_error("info", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return gct_usage_error("info", "unexpected argument '%s'", argv[optind]);
+    bool json;
+    int rc = gct_parse_json_only("info", argc, argv, info_help, &json);
+    if (rc)
+        return rc < 0 ? GCT_EXIT_OK : rc;
     gct_topology t;
     char err[256];
     if (gct_topology_probe(&t, err, sizeof err) != 0) {

@@ -1,6 +1,5 @@
 /* cmd_list.c — `gctune list`: collectors and workloads with their knobs and
  * parameters, defaults, ranges and help. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -58,20 +57,10 @@ static void print_param(const gct_param *p)
 
 int gct_cmd_list(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'J'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
-    bool json = false;
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'J': json = true; break;
-        case 'h': list_help(stdout); return GCT_EXIT_OK;
-        default: return gct_usage_error("list", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return gct_usage_error("list", "unexpected argument '%s'", argv[optind]);
+    bool json;
+    int rc = gct_parse_json_only("list", argc, argv, list_help, &json);
+    if (rc)
+        return rc < 0 ? GCT_EXIT_OK : rc;
 
     if (json) {
         json_t *root = json_object(), *cols = json_array(), *wls = json_array();

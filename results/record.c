@@ -91,7 +91,7 @@ double gct_result_num(const gct_result *r, const gct_field *f)
 
 /* ---- writing ------------------------------------------------------------- */
 
-static void csv_string(FILE *out, const char *s)
+void gct_csv_write_string(FILE *out, const char *s)
 {
     if (!strpbrk(s, ",\"\n\r")) {
         fputs(s, out);
@@ -121,7 +121,7 @@ void gct_result_csv_row(FILE *out, const gct_result *r)
         if (i)
             fputc(',', out);
         switch (f->type) {
-        case GCT_F_STR: csv_string(out, *str_at(m, f)); break;
+        case GCT_F_STR: gct_csv_write_string(out, *str_at(m, f)); break;
         case GCT_F_I64: fprintf(out, "%" PRId64, *i64_at(m, f)); break;
         case GCT_F_F64: {
             double v = *f64_at(m, f);

@@ -101,6 +101,7 @@ void gct_result_free(gct_result *r);
 double gct_result_num(const gct_result *r, const gct_field *f);
 
 /* CSV (RFC 4180: fields with a comma, quote or newline are quoted). */
+void gct_csv_write_string(FILE *out, const char *s);
 void gct_result_csv_header(FILE *out);
 void gct_result_csv_row(FILE *out, const gct_result *r);
 

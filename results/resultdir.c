@@ -55,21 +55,6 @@ int gct_rdir_write_results(const char *dir, const gct_results *rows, char *err, 
     return gct_afile_commit(&a, err, errlen);
 }
 
-static void csv_text(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static void csv_number(FILE *f, double v)
 {
     if (isfinite(v))
@@ -123,7 +108,7 @@ int gct_rdir_write_summary(const char *dir, const gct_results *rows, char *err, 
         }
         for (size_t k = 0; k < 5; k++) {
             const gct_field *fd = gct_result_field(ident[k]);
-            csv_text(f, *(char *const *)(const void *)((const char *)first + fd->offset));
+            gct_csv_write_string(f, *(char *const *)(const void *)((const char *)first + fd->offset));
             fputc(',', f);
         }
         for (size_t k = 0; k < 5; k++)
