@@ -103,6 +103,7 @@ static inline gct_obj *gct_link_obj(gct_link *l) { return (gct_obj *)(void *)(l 
 extern const gct_collector gct_collector_refcount;
 extern const gct_collector gct_collector_gencycle;
 extern const gct_collector gct_collector_marksweep;
+extern const gct_collector gct_collector_cpython; /* when GCT_HAVE_CPYTHON */
 
 #ifdef __cplusplus
 }

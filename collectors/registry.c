@@ -10,6 +10,9 @@ static const gct_collector *const registry[] = {
     &gct_collector_refcount,
     &gct_collector_gencycle,
     &gct_collector_marksweep,
+#if defined(GCT_HAVE_CPYTHON) && GCT_HAVE_CPYTHON
+    &gct_collector_cpython, /* built only when python3-dev is there */
+#endif
 };
 
 #define NREG (sizeof registry / sizeof registry[0])

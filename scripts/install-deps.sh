@@ -12,6 +12,9 @@ packages=(
   libinih-dev               # sweep files (INI)
   libhwloc-dev              # the machine's topology (cores, caches, NUMA) and pinning runs to cores
   python3                   # oracle scripts that check the model against real CPython
+  python3-dev               # the cpython backend embeds the real interpreter
+  libgc-dev                 # Boehm GC: the anchor that marksweep is measured against
+  gnuplot-nox               # plots (cairo terminals: SVG, PNG, PDF)
   valgrind                  # leak and invalid-access check of the test binaries
 )
 
