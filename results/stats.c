@@ -168,3 +168,197 @@ void gct_bootstrap_median_ci(const double *v, size_t n, double level, unsigned r
     free(sample);
     free(medians);
 }
+
+/* ---- Mann-Whitney U --------------------------------------------------------- */
+
+typedef struct ranked {
+    double v;
+    int side; /* 0: a, 1: b */
+} ranked;
+
+static int cmp_ranked(const void *x, const void *y)
+{
+    double a = ((const ranked *)x)->v, b = ((const ranked *)y)->v;
+    return (a > b) - (a < b);
+}
+
+/*
+ * P(U <= u) for sample sizes m, n under the null hypothesis without ties:
+ * the number of arrangements with U = k satisfies
+ * f(m, n, k) = f(m - 1, n, k - n) + f(m, n - 1, k), computed row by row.
+ */
+static double exact_cdf(size_t m, size_t n, double u)
+{
+    size_t maxu = m * n;
+    /* f[j][k] for the current i (sizes i, j): a (n+1) x (maxu+1) table. */
+    double *prev = calloc((n + 1) * (maxu + 1), sizeof *prev);
+    double *cur = calloc((n + 1) * (maxu + 1), sizeof *cur);
+    if (!prev || !cur) {
+        free(prev);
+        free(cur);
+        return NAN;
+    }
+#define F(t, j, k) (t)[(j) * (maxu + 1) + (k)]
+    for (size_t j = 0; j <= n; j++)
+        F(prev, j, 0) = 1; /* i = 0: one arrangement, U = 0 */
+    for (size_t i = 1; i <= m; i++) {
+        memset(cur, 0, (n + 1) * (maxu + 1) * sizeof *cur);
+        F(cur, 0, 0) = 1;
+        for (size_t j = 1; j <= n; j++)
+            for (size_t k = 0; k <= i * j; k++)
+                F(cur, j, k) = (k >= j ? F(prev, j, k - j) : 0) + F(cur, j - 1, k);
+        double *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    double total = 0, below = 0;
+    for (size_t k = 0; k <= maxu; k++) {
+        total += F(prev, n, k);
+        if ((double)k <= u + 1e-9)
+            below += F(prev, n, k);
+    }
+#undef F
+    free(prev);
+    free(cur);
+    return below / total;
+}
+
+int gct_mann_whitney(const double *a, size_t na, const double *b, size_t nb, gct_mwu *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!na || !nb)
+        return -1;
+    size_t n = na + nb;
+    ranked *r = malloc(n * sizeof *r);
+    if (!r)
+        return -1;
+    for (size_t i = 0; i < na; i++)
+        r[i] = (ranked){a[i], 0};
+    for (size_t i = 0; i < nb; i++)
+        r[na + i] = (ranked){b[i], 1};
+    qsort(r, n, sizeof *r, cmp_ranked);
+    /* Midranks; the tie term sum(t^3 - t) for the variance. */
+    double rank_a = 0, ties = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && r[j].v == r[i].v)
+            j++;
+        double mid = (double)(i + j + 1) / 2.0; /* ranks i+1 .. j */
+        for (size_t k = i; k < j; k++)
+            if (r[k].side == 0)
+                rank_a += mid;
+        double t = (double)(j - i);
+        ties += t * t * t - t;
+        i = j;
+    }
+    free(r);
+    double m1 = (double)na, m2 = (double)nb;
+    out->u_a = rank_a - m1 * (m1 + 1) / 2;
+    out->u_b = m1 * m2 - out->u_a;
+    out->p_b_wins = out->u_b / (m1 * m2);
+    double mu = m1 * m2 / 2;
+    if (ties == 0 && na * nb <= 2500) {
+        /* Exact: the distribution of U is symmetric about mu. */
+        double u = out->u_a < out->u_b ? out->u_a : out->u_b;
+        double p = 2 * exact_cdf(na, nb, u);
+        out->p = p > 1 ? 1 : p;
+        out->exact = true;
+        return 0;
+    }
+    double N = (double)n;
+    double var = m1 * m2 / 12.0 * ((N + 1) - ties / (N * (N - 1)));
+    if (var <= 0) {
+        out->p = 1; /* every value equal */
+        return 0;
+    }
+    double d = fabs(out->u_a - mu) - 0.5; /* continuity correction */
+    if (d < 0)
+        d = 0;
+    double z = d / sqrt(var);
+    out->p = erfc(z / sqrt(2.0));
+    if (out->p > 1)
+        out->p = 1;
+    return 0;
+}
+
+void gct_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double level,
+                            unsigned resamples, uint64_t seed, double *lo, double *hi)
+{
+    *lo = *hi = NAN;
+    if (!na || !nb || !resamples)
+        return;
+    double *sa = malloc(na * sizeof *sa), *sb = malloc(nb * sizeof *sb);
+    double *ratios = malloc(resamples * sizeof *ratios);
+    if (!sa || !sb || !ratios) {
+        free(sa);
+        free(sb);
+        free(ratios);
+        return;
+    }
+    uint64_t state = seed;
+    size_t k = 0;
+    for (unsigned r = 0; r < resamples; r++) {
+        for (size_t i = 0; i < na; i++)
+            sa[i] = a[next_random(&state) % na];
+        for (size_t i = 0; i < nb; i++)
+            sb[i] = b[next_random(&state) % nb];
+        gct_sort_doubles(sa, na);
+        gct_sort_doubles(sb, nb);
+        double ma = gct_median_sorted(sa, na), mb = gct_median_sorted(sb, nb);
+        if (ma != 0 && isfinite(mb / ma))
+            ratios[k++] = mb / ma;
+    }
+    if (k) {
+        gct_sort_doubles(ratios, k);
+        double tail = (1.0 - level) / 2.0;
+        *lo = gct_quantile_sorted(ratios, k, tail);
+        *hi = gct_quantile_sorted(ratios, k, 1.0 - tail);
+    }
+    free(sa);
+    free(sb);
+    free(ratios);
+}
+
+/* ---- Pareto frontier ------------------------------------------------------- */
+
+static const double *pareto_x, *pareto_y;
+
+static int cmp_pareto(const void *p, const void *q)
+{
+    size_t i = *(const size_t *)p, j = *(const size_t *)q;
+    /* x descending, then y ascending */
+    if (pareto_x[i] != pareto_x[j])
+        return pareto_x[i] < pareto_x[j] ? 1 : -1;
+    return (pareto_y[i] > pareto_y[j]) - (pareto_y[i] < pareto_y[j]);
+}
+
+size_t gct_pareto_front(const double *x, const double *y, size_t n, size_t *idx)
+{
+    size_t *order = malloc((n ? n : 1) * sizeof *order), m = 0;
+    if (!order)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(x[i]) && isfinite(y[i]))
+            order[m++] = i;
+    pareto_x = x;
+    pareto_y = y;
+    qsort(order, m, sizeof *order, cmp_pareto);
+    /* Sweep from the highest x: a point is on the frontier when its y is
+     * lower than every y seen so far (those all have x at least as high). */
+    size_t k = 0;
+    double best_y = INFINITY;
+    for (size_t i = 0; i < m; i++) {
+        if (y[order[i]] < best_y) {
+            idx[k++] = order[i];
+            best_y = y[order[i]];
+        }
+    }
+    free(order);
+    /* Ascending x for drawing. */
+    for (size_t i = 0; i < k / 2; i++) {
+        size_t t = idx[i];
+        idx[i] = idx[k - 1 - i];
+        idx[k - 1 - i] = t;
+    }
+    return k;
+}

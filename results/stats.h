@@ -6,6 +6,7 @@
 #ifndef GCT_STATS_H
 #define GCT_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,30 @@ void gct_bmmu(const gct_interval *pauses, size_t n, double run_start, double run
  * (deterministic).  For n == 1 both bounds are that value. */
 void gct_bootstrap_median_ci(const double *v, size_t n, double level, unsigned resamples,
                              uint64_t seed, double *lo, double *hi);
+
+/* The two-sided Mann-Whitney U test of samples a and b. */
+typedef struct gct_mwu {
+    double u_a;      /* pairs (a_i, b_j) with a_i > b_j, ties counting one half */
+    double u_b;      /* na * nb - u_a */
+    double p;        /* two-sided p-value */
+    bool exact;      /* exact distribution (no ties, small samples), else the
+                        normal approximation with tie and continuity corrections */
+    double p_b_wins; /* probability that a random b exceeds a random a: u_b / (na nb) */
+} gct_mwu;
+
+/* Returns -1 if either sample is empty. */
+int gct_mann_whitney(const double *a, size_t na, const double *b, size_t nb, gct_mwu *out);
+
+/* Percentile-bootstrap interval of median(b) / median(a), resampling each
+ * side independently (deterministic for a seed). */
+void gct_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t nb, double level,
+                            unsigned resamples, uint64_t seed, double *lo, double *hi);
+
+/* The Pareto frontier of points (x, y) where larger x is better and smaller
+ * y is better (throughput against pause or memory): a point is on it when
+ * no other point is at least as good in both and better in one.  Writes the
+ * indices of the frontier to idx sorted by x and returns how many. */
+size_t gct_pareto_front(const double *x, const double *y, size_t n, size_t *idx);
 
 #ifdef __cplusplus
 }

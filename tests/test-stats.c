@@ -141,3 +141,107 @@ Test(stats, bootstrap_is_deterministic_and_degenerate_cases)
     NEAR(lo1, 5);
     NEAR(hi1, 5);
 }
+
+/* Reference p-values from scipy.stats.mannwhitneyu 1.10.1 (two-sided;
+ * method='exact' where there are no ties, else 'asymptotic' with the
+ * continuity correction), computed once outside this project. */
+static void expect_mwu(const double *a, size_t na, const double *b, size_t nb, double u_a,
+                       double p, bool exact)
+{
+    gct_mwu r;
+    cr_assert_eq(gct_mann_whitney(a, na, b, nb, &r), 0);
+    NEAR(r.u_a, u_a);
+    NEAR(r.u_a + r.u_b, (double)(na * nb));
+    cr_assert_eq(r.exact, exact);
+    cr_assert(fabs(r.p - p) < 1e-9 * (p > 1e-3 ? 1 : 10), "p = %.12g, scipy says %.12g", r.p, p);
+}
+
+Test(stats, mann_whitney_matches_scipy)
+{
+    expect_mwu((double[]){1, 2, 3, 4, 5}, 5, (double[]){6, 7, 8, 9, 10}, 5, 0,
+               0.007936507936507936, true);
+    expect_mwu((double[]){1.1, 2.2, 3.3, 4.4}, 4, (double[]){3.5, 5.5, 6.6, 7.7}, 4, 1,
+               0.05714285714285714, true);
+    expect_mwu((double[]){3.1, 2.4, 5.6, 4.4, 3.9, 4.1}, 6,
+               (double[]){4.8, 5.2, 6.1, 5.9, 4.5, 7.0, 5.5}, 7, 4, 0.013986013986013986, true);
+    expect_mwu((double[]){1, 2, 2, 3, 4}, 5, (double[]){2, 3, 4, 5, 5}, 5, 5, 0.135099069457,
+               false);
+    expect_mwu((double[]){10, 12, 11, 13, 12, 14, 11, 10, 13, 12}, 10,
+               (double[]){12, 14, 13, 15, 14, 16, 13, 12, 15, 14}, 10, 14.5, 0.00715405361368,
+               false);
+    expect_mwu((double[]){5, 5, 5}, 3, (double[]){5, 5, 5}, 3, 4.5, 1, false);
+}
+
+Test(stats, mann_whitney_exact_p_equals_brute_force_enumeration)
+{
+    /* Every way of choosing which 4 of 9 distinct values are "a": the share
+     * of splits at least as extreme as the observed U is the exact p. */
+    double v[9] = {0.3, 1.7, 2.2, 2.9, 3.4, 4.8, 5.1, 6.6, 7.2};
+    for (unsigned obs = 0; obs < 512; obs += 37) {
+        if (__builtin_popcount(obs) != 4)
+            continue;
+        double a[4], b[5];
+        size_t ia = 0, ib = 0;
+        for (int i = 0; i < 9; i++) {
+            if (obs >> i & 1)
+                a[ia++] = v[i];
+            else
+                b[ib++] = v[i];
+        }
+        gct_mwu r;
+        gct_mann_whitney(a, 4, b, 5, &r);
+        double far = fabs(r.u_a - 10), extreme = 0, total = 0;
+        for (unsigned s = 0; s < 512; s++) {
+            if (__builtin_popcount(s) != 4)
+                continue;
+            double u = 0; /* pairs a > b */
+            for (int i = 0; i < 9; i++)
+                for (int j = 0; j < 9; j++)
+                    if ((s >> i & 1) && !(s >> j & 1) && v[i] > v[j])
+                        u++;
+            total++;
+            extreme += fabs(u - 10) >= far - 1e-9;
+        }
+        cr_assert(r.exact);
+        cr_assert(fabs(r.p - extreme / total) < 1e-12, "split %u: p %.12g, enumeration %.12g", obs,
+                  r.p, extreme / total);
+    }
+}
+
+Test(stats, probability_b_beats_a)
+{
+    gct_mwu r;
+    gct_mann_whitney((double[]){1, 2, 3}, 3, (double[]){4, 5, 6}, 3, &r);
+    NEAR(r.p_b_wins, 1.0);
+    gct_mann_whitney((double[]){1, 2}, 2, (double[]){1, 2}, 2, &r);
+    NEAR(r.p_b_wins, 0.5);
+    cr_assert_eq(gct_mann_whitney(NULL, 0, (double[]){1}, 1, &r), -1);
+}
+
+Test(stats, bootstrap_ratio_interval)
+{
+    double a[] = {100, 101, 99, 100, 102, 98, 100};
+    double b[] = {110, 111, 109, 110, 112, 108, 110};
+    double lo, hi;
+    gct_bootstrap_ratio_ci(a, 7, b, 7, 0.95, 2000, 3, &lo, &hi);
+    cr_assert(lo <= 1.10 && 1.10 <= hi, "[%g, %g]", lo, hi);
+    cr_assert(lo > 1.05 && hi < 1.15, "[%g, %g]", lo, hi);
+    /* The same data on both sides: the interval holds 1. */
+    gct_bootstrap_ratio_ci(a, 7, a, 7, 0.95, 2000, 3, &lo, &hi);
+    cr_assert(lo <= 1 && 1 <= hi, "[%g, %g]", lo, hi);
+}
+
+Test(stats, pareto_frontier_of_a_hand_made_set)
+{
+    /* (throughput, pause): higher throughput and lower pause are better.
+     * 0 (10, 5), 1 (8, 2), 2 (8, 3) dominated by 1, 3 (5, 1), 4 (4, 4)
+     * dominated by 3, 5 (10, 6) dominated by 0, 6 (2, 0.5). */
+    double x[] = {10, 8, 8, 5, 4, 10, 2, NAN};
+    double y[] = {5, 2, 3, 1, 4, 6, 0.5, 0};
+    size_t idx[8];
+    size_t k = gct_pareto_front(x, y, 8, idx);
+    cr_assert_eq(k, 4, "%zu points on the frontier", k);
+    size_t want[] = {6, 3, 1, 0}; /* ascending throughput */
+    for (size_t i = 0; i < 4; i++)
+        cr_assert_eq(idx[i], want[i], "frontier[%zu] = %zu, expected %zu", i, idx[i], want[i]);
+}
