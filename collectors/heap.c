@@ -577,7 +577,14 @@ gct_obj *gct_weakref_new(gct_heap *h, gct_obj *target)
     if (!target)
         gct__fatal("gct_weakref_new: the target is NULL");
     GCT_CHECK(!(target->flags & GCT_OF_FREE), "weak reference to freed object %p", (void *)target);
-    gct_obj *wr = gct_new(h, &gct_weakref_shape);
+    /* The allocation may collect: hold the target on the root stack across
+     * it, so that a target reachable only from the caller survives. */
+    gct_root_push(h, target);
+    gct_obj *wr = gct__alloc(h, &gct_weakref_shape);
+    gct_obj *held = h->roots[h->nroots - 1];
+    h->roots[h->nroots - 1] = wr; /* the stack now owns the new reference */
+    if (held)
+        gct_decref(h, held);      /* drop the hold (the caller still has target) */
     gct_wref *w = wref_of(wr);
     uintptr_t *head = ptrmap_get(&h->weak, target);
     w->target = target;

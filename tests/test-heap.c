@@ -69,3 +69,34 @@ Test(heap, exact_refcount_check_catches_a_count_off_by_one_either_way)
         gct_heap_destroy(h);
     }
 }
+
+/* gct_weakref_new allocates, and an allocation may collect: a target that
+ * only the caller still points at must survive that collection (CPython's
+ * weakref.ref(obj) holds obj as its argument the same way). */
+Test(heap, weakref_target_survives_the_collection_its_allocation_starts)
+{
+    static const char *const tracing[][2] = {{"gencycle", "gen0=2"}, {"marksweep", "gen0=2"}};
+    for (size_t c = 0; c < 2; c++) {
+        char err[256];
+        const char *knob = tracing[c][1];
+        gct_heap *h = gct_heap_new(tracing[c][0], &knob, 1, err, sizeof err);
+        cr_assert(h, "%s", err);
+        gct_obj *x = gct_new(h, &pair);
+        gct_obj *y = gct_new(h, &pair);
+        gct_store(h, x, 0, y);
+        gct_store(h, y, 0, x);
+        gct_root_pop(h);
+        gct_root_pop(h); /* x and y: a garbage cycle the caller still points at */
+        gct_obj *wr = gct_weakref_new(h, x);
+        cr_assert_eq(gct_weakref_get(wr), x, "%s: the target died under its weak reference",
+                     tracing[c][0]);
+        cr_assert(!(x->flags & GCT_OF_FREE));
+        verify(h);
+        gct_heap_collect(h, GCT_GEN_FULL);
+        cr_assert_null(gct_weakref_get(wr), "%s: the garbage target outlived a full collection",
+                       tracing[c][0]);
+        cr_assert_eq(h->live_objects, 1); /* the weak reference itself */
+        verify(h);
+        gct_heap_destroy(h);
+    }
+}
