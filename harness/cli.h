@@ -21,6 +21,7 @@ int gct_cmd_list(int argc, char **argv);
 int gct_cmd_info(int argc, char **argv);
 int gct_cmd_run(int argc, char **argv);
 int gct_cmd_sweep(int argc, char **argv);
+int gct_cmd_compare(int argc, char **argv);
 
 /* Print "gctune CMD: message" and a hint to --help; returns GCT_EXIT_USAGE. */
 int gct_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -116,11 +116,12 @@ Test(cli, help_for_every_command)
 {
     out o = gctune("--help", NULL);
     cr_assert_eq(o.status, 0);
-    static const char *const cmds[] = {"list", "info", "run", "sweep"};
-    for (size_t i = 0; i < 4; i++)
+    static const char *const cmds[] = {"list", "info", "run", "sweep", "compare"};
+    const size_t ncmds = sizeof cmds / sizeof cmds[0];
+    for (size_t i = 0; i < ncmds; i++)
         cr_assert(strstr(o.stdout_text, cmds[i]), "top-level help lacks %s", cmds[i]);
     free_out(&o);
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < ncmds; i++) {
         o = gctune(cmds[i], "--help", NULL);
         cr_assert_eq(o.status, 0, "%s --help exited %d", cmds[i], o.status);
         char want[64];
@@ -456,6 +457,86 @@ Test(cli, an_interrupted_sweep_keeps_what_finished, .timeout = 300)
     json_t *meta = load_json(outdir, "meta.json");
     cr_assert(json_is_true(json_object_get(json_object_get(meta, "outcome"), "interrupted")));
     json_decref(meta);
+    char parent[160];
+    snprintf(parent, sizeof parent, "%s", outdir);
+    *strrchr(parent, '/') = 0;
+    rm_rf(parent);
+}
+
+Test(cli, compare_a_directory_with_itself_finds_no_difference, .timeout = 300)
+{
+    fresh_outdir();
+    out o = gctune("sweep", "-c", "gencycle", "-w", "dlist", "-p", "lists=5", "-p", "length=50",
+                   "-p", "drop_every=20", "--gen0", "20,500", "--gen1", "10", "--gen2", "10",
+                   "--ops", "300", "--reps", "5", "--out", outdir, "--quiet", NULL);
+    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    free_out(&o);
+
+    o = gctune("compare", outdir, outdir, NULL);
+    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    cr_assert_not(strstr(o.stdout_text, "faster") || strstr(o.stdout_text, "slower") ||
+                      strstr(o.stdout_text, "better") || strstr(o.stdout_text, "worse"),
+                  "a directory against itself:\n%s", o.stdout_text);
+    cr_assert(strstr(o.stdout_text, "no significant difference"));
+    cr_assert(strstr(o.stdout_text, "geometric mean"));
+    free_out(&o);
+
+    /* --json: every row, ratio 1. */
+    o = gctune("compare", outdir, outdir, "--json", NULL);
+    cr_assert_eq(o.status, 0);
+    json_error_t je;
+    json_t *j = json_loads(o.stdout_text, 0, &je);
+    cr_assert(j, "compare --json: %s", je.text);
+    json_t *rows = json_object_get(j, "comparisons");
+    cr_assert_eq(json_array_size(rows), 2 * 6, "2 configurations x 6 metrics");
+    for (size_t i = 0; i < json_array_size(rows); i++) {
+        json_t *r = json_array_get(rows, i);
+        json_t *ratio = json_object_get(r, "ratio");
+        if (!json_is_null(ratio))
+            cr_assert_float_eq(json_number_value(ratio), 1.0, 1e-12);
+    }
+    json_decref(j);
+    free_out(&o);
+
+    /* --csv: a header and 12 rows. */
+    o = gctune("compare", outdir, outdir, "--csv", NULL);
+    cr_assert_eq(o.status, 0);
+    size_t lines = 0;
+    for (const char *p = o.stdout_text; *p; p++)
+        lines += *p == '\n';
+    cr_assert_eq(lines, 13);
+    free_out(&o);
+
+    /* Two thresholds against each other, paired by workload. */
+    char a[300], b[300];
+    snprintf(a, sizeof a, "%s:*.gen0-20.*", outdir);
+    snprintf(b, sizeof b, "%s:*.gen0-500.*", outdir);
+    o = gctune("compare", a, b, NULL);
+    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    cr_assert(strstr(o.stdout_text, "A gencycle.dlist.gen0-20") &&
+                  strstr(o.stdout_text, "B gencycle.dlist.gen0-500"),
+              "%s", o.stdout_text);
+    free_out(&o);
+
+    /* Errors: exit 2 with the reason. */
+    o = gctune("compare", outdir, NULL);
+    cr_assert_eq(o.status, 2);
+    cr_assert(strstr(o.stderr_text, "give two result directories"), "%s", o.stderr_text);
+    free_out(&o);
+    o = gctune("compare", outdir, "/nonexistent/dir", NULL);
+    cr_assert_eq(o.status, 2);
+    cr_assert(strstr(o.stderr_text, "'/nonexistent/dir' is not a result directory"), "%s",
+              o.stderr_text);
+    free_out(&o);
+    snprintf(a, sizeof a, "%s:marksweep.*", outdir);
+    o = gctune("compare", a, outdir, NULL);
+    cr_assert_eq(o.status, 2);
+    cr_assert(strstr(o.stderr_text, "selects no successful runs"), "%s", o.stderr_text);
+    free_out(&o);
+    o = gctune("compare", outdir, outdir, "--fail-if-slower", "many", NULL);
+    cr_assert_eq(o.status, 2);
+    free_out(&o);
+
     char parent[160];
     snprintf(parent, sizeof parent, "%s", outdir);
     *strrchr(parent, '/') = 0;
