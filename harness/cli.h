@@ -22,6 +22,11 @@ int gct_cmd_info(int argc, char **argv);
 int gct_cmd_run(int argc, char **argv);
 int gct_cmd_sweep(int argc, char **argv);
 int gct_cmd_compare(int argc, char **argv);
+int gct_cmd_plot(int argc, char **argv);
+
+struct gct_plot_result;
+/* "N figures in OUT/plots" and the notes of figures skipped or failed. */
+void gct_print_plot_result(const struct gct_plot_result *res, const char *dir);
 
 /* Print "gctune CMD: message" and a hint to --help; returns GCT_EXIT_USAGE. */
 int gct_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

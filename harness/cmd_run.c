@@ -16,6 +16,7 @@
 
 #include "build_info.h"
 #include "cli.h"
+#include "plot.h"
 #include "session.h"
 #include "stats.h"
 #include "sweep.h"
@@ -26,7 +27,7 @@ typedef struct opts {
     gct_sweep_spec spec;
     const char *out;
     const char *file;
-    bool json, quiet, pin, force;
+    bool json, quiet, pin, force, no_plots, pdf;
     bool jobs_given;
     double timeout_s;
     long long mem_limit;
@@ -35,7 +36,7 @@ typedef struct opts {
 
 enum {
     O_GEN0 = 256, O_GEN1, O_GEN2, O_OPS, O_REPS, O_SEED, O_PIN, O_OUT, O_JSON, O_PRESET,
-    O_TIMEOUT, O_MAXMEM, O_FORCE,
+    O_TIMEOUT, O_MAXMEM, O_FORCE, O_NOPLOTS, O_PDF,
 };
 
 static const struct option long_opts[] = {
@@ -57,6 +58,8 @@ static const struct option long_opts[] = {
     {"timeout", required_argument, NULL, O_TIMEOUT},
     {"max-memory", required_argument, NULL, O_MAXMEM},
     {"force", no_argument, NULL, O_FORCE},
+    {"no-plots", no_argument, NULL, O_NOPLOTS},
+    {"pdf", no_argument, NULL, O_PDF},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {0, 0, 0, 0},
@@ -96,7 +99,8 @@ static void sweep_help(FILE *out)
             "usage: gctune sweep [FILE.ini] [-c LIST] [-w LIST] [--gen0 LIST] [--gen1 LIST]\n"
             "                    [--gen2 LIST] [-k knob=LIST] [-p name=LIST] [--ops N]\n"
             "                    [--reps R] [--seed S] [--preset quick|default|full] [-j N]\n"
-            "                    [--out DIR] [--force] [--quiet] [--timeout S] [--max-memory SIZE]\n\n"
+            "                    [--out DIR] [--force] [--quiet] [--no-plots] [--pdf]\n"
+            "                    [--timeout S] [--max-memory SIZE]\n\n"
             "Measure collectors x workloads x thresholds, each configuration in a process of\n"
             "its own, into a result directory (default out/<date>/).  Each collector varies\n"
             "only the knobs it has: refcount runs once per workload, marksweep varies gen0.\n\n"
@@ -121,6 +125,8 @@ static void sweep_help(FILE *out)
             "                  full (finer grid, more repetitions: for a big machine)\n"
             "  -j, --jobs N    configurations at once, each pinned to a core of its own\n"
             "  --force         write into a directory that already holds results\n"
+            "  --no-plots      do not draw the figures at the end (gctune plot OUT does)\n"
+            "  --pdf           draw the figures as PDF too\n"
             "  --quiet         no progress output\n"
             "  (other options as in gctune run --help)\n");
 }
@@ -293,6 +299,15 @@ static int parse_opts(int argc, char **argv, opts *o)
             o->mem_given = true;
             break;
         case O_FORCE: o->force = true; break;
+        case O_NOPLOTS:
+        case O_PDF:
+            if (!o->sweep)
+                return gct_usage_error(cmd, "%s is for gctune sweep", argv[optind - 1]);
+            if (c == O_NOPLOTS)
+                o->no_plots = true;
+            else
+                o->pdf = true;
+            break;
         case 'q': o->quiet = true; break;
         case '?':
             if (optopt && strchr("cwkpj", optopt))
@@ -622,6 +637,19 @@ static int measure(int argc, char **argv, bool sweep)
         printf("\n%zu of %zu configurations ran, %zu failed%s; results in %s\n",
                res.configs_done, n, res.configs_failed,
                res.interrupted ? " (interrupted)" : "", res.out[0] ? res.out : out);
+        /* The figures: a missing gnuplot is a note here, not a failure of
+         * the sweep (gctune plot OUT draws them later). */
+        if (!o.no_plots && res.out[0] && res.rows.n && status != 2) {
+            gct_plot_opts po = {.pdf = o.pdf};
+            gct_plot_result pr;
+            char perr[800];
+            if (gct_plot_dir(res.out, &po, &pr, perr, sizeof perr) != 0) {
+                printf("no figures: %s\n", perr);
+            } else {
+                gct_print_plot_result(&pr, res.out);
+                gct_plot_result_free(&pr);
+            }
+        }
     }
     if (res.interrupted)
         fprintf(stderr, "gctune %s: interrupted; the configurations that finished are kept\n", cmd);

@@ -116,7 +116,7 @@ Test(cli, help_for_every_command)
 {
     out o = gctune("--help", NULL);
     cr_assert_eq(o.status, 0);
-    static const char *const cmds[] = {"list", "info", "run", "sweep", "compare"};
+    static const char *const cmds[] = {"list", "info", "run", "sweep", "compare", "plot"};
     const size_t ncmds = sizeof cmds / sizeof cmds[0];
     for (size_t i = 0; i < ncmds; i++)
         cr_assert(strstr(o.stdout_text, cmds[i]), "top-level help lacks %s", cmds[i]);
@@ -536,6 +536,101 @@ Test(cli, compare_a_directory_with_itself_finds_no_difference, .timeout = 300)
     o = gctune("compare", outdir, outdir, "--fail-if-slower", "many", NULL);
     cr_assert_eq(o.status, 2);
     free_out(&o);
+
+    char parent[160];
+    snprintf(parent, sizeof parent, "%s", outdir);
+    *strrchr(parent, '/') = 0;
+    rm_rf(parent);
+}
+
+static size_t count_files(const char *dir, const char *suffix, off_t min_size, char *small,
+                          size_t smalllen)
+{
+    DIR *d = opendir(dir);
+    cr_assert(d, "%s missing", dir);
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name), sl = strlen(suffix);
+        if (len < sl || strcmp(e->d_name + len - sl, suffix))
+            continue;
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        struct stat st;
+        cr_assert_eq(stat(p, &st), 0);
+        if (st.st_size < min_size && small)
+            snprintf(small, smalllen, "%s (%lld bytes)", e->d_name, (long long)st.st_size);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+Test(cli, a_sweep_draws_every_figure_it_has_data_for, .timeout = 300)
+{
+    fresh_outdir();
+    out o = gctune("sweep", "-w", "dlist,cache", "-p", "dlist.lists=5", "-p", "dlist.length=50",
+                   "-p", "dlist.drop_every=20", "-p", "cache.keys=2000", "-p",
+                   "cache.capacity=200", "--gen0", "20,200", "--gen1", "2,10", "--gen2", "10",
+                   "--ops", "dlist=400", "--ops", "cache=3000", "--reps", "3", "--out", outdir,
+                   NULL);
+    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    cr_assert(strstr(o.stdout_text, "figures in"), "%s", o.stdout_text);
+    free_out(&o);
+    char plots[300], small[600] = "";
+    snprintf(plots, sizeof plots, "%s/plots", outdir);
+    /* collectors, throughput-gen0, and per workload: pause CDF, timeline,
+     * 3 heatmaps, 2 trade-offs, MMU = 2 + 2 x 8 = 18 figures. */
+    size_t svg = count_files(plots, ".svg", 2000, small, sizeof small);
+    size_t png = count_files(plots, ".png", 5000, small, sizeof small);
+    cr_assert_eq(svg, 18, "%zu SVG figures", svg);
+    cr_assert_eq(png, 18, "%zu PNG figures", png);
+    cr_assert_not(small[0], "a figure is suspiciously small: %s", small);
+    static const char *const expect[] = {"collectors.png", "throughput-gen0.png",
+                                         "pause-cdf-dlist.png", "pause-timeline-cache.png",
+                                         "heatmap-ops-dlist.png", "heatmap-p99-cache.png",
+                                         "heatmap-peak-dlist.png", "tradeoff-pause-cache.png",
+                                         "tradeoff-memory-dlist.png", "mmu-cache.png"};
+    for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", plots, expect[i]);
+        cr_assert(exists(p), "%s missing", expect[i]);
+    }
+    /* The data and drivers are kept: a figure can be redrawn by hand. */
+    char p[600];
+    snprintf(p, sizeof p, "%s/data/collectors.png.gp", plots);
+    cr_assert(exists(p));
+
+    /* gctune plot redraws, with PDF on request. */
+    o = gctune("plot", outdir, "--pdf", NULL);
+    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    free_out(&o);
+    cr_assert_eq(count_files(plots, ".pdf", 1000, NULL, 0), 18);
+
+    /* No gnuplot: plot fails clearly (exit 1), a sweep still succeeds. */
+    setenv("GCTUNE_GNUPLOT", "/nonexistent/gnuplot", 1);
+    o = gctune("plot", outdir, NULL);
+    cr_assert_eq(o.status, 1, "%s", o.stderr_text);
+    cr_assert(strstr(o.stderr_text, "gnuplot is not installed"), "%s", o.stderr_text);
+    free_out(&o);
+    char other[400];
+    snprintf(other, sizeof other, "%s-2", outdir);
+    o = gctune("sweep", "-c", "refcount", "-w", "dlist", "--ops", "50", "--reps", "1", "--out",
+               other, "--quiet", NULL);
+    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    cr_assert(strstr(o.stdout_text, "no figures: gnuplot is not installed"), "%s", o.stdout_text);
+    free_out(&o);
+    unsetenv("GCTUNE_GNUPLOT");
+
+    /* --no-plots draws nothing. */
+    char third[400];
+    snprintf(third, sizeof third, "%s-3", outdir);
+    o = gctune("sweep", "-c", "refcount", "-w", "dlist", "--ops", "50", "--reps", "1", "--out",
+               third, "--quiet", "--no-plots", NULL);
+    cr_assert_eq(o.status, 0);
+    free_out(&o);
+    snprintf(p, sizeof p, "%s/plots", third);
+    cr_assert_not(exists(p));
 
     char parent[160];
     snprintf(parent, sizeof parent, "%s", outdir);

@@ -1,0 +1,21 @@
+# style.gp — what every gctune figure shares.  The driver sets the terminal
+# and output, then loads this file and one figure script.
+set datafile separator comma
+set datafile columnheaders
+set datafile missing ""
+set encoding utf8
+set border 3 lw 1.2 lc rgb "#444444"
+set tics nomirror out scale 0.6 textcolor rgb "#333333"
+set grid xtics ytics mxtics mytics lw 0.6 lc rgb "#dddddd", lw 0.3 lc rgb "#eeeeee"
+set key top left opaque box lc rgb "#cccccc" samplen 2 spacing 1.15
+set title font ",15" textcolor rgb "#222222"
+set xlabel textcolor rgb "#222222"
+set ylabel textcolor rgb "#222222"
+# One colour per collector, the same in every figure; kinds of pause too.
+collector_color(c) = c eq "refcount" ? 0x7f7f7f : c eq "gencycle" ? 0x1f77b4 : \
+                     c eq "marksweep" ? 0xd62728 : c eq "cpython" ? 0x2ca02c : 0x9467bd
+kind_color(k) = k eq "gen0" ? 0x9ecae1 : k eq "gen1" ? 0x3182bd : k eq "gen2" ? 0x08306b : \
+                k eq "full" ? 0xd62728 : 0xff7f0e
+# Eight distinguishable line colours for curves that are not collectors.
+array palette8[8] = [0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x17becf]
+set style line 1 lw 2 pt 7 ps 0.8
