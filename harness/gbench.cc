@@ -77,4 +77,32 @@ void gct_gb_rate(gct_gb_state *st, const char *name, double value)
 
 void gct_gb_skip_with_error(gct_gb_state *st, const char *msg) { S(st).SkipWithError(msg); }
 
+int gct_gb_run_args(int argc, char **argv)
+{
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv))
+        return -1;
+    size_t n = benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return static_cast<int>(n);
+}
+
+void gct_gb_register_unit(const char *name, gct_gb_fn fn, void *ud, int64_t iterations,
+                          int repetitions, const char *unit)
+{
+    auto *b = benchmark::RegisterBenchmark(name, [fn, ud](benchmark::State &state) {
+        fn(reinterpret_cast<gct_gb_state *>(&state), ud);
+    });
+    std::string u = unit ? unit : "";
+    benchmark::TimeUnit tu = u == "ns"   ? benchmark::kNanosecond
+                             : u == "us" ? benchmark::kMicrosecond
+                             : u == "s"  ? benchmark::kSecond
+                                         : benchmark::kMillisecond;
+    b->UseRealTime()->Unit(tu);
+    if (iterations > 0)
+        b->Iterations(iterations);
+    if (repetitions > 1)
+        b->Repetitions(repetitions);
+}
+
 }  // extern "C"

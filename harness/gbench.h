@@ -42,6 +42,17 @@ void gct_gb_counter(gct_gb_state *st, const char *name, double value);
 void gct_gb_rate(gct_gb_state *st, const char *name, double value);
 void gct_gb_skip_with_error(gct_gb_state *st, const char *msg);
 
+/* Run every registered benchmark with Google Benchmark's own command-line
+ * flags (--benchmark_filter, --benchmark_out, --benchmark_repetitions, ...):
+ * argv[0] is the program name.  Flags it does not know are an error.  Returns
+ * the number of benchmarks run, or -1 on an unrecognised flag. */
+int gct_gb_run_args(int argc, char **argv);
+
+/* Register like gct_gb_register, with `unit` the time unit of the console
+ * table and the JSON: "ns", "us", "ms" or "s" (anything else: "ms"). */
+void gct_gb_register_unit(const char *name, gct_gb_fn fn, void *ud, int64_t iterations,
+                          int repetitions, const char *unit);
+
 #ifdef __cplusplus
 }
 #endif
