@@ -17,6 +17,9 @@
 #include "pauses.h"
 #include "record.h"
 #include "stats.h"
+#include "summary.h"
+
+typedef gct_config_summary agg;
 
 #ifndef GCT_PLOTS_DIR
 #define GCT_PLOTS_DIR "plots"
@@ -36,16 +39,6 @@ static void appendf(char *buf, size_t len, const char *fmt, ...)
     va_end(ap);
 }
 
-/* One configuration, summarised over its successful repetitions. */
-typedef struct agg {
-    const char *id, *collector, *workload;
-    int64_t gen0, gen1, gen2;
-    size_t n;
-    double ops, ops_lo, ops_hi;
-    double p99, pmax, peak, leaked;
-    double wall0_ms; /* wall time of repetition 0, for MMU */
-} agg;
-
 typedef struct ctx {
     const char *dir;
     char plotdir[4096], datadir[4200];
@@ -53,11 +46,11 @@ typedef struct ctx {
     const gct_plot_opts *o;
     gct_plot_result *res;
     const char *gnuplot;
-    agg *aggs;
+    agg *aggs; /* from sum */
     size_t naggs;
-    const char *workloads[32];
+    const char **workloads;
     size_t nworkloads;
-    const char *collectors[8];
+    const char **collectors;
     size_t ncollectors;
 } ctx;
 
@@ -92,88 +85,13 @@ const char *gct_gnuplot_path(void)
     return result;
 }
 
-/* ---- aggregation --------------------------------------------------------- */
+#define MAX_COLLECTORS 8 /* per figure; the registry has four */
 
-static double med(double *v, size_t n)
-{
-    if (!n)
-        return NAN;
-    gct_sort_doubles(v, n);
-    return gct_median_sorted(v, n);
-}
-
-static void aggregate(ctx *c, const gct_results *rows)
-{
-    c->aggs = calloc(rows->n ? rows->n : 1, sizeof *c->aggs);
-    double *v = malloc((rows->n ? rows->n : 1) * sizeof *v);
-    if (!c->aggs || !v)
-        abort();
-    for (size_t i = 0; i < rows->n; i++) {
-        const gct_result *r = &rows->rows[i];
-        if (strcmp(r->status, "ok"))
-            continue;
-        bool seen = false;
-        for (size_t k = 0; k < c->naggs && !seen; k++)
-            seen = !strcmp(c->aggs[k].id, r->config_id);
-        if (seen)
-            continue;
-        agg *a = &c->aggs[c->naggs++];
-        a->id = r->config_id;
-        a->collector = r->collector;
-        a->workload = r->workload;
-        a->gen0 = r->gen0;
-        a->gen1 = r->gen1;
-        a->gen2 = r->gen2;
-        a->wall0_ms = NAN;
-        static const char *const fields[] = {"ops_per_s", "pause_p99_us", "pause_max_us",
-                                             "peak_bytes", "leaked_bytes"};
-        double *dst[] = {&a->ops, &a->p99, &a->pmax, &a->peak, &a->leaked};
-        for (size_t f = 0; f < 5; f++) {
-            const gct_field *fd = gct_result_field(fields[f]);
-            size_t n = 0;
-            for (size_t j = i; j < rows->n; j++) {
-                const gct_result *q = &rows->rows[j];
-                if (!strcmp(q->config_id, a->id) && !strcmp(q->status, "ok")) {
-                    v[n++] = gct_result_num(q, fd);
-                    if (f == 0 && q->rep == 0)
-                        a->wall0_ms = q->wall_s * 1e3;
-                }
-            }
-            a->n = n;
-            if (f == 0 && n)
-                gct_bootstrap_median_ci(v, n, 0.95, 2000, 0x5eed, &a->ops_lo, &a->ops_hi);
-            *dst[f] = med(v, n);
-        }
-        bool wl_seen = false, col_seen = false;
-        for (size_t k = 0; k < c->nworkloads; k++)
-            wl_seen |= !strcmp(c->workloads[k], a->workload);
-        if (!wl_seen && c->nworkloads < 32)
-            c->workloads[c->nworkloads++] = a->workload;
-        for (size_t k = 0; k < c->ncollectors; k++)
-            col_seen |= !strcmp(c->collectors[k], a->collector);
-        if (!col_seen && c->ncollectors < 8)
-            c->collectors[c->ncollectors++] = a->collector;
-    }
-    free(v);
-}
-
-/* The highest-throughput configuration of each collector on workload wl. */
 static size_t best_per_collector(const ctx *c, const char *wl, const agg **out)
 {
-    size_t n = 0;
-    for (size_t k = 0; k < c->ncollectors; k++) {
-        const agg *best = NULL;
-        for (size_t i = 0; i < c->naggs; i++) {
-            const agg *a = &c->aggs[i];
-            if (strcmp(a->workload, wl) || strcmp(a->collector, c->collectors[k]))
-                continue;
-            if (!best || a->ops > best->ops)
-                best = a;
-        }
-        if (best)
-            out[n++] = best;
-    }
-    return n;
+    gct_summary sum = {.configs = c->aggs, .n = c->naggs, .collectors = c->collectors,
+                       .ncollectors = c->ncollectors};
+    return gct_summary_best_per_collector(&sum, wl, out, MAX_COLLECTORS);
 }
 
 static unsigned collector_rgb(const char *name)
@@ -189,42 +107,8 @@ static unsigned collector_rgb(const char *name)
     return 0x9467bd;
 }
 
-/* "gencycle:700/10/10", "marksweep:10000", "refcount" (no spaces: gnuplot's
- * word() splits lists of titles on them) */
-static void short_label(const agg *a, char *buf, size_t len)
-{
-    if (a->gen1 >= 0)
-        snprintf(buf, len, "%s:%" PRId64 "/%" PRId64 "/%" PRId64, a->collector, a->gen0, a->gen1,
-                 a->gen2);
-    else if (a->gen0 >= 0)
-        snprintf(buf, len, "%s:%" PRId64, a->collector, a->gen0);
-    else
-        snprintf(buf, len, "%s", a->collector);
-}
 
-/* "850 µs", "21 ms", "1.2 s" */
-static void human_us(double us, char *buf, size_t len)
-{
-    if (us >= 1e6)
-        snprintf(buf, len, "%.3g s", us / 1e6);
-    else if (us >= 1e3)
-        snprintf(buf, len, "%.3g ms", us / 1e3);
-    else
-        snprintf(buf, len, "%.3g µs", us);
-}
 
-/* 2920 -> "2.92k", 1930000 -> "1.93M" */
-static void human_count(double v, char *buf, size_t len)
-{
-    if (v >= 1e9)
-        snprintf(buf, len, "%.3gG", v / 1e9);
-    else if (v >= 1e6)
-        snprintf(buf, len, "%.3gM", v / 1e6);
-    else if (v >= 1e3)
-        snprintf(buf, len, "%.3gk", v / 1e3);
-    else
-        snprintf(buf, len, "%.3g", v);
-}
 
 /* A heatmap cell's number: no exponents. */
 static void cell_text(double v, char *buf, size_t len)
@@ -364,7 +248,7 @@ static int read_pauses(const ctx *c, const char *id, gct_pause_rows *out)
 
 static void fig_pause_cdf(ctx *c, const char *wl)
 {
-    const agg *best[8];
+    const agg *best[MAX_COLLECTORS];
     size_t nb = best_per_collector(c, wl, best);
     char files[4096] = "", titles[1024] = "", colors[512] = "", stem[200], name[256],
          path[4400];
@@ -408,9 +292,9 @@ static void fig_pause_cdf(ctx *c, const char *wl)
         }
         double p99 = gct_quantile_sorted(d, pr.n, 0.99), mx = d[pr.n - 1];
         char lbl[160], hp[32], hm[32];
-        short_label(best[i], lbl, sizeof lbl);
-        human_us(p99, hp, sizeof hp);
-        human_us(mx, hm, sizeof hm);
+        gct_summary_label(best[i], lbl, sizeof lbl);
+        gct_fmt_us(p99, hp, sizeof hp);
+        gct_fmt_us(mx, hm, sizeof hm);
         /* The marks are points on the curves; their values go in the
          * curve's title, where they cannot collide with another curve's. */
         fprintf(m, "%s,%.6g,0.99,p99,0\n", lbl, p99);
@@ -453,7 +337,7 @@ static void fig_pause_cdf(ctx *c, const char *wl)
 
 static void fig_timeline(ctx *c, const char *wl)
 {
-    const agg *best[8];
+    const agg *best[MAX_COLLECTORS];
     size_t nb = best_per_collector(c, wl, best);
     /* The fastest configuration that paused, preferring the generational
      * collectors (their timeline shows the generations). */
@@ -721,7 +605,7 @@ static void fig_tradeoff(ctx *c, const char *wl)
             fprintf(f, "collector,ops_per_s,y,label\n");
             for (size_t i = 0; i < n; i++) {
                 char lbl[64];
-                short_label(who[i], lbl, sizeof lbl);
+                gct_summary_label(who[i], lbl, sizeof lbl);
                 fprintf(f, "%s,%.6g,%.6g,%s\n", who[i]->collector, x[i], y[i], lbl);
             }
             close_data(c, &af);
@@ -744,7 +628,7 @@ static void fig_tradeoff(ctx *c, const char *wl)
             for (size_t i = 0; i < k; i++) {
                 size_t j = map[idx[i]];
                 char lbl[64];
-                short_label(who[j], lbl, sizeof lbl);
+                gct_summary_label(who[j], lbl, sizeof lbl);
                 fprintf(f, "%s,%.6g,%.6g,%s\n", who[j]->collector, x[j], y[j], lbl);
             }
             close_data(c, &af);
@@ -800,7 +684,7 @@ static void fig_tradeoff(ctx *c, const char *wl)
 
 static void fig_mmu(ctx *c, const char *wl)
 {
-    const agg *best[8];
+    const agg *best[MAX_COLLECTORS];
     size_t nb = best_per_collector(c, wl, best);
     char files[4096] = "", titles[1024] = "", colors[512] = "", stem[200];
     snprintf(stem, sizeof stem, "mmu-%s", wl);
@@ -845,7 +729,7 @@ static void fig_mmu(ctx *c, const char *wl)
         if (!close_data(c, &af))
             continue;
         char lbl[64];
-        short_label(a, lbl, sizeof lbl);
+        gct_summary_label(a, lbl, sizeof lbl);
         appendf(files, sizeof files, "%s%s", curves ? " " : "", path);
         appendf(titles, sizeof titles, "%s%s", curves ? " " : "", lbl);
         appendf(colors, sizeof colors, "%s%u", curves ? " " : "",
@@ -895,31 +779,29 @@ static void fig_collectors(ctx *c)
             fprintf(f, ",%s_%s", cols[m], c->collectors[k]);
     fprintf(f, "\n");
     for (size_t w = 0; w < c->nworkloads; w++) {
-        const agg *best[8] = {NULL};
+        const agg *best[MAX_COLLECTORS] = {NULL};
         double top = 0;
-        for (size_t k = 0; k < c->ncollectors; k++) {
-            for (size_t i = 0; i < c->naggs; i++) {
-                const agg *a = &c->aggs[i];
-                if (!strcmp(a->workload, c->workloads[w]) &&
-                    !strcmp(a->collector, c->collectors[k]) && (!best[k] || a->ops > best[k]->ops))
-                    best[k] = a;
-            }
+        const agg *found[MAX_COLLECTORS];
+        size_t nf = best_per_collector(c, c->workloads[w], found);
+        for (size_t k = 0; k < c->ncollectors; k++)
+            for (size_t i = 0; i < nf; i++)
+                if (!strcmp(found[i]->collector, c->collectors[k]))
+                    best[k] = found[i];
+        for (size_t k = 0; k < c->ncollectors; k++)
             if (best[k] && best[k]->ops > top)
                 top = best[k]->ops;
-        }
         char tops[32];
-        human_count(top, tops, sizeof tops);
+        gct_fmt_count(top, tops, sizeof tops);
         fprintf(f, "%s,%s %s/s", c->workloads[w], c->workloads[w], tops);
         for (size_t k = 0; k < c->ncollectors; k++) {
-            if (best[k])
-            {
-                fprintf(f, ",%.6g,", top > 0 ? best[k]->ops / top : 0);
-                if (best[k]->p99 > 0) /* empty: no pauses, nothing on a log axis */
-                    fprintf(f, "%.6g", best[k]->p99);
-                fprintf(f, ",%.6g,%.6g", best[k]->peak / (1 << 20), best[k]->leaked / (1 << 20));
-            }
-            else
+            if (!best[k]) {
                 fprintf(f, ",,,,");
+                continue;
+            }
+            fprintf(f, ",%.6g,", top > 0 ? best[k]->ops / top : 0);
+            if (best[k]->p99 > 0) /* empty: no pauses, nothing on a log axis */
+                fprintf(f, "%.6g", best[k]->p99);
+            fprintf(f, ",%.6g,%.6g", best[k]->peak / (1 << 20), best[k]->leaked / (1 << 20));
         }
         fprintf(f, "\n");
     }
@@ -1000,10 +882,18 @@ int gct_plot_dir(const char *dir, const gct_plot_opts *o, gct_plot_result *res, 
         gct_results_free(&rows);
         return -1;
     }
-    aggregate(&c, &rows);
+    gct_summary sum;
+    gct_summarize(&rows, &sum);
+    c.aggs = sum.configs;
+    c.naggs = sum.n;
+    c.workloads = sum.workloads;
+    c.nworkloads = sum.nworkloads;
+    c.collectors = sum.collectors;
+    /* Figures show at most MAX_COLLECTORS collectors (the registry has four). */
+    c.ncollectors = sum.ncollectors < MAX_COLLECTORS ? sum.ncollectors : MAX_COLLECTORS;
     if (!c.naggs) {
         snprintf(err, errlen, "%s holds no successful run to plot", path);
-        free(c.aggs);
+        gct_summary_free(&sum);
         gct_results_free(&rows);
         return -1;
     }
@@ -1017,7 +907,7 @@ int gct_plot_dir(const char *dir, const gct_plot_opts *o, gct_plot_result *res, 
         fig_tradeoff(&c, wl);
         fig_mmu(&c, wl);
     }
-    free(c.aggs);
+    gct_summary_free(&sum);
     gct_results_free(&rows);
     return 0;
 }
