@@ -17,6 +17,7 @@
 #include "build_info.h"
 #include "cli.h"
 #include "plot.h"
+#include "report.h"
 #include "session.h"
 #include "stats.h"
 #include "sweep.h"
@@ -566,7 +567,7 @@ static int measure(int argc, char **argv, bool sweep)
         out = outbuf;
     }
 
-    json_t *meta = gct_meta_new(argc - 1, argv + 1, cmd);
+    json_t *meta = gct_meta_new(argc, argv, cmd);
     json_t *sw = json_object();
     json_object_set_new(sw, "preset", json_string(sweep ? o.spec.preset : ""));
     json_object_set_new(sw, "seed", json_integer((json_int_t)o.spec.seed));
@@ -637,18 +638,33 @@ static int measure(int argc, char **argv, bool sweep)
         printf("\n%zu of %zu configurations ran, %zu failed%s; results in %s\n",
                res.configs_done, n, res.configs_failed,
                res.interrupted ? " (interrupted)" : "", res.out[0] ? res.out : out);
-        /* The figures: a missing gnuplot is a note here, not a failure of
-         * the sweep (gctune plot OUT draws them later). */
-        if (!o.no_plots && res.out[0] && res.rows.n && status != 2) {
-            gct_plot_opts po = {.pdf = o.pdf};
+        /* The figures and the report: a missing gnuplot is a note here, not
+         * a failure of the sweep (gctune plot OUT draws them later). */
+        if (res.out[0] && res.rows.n && status != 2) {
             gct_plot_result pr;
-            char perr[800];
-            if (gct_plot_dir(res.out, &po, &pr, perr, sizeof perr) != 0) {
-                printf("no figures: %s\n", perr);
-            } else {
-                gct_print_plot_result(&pr, res.out);
-                gct_plot_result_free(&pr);
+            memset(&pr, 0, sizeof pr);
+            char perr[800] = "not drawn (--no-plots)";
+            bool drawn = false;
+            if (!o.no_plots) {
+                gct_plot_opts po = {.pdf = o.pdf};
+                drawn = gct_plot_dir(res.out, &po, &pr, perr, sizeof perr) == 0;
+                if (drawn)
+                    gct_print_plot_result(&pr, res.out);
+                else
+                    printf("no figures: %s\n", perr);
             }
+            gct_report_opts ro = {
+                .max_p99_us = 10000,
+                .figures = drawn ? &pr : NULL,
+                .figures_note = perr,
+            };
+            char rerr[800];
+            size_t notes;
+            if (gct_report_write(res.out, &ro, &notes, rerr, sizeof rerr) != 0)
+                printf("no report: %s\n", rerr);
+            else
+                printf("report: %s/report.html (and report.md)\n", res.out);
+            gct_plot_result_free(&pr);
         }
     }
     if (res.interrupted)

@@ -17,6 +17,7 @@ static const struct command {
     {"sweep", gct_cmd_sweep, "measure collectors x workloads x thresholds into a result directory"},
     {"plot", gct_cmd_plot, "draw the figures of a result directory (gnuplot)"},
     {"compare", gct_cmd_compare, "is B faster or slower than A, and is the difference real?"},
+    {"report", gct_cmd_report, "a report of a result directory (Markdown and HTML)"},
 };
 
 static void usage(FILE *out)

@@ -116,7 +116,7 @@ Test(cli, help_for_every_command)
 {
     out o = gctune("--help", NULL);
     cr_assert_eq(o.status, 0);
-    static const char *const cmds[] = {"list", "info", "run", "sweep", "compare", "plot"};
+    static const char *const cmds[] = {"list", "info", "run", "sweep", "compare", "plot", "report"};
     const size_t ncmds = sizeof cmds / sizeof cmds[0];
     for (size_t i = 0; i < ncmds; i++)
         cr_assert(strstr(o.stdout_text, cmds[i]), "top-level help lacks %s", cmds[i]);
@@ -190,6 +190,10 @@ Test(cli, bad_usage_exits_2_naming_the_problem_and_writes_nothing)
     expect_usage_error("--timeout 'soon'", "sweep", "--timeout", "soon", NULL);
     expect_usage_error("--max-memory 'lots'", "sweep", "--max-memory", "lots", NULL);
     expect_usage_error("/nonexistent.ini: cannot open", "sweep", "/nonexistent.ini", NULL);
+    expect_usage_error("--max-p99 'soon'", "report", "/tmp", "--max-p99", "soon", NULL);
+    expect_usage_error("give one result directory", "report", NULL);
+    expect_usage_error("/nonexistent/results.csv: cannot open", "report", "/nonexistent", NULL);
+    expect_usage_error("give one result directory", "plot", NULL);
 }
 
 Test(cli, a_bad_sweep_file_is_named_with_its_line)
@@ -576,6 +580,7 @@ Test(cli, a_sweep_draws_every_figure_it_has_data_for, .timeout = 300)
                    NULL);
     cr_assert_eq(o.status, 0, "%s", o.stderr_text);
     cr_assert(strstr(o.stdout_text, "figures in"), "%s", o.stdout_text);
+    cr_assert(strstr(o.stdout_text, "report: "), "a sweep ends with a report: %s", o.stdout_text);
     free_out(&o);
     char plots[300], small[600] = "";
     snprintf(plots, sizeof plots, "%s/plots", outdir);
@@ -606,6 +611,39 @@ Test(cli, a_sweep_draws_every_figure_it_has_data_for, .timeout = 300)
     cr_assert_eq(o.status, 0, "%s", o.stderr_text);
     free_out(&o);
     cr_assert_eq(count_files(plots, ".pdf", 1000, NULL, 0), 18);
+
+    /* The report: every section, links only to files that exist, and an HTML
+     * page that needs nothing else (figures inline, no network). */
+    o = gctune("report", outdir, "--max-p99", "5", NULL);
+    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    free_out(&o);
+    snprintf(p, sizeof p, "%s/report.md", outdir);
+    char *md = slurp(p);
+    static const char *const sections[] = {"# gctune report", "## Machine and build",
+                                           "## What was swept", "## Best configurations",
+                                           "## Pareto frontier", "## Figures",
+                                           "## Failed configurations", "### dlist", "### cache",
+                                           "highest throughput, p99 <= 5 ms"};
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+        cr_assert(strstr(md, sections[i]), "report.md lacks '%s'", sections[i]);
+    size_t links = 0;
+    for (const char *q = strstr(md, "](plots/"); q; q = strstr(q + 1, "](plots/")) {
+        const char *end = strchr(q, ')');
+        char target[600];
+        snprintf(target, sizeof target, "%s/%.*s", outdir, (int)(end - q - 2), q + 2);
+        cr_assert(exists(target), "report.md links to %s, which does not exist", target);
+        links++;
+    }
+    cr_assert_geq(links, 2 * 18, "%zu links (a PNG and an SVG per figure)", links);
+    free(md);
+    snprintf(p, sizeof p, "%s/report.html", outdir);
+    char *html = slurp(p);
+    cr_assert(strstr(html, "<img alt="));
+    cr_assert(strstr(html, "src=\"data:image/png;base64,iVBOR"), "figures are not inline PNGs");
+    cr_assert_null(strstr(html, "http://"));
+    cr_assert_null(strstr(html, "https://"));
+    cr_assert_null(strstr(html, "src=\"plots/"), "the HTML must not depend on other files");
+    free(html);
 
     /* No gnuplot: plot fails clearly (exit 1), a sweep still succeeds. */
     setenv("GCTUNE_GNUPLOT", "/nonexistent/gnuplot", 1);

@@ -1,0 +1,663 @@
+/* report.c — report.md and report.html from one description (see report.h). */
+#define _GNU_SOURCE
+#include "report.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "files.h"
+#include "record.h"
+#include "stats.h"
+#include "summary.h"
+
+/* ---- a document written as Markdown and HTML at once ---------------------- */
+
+typedef struct doc {
+    FILE *md, *html;
+    const char *dir;
+    size_t cols; /* of the open table */
+} doc;
+
+static void html_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+/* Markdown table cells must not contain a bare '|'. */
+static void md_cell(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            fputs("\\|", f);
+        else if (*s == '\n')
+            fputc(' ', f);
+        else
+            fputc(*s, f);
+    }
+}
+
+static void heading(doc *d, int level, const char *text)
+{
+    fprintf(d->md, "\n%.*s %s\n\n", level, "######", text);
+    fprintf(d->html, "<h%d>", level);
+    html_text(d->html, text);
+    fprintf(d->html, "</h%d>\n", level);
+}
+
+static void para(doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void para(doc *d, const char *fmt, ...)
+{
+    char buf[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fprintf(d->md, "%s\n\n", buf);
+    fprintf(d->html, "<p>");
+    html_text(d->html, buf);
+    fprintf(d->html, "</p>\n");
+}
+
+static void bullet(doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bullet(doc *d, const char *fmt, ...)
+{
+    char buf[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fprintf(d->md, "- %s\n", buf);
+    fprintf(d->html, "<li>");
+    html_text(d->html, buf);
+    fprintf(d->html, "</li>\n");
+}
+
+static void list_begin(doc *d) { fprintf(d->html, "<ul>\n"); }
+static void list_end(doc *d)
+{
+    fprintf(d->md, "\n");
+    fprintf(d->html, "</ul>\n");
+}
+
+static void table_begin(doc *d, size_t n, const char *const *headers)
+{
+    d->cols = n;
+    fprintf(d->md, "|");
+    for (size_t i = 0; i < n; i++) {
+        fputc(' ', d->md);
+        md_cell(d->md, headers[i]);
+        fputs(" |", d->md);
+    }
+    fprintf(d->md, "\n|");
+    for (size_t i = 0; i < n; i++)
+        fputs("---|", d->md);
+    fprintf(d->md, "\n");
+    fprintf(d->html, "<table><thead><tr>");
+    for (size_t i = 0; i < n; i++) {
+        fprintf(d->html, "<th>");
+        html_text(d->html, headers[i]);
+        fprintf(d->html, "</th>");
+    }
+    fprintf(d->html, "</tr></thead><tbody>\n");
+}
+
+static void table_row(doc *d, const char *const *cells)
+{
+    fprintf(d->md, "|");
+    fprintf(d->html, "<tr>");
+    for (size_t i = 0; i < d->cols; i++) {
+        fputc(' ', d->md);
+        md_cell(d->md, cells[i] ? cells[i] : "");
+        fputs(" |", d->md);
+        fprintf(d->html, "<td>");
+        html_text(d->html, cells[i] ? cells[i] : "");
+        fprintf(d->html, "</td>");
+    }
+    fprintf(d->md, "\n");
+    fprintf(d->html, "</tr>\n");
+}
+
+static void table_end(doc *d)
+{
+    fprintf(d->md, "\n");
+    fprintf(d->html, "</tbody></table>\n");
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* The PNG inline as base64, so the HTML needs no other file. */
+static bool embed_png(FILE *out, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    unsigned char in[3 * 1024];
+    size_t n;
+    while ((n = fread(in, 1, sizeof in, f)) > 0) {
+        for (size_t i = 0; i < n; i += 3) {
+            unsigned v = (unsigned)in[i] << 16;
+            if (i + 1 < n)
+                v |= (unsigned)in[i + 1] << 8;
+            if (i + 2 < n)
+                v |= in[i + 2];
+            fputc(b64[v >> 18 & 63], out);
+            fputc(b64[v >> 12 & 63], out);
+            fputc(i + 1 < n ? b64[v >> 6 & 63] : '=', out);
+            fputc(i + 2 < n ? b64[v & 63] : '=', out);
+        }
+    }
+    fclose(f);
+    return true;
+}
+
+static void figure(doc *d, const gct_figure *fig)
+{
+    char png[4400];
+    snprintf(png, sizeof png, "%s/plots/%s.png", d->dir, fig->stem);
+    fprintf(d->md, "![%s](plots/%s.png)\n\n*%s* ([SVG](plots/%s.svg))\n\n", fig->title, fig->stem,
+            fig->caption, fig->stem);
+    fprintf(d->html, "<figure><img alt=\"");
+    html_text(d->html, fig->title);
+    fprintf(d->html, "\" src=\"data:image/png;base64,");
+    embed_png(d->html, png);
+    fprintf(d->html, "\"><figcaption>");
+    html_text(d->html, fig->caption);
+    fprintf(d->html, "</figcaption></figure>\n");
+}
+
+/* ---- content ------------------------------------------------------------- */
+
+static const char *jstr(json_t *o, const char *path)
+{
+    /* "a.b.c" */
+    char key[128];
+    const char *p = path;
+    json_t *cur = o;
+    while (cur && *p) {
+        const char *dot = strchr(p, '.');
+        size_t len = dot ? (size_t)(dot - p) : strlen(p);
+        snprintf(key, sizeof key, "%.*s", (int)len, p);
+        cur = json_object_get(cur, key);
+        p = dot ? dot + 1 : p + len;
+    }
+    return json_is_string(cur) ? json_string_value(cur) : NULL;
+}
+
+static json_t *jget(json_t *o, const char *a, const char *b)
+{
+    json_t *x = json_object_get(o, a);
+    return b ? json_object_get(x, b) : x;
+}
+
+static void fmt_ops(const gct_config_summary *c, char *buf, size_t len)
+{
+    char v[32], lo[32], hi[32];
+    gct_fmt_count(c->ops, v, sizeof v);
+    gct_fmt_count(c->ops_lo, lo, sizeof lo);
+    gct_fmt_count(c->ops_hi, hi, sizeof hi);
+    if (c->n > 1)
+        snprintf(buf, len, "%s [%s, %s]", v, lo, hi);
+    else
+        snprintf(buf, len, "%s", v);
+}
+
+static void fmt_mib(double bytes, char *buf, size_t len)
+{
+    if (!isfinite(bytes))
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%.1f MiB", bytes / (1 << 20));
+}
+
+static void config_row(doc *d, const char *objective, const gct_config_summary *c)
+{
+    char ops[128], p99[32], peak[32], gc[32];
+    fmt_ops(c, ops, sizeof ops);
+    gct_fmt_us(c->p99 > 0 ? c->p99 : 0, p99, sizeof p99);
+    if (!(c->p99 > 0))
+        snprintf(p99, sizeof p99, "no pauses");
+    fmt_mib(c->peak, peak, sizeof peak);
+    snprintf(gc, sizeof gc, "%.1f%%", 100 * c->gc_fraction);
+    const char *cells[] = {objective, c->id, ops, gc, p99, peak};
+    table_row(d, cells);
+}
+
+static void machine_section(doc *d, json_t *meta)
+{
+    heading(d, 2, "Machine and build");
+    json_t *m = json_object_get(meta, "machine");
+    static const char *const h[] = {"", ""};
+    table_begin(d, 2, h);
+    char buf[512];
+    const char *row[2];
+#define ROW(k, ...)                                                                                \
+    do {                                                                                           \
+        snprintf(buf, sizeof buf, __VA_ARGS__);                                                    \
+        row[0] = k;                                                                                \
+        row[1] = buf;                                                                              \
+        table_row(d, row);                                                                         \
+    } while (0)
+    if (m && json_is_object(m)) {
+        ROW("CPU", "%s", jstr(m, "cpu_model") ? jstr(m, "cpu_model") : "?");
+        ROW("cores", "%lld cores, %lld hardware threads, %lld package(s), %lld NUMA node(s)",
+            (long long)json_integer_value(jget(m, "cores", NULL)),
+            (long long)json_integer_value(jget(m, "pus", NULL)),
+            (long long)json_integer_value(jget(m, "packages", NULL)),
+            (long long)json_integer_value(jget(m, "numa_nodes", NULL)));
+        buf[0] = 0;
+        size_t k;
+        json_t *cache;
+        size_t used = 0;
+        json_array_foreach(json_object_get(m, "caches"), k, cache)
+        {
+            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %lld KiB x %lld",
+                                     used ? ", " : "", jstr(cache, "level"),
+                                     (long long)json_integer_value(jget(cache, "bytes", NULL)) / 1024,
+                                     (long long)json_integer_value(jget(cache, "count", NULL)));
+            if (used >= sizeof buf)
+                break;
+        }
+        row[0] = "caches";
+        row[1] = buf;
+        table_row(d, row);
+        ROW("hypervisor", "%s",
+            jstr(m, "hypervisor") && *jstr(m, "hypervisor") ? jstr(m, "hypervisor") : "none detected");
+        ROW("frequency governor", "%s",
+            jstr(m, "cpufreq_governor") && *jstr(m, "cpufreq_governor") ? jstr(m, "cpufreq_governor")
+                                                                        : "not exposed");
+        ROW("load at start", "%.2f", json_number_value(jget(m, "loadavg_1min", NULL)));
+    }
+    json_t *b = json_object_get(meta, "build");
+    ROW("gctune", "%s (git %s)", jstr(b, "gctune_version") ? jstr(b, "gctune_version") : "?",
+        jstr(b, "git_revision") ? jstr(b, "git_revision") : "?");
+    ROW("compiler", "%s, %s build, -O%s, sanitizers %s", jstr(b, "compiler") ? jstr(b, "compiler") : "?",
+        jstr(b, "buildtype") ? jstr(b, "buildtype") : "?",
+        jstr(b, "optimization") ? jstr(b, "optimization") : "?",
+        jstr(b, "sanitizers") ? jstr(b, "sanitizers") : "?");
+    ROW("date", "%s", jstr(meta, "date") ? jstr(meta, "date") : "?");
+#undef ROW
+    table_end(d);
+    json_t *w = m ? json_object_get(m, "warnings") : NULL;
+    if (json_array_size(w)) {
+        para(d, "Warnings about this machine for measurements:");
+        list_begin(d);
+        size_t k;
+        json_t *x;
+        json_array_foreach(w, k, x)
+        {
+            bullet(d, "%s", json_string_value(x));
+        }
+        list_end(d);
+    }
+}
+
+static void swept_section(doc *d, json_t *meta, const gct_results *rows, const gct_summary *s)
+{
+    heading(d, 2, "What was swept");
+    json_t *cl = json_object_get(meta, "command_line");
+    char cmd[2048] = "";
+    size_t used = 0;
+    size_t k;
+    json_t *x;
+    json_array_foreach(cl, k, x)
+    {
+        used += (size_t)snprintf(cmd + used, sizeof cmd - used, "%s%s", k ? " " : "",
+                                 json_string_value(x));
+        if (used >= sizeof cmd)
+            break;
+    }
+    size_t failed = 0, configs = 0;
+    for (size_t i = 0; i < rows->n; i++) {
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = strcmp(rows->rows[j].config_id, rows->rows[i].config_id) != 0;
+        if (!first)
+            continue;
+        configs++;
+        bool ok = false;
+        for (size_t j = i; j < rows->n; j++)
+            if (!strcmp(rows->rows[j].config_id, rows->rows[i].config_id))
+                ok |= !strcmp(rows->rows[j].status, "ok");
+        failed += !ok;
+    }
+    list_begin(d);
+    bullet(d, "command: %s", cmd);
+    bullet(d, "%zu configurations (%zu with no successful run), %zu records", configs, failed,
+           rows->n);
+    json_t *sw = json_object_get(meta, "sweep");
+    if (sw) {
+        bullet(d, "%lld repetitions of each; seed %lld%s",
+               (long long)json_integer_value(json_object_get(sw, "reps")),
+               (long long)json_integer_value(json_object_get(sw, "seed")),
+               json_is_true(json_object_get(sw, "pinned")) ? "; every run pinned to a core" : "");
+        const char *preset = jstr(sw, "preset");
+        if (preset && *preset)
+            bullet(d, "preset: %s", preset);
+        json_t *ops = json_object_get(sw, "ops");
+        const char *key;
+        json_t *v;
+        char buf[512] = "";
+        used = 0;
+        json_object_foreach(ops, key, v)
+        {
+            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %lld", used ? ", " : "",
+                                     key, (long long)json_integer_value(v));
+            if (used >= sizeof buf)
+                break;
+        }
+        if (buf[0])
+            bullet(d, "operations per repetition: %s", buf);
+    }
+    /* The values each collector's knobs took. */
+    for (size_t c = 0; c < s->ncollectors; c++) {
+        char buf[1024] = "";
+        static const char *const gens[] = {"gen0", "gen1", "gen2"};
+        used = 0;
+        for (int g = 0; g < 3; g++) {
+            int64_t vals[64];
+            size_t nv = 0;
+            for (size_t i = 0; i < s->n; i++) {
+                const gct_config_summary *a = &s->configs[i];
+                if (strcmp(a->collector, s->collectors[c]))
+                    continue;
+                int64_t v = g == 0 ? a->gen0 : g == 1 ? a->gen1 : a->gen2;
+                bool seen = v < 0;
+                for (size_t j = 0; j < nv && !seen; j++)
+                    seen = vals[j] == v;
+                if (!seen && nv < 64)
+                    vals[nv++] = v;
+            }
+            if (!nv)
+                continue;
+            for (size_t a = 1; a < nv; a++)
+                for (size_t b2 = a; b2 > 0 && vals[b2 - 1] > vals[b2]; b2--) {
+                    int64_t t = vals[b2];
+                    vals[b2] = vals[b2 - 1];
+                    vals[b2 - 1] = t;
+                }
+            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s in {", used ? "; " : "",
+                                     gens[g]);
+            for (size_t j = 0; j < nv && used < sizeof buf; j++)
+                used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%" PRId64, j ? ", " : "",
+                                         vals[j]);
+            if (used < sizeof buf)
+                used += (size_t)snprintf(buf + used, sizeof buf - used, "}");
+        }
+        bullet(d, "%s: %s", s->collectors[c], buf[0] ? buf : "no thresholds (runs once)");
+    }
+    char wls[512] = "";
+    used = 0;
+    for (size_t w = 0; w < s->nworkloads && used < sizeof wls; w++)
+        used += (size_t)snprintf(wls + used, sizeof wls - used, "%s%s", w ? ", " : "", s->workloads[w]);
+    bullet(d, "workloads: %s (parameters of each run in results.csv)", wls);
+    list_end(d);
+}
+
+/* The best configuration per objective, among those that do not leak. */
+static void best_section(doc *d, const gct_summary *s, double max_p99)
+{
+    heading(d, 2, "Best configurations");
+    char lim[32];
+    gct_fmt_us(max_p99, lim, sizeof lim);
+    para(d, "Medians over the repetitions; throughput with its 95%% bootstrap interval. Only "
+            "configurations that leak nothing are candidates (reference counting's cycles never "
+            "cost a pause because they are never collected). The pause budget is %s "
+            "(--max-p99).",
+         lim);
+    static const char *const h[] = {"objective", "configuration", "ops/s [95% CI]",
+                                    "time in GC", "p99 pause", "peak live"};
+    for (size_t w = 0; w < s->nworkloads; w++) {
+        const char *wl = s->workloads[w];
+        const gct_config_summary *fast = NULL, *calm = NULL, *budget = NULL, *small = NULL,
+                                 *deflt = NULL, *fast_gc = NULL;
+        for (size_t i = 0; i < s->n; i++) {
+            const gct_config_summary *a = &s->configs[i];
+            if (strcmp(a->workload, wl) || a->leaked > 0)
+                continue;
+            if (a->gen0 == 700 && a->gen1 == 10 && a->gen2 == 10 && !strcmp(a->collector, "gencycle"))
+                deflt = a;
+            if (!fast || a->ops > fast->ops)
+                fast = a;
+            if (!strcmp(a->collector, "gencycle") && (!fast_gc || a->ops > fast_gc->ops))
+                fast_gc = a;
+            double p = a->p99 > 0 ? a->p99 : 0;
+            if (!calm || p < (calm->p99 > 0 ? calm->p99 : 0))
+                calm = a;
+            if (p <= max_p99 && (!budget || a->ops > budget->ops))
+                budget = a;
+            if (!small || a->peak < small->peak)
+                small = a;
+        }
+        heading(d, 3, wl);
+        if (!fast) {
+            para(d, "No configuration of %s ran without leaking.", wl);
+            continue;
+        }
+        table_begin(d, 6, h);
+        config_row(d, "highest throughput", fast);
+        config_row(d, "lowest p99 pause", calm);
+        char obj[64];
+        snprintf(obj, sizeof obj, "highest throughput, p99 <= %s", lim);
+        if (budget)
+            config_row(d, obj, budget);
+        else {
+            const char *cells[] = {obj, "none meets the budget", "", "", "", ""};
+            table_row(d, cells);
+        }
+        config_row(d, "lowest peak memory", small);
+        if (deflt)
+            config_row(d, "CPython's default (700/10/10)", deflt);
+        table_end(d);
+        if (deflt && fast_gc && fast_gc != deflt && deflt->ops > 0)
+            para(d, "Tuning CPython's collector on %s: the fastest gencycle thresholds, %s, give "
+                    "%.2fx the throughput of the default 700/10/10 (medians; gctune compare "
+                    "%s:'%s' %s:'%s' says whether the difference is real).",
+                 wl, fast_gc->id, fast_gc->ops / deflt->ops, d->dir, deflt->id, d->dir,
+                 fast_gc->id);
+    }
+}
+
+static void pareto_section(doc *d, const gct_summary *s)
+{
+    heading(d, 2, "Pareto frontier: throughput against p99 pause");
+    para(d, "The configurations no other beats on both throughput and p99 pause (leaking ones "
+            "excluded), from the calmest to the fastest. Every other configuration is worse on "
+            "one and no better on the other.");
+    static const char *const h[] = {"configuration", "ops/s [95% CI]", "p99 pause", "max pause",
+                                    "peak live"};
+    for (size_t w = 0; w < s->nworkloads; w++) {
+        const char *wl = s->workloads[w];
+        double *x = malloc((s->n + 1) * sizeof *x), *y = malloc((s->n + 1) * sizeof *y);
+        const gct_config_summary **who = malloc((s->n + 1) * sizeof *who);
+        size_t *idx = malloc((s->n + 1) * sizeof *idx), n = 0;
+        for (size_t i = 0; i < s->n; i++) {
+            const gct_config_summary *a = &s->configs[i];
+            if (strcmp(a->workload, wl) || a->leaked > 0)
+                continue;
+            x[n] = a->ops;
+            y[n] = a->p99 > 0 ? a->p99 : 0;
+            who[n++] = a;
+        }
+        size_t k = gct_pareto_front(x, y, n, idx);
+        heading(d, 3, wl);
+        if (!k) {
+            para(d, "No configuration of %s to place.", wl);
+        } else {
+            table_begin(d, 5, h);
+            for (size_t i = 0; i < k; i++) {
+                const gct_config_summary *a = who[idx[i]];
+                char ops[128], p99[32], mx[32], peak[32];
+                fmt_ops(a, ops, sizeof ops);
+                gct_fmt_us(a->p99, p99, sizeof p99);
+                gct_fmt_us(a->pmax, mx, sizeof mx);
+                fmt_mib(a->peak, peak, sizeof peak);
+                const char *cells[] = {a->id, ops, a->p99 > 0 ? p99 : "no pauses",
+                                       a->pmax > 0 ? mx : "-", peak};
+                table_row(d, cells);
+            }
+            table_end(d);
+        }
+        free(x);
+        free(y);
+        free(who);
+        free(idx);
+    }
+}
+
+static void failed_section(doc *d, const gct_results *rows)
+{
+    static const char *const h[] = {"configuration", "repetition", "reason"};
+    bool any = false;
+    for (size_t i = 0; i < rows->n; i++) {
+        const gct_result *r = &rows->rows[i];
+        if (!strcmp(r->status, "ok"))
+            continue;
+        if (!any) {
+            heading(d, 2, "Failed configurations");
+            table_begin(d, 3, h);
+            any = true;
+        }
+        char rep[16];
+        snprintf(rep, sizeof rep, "%" PRId64, r->rep);
+        const char *cells[] = {r->config_id, rep, r->reason};
+        table_row(d, cells);
+    }
+    if (any)
+        table_end(d);
+    else {
+        heading(d, 2, "Failed configurations");
+        para(d, "None: every repetition of every configuration passed its workload's self-check "
+                "and the collector's verifier.");
+    }
+}
+
+static const char css[] =
+    "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:1200px;margin:2em auto;"
+    "padding:0 1em;color:#222;line-height:1.45}"
+    "h1{font-size:1.7em;border-bottom:2px solid #1f77b4;padding-bottom:.2em}"
+    "h2{font-size:1.35em;margin-top:1.8em;border-bottom:1px solid #ddd}"
+    "h3{font-size:1.1em;margin-top:1.2em}"
+    "table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.92em}"
+    "th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}"
+    "th{background:#f3f6fa}tr:nth-child(even) td{background:#fafafa}"
+    "figure{margin:1.5em 0}img{max-width:100%;border:1px solid #eee}"
+    "figcaption{font-size:.92em;color:#444;margin-top:.3em}"
+    "code{background:#f4f4f4;padding:0 .2em}";
+
+int gct_report_write(const char *dir, const gct_report_opts *o, size_t *notes, char *err,
+                     size_t errlen)
+{
+    *notes = 0;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/results.csv", dir);
+    gct_results rows;
+    if (gct_results_read_csv(path, &rows, err, errlen) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/meta.json", dir);
+    json_error_t je;
+    json_t *meta = json_load_file(path, 0, &je);
+    if (!meta) {
+        snprintf(err, errlen, "%s:%d: %s", path, je.line, je.text);
+        gct_results_free(&rows);
+        return -1;
+    }
+    gct_plot_result drawn;
+    memset(&drawn, 0, sizeof drawn);
+    const gct_plot_result *figs = &drawn;
+    char plot_err[800] = "";
+    bool have_figs = false;
+    if (o->figures) {
+        figs = o->figures;
+        have_figs = true;
+    } else if (o->draw) {
+        have_figs = gct_plot_dir(dir, &o->plot, &drawn, plot_err, sizeof plot_err) == 0;
+    } else if (o->figures_note) {
+        snprintf(plot_err, sizeof plot_err, "%s", o->figures_note);
+    }
+
+    gct_afile amd, ahtml;
+    char mdpath[4400], htmlpath[4400];
+    snprintf(mdpath, sizeof mdpath, "%s/report.md", dir);
+    snprintf(htmlpath, sizeof htmlpath, "%s/report.html", dir);
+    FILE *md = gct_afile_open(&amd, mdpath, err, errlen);
+    FILE *html = md ? gct_afile_open(&ahtml, htmlpath, err, errlen) : NULL;
+    if (!md || !html) {
+        if (md)
+            gct_afile_abort(&amd);
+        gct_plot_result_free(&drawn);
+        json_decref(meta);
+        gct_results_free(&rows);
+        return -1;
+    }
+    doc d = {md, html, dir, 0};
+    gct_summary s;
+    gct_summarize(&rows, &s);
+
+    fprintf(html, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                  "<title>gctune report</title><style>%s</style></head><body>\n",
+            css);
+    fprintf(md, "# gctune report\n\n");
+    fprintf(html, "<h1>gctune report</h1>\n");
+    para(&d, "Results in %s, measured %s. Every number here comes from results.csv in that "
+             "directory; every figure from the data kept in plots/data/.",
+         dir, jstr(meta, "date") ? jstr(meta, "date") : "?");
+    machine_section(&d, meta);
+    swept_section(&d, meta, &rows, &s);
+    if (s.n) {
+        best_section(&d, &s, o->max_p99_us);
+        pareto_section(&d, &s);
+    } else {
+        heading(&d, 2, "Best configurations");
+        para(&d, "No configuration completed successfully.");
+    }
+    heading(&d, 2, "Figures");
+    if (have_figs && figs->n) {
+        for (size_t i = 0; i < figs->n; i++)
+            figure(&d, &figs->figs[i]);
+        if (figs->nnotes) {
+            para(&d, "Not drawn:");
+            list_begin(&d);
+            for (size_t i = 0; i < figs->nnotes; i++)
+                bullet(&d, "%s", figs->notes[i]);
+            list_end(&d);
+        }
+        *notes = figs->nnotes;
+    } else {
+        para(&d, "No figures: %s",
+             plot_err[0] ? plot_err : o->draw ? "nothing to draw" : "not drawn (--no-plots)");
+        *notes = 1;
+    }
+    failed_section(&d, &rows);
+    para(&d, "Reproduce with the command line above on the same build (gctune %s, git %s).",
+         jstr(meta, "build.gctune_version") ? jstr(meta, "build.gctune_version") : "?",
+         jstr(meta, "build.git_revision") ? jstr(meta, "build.git_revision") : "?");
+    fprintf(html, "</body></html>\n");
+
+    int rc = 0;
+    if (gct_afile_commit(&amd, err, errlen) != 0) {
+        gct_afile_abort(&ahtml);
+        rc = -1;
+    } else if (gct_afile_commit(&ahtml, err, errlen) != 0) {
+        rc = -1;
+    }
+    gct_summary_free(&s);
+    gct_plot_result_free(&drawn);
+    json_decref(meta);
+    gct_results_free(&rows);
+    return rc;
+}
