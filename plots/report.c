@@ -241,7 +241,7 @@ static void machine_section(doc *d, json_t *meta)
 {
     heading(d, 2, "Machine and build");
     json_t *m = json_object_get(meta, "machine");
-    static const char *const h[] = {"", ""};
+    static const char *const h[] = {"", "this run"};
     table_begin(d, 2, h);
     char buf[512];
     const char *row[2];
