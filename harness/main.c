@@ -15,6 +15,7 @@ static const struct command {
     {"info", gct_cmd_info, "the machine as hwloc sees it, the build, measurement warnings"},
     {"run", gct_cmd_run, "measure one configuration"},
     {"sweep", gct_cmd_sweep, "measure collectors x workloads x thresholds into a result directory"},
+    {"validate", gct_cmd_validate, "gencycle against the real CPython collector, workload by workload"},
     {"plot", gct_cmd_plot, "draw the figures of a result directory (gnuplot)"},
     {"compare", gct_cmd_compare, "is B faster or slower than A, and is the difference real?"},
     {"report", gct_cmd_report, "a report of a result directory (Markdown and HTML)"},
