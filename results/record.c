@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "files.h"
+
 const gct_field gct_result_fields[] = {
 #define X(type, name, summ, help) {#name, GCT_F_##type, offsetof(gct_result, name), summ, help},
     GCT_RESULT_FIELDS(X)
@@ -284,44 +286,11 @@ static bool parse_f64(const char *s, double *v)
     return true;
 }
 
-static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            cap *= 2;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-            }
-            buf = nb;
-        }
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
-        free(buf);
-        snprintf(err, errlen, "%s: cannot read", path);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
 int gct_results_read_csv(const char *path, gct_results *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     size_t len;
-    char *data = read_file(path, &len, err, errlen);
+    char *data = gct_read_file(path, &len, err, errlen);
     if (!data)
         return -1;
     csv_cursor c = {data, data + len, 1};

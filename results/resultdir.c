@@ -173,29 +173,10 @@ int gct_rdir_write_json(const char *dir, const char *name, json_t *value, char *
  */
 static json_t *load_gbench(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    size_t n;
+    char *buf = gct_read_file(path, &n, err, errlen);
+    if (!buf)
         return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb)
-                free(buf);
-            buf = nb;
-        }
-    }
-    fclose(f);
-    if (!buf) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        return NULL;
-    }
-    buf[n] = 0;
     static const char *const tokens[] = {"-NaN", "NaN", "-nan", "nan", "-Infinity", "Infinity",
                                          "-inf", "inf"};
     char *clean = malloc(2 * n + 1); /* "nan" -> "null" grows by at most a third */

@@ -73,6 +73,7 @@ Test(sweep, each_collector_varies_only_its_own_knobs)
 {
     gct_sweep_spec s = blank();
     char err[512];
+    snprintf(s.collectors, sizeof s.collectors, "refcount,gencycle,marksweep");
     snprintf(s.workloads, sizeof s.workloads, "dlist");
     cr_assert_eq(gct_sweep_set_knob(&s, "gen0", "100,1000,10000", "--gen0", err, sizeof err), 0);
     cr_assert_eq(gct_sweep_set_knob(&s, "gen1", "2,10", "--gen1", err, sizeof err), 0);
