@@ -145,7 +145,10 @@ int gct_sweep_apply_preset(gct_sweep_spec *s, const char *name, char *err, size_
         char origin[64];
         snprintf(origin, sizeof origin, "--preset %s", name);
         snprintf(s->preset, sizeof s->preset, "%s", name);
-        s->collectors[0] = 0;
+        /* The three model collectors; the embedded cpython backend is for
+         * validation and joins a sweep only when asked for (-c). */
+        snprintf(s->collectors, sizeof s->collectors, "refcount,gencycle,marksweep");
+        snprintf(s->collectors_origin, sizeof s->collectors_origin, "%s", origin);
         snprintf(s->workloads, sizeof s->workloads, "%s", p->workloads);
         snprintf(s->workloads_origin, sizeof s->workloads_origin, "%s", origin);
         s->nknobs = 0;

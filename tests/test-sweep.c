@@ -254,6 +254,8 @@ Test(sweep, presets_exist_and_unknown_ones_are_refused)
     cr_assert_eq(gct_sweep_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
     cr_assert_gt(n, 10);
     for (size_t i = 0; i < n; i++)
+        cr_assert(strcmp(c[i].collector->name, "cpython"), "presets run the model collectors");
+    for (size_t i = 0; i < n; i++)
         cr_assert(!strcmp(c[i].workload->name, "trees") || !strcmp(c[i].workload->name, "dlist") ||
                   !strcmp(c[i].workload->name, "cache"));
     free(c);
