@@ -580,20 +580,26 @@ static int64_t gc_collect_gen(int gen)
 
 static cpy *state(gct_heap *h) { return h->priv; }
 
-static void cp_set_threshold_now(cpy *st)
+/* gc.set_threshold(gen0, gen1, gen2).  Its argument tuple is a GC
+ * allocation, freed before anything can collect; the heap's count[0] is
+ * pushed into the interpreter before every collection anyway. */
+static void set_threshold(gct_heap *h)
 {
+    PyObject *args[NGEN];
     for (int i = 0; i < NGEN; i++)
-        st->gc->generations[i].threshold = clamp_int(st->h->threshold[i]);
+        args[i] = PyLong_FromLong(clamp_int(h->threshold[i]));
+    Py_DECREF(call(gc_set_threshold_fn, args, NGEN));
+    for (int i = 0; i < NGEN; i++)
+        Py_DECREF(args[i]);
 }
 
 static void cp_set_knob(gct_heap *h, uint32_t index, int64_t value)
 {
     if (index <= KNOB_GEN2) {
         h->threshold[index] = value;
-        cpy *st = state(h);
-        if (st && st->gc) {
+        if (current && current->h == h) {
             PyGILState_STATE g = PyGILState_Ensure();
-            cp_set_threshold_now(st);
+            set_threshold(h);
             PyGILState_Release(g);
         }
     } else if (index == KNOB_CASCADE) {
@@ -628,12 +634,7 @@ static int cp_init(gct_heap *h, const int64_t *k)
     /* The clean state: the interpreter's own objects frozen, counts and
      * long-lived counters 0, automatic collection left to us. */
     PyGC_Disable();
-    PyObject *args[NGEN];
-    for (int i = 0; i < NGEN; i++)
-        args[i] = PyLong_FromLongLong(h->threshold[i]);
-    Py_DECREF(call(gc_set_threshold_fn, args, NGEN));
-    for (int i = 0; i < NGEN; i++)
-        Py_DECREF(args[i]);
+    set_threshold(h);
     gc_collect_gen(2);
     Py_DECREF(call(gc_freeze_fn, NULL, 0));
     gc_collect_gen(2);
