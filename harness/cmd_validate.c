@@ -249,7 +249,8 @@ int gct_cmd_validate(int argc, char **argv)
     if (!gct_collector_find("cpython")) {
         fprintf(stderr,
                 "gctune validate: this gctune was built without the cpython backend: meson did "
-                "not find python3-embed 3.11 (Debian: python3-dev) when it was configured.\n"
+                "not find python3-embed 3.11 (Debian: python3-dev) when it was configured, "
+                "or was told -Dcpython=disabled.\n"
                 "Install python3-dev and reconfigure (meson setup --reconfigure BUILDDIR) to "
                 "validate gencycle against the real collector.\n");
         return GCT_EXIT_FAILED;
