@@ -31,9 +31,12 @@
 
 #include <criterion/criterion.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "collector.h"
 #include "heap.h"
@@ -44,6 +47,68 @@
 /* UBSan: make a report fatal (ignored in builds without UBSan). */
 const char *__ubsan_default_options(void);
 const char *__ubsan_default_options(void) { return "halt_on_error=1:print_stacktrace=1"; }
+
+/* ---- the command ------------------------------------------------------------------------ */
+
+typedef struct cmd_out {
+    int status;
+    char *out, *err;
+} cmd_out;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    cr_assert(f, "cannot read %s", path);
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    size_t r;
+    while ((r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += r;
+        if (cap - n < 2) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+    }
+    buf[n] = 0;
+    fclose(f);
+    unlink(path);
+    return buf;
+}
+
+/* Run the gctune binary (meson passes its path in GCTUNE). */
+static cmd_out gctune(const char *const *args)
+{
+    const char *bin = getenv("GCTUNE");
+    cr_assert(bin, "GCTUNE is not set (meson sets it)");
+    char so[] = "/tmp/gct-cpy-out-XXXXXX", se[] = "/tmp/gct-cpy-err-XXXXXX";
+    int fo = mkstemp(so), fe = mkstemp(se);
+    cr_assert(fo >= 0 && fe >= 0);
+    const char *argv[32] = {bin};
+    size_t n = 1;
+    for (; args[n - 1] && n < 31; n++)
+        argv[n] = args[n - 1];
+    argv[n] = NULL;
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    close(fo);
+    close(fe);
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    cmd_out o = {WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), slurp(so), slurp(se)};
+    return o;
+}
+
+static void cmd_free(cmd_out *o)
+{
+    free(o->out);
+    free(o->err);
+}
 
 #if defined(GCT_HAVE_CPYTHON) && GCT_HAVE_CPYTHON
 
@@ -677,11 +742,57 @@ Test(validate, an_explained_difference_keeps_its_reason)
     gct_vtrace_free(&c.real);
 }
 
+Test(validate, the_command_prints_tables_or_json_and_exits_by_outcome)
+{
+    cmd_out o = gctune((const char *const[]){"validate", "-w", "cache", "--thresholds",
+                                              "700/10/10,3/2/2", "--ops", "300", "--json", "-q",
+                                              NULL});
+    cr_assert_eq(o.status, 0, "validate exited %d: %s", o.status, o.err);
+    json_error_t je;
+    json_t *j = json_loads(o.out, 0, &je);
+    cr_assert(j, "not JSON: %s", je.text);
+    json_t *cases = json_object_get(j, "cases");
+    cr_assert_eq(json_array_size(cases), 4, "cache and cache values=weak x 2 thresholds");
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(j, "summary"), "match")), 4);
+    cr_assert(json_string_length(json_object_get(j, "cpython_version")) > 0);
+    for (size_t i = 0; i < 4; i++) {
+        json_t *c = json_array_get(cases, i);
+        cr_assert_str_eq(json_string_value(json_object_get(c, "status")), "match");
+        json_t *real = json_object_get(c, "cpython"), *model = json_object_get(c, "gencycle");
+        cr_assert(json_is_real(json_object_get(real, "pause_max_us")));
+        cr_assert(json_equal(json_object_get(real, "collections"),
+                             json_object_get(model, "collections")));
+        cr_assert_gt(json_integer_value(json_object_get(real, "sequence_length")), 1);
+    }
+    json_decref(j);
+    cmd_free(&o);
+
+    o = gctune((const char *const[]){"validate", "-w", "trees", "--thresholds", "100/2/2",
+                                     "--ops", "20", "-q", NULL});
+    cr_assert_eq(o.status, 0, "validate exited %d: %s", o.status, o.err);
+    cr_assert(strstr(o.out, "pauses per collection"), "%s", o.out);
+    cr_assert(strstr(o.out, "2 cases: 2 match, 0 explained, 0 mismatch, 0 failed"), "%s", o.out);
+    cmd_free(&o);
+
+    o = gctune((const char *const[]){"validate", "--thresholds", "700/10", NULL});
+    cr_assert_eq(o.status, 2);
+    cr_assert(strstr(o.err, "'700/10'"), "%s", o.err);
+    cmd_free(&o);
+    o = gctune((const char *const[]){"validate", "-w", "nope", NULL});
+    cr_assert_eq(o.status, 2);
+    cr_assert(strstr(o.err, "unknown workload 'nope'"), "%s", o.err);
+    cmd_free(&o);
+}
+
 #else /* no cpython backend */
 
-Test(validate, absent_backend_is_not_registered)
+Test(validate, absent_backend_is_not_registered_and_validate_says_why)
 {
     cr_assert_null(gct_collector_find("cpython"));
+    cmd_out o = gctune((const char *const[]){"validate", "-q", NULL});
+    cr_assert_eq(o.status, 1);
+    cr_assert(strstr(o.err, "python3-dev"), "%s", o.err);
+    cmd_free(&o);
 }
 
 #endif
