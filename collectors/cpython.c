@@ -138,9 +138,7 @@ typedef struct cpy {
     int gen;
     uint64_t t0;
     int64_t examined;
-    int64_t dead_purged;  /* dead twins taken out of the lists */
-    int64_t foreign;      /* non-twin objects met in a collected generation */
-    int64_t dict_fixups;  /* stop-callback dicts that shifted count[0] */
+    int64_t foreign; /* non-twin objects that took part in a collection */
     struct gc_generation_stats base[NGEN];
 } cpy;
 
@@ -264,11 +262,10 @@ static void gclist_append(PyGC_Head *g, PyGC_Head *list)
 }
 
 /* Take a dead twin out of its list and free it. */
-static void purge(cpy *st, twin *t)
+static void purge(twin *t)
 {
     PyObject_GC_UnTrack(t);
     twin_free(t);
-    st->dead_purged++;
 }
 
 /* Purge dead twins of generation i (or the permanent one, i == NGEN). */
@@ -279,7 +276,7 @@ static void purge_dead(cpy *st, int i)
         nx = gc_next(g);
         PyObject *op = from_gc(g);
         if (Py_TYPE(op) == twin_type && !twin_alive((twin *)op))
-            purge(st, (twin *)op);
+            purge((twin *)op);
     }
 }
 
@@ -310,7 +307,7 @@ static void on_start(cpy *st, int g)
             }
             twin *t = (twin *)op;
             if (!twin_alive(t)) {
-                purge(st, t);
+                purge(t);
                 continue;
             }
             Py_SET_REFCNT(op, (Py_ssize_t)obj_of(t)->refcnt);
@@ -331,12 +328,10 @@ static void on_stop(cpy *st, int g, int64_t collected, int64_t uncollectable)
     /* The collector leaves count[0] at 0; a fresh info dict (after a
      * generation-2 collection emptied the dict free list) made it 1. */
     int c0 = st->gc->generations[0].count;
-    if (c0 == 1) {
+    if (c0 == 1)
         st->gc->generations[0].count = 0;
-        st->dict_fixups++;
-    } else if (c0 != 0) {
+    else if (c0 != 0)
         gct__fatal("cpython: count[0] is %d after a collection, expected 0", c0);
-    }
     gct__record_pause(st->h, (gct_pause_kind)g, st->t0, st->examined, collected + uncollectable);
     mirror_counts(st);
     mirror_stats(st);
@@ -757,7 +752,7 @@ static int cp_unfreeze(gct_heap *h)
         if (Py_TYPE(op) != twin_type)
             continue;
         if (!twin_alive((twin *)op)) {
-            purge(st, (twin *)op);
+            purge((twin *)op);
             continue;
         }
         gclist_remove(x);
@@ -865,6 +860,11 @@ static bool cp_verify(gct_heap *h, char *err, size_t errlen)
         snprintf(err, errlen, "the interpreter tracks %lld live twins, the heap has %lld bound "
                               "containers",
                  (long long)live, (long long)c.bound);
+        ok = false;
+    }
+    if (ok && st->foreign) {
+        snprintf(err, errlen, "%lld objects that are not gctune's took part in collections",
+                 (long long)st->foreign);
         ok = false;
     }
     if (ok && foreign) {

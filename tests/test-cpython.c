@@ -468,8 +468,25 @@ static long py_long(const char *expr)
     return v;
 }
 
+/*
+ * The backend's verifier fails if anything but gctune's twins took part in a
+ * collection.  The first calls into the gc module leave objects behind (the
+ * argument parser caches a tuple of keyword names), so the tests that call
+ * it make those calls once on a throwaway heap: the next heap's clean state
+ * freezes what they left.
+ */
+static void warm_up(void)
+{
+    gct_heap *h = heap3("cpython", 700, 10, 10, NULL);
+    (void)twins_in(0);
+    (void)twins_in(-1);
+    (void)py_long("get_freeze_count");
+    gct_heap_destroy(h);
+}
+
 Test(twins, every_container_has_a_tracked_twin_and_atoms_none)
 {
+    warm_up();
     gct_heap *h = heap3("cpython", 700, 10, 10, NULL);
     cr_assert_eq(twins_in(-1), 0, "the interpreter starts with gctune objects tracked");
     for (int i = 0; i < 50; i++) {
@@ -489,6 +506,7 @@ Test(twins, every_container_has_a_tracked_twin_and_atoms_none)
 
 Test(twins, one_heap_at_a_time_and_a_clean_start_each_time)
 {
+    warm_up();
     gct_heap *h = heap3("cpython", 5, 10, 10, NULL);
     char err[256];
     cr_assert_null(gct_heap_new("cpython", NULL, 0, err, sizeof err),
@@ -514,6 +532,7 @@ Test(twins, one_heap_at_a_time_and_a_clean_start_each_time)
 
 Test(twins, a_real_weak_reference_to_a_twin_dies_with_its_cycle)
 {
+    warm_up();
     gct_heap *h = heap3("cpython", 700, 10, 10, NULL);
     gct_obj *a = gct_new(h, &node);
     gct_obj *b = gct_new(h, &node);
@@ -549,6 +568,7 @@ Test(twins, a_real_weak_reference_to_a_twin_dies_with_its_cycle)
 
 Test(twins, refcount_frees_leave_the_lists_before_the_collector_looks)
 {
+    warm_up();
     trace t;
     gct_heap *h = heap3("cpython", 700, 10, 10, &t);
     for (int i = 0; i < 40; i++)
@@ -572,6 +592,7 @@ Test(twins, refcount_frees_leave_the_lists_before_the_collector_looks)
 
 Test(twins, freeze_and_unfreeze_move_only_gctune_objects)
 {
+    warm_up();
     gct_heap *h = heap3("cpython", 700, 10, 10, NULL);
     long interp = py_long("get_freeze_count");
     cr_assert_gt(interp, 100, "the interpreter's own objects are not frozen (%ld)", interp);
