@@ -138,19 +138,27 @@ static void print_tables(gct_vcase *cases, size_t nrows, size_t nth, const gct_v
             printf("    reason: %s\n", c->reason);
     }
 
-    printf("\npauses per collection, median / max in us (the same collections on both)\n");
-    printf("%-22s %-13s %7s  %10s %10s  %10s %10s  %7s\n", "workload", "thresholds", "colls",
-           "gencycle", "max", "cpython", "max", "p50 x");
+    printf("\npauses in us: median and max of the automatic collections (the same ones on\n"
+           "both), and the explicit full collection of the live heap after the operations\n");
+    printf("%-22s %-13s %7s  %9s %9s  %9s %9s  %6s  %10s %10s\n", "workload", "thresholds",
+           "auto", "gencycle", "max", "cpython", "max", "p50 x", "full gc", "full cpy");
     for (size_t k = 0; k < nrows * nth; k++) {
         const gct_vcase *c = &cases[k];
-        double mm, mx, rm, rx;
-        gct_vtrace_pauses(&c->model, &mm, &mx);
-        gct_vtrace_pauses(&c->real, &rm, &rx);
-        char ratio[16] = "-";
+        double mm, mx, mf, rm, rx, rf;
+        gct_vtrace_pauses(&c->model, &mm, &mx, &mf);
+        size_t n = gct_vtrace_pauses(&c->real, &rm, &rx, &rf);
+        char ratio[16] = "-", a[4][16];
         if (mm > 0 && rm > 0)
             snprintf(ratio, sizeof ratio, "%.1f", rm / mm);
-        printf("%-22s %-13s %7zu  %10.1f %10.1f  %10.1f %10.1f  %7s\n", c->w->label, c->th->label,
-               c->real.ncolls, mm, mx, rm, rx, ratio);
+        const double v[4] = {mm, mx, rm, rx};
+        for (int i = 0; i < 4; i++) {
+            if (n)
+                snprintf(a[i], sizeof a[i], "%.1f", v[i]);
+            else
+                snprintf(a[i], sizeof a[i], "-");
+        }
+        printf("%-22s %-13s %7zu  %9s %9s  %9s %9s  %6s  %10.1f %10.1f\n", c->w->label,
+               c->th->label, n, a[0], a[1], a[2], a[3], ratio, mf, rf);
     }
 }
 

@@ -497,20 +497,30 @@ void gct_validate_compare(gct_vcase *c)
 
 /* ---- pauses and JSON ----------------------------------------------------------------- */
 
-void gct_vtrace_pauses(const gct_vtrace *t, double *median_us, double *max_us)
+size_t gct_vtrace_pauses(const gct_vtrace *t, double *median_us, double *max_us, double *full_us)
 {
-    *median_us = *max_us = 0;
-    if (!t->ncolls)
-        return;
-    double *us = malloc(t->ncolls * sizeof *us);
+    *median_us = *max_us = *full_us = 0;
+    double *us = malloc((t->ncolls ? t->ncolls : 1) * sizeof *us);
     if (!us)
-        return;
-    for (size_t i = 0; i < t->ncolls; i++)
-        us[i] = (double)t->colls[i].pause_ns / 1e3;
-    gct_sort_doubles(us, t->ncolls);
-    *median_us = gct_median_sorted(us, t->ncolls);
-    *max_us = us[t->ncolls - 1];
+        return 0;
+    size_t n = 0;
+    bool full = false;
+    for (size_t i = 0; i < t->ncolls; i++) {
+        const gct_vcoll *c = &t->colls[i];
+        if (c->phase == GCT_VPHASE_SETUP || c->phase == GCT_VPHASE_OPS)
+            us[n++] = (double)c->pause_ns / 1e3;
+        else if (c->phase == GCT_VPHASE_FINAL && !full) {
+            *full_us = (double)c->pause_ns / 1e3;
+            full = true;
+        }
+    }
+    if (n) {
+        gct_sort_doubles(us, n);
+        *median_us = gct_median_sorted(us, n);
+        *max_us = us[n - 1];
+    }
     free(us);
+    return n;
 }
 
 static json_t *trace_json(const gct_vtrace *t)
@@ -534,10 +544,12 @@ static json_t *trace_json(const gct_vtrace *t)
     snprintf(sum, sizeof sum, "%016" PRIx64, t->checksum);
     json_object_set_new(o, "checksum", json_string(sum));
     json_object_set_new(o, "left_objects", json_integer(t->left_objects));
-    double med, mx;
-    gct_vtrace_pauses(t, &med, &mx);
+    double med, mx, full;
+    size_t n = gct_vtrace_pauses(t, &med, &mx, &full);
+    json_object_set_new(o, "automatic_collections", json_integer((json_int_t)n));
     json_object_set_new(o, "pause_median_us", json_real(med));
     json_object_set_new(o, "pause_max_us", json_real(mx));
+    json_object_set_new(o, "full_collection_us", json_real(full));
     json_object_set_new(o, "wall_s", json_real(t->wall_s));
     return o;
 }

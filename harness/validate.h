@@ -111,8 +111,10 @@ void gct_validate_case(gct_vcase *c, uint64_t seed);
 /* Compare two traces of the same case (fills status, summary, detail, reason). */
 void gct_validate_compare(gct_vcase *c);
 
-/* Median and maximum pause (us) of a trace's collections. */
-void gct_vtrace_pauses(const gct_vtrace *t, double *median_us, double *max_us);
+/* Median and maximum pause (us) of a trace's automatic collections (set-up
+ * and operations; 0 when there were none), the number of them, and the
+ * pause of the explicit full collection after the operations. */
+size_t gct_vtrace_pauses(const gct_vtrace *t, double *median_us, double *max_us, double *full_us);
 
 /* The case as JSON (status, divergence, per-collector totals and pauses). */
 json_t *gct_validate_case_json(const gct_vcase *c);
