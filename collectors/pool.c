@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "heap.h"
 
@@ -41,17 +42,13 @@ int gct_pool_init(gct_pool *p, uint32_t obj_offset)
 
 void gct_pool_fini(gct_pool *p)
 {
-    for (unsigned c = 0; c <= GCT_POOL_NCLASSES; c++) {
-        gct_chunk *ch = p->chunks[c];
-        while (ch) {
-            gct_chunk *next = ch->next;
+    for (size_t i = 0; i < p->narenas; i++) {
 #if GCT_POOL_ASAN
-            ASAN_UNPOISON_MEMORY_REGION(ch, GCT_POOL_CHUNK);
+        ASAN_UNPOISON_MEMORY_REGION(p->arenas[i], GCT_POOL_ARENA);
 #endif
-            free(ch);
-            ch = next;
-        }
+        munmap(p->arenas[i], GCT_POOL_ARENA);
     }
+    free(p->arenas);
     if (p->large) {
         gct_large *l = p->large->next;
         while (l != p->large) {
@@ -73,6 +70,37 @@ static void check_limit(const gct_pool *p, size_t more)
                    (double)p->limit / (1 << 20));
 }
 
+/* A new arena, aligned to its size: map twice its size and unmap the ends. */
+static void arena_new(gct_pool *p)
+{
+    size_t len = 2 * (size_t)GCT_POOL_ARENA;
+    char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        gct__fatal("out of memory: cannot map a %u-byte arena", GCT_POOL_ARENA);
+    uintptr_t a = ((uintptr_t)m + GCT_POOL_ARENA - 1) & ~(uintptr_t)(GCT_POOL_ARENA - 1);
+    char *arena = (char *)a;
+    if (arena > m)
+        munmap(m, (size_t)(arena - m));
+    char *end = arena + GCT_POOL_ARENA;
+    if (end < m + len)
+        munmap(end, (size_t)(m + len - end));
+#ifdef MADV_HUGEPAGE
+    if (p->footprint >= (int64_t)GCT_POOL_HUGE_AFTER)
+        madvise(arena, GCT_POOL_ARENA, MADV_HUGEPAGE); /* a hint: failure is fine */
+#endif
+    if (p->narenas == p->arenas_cap) {
+        size_t cap = p->arenas_cap ? 2 * p->arenas_cap : 16;
+        void **na = realloc(p->arenas, cap * sizeof *na);
+        if (!na)
+            gct__fatal("out of memory growing the arena list");
+        p->arenas = na;
+        p->arenas_cap = cap;
+    }
+    p->arenas[p->narenas++] = arena;
+    p->arena_next = arena;
+    p->arena_end = end;
+}
+
 /* The free list of cls is empty: bump-allocate from the newest chunk, or
  * get a new chunk. */
 void *gct__pool_refill(gct_pool *p, unsigned cls)
@@ -80,9 +108,10 @@ void *gct__pool_refill(gct_pool *p, unsigned cls)
     size_t bsize = gct_pool_class_size(cls);
     if (!p->bump[cls] || p->bump[cls] + bsize > p->bump_end[cls]) {
         check_limit(p, GCT_POOL_CHUNK);
-        gct_chunk *ch = aligned_alloc(CACHE_LINE, GCT_POOL_CHUNK);
-        if (!ch)
-            gct__fatal("out of memory: cannot get a %u-byte chunk", GCT_POOL_CHUNK);
+        if (p->arena_next == p->arena_end)
+            arena_new(p);
+        gct_chunk *ch = (gct_chunk *)(void *)p->arena_next;
+        p->arena_next += GCT_POOL_CHUNK;
         ch->next = p->chunks[cls];
         ch->cls = cls;
         ch->end = ch->data;

@@ -3,6 +3,11 @@
  *
  * Small blocks (up to GCT_POOL_MAX_SMALL bytes) come from 256 KiB chunks, one
  * size class per chunk, in 16-byte steps: the shape of CPython's pymalloc.
+ * Chunks are carved from 2 MiB arenas obtained with mmap and aligned to
+ * their size, so a chunk is found from any address inside it by masking
+ * (gct_pool_chunk_of), and a big heap can sit on transparent huge pages: a
+ * full collection of a random graph of millions of objects otherwise misses
+ * the TLB at nearly every reference it follows.
  * Freed blocks go on a LIFO free list per class.  Larger blocks are malloc'd
  * with a hidden list node in front so that the pool can still enumerate them.
  *
@@ -24,6 +29,10 @@
 #define GCT_POOL_MAX_SMALL 512u
 #define GCT_POOL_NCLASSES (GCT_POOL_MAX_SMALL / GCT_POOL_ALIGN)
 #define GCT_POOL_CHUNK (256u * 1024u)
+#define GCT_POOL_ARENA (2u * 1024u * 1024u) /* one transparent huge page */
+/* Arenas ask for huge pages once the pool holds this much, so that small
+ * heaps (most tests, small runs) do not each take 2 MiB of memory. */
+#define GCT_POOL_HUGE_AFTER (8u * 1024u * 1024u)
 
 typedef struct gct_chunk gct_chunk;
 typedef struct gct_large gct_large;
@@ -34,6 +43,9 @@ typedef struct gct_pool {
     char *bump_end[GCT_POOL_NCLASSES + 1];
     gct_chunk *chunks[GCT_POOL_NCLASSES + 1]; /* newest first */
     gct_large *large;                         /* circular list head (sentinel) */
+    char *arena_next, *arena_end; /* unused chunks of the newest arena */
+    void **arenas;                /* every arena, for gct_pool_fini */
+    size_t narenas, arenas_cap;
     uint32_t obj_offset; /* where the gct_obj header starts in a block */
     int64_t footprint;   /* bytes obtained from the system */
     int64_t peak_footprint;
