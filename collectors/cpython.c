@@ -67,6 +67,14 @@
  * gc.freeze(); gc.collect(), so its own objects sit in the permanent
  * generation and counts and long-lived counters start at 0.
  *
+ * What this cannot check: count[0]'s rule is the heap's own code, shared with
+ * gencycle, so `gctune validate` does not test it (the scripts in tests/oracle do, on
+ * the real interpreter).  It could if heap.c told the backend about frees
+ * (then a twin would die with its object and PyObject_GC_Del would count) and
+ * allocations (then PyObject_GC_New would).  Each collection also touches
+ * twice the memory of a native one (twin -> gct object -> slot -> referent's
+ * link -> referent's twin), which shows in the pauses.
+ *
  * One heap at a time per process (the interpreter's collector is global);
  * gct_heap_new fails with GCT_EINVAL while another cpython heap exists.
  * The interpreter is initialised once (isolated, no site) and never
