@@ -71,13 +71,6 @@ static void list_append(gct_link *node, gct_link *list)
     list->prev = node;
 }
 
-static void list_move(gct_link *node, gct_link *list)
-{
-    node->prev->next = node->next;
-    node->next->prev = node->prev;
-    list_append(node, list);
-}
-
 /* Append all of from to to; from becomes empty. */
 static void list_merge(gct_link *from, gct_link *to)
 {
@@ -96,6 +89,31 @@ static void list_merge(gct_link *from, gct_link *to)
 static intptr_t get_refs(const gct_link *l) { return (intptr_t)(uintptr_t)l->prev; }
 static void set_refs(gct_link *l, intptr_t r) { l->prev = (gct_link *)(uintptr_t)r; }
 
+/*
+ * Call fn(c, arg) for every slot c of o, NULL ones included, in slot order:
+ * tp_traverse.  Inlined with fn known, and unrolled for the common slot
+ * counts: in a pass over a big heap the loop control would otherwise cost
+ * about as much as the work itself.
+ */
+typedef void (*slot_fn)(gct_obj *c, void *arg);
+
+static inline __attribute__((always_inline)) void traverse(gct_obj *o, slot_fn fn, void *arg)
+{
+    gct_obj **s = o->slots;
+    uint32_t ns = o->shape->nslots;
+    switch (ns) {
+    case 0: break;
+    case 1: fn(s[0], arg); break;
+    case 2: fn(s[0], arg); fn(s[1], arg); break;
+    case 3: fn(s[0], arg); fn(s[1], arg); fn(s[2], arg); break;
+    case 4: fn(s[0], arg); fn(s[1], arg); fn(s[2], arg); fn(s[3], arg); break;
+    default:
+        for (uint32_t i = 0; i < ns; i++)
+            fn(s[i], arg);
+        break;
+    }
+}
+
 /* gc_refs = refcnt for every object of the set; mark them COLLECTING.
  * Returns the size of the set. */
 static int64_t update_refs(gct_link *young)
@@ -111,26 +129,74 @@ static int64_t update_refs(gct_link *young)
     return n;
 }
 
+static inline void visit_decref(gct_obj *c, void *arg)
+{
+    (void)arg;
+    if (c && (c->flags & GCT_OF_COLLECTING)) {
+        gct_link *cl = gct_obj_link(c);
+        set_refs(cl, get_refs(cl) - 1);
+    }
+}
+
 /* Subtract internal references: afterwards gc_refs counts only references
  * from outside the set (roots, older generations, C code). */
 static void subtract_refs(gct_link *young)
 {
+    for (gct_link *l = young->next; l != young; l = l->next)
+        traverse(gct_link_obj(l), visit_decref, NULL);
+}
+
+static inline void visit_decref_all(gct_obj *c, void *arg)
+{
+    (void)arg;
+    if (!c || !(c->shape->flags & GCT_SHAPE_CONTAINER))
+        return;
+    gct_link *cl = gct_obj_link(c);
+    uint8_t cf = c->flags;
+    intptr_t cr = (cf & GCT_OF_COLLECTING) ? get_refs(cl) : 0;
+    set_refs(cl, cr - 1);
+    c->flags = (uint8_t)(cf | GCT_OF_COLLECTING);
+}
+
+/*
+ * update_refs and subtract_refs in one pass, for a collection whose set is
+ * every tracked object: the oldest generation with nothing frozen (the
+ * caller merged the younger ones into it).  Then a referent is in the set
+ * exactly when it is a container (every live container is tracked), so
+ * membership needs no COLLECTING flag set by an earlier pass, and one walk
+ * over the set does the work of two (a full collection of a big heap is
+ * bound by memory traffic, and this saves a read and a write-back of every
+ * object).
+ *
+ * A referent met before the walk reaches it is flagged COLLECTING with
+ * gc_refs = minus the references seen so far; when the walk reaches an
+ * object it adds refcnt.  Afterwards, as after the two passes, every object
+ * of the set is flagged COLLECTING and its gc_refs counts only references
+ * from outside the set.  Returns the size of the set.
+ */
+static int64_t update_subtract_all(gct_link *young)
+{
+    int64_t n = 0;
     for (gct_link *l = young->next; l != young; l = l->next) {
         gct_obj *o = gct_link_obj(l);
-        uint32_t ns = o->shape->nslots;
-        for (uint32_t i = 0; i < ns; i++) {
-            gct_obj *c = o->slots[i];
-            if (c && (c->flags & GCT_OF_COLLECTING)) {
-                gct_link *cl = gct_obj_link(c);
-                set_refs(cl, get_refs(cl) - 1);
-            }
-        }
+        GCT_CHECK(o->refcnt > 0, "tracked object %p (%s) has refcnt 0", (void *)o, o->shape->name);
+        /* Without branches on the flag (conditional moves): whether an
+         * object was met before the walk reached it depends on the shape of
+         * the heap and predicts poorly. */
+        uint8_t f = o->flags;
+        intptr_t r = (f & GCT_OF_COLLECTING) ? get_refs(l) : 0;
+        set_refs(l, r + (intptr_t)o->refcnt);
+        o->flags = (uint8_t)(f | GCT_OF_COLLECTING);
+        traverse(o, visit_decref_all, NULL);
+        n++;
     }
+    return n;
 }
 
 /* A referent of a reachable object is reachable too (visit_reachable). */
-static void visit_reachable(gct_obj *c, gct_link *young)
+static inline void visit_reachable(gct_obj *c, void *arg)
 {
+    gct_link *young = arg;
     if (!c || !(c->flags & GCT_OF_COLLECTING))
         return; /* not in the set, or already scanned */
     gct_link *l = gct_obj_link(c);
@@ -142,8 +208,12 @@ static void visit_reachable(gct_obj *c, gct_link *young)
         list_append(l, young);
         c->flags &= (uint8_t)~GCT_OF_UNREACHABLE;
         set_refs(l, 1);
-    } else if (get_refs(l) == 0) {
-        set_refs(l, 1); /* not scanned yet: tell the scan it is reachable */
+    } else {
+        /* Not scanned yet: gc_refs 0 becomes 1 to tell the scan it is
+         * reachable (a store without a branch: the scan writes this line
+         * anyway). */
+        intptr_t r = get_refs(l);
+        set_refs(l, r + (r == 0));
     }
 }
 
@@ -165,10 +235,8 @@ static int64_t move_unreachable(gct_link *young, gct_link *unreachable)
     while (l != young) {
         gct_obj *o = gct_link_obj(l);
         if (get_refs(l) > 0) {
-            uint32_t ns = o->shape->nslots;
             /* May append to young (so read prev->next only afterwards). */
-            for (uint32_t i = 0; i < ns; i++)
-                visit_reachable(o->slots[i], young);
+            traverse(o, visit_reachable, young);
             l->prev = prev;
             o->flags &= (uint8_t)~GCT_OF_COLLECTING;
             prev = l;
@@ -184,29 +252,67 @@ static int64_t move_unreachable(gct_link *young, gct_link *unreachable)
     return reachable;
 }
 
-/* Break the cycles: clear every unreachable object's slots (tp_clear),
- * holding a reference across the clear so it dies at the final decref.
- * Objects that survive (something outside still holds them) go to old. */
-static void delete_garbage(gct_heap *h, gct_link *collectable, gct_link *old)
+/*
+ * delete_garbage.  CPython calls tp_clear on each object of the collectable
+ * set in turn (holding a reference across the call) and lets reference
+ * counting free whatever reaches zero; an object that survives its own clear
+ * (something outside still holds it) moves to the next generation.  In the
+ * model that never happens, and the objects of the set can be freed directly:
+ *  - nothing outside the set references an object of the set: such a
+ *    reference (from an older generation, a frozen object, a reachable object
+ *    of this generation, a root or C code) is counted in its gc_refs or makes
+ *    it reachable, and the object would not be in the set;
+ *  - so references from inside the set are the only ones, and once each
+ *    object has dropped its references to objects outside the set, every
+ *    object of the set is unreferenced;
+ *  - a referent outside the set may die in an ordinary cascade (an old
+ *    object that only garbage held), and that cascade cannot reach back into
+ *    the set, by the first point;
+ *  - the model has no finalizers or weak-reference callbacks, so no code
+ *    runs in between that could see the difference, and weak references to
+ *    the set were already cleared (handle_weakrefs).
+ * The same objects die, outside referents get the same decrefs, and the
+ * counts are the same as with CPython's clear-and-cascade; only the order in
+ * which blocks return to the allocator differs.  It costs one pass over the
+ * set instead of a clear, a move to the next generation and a cascade per
+ * object (an object is freed while its referrers in the set still point at
+ * it, hence the check for GCT_OF_FREE: the allocator keeps a freed small
+ * block's header, and no allocation can reuse it during the collection;
+ * large blocks, which go back to malloc, are freed after the pass).
+ */
+static inline void visit_drop_outside(gct_obj *c, void *arg)
 {
-    while (!list_is_empty(collectable)) {
-        gct_link *l = collectable->next;
+    if (c && !(c->flags & (GCT_OF_COLLECTING | GCT_OF_FREE)))
+        gct_decref(arg, c);
+}
+
+static void delete_garbage(gct_heap *h, gct_link *collectable)
+{
+    gct_link *large = NULL; /* freed last, chained through next */
+    gct_link *l = collectable->next;
+    while (l != collectable) {
+        gct_link *next = l->next;
         gct_obj *o = gct_link_obj(l);
-        o->refcnt++;
-        uint32_t ns = o->shape->nslots;
-        for (uint32_t i = 0; i < ns; i++) {
-            gct_obj *c = o->slots[i];
-            if (c) {
-                o->slots[i] = NULL;
-                gct_decref(h, c);
-            }
+        traverse(o, visit_drop_outside, h);
+        if (o->sizeclass) {
+            l->next = l->prev = NULL; /* off every list already: gct__free skips the unlink */
+            gct__free(h, o);
+        } else {
+            /* A large block goes back to malloc whole, flag included, so it
+             * must outlive the pass that may still look at it. */
+            l->prev = NULL;
+            l->next = large;
+            large = l;
         }
-        gct_decref(h, o);
-        if (collectable->next == l) {
-            o->flags &= (uint8_t)~GCT_OF_COLLECTING;
-            list_move(l, old);
-        }
+        l = next;
     }
+    while (large) {
+        gct_link *next = large->next;
+        large->next = NULL;
+        gct__free(h, gct_link_obj(large));
+        large = next;
+    }
+    list_init(collectable);
 }
 
 /* gc_collect_main: collect generation `gen`; returns objects collected. */
@@ -225,8 +331,13 @@ static int64_t collect_main(gct_heap *h, int gen)
     gct_link *young = &g->gens[gen];
     gct_link *old = gen < NGEN - 1 ? &g->gens[gen + 1] : young;
 
-    int64_t examined = update_refs(young);
-    subtract_refs(young);
+    int64_t examined;
+    if (gen == NGEN - 1 && list_is_empty(&g->permanent)) {
+        examined = update_subtract_all(young);
+    } else {
+        examined = update_refs(young);
+        subtract_refs(young);
+    }
     gct_link unreachable;
     list_init(&unreachable);
     int64_t survivors = move_unreachable(young, &unreachable);
@@ -242,19 +353,20 @@ static int64_t collect_main(gct_heap *h, int gen)
 
     /* No legacy finalizers in the model: every unreachable object is
      * collectable (move_legacy_finalizers finds none). */
-    int64_t m = 0;
-    for (gct_link *l = unreachable.next; l != &unreachable; l = l->next) {
-        gct_obj *o = gct_link_obj(l);
-        o->flags &= (uint8_t)~GCT_OF_UNREACHABLE;
-        m++;
-        /* handle_weakrefs: clear weak references to garbage before any
-         * object is cleared.  (Weak references that are garbage themselves
-         * are detached when freed; no callbacks exist in the model.) */
-        if (o->flags & GCT_OF_WEAKREFD)
-            gct__weakrefs_clear(h, o);
+    int64_t m = examined - survivors;
+    /* handle_weakrefs: clear weak references to garbage before any object
+     * is cleared.  (Weak references that are garbage themselves are
+     * detached when freed; no callbacks exist in the model.)  With no weak
+     * reference in the heap there is nothing to clear, and no pass. */
+    if (h->weak.n) {
+        for (gct_link *l = unreachable.next; l != &unreachable; l = l->next) {
+            gct_obj *o = gct_link_obj(l);
+            if (o->flags & GCT_OF_WEAKREFD)
+                gct__weakrefs_clear(h, o);
+        }
     }
     /* No finalizers (PEP 442) in the model, so nothing is resurrected. */
-    delete_garbage(h, &unreachable, old);
+    delete_garbage(h, &unreachable);
 
     h->stats[gen].collections++;
     h->stats[gen].collected += m;
