@@ -175,6 +175,7 @@ static int parse_opts(int argc, char **argv, opts *o)
          * operation count for its workload. */
         o->spec.nknobs = 0;
         o->spec.nparams = 0;
+        o->spec.collectors[0] = 0;
         o->spec.workloads[0] = 0;
         o->spec.reps = 1;
     }
