@@ -114,12 +114,33 @@ static inline __attribute__((always_inline)) void traverse(gct_obj *o, slot_fn f
     }
 }
 
+/*
+ * Prefetching.  The passes below walk a generation list, which in a big heap
+ * streams from memory.  The hardware prefetcher follows that stream, but not
+ * far enough ahead of a pass that does real work on every object: on a
+ * 2M-object tree each pass waited about 2 ns per object for memory.  When
+ * the list is in address order (the next object lies just above this one:
+ * allocation order, the usual case, and the order a full collection keeps
+ * for a tree or a list), a prefetch PREFETCH_AHEAD bytes ahead of the
+ * current object hides that wait.  A list out of order (a random graph after
+ * its first collection) is left to the hardware: there the line 8 KiB ahead
+ * is unrelated, and fetching it would only take bandwidth.
+ */
+#define PREFETCH_AHEAD 8192
+
+static inline void prefetch_ahead(const gct_link *l, const gct_link *next)
+{
+    if ((uintptr_t)next - (uintptr_t)l < 1024)
+        __builtin_prefetch((const char *)l + PREFETCH_AHEAD, 1, 2);
+}
+
 /* gc_refs = refcnt for every object of the set; mark them COLLECTING.
  * Returns the size of the set. */
 static int64_t update_refs(gct_link *young)
 {
     int64_t n = 0;
     for (gct_link *l = young->next; l != young; l = l->next) {
+        prefetch_ahead(l, l->next);
         gct_obj *o = gct_link_obj(l);
         GCT_CHECK(o->refcnt > 0, "tracked object %p (%s) has refcnt 0", (void *)o, o->shape->name);
         set_refs(l, (intptr_t)o->refcnt);
@@ -142,8 +163,10 @@ static inline void visit_decref(gct_obj *c, void *arg)
  * from outside the set (roots, older generations, C code). */
 static void subtract_refs(gct_link *young)
 {
-    for (gct_link *l = young->next; l != young; l = l->next)
+    for (gct_link *l = young->next; l != young; l = l->next) {
+        prefetch_ahead(l, l->next);
         traverse(gct_link_obj(l), visit_decref, NULL);
+    }
 }
 
 static inline void visit_decref_all(gct_obj *c, void *arg)
@@ -178,6 +201,7 @@ static int64_t update_subtract_all(gct_link *young)
 {
     int64_t n = 0;
     for (gct_link *l = young->next; l != young; l = l->next) {
+        prefetch_ahead(l, l->next);
         gct_obj *o = gct_link_obj(l);
         GCT_CHECK(o->refcnt > 0, "tracked object %p (%s) has refcnt 0", (void *)o, o->shape->name);
         /* Without branches on the flag (conditional moves): whether an
@@ -233,6 +257,7 @@ static int64_t move_unreachable(gct_link *young, gct_link *unreachable)
     gct_link *prev = young;
     gct_link *l = young->next;
     while (l != young) {
+        prefetch_ahead(l, l->next);
         gct_obj *o = gct_link_obj(l);
         if (get_refs(l) > 0) {
             /* May append to young (so read prev->next only afterwards). */
@@ -292,6 +317,7 @@ static void delete_garbage(gct_heap *h, gct_link *collectable)
     gct_link *l = collectable->next;
     while (l != collectable) {
         gct_link *next = l->next;
+        prefetch_ahead(l, next);
         gct_obj *o = gct_link_obj(l);
         traverse(o, visit_drop_outside, h);
         if (o->sizeclass) {
