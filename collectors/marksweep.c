@@ -109,7 +109,7 @@ static int64_t ms_collect(gct_heap *h, int generation)
         return GCT_EINVAL;
     marksweep *ms = h->priv;
     gct__emit_event(h, GCT_EVENT_START, GCT_PAUSE_FULL, 0, 0);
-    uint64_t t0 = gct_now_ns();
+    uint64_t t0 = h->record_pauses ? gct_now_ns() : 0; /* the clock only for the pause log */
     h->count[0] = 0;
     mark(h, &ms->stack);
     struct sweep_ctx c = {h, 0, 0};
