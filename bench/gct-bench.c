@@ -423,6 +423,20 @@ static uint64_t record_run(const record_case *c, bool on, int64_t *pauses, char 
     return t;
 }
 
+/* The cost of one pause record as a collector makes it: a clock read at
+ * the start, gct__record_pause (a clock read and an append). */
+static double record_cost_ns(void)
+{
+    gct_heap *h = heap_new("gencycle", NULL, 0);
+    enum { N = 20000 };
+    uint64_t t0 = gct_now_ns();
+    for (int i = 0; i < N; i++)
+        gct__record_pause(h, GCT_PAUSE_GEN0, gct_now_ns(), 1, 0);
+    uint64_t t = gct_now_ns() - t0;
+    gct_heap_destroy(h);
+    return (double)t / N;
+}
+
 /* The same deterministic run (same seed, same collections) with recording
  * on and with it off, alternately, which one goes first alternating too; the
  * overhead is the median over pairs of on/off - 1. */
@@ -461,6 +475,14 @@ static void bm_record(gct_gb_state *st, void *ud)
         return;
     }
     double ops = (double)c->ops * (double)runs;
+    /* What the pause log alone should cost: its pauses times the cost of
+     * one record (two clock reads and an append), against the run without
+     * recording.  The measured overhead also holds whatever else recording
+     * switches on (heap.c times every reference-count cascade of two or more
+     * objects while recording, in case it reaches the cascade limit). */
+    double one = record_cost_ns();
+    gct_gb_counter(st, "log_estimate_pct",
+                   (double)pauses * one * (double)runs / (double)t_off * 100);
     gct_gb_counter(st, "overhead_pct", (median(ratio, nr) - 1) * 100);
     gct_gb_counter(st, "ns_per_op_on", (double)t_on / ops);
     gct_gb_counter(st, "ns_per_op_off", (double)t_off / ops);
