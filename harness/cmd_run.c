@@ -485,6 +485,8 @@ static void print_sweep_summary(const gct_results *rows)
         }
         char p99[32];
         fmt_us(bp, p99, sizeof p99);
+        if (best_p && bp == 0)
+            snprintf(p99, sizeof p99, "no pauses"); /* it never collected: see peak memory */
         printf("%-10s %-48s %12.0f   %-48s %10s\n", wl, best_t ? best_t : "(none: all failed or leak)",
                best_t ? bt : 0.0, best_p ? best_p : "(none)", best_p ? p99 : "-");
         if (leaky)
