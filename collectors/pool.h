@@ -69,11 +69,21 @@ static inline void **gct__pool_link(const gct_pool *p, void *block)
     return (void **)(void *)((char *)block + p->obj_offset + 8);
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
+/* gcc defines __SANITIZE_ADDRESS__ under -fsanitize=address; clang (14)
+ * only answers __has_feature(address_sanitizer). */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
 #define GCT_POOL_ASAN 1
-#else
+#endif
+#endif
+#if !defined(GCT_POOL_ASAN) && defined(__SANITIZE_ADDRESS__)
+#define GCT_POOL_ASAN 1
+#endif
+#ifndef GCT_POOL_ASAN
 #define GCT_POOL_ASAN 0
+#endif
+#if GCT_POOL_ASAN
+#include <sanitizer/asan_interface.h>
 #endif
 
 static inline void *gct_pool_alloc(gct_pool *p, unsigned cls)

@@ -71,10 +71,12 @@ typedef struct dlist {
 
 static head_payload *head_of(gct_obj *head) { return gct_payload(head); }
 
-/* Follow a link: a node, or the target of a weak reference. */
+/* Follow a link: a node, or the target of a weak reference.  A freed object
+ * is returned as it is, for the caller's check to report: its shape word is
+ * the allocator's free-list link, not a shape. */
 static gct_obj *deref(const gct_obj *x)
 {
-    if (x && (x->shape->flags & GCT_SHAPE_WEAKREF))
+    if (x && !gct_wl_is_freed(x) && (x->shape->flags & GCT_SHAPE_WEAKREF))
         return gct_weakref_get(x);
     return (gct_obj *)x;
 }
