@@ -142,14 +142,16 @@ static void build_graph(gct_heap *h, int64_t n, uint64_t seed)
         perm[i] = perm[j];
         perm[j] = t;
     }
-    gct_obj **nodes = h->roots + base;
+    /* No allocation from here on, so the rooted nodes stay put. */
+#define NODE(i) gct_root_get(h, base + (size_t)(i))
     for (int64_t i = 0; i < n; i++) {
-        gct_obj *o = nodes[perm[i]];
-        gct_store(h, o, 0, nodes[perm[(i + 1) % n]]);
+        gct_obj *o = NODE(perm[i]);
+        gct_store(h, o, 0, NODE(perm[(i + 1) % n]));
         for (uint32_t s = 1; s < 4; s++)
-            gct_store(h, o, s, nodes[gct_rng_below(&r, (uint64_t)n)]);
+            gct_store(h, o, s, NODE(gct_rng_below(&r, (uint64_t)n)));
     }
-    gct_root_set(h, base, nodes[perm[0]]);
+    gct_root_set(h, base, NODE(perm[0]));
+#undef NODE
     gct_root_truncate(h, base + 1);
     free(perm);
 }
