@@ -436,7 +436,7 @@ static double record_cost_ns(void)
     enum { N = 20000 };
     uint64_t t0 = gct_now_ns();
     for (int i = 0; i < N; i++)
-        gct__record_pause(h, GCT_PAUSE_GEN0, gct_now_ns(), 1, 0);
+        gct__record_pause(h, GCT_PAUSE_GEN0, gct_now_ns(), 1, 0, 0);
     uint64_t t = gct_now_ns() - t0;
     gct_heap_destroy(h);
     return (double)t / N;
@@ -511,7 +511,7 @@ static void bm_record_one(gct_gb_state *st, void *ud)
     while (gct_gb_keep_running(st)) {
         uint64_t t0 = gct_now_ns();
         for (int i = 0; i < 4096; i++)
-            gct__record_pause(h, GCT_PAUSE_GEN0, gct_now_ns(), 1, 0);
+            gct__record_pause(h, GCT_PAUSE_GEN0, gct_now_ns(), 1, 0, 0);
         total += gct_now_ns() - t0;
         n += 4096;
         gct_heap_clear_pauses(h);

@@ -72,7 +72,7 @@ void gct_collector_names(char *buf, size_t len);
 
 /* Helpers for backends (heap.c). */
 void gct__record_pause(gct_heap *h, gct_pause_kind kind, uint64_t start_ns, int64_t examined,
-                       int64_t freed);
+                       int64_t traversed, int64_t freed);
 void gct__emit_event(gct_heap *h, gct_event_phase phase, int generation, int64_t collected,
                      int64_t uncollectable);
 /* Free an object whose references have already been dropped (no decrefs). */

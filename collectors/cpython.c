@@ -146,6 +146,7 @@ typedef struct cpy {
     int gen;
     uint64_t t0;
     int64_t examined;
+    int64_t traversed; /* references twin_traverse visited in this collection */
     int64_t foreign; /* non-twin objects that took part in a collection */
     struct gc_generation_stats base[NGEN];
 } cpy;
@@ -325,6 +326,7 @@ static void on_start(cpy *st, int g)
     }
     st->gen = g;
     st->examined = n;
+    st->traversed = 0;
     st->in_collection = true;
     gct__emit_event(st->h, GCT_EVENT_START, g, 0, 0);
     st->t0 = gct_now_ns();
@@ -340,9 +342,12 @@ static void on_stop(cpy *st, int g, int64_t collected, int64_t uncollectable)
         st->gc->generations[0].count = 0;
     else if (c0 != 0)
         gct__fatal("cpython: count[0] is %d after a collection, expected 0", c0);
-    gct__record_pause(st->h, (gct_pause_kind)g, st->t0, st->examined, collected + uncollectable);
+    gct__record_pause(st->h, (gct_pause_kind)g, st->t0, st->examined, st->traversed,
+                      collected + uncollectable);
     mirror_counts(st);
     mirror_stats(st);
+    st->h->stats[g].examined += st->examined;
+    st->h->stats[g].traversed += st->traversed;
     gct__emit_event(st->h, GCT_EVENT_STOP, g, collected, uncollectable);
     st->ran = true;
 }
@@ -383,11 +388,23 @@ static int twin_traverse(PyObject *self, visitproc visit, void *arg)
         return 0;
     gct_obj *o = obj_of(t);
     uint32_t ns = o->shape->nslots;
+    int64_t refs = 0;
     for (uint32_t i = 0; i < ns; i++) {
         gct_obj *c = o->slots[i];
-        if (c && is_container(c))
+        if (!c)
+            continue;
+        /* An atom has no twin to visit, but a real container would visit
+         * it (a list visits its ints), so it counts as traversed: the
+         * count is what CPython's own passes asked of tp_traverse, the
+         * definition gencycle counts by (heap.h, gct_gen_stats). */
+        refs++;
+        if (is_container(c))
             Py_VISIT((PyObject *)twin_of(c));
     }
+    /* Only the collector's own calls count (gc.get_referents and the like
+     * call tp_traverse too). */
+    if (current && current->in_collection)
+        current->traversed += refs;
     return 0;
 }
 

@@ -160,29 +160,40 @@ static int64_t update_refs(gct_link *young, bool pf)
     return n;
 }
 
+/* The visitors of the subtract pass also count the non-NULL references
+ * they are given (arg: an int64_t in the caller's frame, a register once
+ * traverse is inlined): see collect_main for why that one count is all the
+ * traversal work of a collection. */
 static inline void visit_decref(gct_obj *c, void *arg)
 {
-    (void)arg;
-    if (c && (c->flags & GCT_OF_COLLECTING)) {
+    if (!c)
+        return;
+    ++*(int64_t *)arg;
+    if (c->flags & GCT_OF_COLLECTING) {
         gct_link *cl = gct_obj_link(c);
         set_refs(cl, get_refs(cl) - 1);
     }
 }
 
 /* Subtract internal references: afterwards gc_refs counts only references
- * from outside the set (roots, older generations, C code). */
-static void subtract_refs(gct_link *young, bool pf)
+ * from outside the set (roots, older generations, C code).  Returns the
+ * non-NULL references of the set. */
+static int64_t subtract_refs(gct_link *young, bool pf)
 {
+    int64_t refs = 0;
     for (gct_link *l = young->next; l != young; l = l->next) {
         prefetch_ahead(pf, l);
-        traverse(gct_link_obj(l), visit_decref, NULL);
+        traverse(gct_link_obj(l), visit_decref, &refs);
     }
+    return refs;
 }
 
 static inline void visit_decref_all(gct_obj *c, void *arg)
 {
-    (void)arg;
-    if (!c || !(c->shape->flags & GCT_SHAPE_CONTAINER))
+    if (!c)
+        return;
+    ++*(int64_t *)arg;
+    if (!(c->shape->flags & GCT_SHAPE_CONTAINER))
         return;
     gct_link *cl = gct_obj_link(c);
     uint8_t cf = c->flags;
@@ -205,12 +216,13 @@ static inline void visit_decref_all(gct_obj *c, void *arg)
  * gc_refs = minus the references seen so far; when the walk reaches an
  * object it adds refcnt.  Afterwards, as after the two passes, every object
  * of the set is flagged COLLECTING and its gc_refs counts only references
- * from outside the set.  Returns the size of the set.
+ * from outside the set.  Returns the size of the set, and in *refs its
+ * non-NULL references.
  */
 static inline __attribute__((always_inline)) int64_t update_subtract_all(gct_link *young,
-                                                                         bool pf)
+                                                                         bool pf, int64_t *refs)
 {
-    int64_t n = 0;
+    int64_t n = 0, nrefs = 0;
     for (gct_link *l = young->next; l != young; l = l->next) {
         prefetch_ahead(pf, l);
         gct_obj *o = gct_link_obj(l);
@@ -222,9 +234,10 @@ static inline __attribute__((always_inline)) int64_t update_subtract_all(gct_lin
         intptr_t r = (f & GCT_OF_COLLECTING) ? get_refs(l) : 0;
         set_refs(l, r + (intptr_t)o->refcnt);
         o->flags = (uint8_t)(f | GCT_OF_COLLECTING);
-        traverse(o, visit_decref_all, NULL);
+        traverse(o, visit_decref_all, &nrefs);
         n++;
     }
+    *refs = nrefs;
     return n;
 }
 
@@ -374,15 +387,37 @@ static int64_t collect_main(gct_heap *h, int gen)
      * younger generations are bounded by their thresholds), and only it pays
      * for the look at the list's order. */
     bool pf = gen == NGEN - 1 && list_in_address_order(young);
-    int64_t examined;
+    int64_t examined, refs;
     if (gen == NGEN - 1 && list_is_empty(&g->permanent)) {
         /* Constant arguments: one copy of the pass with the prefetch and
          * one without, rather than a test at every object. */
-        examined = pf ? update_subtract_all(young, true) : update_subtract_all(young, false);
+        examined = pf ? update_subtract_all(young, true, &refs)
+                      : update_subtract_all(young, false, &refs);
     } else {
         examined = update_refs(young, pf);
-        subtract_refs(young, pf);
+        refs = subtract_refs(young, pf);
     }
+    /*
+     * The references CPython 3.11's gc_collect_main has tp_traverse visit
+     * (Modules/gcmodule.c), whatever shortcuts this file takes:
+     *  - subtract_refs: every object of the set;
+     *  - move_unreachable: every object found reachable, once (one put
+     *    aside and moved back is traversed when the scan reaches it again);
+     *  - move_legacy_finalizer_reachable: the objects with legacy finalizers
+     *    and what they reach: none in the model;
+     *  - handle_resurrected_objects runs deduce_unreachable again over the
+     *    unreachable set, always: its subtract_refs traverses every
+     *    unreachable object, and its move_unreachable every one a finalizer
+     *    resurrected: none in the model (no finalizers, no callbacks);
+     *  - nothing else (update_refs, the weak-reference and finalizer passes,
+     *    tp_clear in delete_garbage and the untracking of tuples and dicts do
+     *    not call tp_traverse).
+     * Reachable plus unreachable is the set, and nothing changes a slot of
+     * the set between the passes, so the total is exactly twice the
+     * references the subtract pass counted.  An object's references are its
+     * non-NULL slots, atoms included (Py_VISIT skips NULL and visits ints).
+     */
+    int64_t traversed = 2 * refs;
     gct_link unreachable;
     list_init(&unreachable);
     int64_t survivors = pf ? move_unreachable(young, &unreachable, true)
@@ -416,7 +451,9 @@ static int64_t collect_main(gct_heap *h, int gen)
 
     h->stats[gen].collections++;
     h->stats[gen].collected += m;
-    gct__record_pause(h, (gct_pause_kind)gen, t0, examined, m);
+    h->stats[gen].examined += examined;
+    h->stats[gen].traversed += traversed;
+    gct__record_pause(h, (gct_pause_kind)gen, t0, examined, traversed, m);
     return m;
 }
 

@@ -435,7 +435,7 @@ void gct__emit_event(gct_heap *h, gct_event_phase phase, int generation, int64_t
 /* ---- pause log ----------------------------------------------------------- */
 
 void gct__record_pause(gct_heap *h, gct_pause_kind kind, uint64_t start_ns, int64_t examined,
-                       int64_t freed)
+                       int64_t traversed, int64_t freed)
 {
     if (!h->record_pauses)
         return;
@@ -446,6 +446,7 @@ void gct__record_pause(gct_heap *h, gct_pause_kind kind, uint64_t start_ns, int6
         .start_ns = start_ns,
         .duration_ns = end - start_ns,
         .examined = examined,
+        .traversed = traversed,
         .freed = freed,
         .kind = kind,
     };
@@ -576,7 +577,7 @@ void gct__dealloc(gct_heap *h, gct_obj *o)
         x = h->work[--n];
     }
     if (timing && freed >= h->cascade_limit)
-        gct__record_pause(h, GCT_PAUSE_CASCADE, t0, freed, freed);
+        gct__record_pause(h, GCT_PAUSE_CASCADE, t0, freed, 0, freed);
 }
 
 /* ---- weak references ----------------------------------------------------- */

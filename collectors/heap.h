@@ -119,6 +119,7 @@ typedef struct gct_pause {
     uint64_t start_ns;    /* CLOCK_MONOTONIC */
     uint64_t duration_ns;
     int64_t examined;     /* objects looked at */
+    int64_t traversed;    /* references traversed (gct_gen_stats says which) */
     int64_t freed;        /* objects freed */
     gct_pause_kind kind;
 } gct_pause;
@@ -137,10 +138,26 @@ typedef void (*gct_event_fn)(void *ud, gct_event_phase phase, const gct_event_in
 #define GCT_MAX_GEN 3
 #define GCT_MAX_KNOBS 8
 
+/*
+ * Per-generation totals of a heap's collections.  `examined` and `traversed`
+ * count work, not time: the same seed and thresholds give the same numbers
+ * on every run and machine, which is what a cost model multiplies by its
+ * per-machine coefficients.
+ *  - gencycle and cpython: examined = objects in the collected sets;
+ *    traversed = non-NULL references visited by tp_traverse in CPython 3.11's
+ *    gc_collect_main (gencycle.c lists the passes), references to atoms
+ *    included, as a real container visits its ints.
+ *  - marksweep (generation 0 only): examined = blocks swept (the whole heap);
+ *    traversed = non-NULL slots of the objects the mark reached (the root
+ *    stack itself not counted).
+ *  - refcount: no collections; every counter stays 0.
+ */
 typedef struct gct_gen_stats {
     int64_t collections;
-    int64_t collected;
+    int64_t collected;     /* objects freed by collections of this generation */
     int64_t uncollectable;
+    int64_t examined;      /* objects examined */
+    int64_t traversed;     /* references traversed */
 } gct_gen_stats;
 
 /* ---- the heap ------------------------------------------------------------ */

@@ -56,11 +56,12 @@ static inline void mark_push(gct_obj *c, gct_obj ***top, gct_obj ***end, gct_obj
  * from its head) is then traced in allocation order, which is address
  * order, and the hardware prefetcher streams it.  The stack lives in
  * locals while marking (a pointer to it would have to be reloaded after
- * every store of a mark bit).
+ * every store of a mark bit).  Returns the objects marked; *refs gets the
+ * references followed (non-NULL slots of marked objects; roots not counted).
  */
-static int64_t mark(gct_heap *h, gct_objstack *st)
+static int64_t mark(gct_heap *h, gct_objstack *st, int64_t *refs)
 {
-    int64_t marked = 0;
+    int64_t marked = 0, followed = 0;
     if (!st->cap) { /* the first collection: give the stack its first block */
         gct_objstack_push_slow(st, NULL);
         st->n = 0;
@@ -77,11 +78,14 @@ static int64_t mark(gct_heap *h, gct_objstack *st)
         gct_obj **s = o->slots;
         for (uint32_t i = o->shape->nslots; i-- > 0;) {
             gct_obj *c = s[i];
-            if (c)
+            if (c) {
+                followed++;
                 mark_push(c, &top, &end, st);
+            }
         }
     }
     st->n = 0;
+    *refs = followed;
     return marked;
 }
 
@@ -111,12 +115,15 @@ static int64_t ms_collect(gct_heap *h, int generation)
     gct__emit_event(h, GCT_EVENT_START, GCT_PAUSE_FULL, 0, 0);
     uint64_t t0 = h->record_pauses ? gct_now_ns() : 0; /* the clock only for the pause log */
     h->count[0] = 0;
-    mark(h, &ms->stack);
+    int64_t traversed;
+    mark(h, &ms->stack, &traversed);
     struct sweep_ctx c = {h, 0, 0};
     gct_pool_foreach(&h->pool, sweep_block, &c);
     h->stats[0].collections++;
     h->stats[0].collected += c.freed;
-    gct__record_pause(h, GCT_PAUSE_FULL, t0, c.examined, c.freed);
+    h->stats[0].examined += c.examined;
+    h->stats[0].traversed += traversed;
+    gct__record_pause(h, GCT_PAUSE_FULL, t0, c.examined, traversed, c.freed);
     gct__emit_event(h, GCT_EVENT_STOP, GCT_PAUSE_FULL, c.freed, 0);
     return c.freed;
 }
