@@ -212,6 +212,7 @@ void gct_validate_trace(const char *collector, const gct_vworkload *w, const gct
         if (p[i].kind > GCT_PAUSE_GEN2)
             continue;
         t->colls[k2].examined = p[i].examined;
+        t->colls[k2].traversed = p[i].traversed;
         t->colls[k2].pause_ns = p[i].duration_ns;
         k2++;
     }
@@ -372,8 +373,10 @@ static const char *phase_name(int32_t p)
 
 static void describe(const gct_vcoll *c, char *buf, size_t len)
 {
-    snprintf(buf, len, "gen%d at allocation %" PRId64 " (%s), set %" PRId64 ", collected %" PRId64,
-             c->gen, c->alloc, phase_name(c->phase), c->examined, c->collected);
+    snprintf(buf, len,
+             "gen%d at allocation %" PRId64 " (%s), set %" PRId64 ", traversed %" PRId64
+             ", collected %" PRId64,
+             c->gen, c->alloc, phase_name(c->phase), c->examined, c->traversed, c->collected);
 }
 
 /*
@@ -414,7 +417,7 @@ void gct_validate_compare(gct_vcase *c)
     for (; i < n; i++) {
         const gct_vcoll *a = &m->colls[i], *b = &r->colls[i];
         if (a->alloc != b->alloc || a->gen != b->gen || a->examined != b->examined ||
-            a->collected != b->collected)
+            a->traversed != b->traversed || a->collected != b->collected)
             break;
     }
     char da[200], db[200];
@@ -422,7 +425,11 @@ void gct_validate_compare(gct_vcase *c)
         const gct_vcoll *a = &m->colls[i], *b = &r->colls[i];
         describe(a, da, sizeof da);
         describe(b, db, sizeof db);
-        if (a->gen == b->gen && a->alloc == b->alloc)
+        if (a->gen == b->gen && a->alloc == b->alloc && a->examined == b->examined &&
+            a->collected == b->collected)
+            snprintf(c->summary, sizeof c->summary, "#%zu gen%d: traversed %+" PRId64, i + 1,
+                     a->gen, b->traversed - a->traversed);
+        else if (a->gen == b->gen && a->alloc == b->alloc)
             snprintf(c->summary, sizeof c->summary, "#%zu gen%d: set %+" PRId64 ", coll %+" PRId64,
                      i + 1, a->gen, b->examined - a->examined, b->collected - a->collected);
         else if (a->gen != b->gen)
@@ -444,14 +451,16 @@ void gct_validate_compare(gct_vcase *c)
     } else {
         /* Same sequence: the rest must agree too. */
         for (int g = 0; g < 3 && !c->summary[0]; g++) {
-            if (m->stats[g].collections != r->stats[g].collections ||
-                m->stats[g].collected != r->stats[g].collected) {
+            const gct_gen_stats *a = &m->stats[g], *b = &r->stats[g];
+            if (a->collections != b->collections || a->collected != b->collected ||
+                a->examined != b->examined || a->traversed != b->traversed) {
                 snprintf(c->summary, sizeof c->summary, "gen%d stats", g);
                 snprintf(c->detail, sizeof c->detail,
-                         "generation %d statistics: gencycle %" PRId64 " collections, %" PRId64
-                         " collected; cpython %" PRId64 ", %" PRId64,
-                         g, m->stats[g].collections, m->stats[g].collected,
-                         r->stats[g].collections, r->stats[g].collected);
+                         "generation %d statistics (collections, collected, examined, "
+                         "traversed): gencycle %" PRId64 ", %" PRId64 ", %" PRId64 ", %" PRId64
+                         "; cpython %" PRId64 ", %" PRId64 ", %" PRId64 ", %" PRId64,
+                         g, a->collections, a->collected, a->examined, a->traversed,
+                         b->collections, b->collected, b->examined, b->traversed);
             }
         }
         for (int g = 0; g < 3 && !c->summary[0]; g++) {
@@ -529,14 +538,19 @@ static json_t *trace_json(const gct_vtrace *t)
     json_object_set_new(o, "ok", json_boolean(t->ok));
     if (t->err[0])
         json_object_set_new(o, "error", json_string(t->err));
-    json_t *coll = json_array(), *cd = json_array(), *cnt = json_array();
+    json_t *coll = json_array(), *cd = json_array(), *ex = json_array(), *tr = json_array(),
+           *cnt = json_array();
     for (int g = 0; g < 3; g++) {
         json_array_append_new(coll, json_integer(t->stats[g].collections));
         json_array_append_new(cd, json_integer(t->stats[g].collected));
+        json_array_append_new(ex, json_integer(t->stats[g].examined));
+        json_array_append_new(tr, json_integer(t->stats[g].traversed));
         json_array_append_new(cnt, json_integer(t->count[g]));
     }
     json_object_set_new(o, "collections", coll);
     json_object_set_new(o, "collected", cd);
+    json_object_set_new(o, "examined", ex);
+    json_object_set_new(o, "traversed", tr);
     json_object_set_new(o, "count", cnt);
     json_object_set_new(o, "sequence_length", json_integer((json_int_t)t->ncolls));
     json_object_set_new(o, "allocations", json_integer(t->allocs));

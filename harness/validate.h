@@ -6,15 +6,16 @@
  * One case is one workload with one threshold triple.  It is run on each
  * collector in a child process of its own (a crash is reported, not fatal to
  * the others), recording every collection: the allocation at which it ran
- * (allocations so far), its generation, the size of the collected set and the
- * objects collected, and its pause.  The run is: the workload's set-up, `ops`
+ * (allocations so far), its generation, the size of the collected set, the
+ * references traversed and the objects collected, and its pause.  The run is: the workload's set-up, `ops`
  * operations, its self-check, an explicit full collection, teardown, and one
  * more explicit full collection (which must reclaim everything).
  *
  * Two traces match when the sequences of collections are equal element by
- * element (allocation, generation, set size, collected), and the
- * per-generation statistics, the final counts, the workload's checksum and
- * the objects left afterwards are equal.  A mismatch that a known rule
+ * element (allocation, generation, set size, references traversed,
+ * collected), and the per-generation statistics (examined and traversed
+ * too), the final counts, the workload's checksum and the objects left
+ * afterwards are equal.  A mismatch that a known rule
  * explains (see validate.c) is reported as an explained difference with its
  * reason; anything else is a mismatch.
  */
@@ -35,6 +36,7 @@ typedef struct gct_vcoll {
     int32_t gen;
     int32_t phase;     /* GCT_VPHASE_* */
     int64_t examined;  /* size of the collected set */
+    int64_t traversed; /* references traversed (heap.h, gct_gen_stats) */
     int64_t collected; /* collected + uncollectable */
     uint64_t pause_ns;
 } gct_vcoll;

@@ -3,9 +3,13 @@
  * embedded) and `gctune validate`'s comparison.
  *
  *  - sequences: the same programs on gencycle and on cpython give the same
- *    collections (allocation, generation, collected set, collected), counts
- *    and statistics; random programs with weak references, atoms, explicit
- *    collections, freeze/unfreeze, knob changes and disabled stretches too.
+ *    collections (allocation, generation, collected set, references
+ *    traversed, collected), counts and statistics; random programs with weak
+ *    references, atoms, explicit collections, freeze/unfreeze, knob changes
+ *    and disabled stretches too.
+ *  - work: the references the real collector's passes ask tp_traverse for
+ *    are what gencycle counts, on a heap worked out by hand; the same seed
+ *    gives the same work twice.
  *  - handworked: test-gencycle.c's hand-worked sequence keep_3_2_2, which
  *    tests/oracle/gc_sequences.py confirmed on the real interpreter, holds on
  *    the embedded one.
@@ -123,7 +127,7 @@ static const gct_shape big = GCT_SHAPE("big", 80, 8); /* the allocator's large p
 typedef struct rec {
     int64_t alloc;
     int gen;
-    int64_t collected, examined;
+    int64_t collected, examined, traversed;
 } rec;
 
 typedef struct trace {
@@ -146,7 +150,7 @@ static void on_event(void *ud, gct_event_phase phase, const gct_event_info *info
             t->r = realloc(t->r, t->cap * sizeof *t->r);
             cr_assert(t->r);
         }
-        t->r[t->n++] = (rec){t->h->total_allocs, info->generation, -1, -1};
+        t->r[t->n++] = (rec){t->h->total_allocs, info->generation, -1, -1, -1};
     } else {
         if (!t->open || info->generation != t->r[t->n - 1].gen)
             t->protocol_errors++;
@@ -180,14 +184,17 @@ static void verify(gct_heap *h)
     cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: verify: %s", h->ops->name, err);
 }
 
-/* The examined counts come from the pause log, in collection order. */
+/* The examined and traversed counts come from the pause log, in collection
+ * order. */
 static void fill_examined(trace *t)
 {
     size_t k = 0;
     for (size_t i = 0; i < gct_heap_npauses(t->h) && k < t->n; i++) {
         const gct_pause *p = &gct_heap_pauses(t->h)[i];
-        if (p->kind <= GCT_PAUSE_GEN2)
-            t->r[k++].examined = p->examined;
+        if (p->kind <= GCT_PAUSE_GEN2) {
+            t->r[k].examined = p->examined;
+            t->r[k++].traversed = p->traversed;
+        }
     }
     cr_assert_eq(k, t->n, "%zu collection pauses for %zu collections", k, t->n);
 }
@@ -209,23 +216,26 @@ static void assert_same(const outcome *m, const outcome *r, const char *what)
     for (size_t i = 0; i < n; i++) {
         const rec *a = &m->t.r[i], *b = &r->t.r[i];
         cr_assert(a->alloc == b->alloc && a->gen == b->gen && a->collected == b->collected &&
-                      a->examined == b->examined,
+                      a->examined == b->examined && a->traversed == b->traversed,
                   "%s: collection #%zu: gencycle gen%d at allocation %" PRId64 " set %" PRId64
-                  " collected %" PRId64 "; cpython gen%d at allocation %" PRId64 " set %" PRId64
-                  " collected %" PRId64,
-                  what, i + 1, a->gen, a->alloc, a->examined, a->collected, b->gen, b->alloc,
-                  b->examined, b->collected);
+                  " traversed %" PRId64 " collected %" PRId64 "; cpython gen%d at allocation %"
+                  PRId64 " set %" PRId64 " traversed %" PRId64 " collected %" PRId64,
+                  what, i + 1, a->gen, a->alloc, a->examined, a->traversed, a->collected, b->gen,
+                  b->alloc, b->examined, b->traversed, b->collected);
     }
     cr_assert_eq(m->t.n, r->t.n, "%s: %zu collections on gencycle, %zu on cpython", what, m->t.n,
                  r->t.n);
     for (int g = 0; g < 3; g++) {
         cr_assert_eq(m->count[g], r->count[g], "%s: count[%d] %" PRId64 " vs %" PRId64, what, g,
                      m->count[g], r->count[g]);
-        cr_assert(m->stats[g].collections == r->stats[g].collections &&
-                      m->stats[g].collected == r->stats[g].collected,
-                  "%s: generation %d stats %" PRId64 "/%" PRId64 " vs %" PRId64 "/%" PRId64, what,
-                  g, m->stats[g].collections, m->stats[g].collected, r->stats[g].collections,
-                  r->stats[g].collected);
+        const gct_gen_stats *x = &m->stats[g], *y = &r->stats[g];
+        cr_assert(x->collections == y->collections && x->collected == y->collected &&
+                      x->examined == y->examined && x->traversed == y->traversed,
+                  "%s: generation %d stats (collections/collected/examined/traversed) %" PRId64
+                  "/%" PRId64 "/%" PRId64 "/%" PRId64 " vs %" PRId64 "/%" PRId64 "/%" PRId64
+                  "/%" PRId64,
+                  what, g, x->collections, x->collected, x->examined, x->traversed,
+                  y->collections, y->collected, y->examined, y->traversed);
     }
     cr_assert_eq(m->live, r->live, "%s: %" PRId64 " objects live on gencycle, %" PRId64, what,
                  m->live, r->live);
@@ -397,6 +407,90 @@ Test(sequences, random_programs)
                               "random", &observed);
     cr_assert_gt(n, 1000, "only %zu collections in all", n);
     cr_assert_neq(observed, 0, "no weak reference was ever read");
+}
+
+/* ---- work ---------------------------------------------------------------------------- */
+
+/* test-gencycle.c's cycle_and_chain (a garbage 3-cycle of one-slot objects,
+ * a rooted chain of three two-slot ones, the first also holding an atom),
+ * then collect(0) and collect(1). */
+static void p_cycle_and_chain(gct_heap *h, uint64_t arg, outcome *o)
+{
+    (void)arg;
+    (void)o;
+    size_t base = gct_root_depth(h);
+    gct_obj *a = gct_new(h, &node), *b = gct_new(h, &node), *c = gct_new(h, &node);
+    gct_store(h, a, 0, b);
+    gct_store(h, b, 0, c);
+    gct_store(h, c, 0, a);
+    gct_root_truncate(h, base);
+    gct_obj *d = gct_new(h, &pair), *e = gct_new(h, &pair), *f = gct_new(h, &pair);
+    gct_obj *x = gct_new(h, &atom);
+    gct_store(h, d, 0, e);
+    gct_store(h, d, 1, x);
+    gct_store(h, e, 0, f);
+    gct_root_truncate(h, base + 1);
+    gct_heap_collect(h, 0);
+    gct_heap_collect(h, 1);
+}
+
+/* The numbers test-gencycle.c works out for gencycle, counted here in the
+ * twin's tp_traverse while CPython's gc_collect_main runs: collect(0)
+ * examines 6 and traverses 12 (6 in subtract_refs, 3 for the reachable
+ * chain in move_unreachable, 3 for the garbage cycle in
+ * handle_resurrected_objects), collect(1) examines the chain, 3, and
+ * traverses 6. */
+Test(work, a_cycle_and_a_chain_by_hand_on_the_real_collector)
+{
+    outcome r;
+    run("cpython", 700, 10, 10, p_cycle_and_chain, 0, false, &r);
+    cr_assert_eq(r.t.n, 2);
+    cr_assert(r.t.r[0].gen == 0 && r.t.r[0].examined == 6 && r.t.r[0].traversed == 12 &&
+                  r.t.r[0].collected == 3,
+              "collect(0): gen%d, examined %" PRId64 ", traversed %" PRId64 ", collected %" PRId64
+              "; by hand gen0, 6, 12, 3",
+              r.t.r[0].gen, r.t.r[0].examined, r.t.r[0].traversed, r.t.r[0].collected);
+    cr_assert(r.t.r[1].gen == 1 && r.t.r[1].examined == 3 && r.t.r[1].traversed == 6 &&
+                  r.t.r[1].collected == 0,
+              "collect(1): gen%d, examined %" PRId64 ", traversed %" PRId64 ", collected %" PRId64
+              "; by hand gen1, 3, 6, 0",
+              r.t.r[1].gen, r.t.r[1].examined, r.t.r[1].traversed, r.t.r[1].collected);
+    cr_assert(r.stats[0].examined == 6 && r.stats[0].traversed == 12 &&
+                  r.stats[1].examined == 3 && r.stats[1].traversed == 6,
+              "per-generation totals differ from the pauses");
+    outcome_free(&r);
+    same_on_both(700, 10, 10, p_cycle_and_chain, 0, false, "cycle and chain", NULL);
+}
+
+/* Work is deterministic on the real collector too: one workload, one seed,
+ * twice. */
+Test(work, the_same_seed_gives_the_same_work_twice)
+{
+    gct_vworkload rows[32];
+    char err[256];
+    cr_assert(gct_validate_default_workloads(rows, 32, err, sizeof err), "%s", err);
+    gct_vthresholds th;
+    cr_assert(gct_validate_parse_thresholds("100/2/2", &th));
+    rows[0].ops = 300;
+    gct_vtrace a, b;
+    gct_validate_trace("cpython", &rows[0], &th, 5, &a);
+    gct_validate_trace("cpython", &rows[0], &th, 5, &b);
+    cr_assert(a.ok && b.ok, "%s / %s", a.err, b.err);
+    cr_assert_eq(a.ncolls, b.ncolls);
+    cr_assert_gt(a.ncolls, 10, "only %zu collections", a.ncolls);
+    int64_t traversed = 0;
+    for (size_t i = 0; i < a.ncolls; i++) {
+        cr_assert(a.colls[i].examined == b.colls[i].examined &&
+                      a.colls[i].traversed == b.colls[i].traversed,
+                  "collection #%zu: %" PRId64 "/%" PRId64 " then %" PRId64 "/%" PRId64, i + 1,
+                  a.colls[i].examined, a.colls[i].traversed, b.colls[i].examined,
+                  b.colls[i].traversed);
+        traversed += a.colls[i].traversed;
+    }
+    cr_assert_gt(traversed, 0);
+    cr_assert_eq(memcmp(a.stats, b.stats, sizeof a.stats), 0, "per-generation stats differ");
+    gct_vtrace_free(&a);
+    gct_vtrace_free(&b);
 }
 
 /* ---- the hand-worked sequence ------------------------------------------------------ */
@@ -716,6 +810,21 @@ Test(validate, a_divergence_is_reported_where_it_happens)
     cr_assert_eq(c.status, GCT_V_MISMATCH);
     cr_assert(strstr(c.summary, "#4") && strstr(c.summary, "coll -2"), "%s", c.summary);
     c.real.colls[3].collected += 2;
+
+    /* The same collection, the same set, different traversal work. */
+    c.real.colls[2].traversed += 5;
+    gct_validate_compare(&c);
+    cr_assert_eq(c.status, GCT_V_MISMATCH);
+    cr_assert(strstr(c.summary, "#3") && strstr(c.summary, "traversed +5"), "%s", c.summary);
+    cr_assert(strstr(c.detail, "traversed"), "%s", c.detail);
+    c.real.colls[2].traversed -= 5;
+
+    /* Per-generation totals are compared too. */
+    c.real.stats[0].traversed++;
+    gct_validate_compare(&c);
+    cr_assert_eq(c.status, GCT_V_MISMATCH);
+    cr_assert_str_eq(c.summary, "gen0 stats");
+    c.real.stats[0].traversed--;
 
     /* A missing collection at the end. */
     c.real.ncolls--;
