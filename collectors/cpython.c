@@ -60,7 +60,7 @@
  *    (not inside the pause).  The info dict the callbacks receive is a fresh
  *    GC allocation after a generation-2 collection has emptied the dict free
  *    list, leaving count[0] at 1 where the collector left 0: the stop
- *    callback puts it back (CPYTHON_GC.md, last section).
+ *    callback puts it back.
  *
  * Before each heap the interpreter is brought to a clean state: automatic
  * collection off, gc.set_threshold(gen0, gen1, gen2), gc.collect();

@@ -1,6 +1,6 @@
 /*
  * gencycle.c — reference counting plus a model of CPython 3.11's generational
- * cycle collector (Modules/gcmodule.c; ../shared/CPYTHON_GC.md has the rules).
+ * cycle collector (Modules/gcmodule.c).
  *
  * Invariants (outside a collection):
  *  - Every live container object (a shape with slots, or a weak reference) is

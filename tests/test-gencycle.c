@@ -1,8 +1,9 @@
 /*
  * test-gencycle.c — gencycle against CPython 3.11's collector semantics
- * (../shared/CPYTHON_GC.md): the gc-module surface, the counting rules,
- * whole counter sequences for small thresholds worked out by hand, and the
- * work counters (examined, traversed) of small heaps worked out by hand.
+ * (Modules/gcmodule.c and the gc module's documentation): the gc-module
+ * surface, the counting rules, whole counter sequences for small thresholds
+ * worked out by hand, and the work counters (examined, traversed) of small
+ * heaps worked out by hand.
  *
  * The sequences (suite "sequence", plus no_credit, churn and period_n1 in
  * suite "count") were also run on the real CPython 3.11 by
@@ -223,7 +224,7 @@ static void assert_sequence(const recorder *R, const expect *e, size_t n)
 }
 
 /* =========================================================================
- * The gc-module surface (the table of CPYTHON_GC.md)
+ * The gc-module surface (get_count, get_stats, freeze, set_threshold, ...)
  * ========================================================================= */
 
 Test(table, count_after_collect0_is_0_1_0)
