@@ -16,6 +16,7 @@ static const struct command {
     {"run", gct_cmd_run, "measure one configuration"},
     {"sweep", gct_cmd_sweep, "measure collectors x workloads x thresholds into a result directory"},
     {"validate", gct_cmd_validate, "gencycle against the real CPython collector, workload by workload"},
+    {"calibrate", gct_cmd_calibrate, "measure CPython's collector costs on this machine (the cost model)"},
     {"plot", gct_cmd_plot, "draw the figures of a result directory (gnuplot)"},
     {"compare", gct_cmd_compare, "is B faster or slower than A, and is the difference real?"},
     {"report", gct_cmd_report, "a report of a result directory (Markdown and HTML)"},
@@ -26,7 +27,7 @@ static void usage(FILE *out)
     fprintf(out, "usage: gctune COMMAND [OPTIONS]\n\n"
                  "A benchmark and tuning harness for garbage collectors.\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-7s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n'gctune COMMAND --help' describes each.  Exit status: 0 ok, 1 a run failed,\n"
                  "2 bad usage or input, 130 interrupted.\n");
 }

@@ -1,5 +1,6 @@
 /*
- * test-costmodel.c — the CPython cost model (results/costmodel.h).
+ * test-costmodel.c — the CPython cost model (results/costmodel.h) and its
+ * calibration (harness/calibrate.h, `gctune calibrate`).
  *
  *  - fit: known coefficients come back from synthetic observations, exactly
  *    without noise and closely with 5% noise; a coefficient the data would
@@ -8,6 +9,11 @@
  *  - predict: a known work vector gives the known time; an invalid model NaN.
  *  - json: to_json / from_json / the cache file round trip; a malformed cache
  *    file is an error naming the file (and the field).
+ *  - real: the real python3 is measured: the coefficients are positive, the
+ *    held-out collections are predicted within a factor of 2, the model is
+ *    cached and found again, and a cache for another machine is not used.
+ *    Not a timing assertion: the machine may be shared and noisy.
+ *  - command: `gctune calibrate`'s errors and exit statuses, --show, --json.
  *
  * No Criterion .timeout (two timed tests at once make Criterion 2.4's runner
  * leak under LeakSanitizer); meson's timeout bounds the program.
@@ -24,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "calibrate.h"
 #include "costmodel.h"
 
 #define assert_has(text, sub)                                                                  \
@@ -350,4 +357,200 @@ Test(json, a_malformed_cache_file_is_an_error_naming_the_file)
         assert_has(err, cases[i].expect);
     }
     json_decref(good);
+}
+
+/* ---- the real interpreter ------------------------------------------------------------ */
+
+static void use_fresh_cache(void)
+{
+    make_tmpdir();
+    cr_assert_eq(setenv("XDG_CACHE_HOME", tmpdir, 1), 0);
+}
+
+Test(real, python3_is_calibrated_cached_and_predicts_held_out_collections)
+{
+    char py[4096], err[1024];
+    if (gct_python_find(NULL, py, sizeof py, err, sizeof err))
+        cr_skip_test("%s", err);
+    use_fresh_cache();
+    static gct_costmodel m, again;
+    cr_assert_eq(gct_costmodel_obtain(&m, false, NULL, err, sizeof err), -1);
+    assert_has(err, "no cost model cached");
+
+    cr_assert_eq(gct_costmodel_obtain(&m, true, NULL, err, sizeof err), 0, "%s", err);
+    cr_assert(m.valid);
+    for (int g = 0; g < 3; g++)
+        cr_assert(m.c_obj[g] > 0 && m.c_ref[g] > 0 && m.c_free[g] > 0 && m.c_coll[g] > 0,
+                  "generation %d: object %g, reference %g, freed %g, collection %g ns", g,
+                  m.c_obj[g], m.c_ref[g], m.c_free[g], m.c_coll[g]);
+    cr_assert(m.python[0] && m.python_version[0] && m.cpu[0] && m.hostname[0] && m.date[0]);
+    size_t held = 0;
+    for (size_t i = 0; i < m.nobs; i++) {
+        const gct_costobs *o = &m.obs[i];
+        if (!o->holdout)
+            continue;
+        double ratio = gct_costmodel_predict_obs_ns(&m, o) / o->ns;
+        cr_assert(ratio >= 0.5 && ratio <= 2, "%s: predicted %.0f ns, measured %.0f ns", o->label,
+                  gct_costmodel_predict_obs_ns(&m, o), o->ns);
+        held++;
+    }
+    cr_assert_geq(held, 3, "only %zu held-out observations", held);
+
+    /* Cached where the documentation says, and found again without measuring. */
+    char path[4096];
+    cr_assert_eq(gct_costmodel_cache_path(path, sizeof path, err, sizeof err), 0);
+    char want[512];
+    snprintf(want, sizeof want, "%s/gctune/cpython-cost.json", tmpdir);
+    cr_assert_str_eq(path, want);
+    cr_assert_eq(gct_costmodel_obtain(&again, false, NULL, err, sizeof err), 0, "%s", err);
+    assert_same_model(&m, &again);
+
+    /* A cache for another machine is not used. */
+    snprintf(again.hostname, sizeof again.hostname, "elsewhere");
+    cr_assert_eq(gct_costmodel_save(&again, path, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(gct_costmodel_obtain(&again, false, NULL, err, sizeof err), -1);
+    assert_has(err, "another machine");
+    /* Nor for another interpreter. */
+    gct_costmodel_load(&again, path, err, sizeof err);
+    snprintf(again.hostname, sizeof again.hostname, "%s", m.hostname);
+    snprintf(again.python_version, sizeof again.python_version, "2.7.18");
+    cr_assert_eq(gct_costmodel_save(&again, path, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(gct_costmodel_obtain(&again, false, NULL, err, sizeof err), -1);
+    assert_has(err, "another interpreter");
+
+    /* A broken cache is an error naming it, even when calibrating is allowed. */
+    write_text(path, "garbage");
+    cr_assert_eq(gct_costmodel_obtain(&again, true, NULL, err, sizeof err), -1);
+    assert_has(err, path);
+    assert_has(err, "gctune calibrate");
+}
+
+Test(real, no_interpreter_is_a_clear_error)
+{
+    char err[512];
+    static gct_costmodel m;
+    cr_assert_eq(setenv("PATH", "/nonexistent", 1), 0);
+    cr_assert_eq(gct_calibrate(&m, NULL, err, sizeof err), -1);
+    assert_has(err, "no python3 on PATH");
+    cr_assert_eq(gct_calibrate(&m, "/nonexistent/python3", err, sizeof err), -1);
+    assert_has(err, "/nonexistent/python3");
+    /* An interpreter that fails: its message comes through. */
+    make_tmpdir();
+    char fake[128];
+    snprintf(fake, sizeof fake, "%s/python3", tmpdir);
+    write_text(fake, "#!/bin/sh\necho 'Fatal Python error: no luck' >&2\nexit 7\n");
+    chmod(fake, 0755);
+    cr_assert_eq(gct_calibrate(&m, fake, err, sizeof err), -1);
+    assert_has(err, "status 7");
+    assert_has(err, "no luck");
+    cr_assert_not(m.valid);
+}
+
+/* ---- the command ------------------------------------------------------------------- */
+
+typedef struct run_out {
+    int status;
+    char out[1 << 16], err[4096];
+} run_out;
+
+/* Run gctune (meson passes its path in GCTUNE) with args, in this
+ * process's environment. */
+static void gctune(run_out *r, const char *const *args)
+{
+    const char *bin = getenv("GCTUNE");
+    cr_assert(bin, "GCTUNE is not set (meson sets it)");
+    char so[] = "/tmp/gct-cm-out-XXXXXX", se[] = "/tmp/gct-cm-err-XXXXXX";
+    int fo = mkstemp(so), fe = mkstemp(se);
+    cr_assert(fo >= 0 && fe >= 0);
+    const char *argv[16] = {bin};
+    size_t n = 1;
+    for (; args[n - 1] && n < 15; n++)
+        argv[n] = args[n - 1];
+    argv[n] = NULL;
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    ssize_t k = pread(fo, r->out, sizeof r->out - 1, 0);
+    r->out[k > 0 ? k : 0] = 0;
+    k = pread(fe, r->err, sizeof r->err - 1, 0);
+    r->err[k > 0 ? k : 0] = 0;
+    close(fo);
+    close(fe);
+    unlink(so);
+    unlink(se);
+}
+
+Test(command, bad_flags_exit_2_naming_the_flag)
+{
+    static run_out r;
+    gctune(&r, (const char *const[]){"calibrate", "--bogus", NULL});
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    assert_has(r.err, "--bogus");
+    gctune(&r, (const char *const[]){"calibrate", "--python", NULL});
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    assert_has(r.err, "--python");
+    gctune(&r, (const char *const[]){"calibrate", "extra", NULL});
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    assert_has(r.err, "extra");
+    gctune(&r, (const char *const[]){"calibrate", "--help", NULL});
+    cr_assert_eq(r.status, 0);
+    assert_has(r.out, "usage: gctune calibrate");
+    gctune(&r, (const char *const[]){"--help", NULL});
+    assert_has(r.out, "calibrate");
+}
+
+Test(command, no_python3_exits_1_with_a_clear_message)
+{
+    use_fresh_cache();
+    static run_out r;
+    cr_assert_eq(setenv("PATH", "/nonexistent", 1), 0);
+    gctune(&r, (const char *const[]){"calibrate", NULL});
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    assert_has(r.err, "no python3 on PATH");
+    gctune(&r, (const char *const[]){"calibrate", "--python", "/nonexistent/python", NULL});
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    assert_has(r.err, "/nonexistent/python");
+}
+
+Test(command, show_prints_the_cached_model_or_says_there_is_none)
+{
+    use_fresh_cache();
+    static run_out r;
+    gctune(&r, (const char *const[]){"calibrate", "--show", NULL});
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    assert_has(r.err, "gctune calibrate");
+    static gct_costmodel m;
+    fitted(&m);
+    char path[4096], err[512];
+    cr_assert_eq(gct_costmodel_cache_path(path, sizeof path, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(gct_costmodel_save(&m, path, err, sizeof err), 0, "%s", err);
+    gctune(&r, (const char *const[]){"calibrate", "--show", NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    assert_has(r.out, "testhost");
+    assert_has(r.out, "/usr/bin/python3.11");
+    assert_has(r.out, "reference");
+    assert_has(r.out, "held out");
+    gctune(&r, (const char *const[]){"calibrate", "--show", "--json", NULL});
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    json_error_t je;
+    json_t *j = json_loads(r.out, 0, &je);
+    cr_assert(j, "not JSON: %s", je.text);
+    static gct_costmodel back;
+    cr_assert_eq(gct_costmodel_from_json(&back, j, err, sizeof err), 0, "%s", err);
+    assert_same_model(&m, &back);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "cache")), path);
+    json_decref(j);
+    /* A broken cache: exit 1 naming it. */
+    write_text(path, "{");
+    gctune(&r, (const char *const[]){"calibrate", "--show", NULL});
+    cr_assert_eq(r.status, 1);
+    assert_has(r.err, path);
 }
