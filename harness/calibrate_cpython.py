@@ -60,7 +60,7 @@ import time
 # can fit.
 SIZES = {0: (200, 700, 2000), 1: (2000, 8000), 2: (10000, 50000)}
 KS = (0, 1, 2, 4, 8)
-REPS = {0: 9, 1: 5, 2: 5}
+REPS = {0: 9, 1: 7, 2: 5}
 NEAR = 1024
 EMPTY_REPS = 21
 # Held out of the fit: (generation, n, k, live).

@@ -377,28 +377,50 @@ Test(real, python3_is_calibrated_cached_and_predicts_held_out_collections)
     cr_assert_eq(gct_costmodel_obtain(&m, false, NULL, err, sizeof err), -1);
     assert_has(err, "no cost model cached");
 
-    cr_assert_eq(gct_costmodel_obtain(&m, true, NULL, err, sizeof err), 0, "%s", err);
-    cr_assert(m.valid);
-    for (int g = 0; g < 3; g++)
-        cr_assert(m.c_obj[g] > 0 && m.c_ref[g] > 0 && m.c_free[g] > 0 && m.c_coll[g] > 0,
-                  "generation %d: object %g, reference %g, freed %g, collection %g ns", g,
-                  m.c_obj[g], m.c_ref[g], m.c_free[g], m.c_coll[g]);
-    cr_assert(m.python[0] && m.python_version[0] && m.cpu[0] && m.hostname[0] && m.date[0]);
-    size_t held = 0;
-    for (size_t i = 0; i < m.nobs; i++) {
-        const gct_costobs *o = &m.obs[i];
-        if (!o->holdout)
-            continue;
-        double ratio = gct_costmodel_predict_obs_ns(&m, o) / o->ns;
-        cr_assert(ratio >= 0.5 && ratio <= 2, "%s: predicted %.0f ns, measured %.0f ns", o->label,
-                  gct_costmodel_predict_obs_ns(&m, o), o->ns);
-        held++;
-    }
-    cr_assert_geq(held, 3, "only %zu held-out observations", held);
-
-    /* Cached where the documentation says, and found again without measuring. */
     char path[4096];
     cr_assert_eq(gct_costmodel_cache_path(path, sizeof path, err, sizeof err), 0);
+    /* A neighbour's burst of load can spoil a measurement (on this 2-core
+     * machine a held-out median was once 3.5 x its prediction while other
+     * jobs kept the load average near 5): a second calibration gets a
+     * chance, and must pass. */
+    for (int attempt = 0;; attempt++) {
+        if (attempt == 0)
+            cr_assert_eq(gct_costmodel_obtain(&m, true, NULL, err, sizeof err), 0, "%s", err);
+        else
+            cr_assert(gct_calibrate(&m, NULL, err, sizeof err) == 0 &&
+                          gct_costmodel_save(&m, path, err, sizeof err) == 0,
+                      "%s", err);
+        cr_assert(m.valid);
+        for (int g = 0; g < 3; g++)
+            cr_assert(m.c_obj[g] > 0 && m.c_ref[g] > 0 && m.c_free[g] > 0 && m.c_coll[g] > 0,
+                      "generation %d: object %g, reference %g, freed %g, collection %g ns", g,
+                      m.c_obj[g], m.c_ref[g], m.c_free[g], m.c_coll[g]);
+        cr_assert(m.python[0] && m.python_version[0] && m.cpu[0] && m.hostname[0] && m.date[0]);
+        size_t held = 0, off = 0;
+        char worst[200] = "";
+        for (size_t i = 0; i < m.nobs; i++) {
+            const gct_costobs *o = &m.obs[i];
+            if (!o->holdout)
+                continue;
+            double p = gct_costmodel_predict_obs_ns(&m, o), ratio = p / o->ns;
+            if (ratio < 0.5 || ratio > 2) {
+                off++;
+                snprintf(worst, sizeof worst, "%s: predicted %.0f ns, measured %.0f ns",
+                         o->label, p, o->ns);
+            }
+            held++;
+        }
+        cr_assert_geq(held, 3, "only %zu held-out observations", held);
+        if (!off)
+            break;
+        cr_assert_eq(attempt, 0, "%zu held-out collections not within a factor of 2, again; %s",
+                     off, worst);
+        cr_log_warn("calibration %d: %zu held-out collections not within a factor of 2 (%s); "
+                    "measuring again",
+                    attempt + 1, off, worst);
+    }
+
+    /* Cached where the documentation says, and found again without measuring. */
     char want[512];
     snprintf(want, sizeof want, "%s/gctune/cpython-cost.json", tmpdir);
     cr_assert_str_eq(path, want);
