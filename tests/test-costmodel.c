@@ -276,6 +276,13 @@ static void make_tmpdir(void)
     cr_assert(mkdtemp(tmpdir));
 }
 
+static void remove_tmpdir(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "/bin/rm -rf '%s'", tmpdir); /* PATH may be changed */
+    cr_assert_eq(system(cmd), 0);
+}
+
 static void write_text(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -295,6 +302,7 @@ Test(json, the_cache_file_round_trips_and_its_directory_is_made)
     cr_assert_eq(gct_costmodel_save(&m, path, err, sizeof err), 0, "%s", err);
     cr_assert_eq(gct_costmodel_load(&back, path, err, sizeof err), 0, "%s", err);
     assert_same_model(&m, &back);
+    remove_tmpdir();
 }
 
 /* Each malformed file: load fails with the path and what is wrong. */
@@ -357,6 +365,7 @@ Test(json, a_malformed_cache_file_is_an_error_naming_the_file)
         assert_has(err, cases[i].expect);
     }
     json_decref(good);
+    remove_tmpdir();
 }
 
 /* ---- the real interpreter ------------------------------------------------------------ */
@@ -445,6 +454,7 @@ Test(real, python3_is_calibrated_cached_and_predicts_held_out_collections)
     cr_assert_eq(gct_costmodel_obtain(&again, true, NULL, err, sizeof err), -1);
     assert_has(err, path);
     assert_has(err, "gctune calibrate");
+    remove_tmpdir();
 }
 
 Test(real, no_interpreter_is_a_clear_error)
@@ -466,6 +476,7 @@ Test(real, no_interpreter_is_a_clear_error)
     assert_has(err, "status 7");
     assert_has(err, "no luck");
     cr_assert_not(m.valid);
+    remove_tmpdir();
 }
 
 /* ---- the command ------------------------------------------------------------------- */
@@ -540,6 +551,7 @@ Test(command, no_python3_exits_1_with_a_clear_message)
     gctune(&r, (const char *const[]){"calibrate", "--python", "/nonexistent/python", NULL});
     cr_assert_eq(r.status, 1, "%s", r.err);
     assert_has(r.err, "/nonexistent/python");
+    remove_tmpdir();
 }
 
 Test(command, show_prints_the_cached_model_or_says_there_is_none)
@@ -575,4 +587,5 @@ Test(command, show_prints_the_cached_model_or_says_there_is_none)
     gctune(&r, (const char *const[]){"calibrate", "--show", NULL});
     cr_assert_eq(r.status, 1);
     assert_has(r.err, path);
+    remove_tmpdir();
 }
