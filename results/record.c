@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "files.h"
 
 const gct_field gct_result_fields[] = {
@@ -24,6 +25,24 @@ const gct_field *gct_result_field(const char *name)
         if (!strcmp(gct_result_fields[i].name, name))
             return &gct_result_fields[i];
     return NULL;
+}
+
+const char *gct_status_name(gct_status s) { return s == GCT_STATUS_OK ? "ok" : "failed"; }
+
+static bool parse_status(const char *s, gct_status *v)
+{
+    if (!strcmp(s, "ok"))
+        *v = GCT_STATUS_OK;
+    else if (!strcmp(s, "failed"))
+        *v = GCT_STATUS_FAILED;
+    else
+        return false;
+    return true;
+}
+
+static gct_status *status_at(gct_result *r, const gct_field *f)
+{
+    return (gct_status *)(void *)((char *)r + f->offset);
 }
 
 static char **str_at(gct_result *r, const gct_field *f)
@@ -93,21 +112,6 @@ double gct_result_num(const gct_result *r, const gct_field *f)
 
 /* ---- writing ------------------------------------------------------------- */
 
-void gct_csv_write_string(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 void gct_result_csv_header(FILE *out)
 {
     for (size_t i = 0; i < gct_result_nfields; i++)
@@ -125,6 +129,7 @@ void gct_result_csv_row(FILE *out, const gct_result *r)
         switch (f->type) {
         case GCT_F_STR: gct_csv_write_string(out, *str_at(m, f)); break;
         case GCT_F_I64: fprintf(out, "%" PRId64, *i64_at(m, f)); break;
+        case GCT_F_STATUS: fputs(gct_status_name(*status_at(m, f)), out); break;
         case GCT_F_F64: {
             double v = *f64_at(m, f);
             if (isfinite(v))
@@ -148,6 +153,7 @@ int gct_results_write_json(FILE *out, const gct_result *rows, size_t n)
             switch (f->type) {
             case GCT_F_STR: v = json_string(*str_at(m, f)); break;
             case GCT_F_I64: v = json_integer(*i64_at(m, f)); break;
+            case GCT_F_STATUS: v = json_string(gct_status_name(*status_at(m, f))); break;
             default: {
                 double d = *f64_at(m, f);
                 v = isfinite(d) ? json_real(d) : json_null();
@@ -188,76 +194,6 @@ void gct_results_free(gct_results *set)
     memset(set, 0, sizeof *set);
 }
 
-typedef struct csv_cursor {
-    const char *p, *end;
-    long line; /* line of the current position, from 1 */
-} csv_cursor;
-
-/* One field into buf (grown as needed).  Returns 1 if a field was read and
- * more follow on this row, 2 at the end of a row, 0 at the end of the input
- * without a newline, -1 on an unterminated quote. */
-static int csv_field(csv_cursor *c, char **buf, size_t *cap)
-{
-    size_t n = 0;
-    bool quoted = false;
-    if (c->p < c->end && *c->p == '"') {
-        quoted = true;
-        c->p++;
-    }
-    for (;;) {
-        if (c->p >= c->end) {
-            if (quoted)
-                return -1;
-            break;
-        }
-        char ch = *c->p;
-        if (quoted) {
-            if (ch == '"') {
-                if (c->p + 1 < c->end && c->p[1] == '"') {
-                    c->p++;
-                } else {
-                    quoted = false;
-                    c->p++;
-                    continue;
-                }
-            } else if (ch == '\n') {
-                c->line++;
-            }
-        } else if (ch == ',' || ch == '\n' || ch == '\r') {
-            break;
-        }
-        if (n + 2 > *cap) {
-            *cap = *cap ? *cap * 2 : 64;
-            *buf = realloc(*buf, *cap);
-            if (!*buf)
-                abort();
-        }
-        (*buf)[n++] = ch;
-        c->p++;
-    }
-    if (n + 1 > *cap) {
-        *cap = *cap ? *cap * 2 : 64;
-        *buf = realloc(*buf, *cap);
-        if (!*buf)
-            abort();
-    }
-    (*buf)[n] = 0;
-    if (c->p >= c->end)
-        return 0;
-    if (*c->p == ',') {
-        c->p++;
-        return 1;
-    }
-    if (*c->p == '\r')
-        c->p++;
-    if (c->p < c->end && *c->p == '\n') {
-        c->p++;
-        c->line++;
-        return 2;
-    }
-    return -1;
-}
-
 static bool parse_i64(const char *s, int64_t *v)
 {
     if (!*s)
@@ -293,7 +229,7 @@ int gct_results_read_csv(const char *path, gct_results *out, char *err, size_t e
     char *data = gct_read_file(path, &len, err, errlen);
     if (!data)
         return -1;
-    csv_cursor c = {data, data + len, 1};
+    gct_csv_cursor c = {data, data + len, 1};
     char *buf = NULL;
     size_t cap = 0;
     int rc = -1;
@@ -306,7 +242,7 @@ int gct_results_read_csv(const char *path, gct_results *out, char *err, size_t e
         goto done;
     }
     for (;;) {
-        int k = csv_field(&c, &buf, &cap);
+        int k = gct_csv_field(&c, &buf, &cap);
         if (k < 0 || k == 0) {
             snprintf(err, errlen, "%s:1: the header line does not end", path);
             goto done;
@@ -339,7 +275,7 @@ int gct_results_read_csv(const char *path, gct_results *out, char *err, size_t e
         gct_result_init(&r);
         size_t col = 0;
         for (;;) {
-            int k = csv_field(&c, &buf, &cap);
+            int k = gct_csv_field(&c, &buf, &cap);
             if (k < 0) {
                 snprintf(err, errlen, "%s:%ld: unterminated quoted field", path, line);
                 gct_result_free(&r);
@@ -356,10 +292,14 @@ int gct_results_read_csv(const char *path, gct_results *out, char *err, size_t e
             case GCT_F_STR: gct_result_set_str(&r, f, buf); break;
             case GCT_F_I64: ok = parse_i64(buf, i64_at(&r, f)); break;
             case GCT_F_F64: ok = parse_f64(buf, f64_at(&r, f)); break;
+            case GCT_F_STATUS: ok = parse_status(buf, status_at(&r, f)); break;
             }
             if (!ok) {
-                snprintf(err, errlen, "%s:%ld: column '%s': '%s' is not a %s", path, line, f->name,
-                         buf, f->type == GCT_F_I64 ? "whole number" : "number");
+                snprintf(err, errlen, "%s:%ld: column '%s': '%s' is not %s", path, line, f->name,
+                         buf,
+                         f->type == GCT_F_I64      ? "a whole number"
+                         : f->type == GCT_F_STATUS ? "a status (ok or failed)"
+                                                   : "a number");
                 gct_result_free(&r);
                 goto done;
             }
@@ -378,10 +318,13 @@ int gct_results_read_csv(const char *path, gct_results *out, char *err, size_t e
             gct_result_free(&r);
             goto done;
         }
-        if (r.schema > GCT_RESULTS_SCHEMA || r.schema < 1) {
+        if (r.schema != GCT_RESULTS_SCHEMA) {
             snprintf(err, errlen,
-                     "%s:%ld: schema version %" PRId64 " is not one this gctune reads (%d)", path,
-                     line, r.schema, GCT_RESULTS_SCHEMA);
+                     "%s:%ld: schema version %" PRId64 " is not one this gctune reads (%d)%s",
+                     path, line, r.schema, GCT_RESULTS_SCHEMA,
+                     r.schema < GCT_RESULTS_SCHEMA
+                         ? "; it predates independent processes per repetition: measure again"
+                         : "");
             gct_result_free(&r);
             goto done;
         }

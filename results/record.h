@@ -15,14 +15,24 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "csv.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define GCT_RESULTS_SCHEMA 1
+/* 2: one record per process (round, process, pid, aa_of, warmup_ops), status
+ * as an enum, deterministic GC work and CPython's predicted GC time. */
+#define GCT_RESULTS_SCHEMA 2
 
-/* X(type, name, summarized, help): type is STR, I64 or F64; summarized
- * fields get a median and a 95% interval in summary.csv. */
+/* The outcome of one process.  Written as its name ("ok", "failed"). */
+typedef enum gct_status { GCT_STATUS_OK, GCT_STATUS_FAILED } gct_status;
+const char *gct_status_name(gct_status s);
+
+/* X(type, name, summarized, help): type is STR, I64, F64 or STATUS;
+ * summarized fields get a median and an interval in summary.csv (see
+ * summary.h for what those are).  Every record is one process: the unit a
+ * statistic counts as one sample. */
 #define GCT_RESULT_FIELDS(X)                                                                     \
     X(I64, schema, 0, "schema version of this file")                                             \
     X(STR, config_id, 0, "configuration id (also the name of its pauses file)")                  \
@@ -33,10 +43,16 @@ extern "C" {
     X(I64, gen0, 0, "gen0 threshold (-1: the collector has none)")                               \
     X(I64, gen1, 0, "gen1 threshold (-1: the collector has none)")                               \
     X(I64, gen2, 0, "gen2 threshold (-1: the collector has none)")                               \
+    X(I64, defaults, 0, "1 when every knob is at the collector's default (its reference configuration)") \
     X(I64, seed, 0, "seed of the workload's generator")                                          \
     X(I64, ops, 0, "operations performed (the same for every configuration compared)")           \
-    X(I64, rep, 0, "repetition, from 0")                                                         \
-    X(STR, status, 0, "ok, or failed")                                                           \
+    X(I64, rep, 0, "repetition of this configuration, from 0 (= the round it ran in)")        \
+    X(I64, round, 0, "round of the sweep: every configuration runs once per round, shuffled")   \
+    X(I64, process, 0, "position of this process in the sweep's schedule, from 0")              \
+    X(I64, pid, 0, "process id of the run (0: never started)")                                  \
+    X(STR, aa_of, 0, "A/A control: the configuration this one is an identical twin of (else empty)") \
+    X(I64, warmup_ops, 0, "untimed operations run in the same process before the timed ones")   \
+    X(STATUS, status, 0, "ok, or failed")                                                        \
     X(STR, reason, 0, "why the run failed (empty when ok)")                                      \
     X(F64, wall_s, 1, "wall time of the operations, seconds")                                    \
     X(F64, cpu_s, 1, "CPU time of the operations, seconds")                                      \
@@ -45,11 +61,11 @@ extern "C" {
     X(F64, gc_fraction, 1, "gc_s / wall_s")                                                      \
     X(I64, pauses, 1, "number of pauses")                                                        \
     X(I64, cascades, 1, "pauses that were reference-count cascades")                             \
-    X(F64, pause_p50_us, 1, "median pause, microseconds")                                        \
-    X(F64, pause_p90_us, 1, "90th percentile pause, microseconds")                               \
-    X(F64, pause_p99_us, 1, "99th percentile pause, microseconds")                               \
-    X(F64, pause_p999_us, 1, "99.9th percentile pause, microseconds")                            \
-    X(F64, pause_max_us, 1, "longest pause, microseconds")                                       \
+    X(F64, pause_p50_us, 1, "median pause of this process, microseconds")                        \
+    X(F64, pause_p90_us, 1, "90th percentile pause of this process, microseconds")               \
+    X(F64, pause_p99_us, 1, "99th percentile pause of this process, microseconds (summary: the median over processes)") \
+    X(F64, pause_p999_us, 1, "99.9th percentile pause of this process, microseconds")            \
+    X(F64, pause_max_us, 1, "longest pause of this process, microseconds")                       \
     X(F64, mmu_1ms, 1, "minimum mutator utilization over 1 ms windows")                          \
     X(F64, mmu_10ms, 1, "minimum mutator utilization over 10 ms windows")                        \
     X(F64, mmu_100ms, 1, "minimum mutator utilization over 100 ms windows")                      \
@@ -66,13 +82,24 @@ extern "C" {
     X(I64, leaked_bytes, 1, "bytes of those objects")                                            \
     X(STR, checksum, 0, "the workload's checksum of what it observed (equal across collectors)") \
     X(STR, extra, 0, "the workload's own metrics, name=value separated by ';'")                 \
-    X(STR, cpus, 0, "CPUs the run was pinned to (empty: not pinned)")
+    X(STR, cpus, 0, "CPUs the run was pinned to (empty: not pinned)")                           \
+    X(I64, gc_examined, 1, "objects examined by collections (deterministic for a seed)")         \
+    X(I64, gc_traversed, 1, "references traversed by collections (deterministic for a seed)")    \
+    X(I64, gc_freed, 1, "objects freed by collections (deterministic for a seed)")               \
+    X(I64, examined_gen0, 1, "objects examined by generation-0 collections")                    \
+    X(I64, examined_gen1, 1, "objects examined by generation-1 collections")                    \
+    X(I64, examined_gen2, 1, "objects examined by generation-2 collections")                    \
+    X(I64, traversed_gen0, 1, "references traversed by generation-0 collections")               \
+    X(I64, traversed_gen1, 1, "references traversed by generation-1 collections")               \
+    X(I64, traversed_gen2, 1, "references traversed by generation-2 collections")               \
+    X(F64, cpython_gc_s, 1, "GC time CPython's own collector would spend on this work, seconds (cost model; empty: no model)")
 
-typedef enum gct_ftype { GCT_F_STR, GCT_F_I64, GCT_F_F64 } gct_ftype;
+typedef enum gct_ftype { GCT_F_STR, GCT_F_I64, GCT_F_F64, GCT_F_STATUS } gct_ftype;
 
 #define GCT_FIELD_STR char *
 #define GCT_FIELD_I64 int64_t
 #define GCT_FIELD_F64 double
+#define GCT_FIELD_STATUS gct_status
 
 typedef struct gct_result {
 #define X(type, name, summ, help) GCT_FIELD_##type name;
@@ -97,11 +124,10 @@ void gct_result_init(gct_result *r);
 /* Replace a string field (copies s). */
 void gct_result_set_str(gct_result *r, const gct_field *f, const char *s);
 void gct_result_free(gct_result *r);
-/* Numeric value of an I64 or F64 field as a double (NaN for STR). */
+/* Numeric value of an I64 or F64 field as a double (NaN for STR and STATUS). */
 double gct_result_num(const gct_result *r, const gct_field *f);
 
 /* CSV (RFC 4180: fields with a comma, quote or newline are quoted). */
-void gct_csv_write_string(FILE *out, const char *s);
 void gct_result_csv_header(FILE *out);
 void gct_result_csv_row(FILE *out, const gct_result *r);
 

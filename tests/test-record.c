@@ -35,7 +35,12 @@ static void sample(gct_result *r, int i)
     gct_result_set_str(r, gct_result_field("params"), "parent=strong");
     /* A reason with every character CSV must quote. */
     gct_result_set_str(r, gct_result_field("reason"), i ? "self-check failed: \"x\", then\nmore" : "");
-    gct_result_set_str(r, gct_result_field("status"), i ? "failed" : "ok");
+    r->status = i ? GCT_STATUS_FAILED : GCT_STATUS_OK;
+    gct_result_set_str(r, gct_result_field("aa_of"), i == 2 ? "gencycle-trees-gen0_700" : "");
+    r->round = i;
+    r->process = 7 * i;
+    r->pid = 4242 + i;
+    r->gc_traversed = INT64_C(123456789012);
     r->gen0 = 700;
     r->ops = 10000;
     r->rep = i;
@@ -86,6 +91,9 @@ Test(record, csv_round_trip_keeps_every_field)
                 const char *a = *(char *const *)(const void *)((const char *)got + f->offset);
                 const char *b = *(char *const *)(const void *)((const char *)&want + f->offset);
                 cr_assert_str_eq(a, b, "row %d field %s", i, f->name);
+            } else if (f->type == GCT_F_STATUS) {
+                cr_assert_eq(got->status, want.status, "row %d status: %s != %s", i,
+                             gct_status_name(got->status), gct_status_name(want.status));
             } else {
                 double a = gct_result_num(got, f), b = gct_result_num(&want, f);
                 cr_assert((isnan(a) && isnan(b)) || fabs(a - b) <= 1e-9 * fabs(b),
@@ -154,7 +162,7 @@ Test(record, malformed_files_are_rejected_naming_the_problem)
     /* A value that is not a number, in an otherwise valid file. */
     write_samples(2);
     FILE *f = fopen(path, "r");
-    char text[16384];
+    char text[16384], *row;
     size_t n = fread(text, 1, sizeof text - 1, f);
     fclose(f);
     text[n] = 0;
@@ -165,13 +173,39 @@ Test(record, malformed_files_are_rejected_naming_the_problem)
     char *err = expect_error();
     cr_assert(strstr(err, ":2:") && strstr(err, "'1O000' is not a whole number"), "%s", err);
 
+    /* A status that is neither ok nor failed. */
+    write_samples(1);
+    f = fopen(path, "r");
+    n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    p = strstr(text, ",ok,");
+    cr_assert(p, "%s", text);
+    memcpy(p + 1, "OK", 2);
+    write_text(text);
+    err = expect_error();
+    cr_assert(strstr(err, ":2:") && strstr(err, "'OK' is not a status"), "%s", err);
+
+    /* An older schema: one record per configuration and repetition, not per
+     * process; refused with the reason. */
+    write_samples(1);
+    f = fopen(path, "r");
+    n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    row = strchr(text, '\n') + 1;
+    row[0] = '1';
+    write_text(text);
+    err = expect_error();
+    cr_assert(strstr(err, "schema version 1") && strstr(err, "measure again"), "%s", err);
+
     /* A newer schema. */
     write_samples(1);
     f = fopen(path, "r");
     n = fread(text, 1, sizeof text - 1, f);
     fclose(f);
     text[n] = 0;
-    char *row = strchr(text, '\n') + 1;
+    row = strchr(text, '\n') + 1;
     row[0] = '9';
     write_text(text);
     err = expect_error();

@@ -1,0 +1,194 @@
+/* csv.c — strict CSV reading (see csv.h). */
+#include "csv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "files.h"
+
+int gct_csv_field(gct_csv_cursor *c, char **buf, size_t *cap)
+{
+    size_t n = 0;
+    bool quoted = false;
+    if (c->p < c->end && *c->p == '"') {
+        quoted = true;
+        c->p++;
+    }
+    for (;;) {
+        if (c->p >= c->end) {
+            if (quoted)
+                return -1;
+            break;
+        }
+        char ch = *c->p;
+        if (quoted) {
+            if (ch == '"') {
+                if (c->p + 1 < c->end && c->p[1] == '"') {
+                    c->p++;
+                } else {
+                    quoted = false;
+                    c->p++;
+                    continue;
+                }
+            } else if (ch == '\n') {
+                c->line++;
+            }
+        } else if (ch == ',' || ch == '\n' || ch == '\r') {
+            break;
+        }
+        if (n + 2 > *cap) {
+            *cap = *cap ? *cap * 2 : 64;
+            *buf = realloc(*buf, *cap);
+            if (!*buf)
+                abort();
+        }
+        (*buf)[n++] = ch;
+        c->p++;
+    }
+    if (n + 1 > *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        *buf = realloc(*buf, *cap);
+        if (!*buf)
+            abort();
+    }
+    (*buf)[n] = 0;
+    if (c->p >= c->end)
+        return 0;
+    if (*c->p == ',') {
+        c->p++;
+        return 1;
+    }
+    if (*c->p == '\r')
+        c->p++;
+    if (c->p < c->end && *c->p == '\n') {
+        c->p++;
+        c->line++;
+        return 2;
+    }
+    return -1;
+}
+
+static char *dup_or_die(const char *s)
+{
+    char *d = strdup(s);
+    if (!d)
+        abort();
+    return d;
+}
+
+int gct_csv_load(const char *path, gct_csv_table *t, char *err, size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    size_t len;
+    char *data = gct_read_file(path, &len, err, errlen);
+    if (!data)
+        return -1;
+    t->path = dup_or_die(path);
+    gct_csv_cursor c = {data, data + len, 1};
+    char *buf = NULL;
+    size_t cap = 0, hcap = 0, ccap = 0;
+    int rc = -1;
+    if (len == 0) {
+        snprintf(err, errlen, "%s: empty file (no header line)", path);
+        goto done;
+    }
+    for (;;) {
+        int k = gct_csv_field(&c, &buf, &cap);
+        if (k <= 0) {
+            snprintf(err, errlen, "%s:1: the header line does not end", path);
+            goto done;
+        }
+        if (t->ncols == hcap) {
+            hcap = hcap ? 2 * hcap : 32;
+            t->header = realloc(t->header, hcap * sizeof *t->header);
+            if (!t->header)
+                abort();
+        }
+        t->header[t->ncols++] = dup_or_die(buf);
+        if (k == 2)
+            break;
+    }
+    while (c.p < c.end) {
+        long line = c.line;
+        size_t col = 0;
+        for (;;) {
+            int k = gct_csv_field(&c, &buf, &cap);
+            if (k < 0) {
+                snprintf(err, errlen, "%s:%ld: unterminated quoted field", path, line);
+                goto done;
+            }
+            if (col >= t->ncols) {
+                snprintf(err, errlen, "%s:%ld: more than %zu columns", path, line, t->ncols);
+                goto done;
+            }
+            size_t at = t->nrows * t->ncols + col++;
+            if (at >= ccap) {
+                ccap = ccap ? 2 * ccap : 256;
+                t->cells = realloc(t->cells, ccap * sizeof *t->cells);
+                if (!t->cells)
+                    abort();
+            }
+            t->cells[at] = dup_or_die(buf);
+            t->ncells = at + 1;
+            if (k == 0) {
+                snprintf(err, errlen, "%s:%ld: the last line does not end (truncated file?)", path,
+                         line);
+                goto done;
+            }
+            if (k == 2)
+                break;
+        }
+        t->lines = realloc(t->lines, (t->nrows + 1) * sizeof *t->lines);
+        if (!t->lines)
+            abort();
+        t->lines[t->nrows++] = line;
+        if (col != t->ncols) {
+            snprintf(err, errlen, "%s:%ld: %zu columns, expected %zu (truncated row?)", path, line,
+                     col, t->ncols);
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    free(buf);
+    free(data);
+    if (rc)
+        gct_csv_table_free(t);
+    return rc;
+}
+
+void gct_csv_table_free(gct_csv_table *t)
+{
+    for (size_t i = 0; i < t->ncols; i++)
+        free(t->header[i]);
+    for (size_t i = 0; i < t->ncells; i++)
+        free(t->cells[i]);
+    free(t->header);
+    free(t->cells);
+    free(t->lines);
+    free(t->path);
+    memset(t, 0, sizeof *t);
+}
+
+int gct_csv_column(const gct_csv_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->ncols; i++)
+        if (!strcmp(t->header[i], name))
+            return (int)i;
+    return -1;
+}
+
+void gct_csv_write_string(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}

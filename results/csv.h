@@ -1,0 +1,47 @@
+/*
+ * csv.h — reading CSV (RFC 4180) strictly: the field scanner under every
+ * reader of a result directory, and a small table reader for the files whose
+ * rows are not result records (summary.csv, noise.csv).  Errors name the
+ * file and the line.
+ */
+#ifndef GCT_CSV_H
+#define GCT_CSV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct gct_csv_cursor {
+    const char *p, *end;
+    long line; /* line of the current position, from 1 */
+} gct_csv_cursor;
+
+/* One field into *buf (grown as needed).  Returns 1 if a field was read and
+ * more follow on this row, 2 at the end of a row, 0 at the end of the input
+ * without a newline, -1 on an unterminated quote. */
+int gct_csv_field(gct_csv_cursor *c, char **buf, size_t *cap);
+
+/* A whole file: a header and rows of exactly as many cells. */
+typedef struct gct_csv_table {
+    char *path;
+    char **header;
+    size_t ncols;
+    char **cells; /* row-major, nrows x ncols */
+    long *lines;  /* the line each row starts on */
+    size_t nrows;
+    size_t ncells; /* cells filled (a failed load frees a partial row too) */
+} gct_csv_table;
+
+int gct_csv_load(const char *path, gct_csv_table *t, char *err, size_t errlen);
+void gct_csv_table_free(gct_csv_table *t);
+/* The column named name, or -1. */
+int gct_csv_column(const gct_csv_table *t, const char *name);
+static inline const char *gct_csv_cell(const gct_csv_table *t, size_t row, int col)
+{
+    return t->cells[row * t->ncols + (size_t)col];
+}
+
+/* Write s as one CSV field (quoted when it holds a comma, quote or newline). */
+void gct_csv_write_string(FILE *out, const char *s);
+
+#endif
