@@ -1,54 +1,72 @@
-/* compare.c — pairing configurations and comparing their metrics. */
+/* compare.c — pairing configurations and comparing them (see compare.h). */
 #define _GNU_SOURCE
 #include "compare.h"
 
 #include <fnmatch.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
+#include "format.h"
+
+#define COMPARE_SEED 0xc0ffeeu
 
 const gct_cmp_metric gct_cmp_metrics[] = {
-    {"ops_per_s", "ops/s", true},
-    {"gc_fraction", "GC fraction", false},
-    {"pause_p50_us", "p50 pause us", false},
-    {"pause_p99_us", "p99 pause us", false},
-    {"pause_max_us", "max pause us", false},
-    {"peak_bytes", "peak bytes", false},
+    {"ops_per_s", "ops/s", true, false},
+    {"gc_fraction", "GC fraction", false, false},
+    {"pause_p50_us", "p50 pause us", false, false},
+    {"pause_p99_us", "p99 pause us", false, false},
+    {"pause_max_us", "max pause us", false, false},
+    {"peak_bytes", "peak bytes", false, false},
+    {"collections_gen0", "gen0 colls", false, true},
+    {"collections_gen1", "gen1 colls", false, true},
+    {"collections_gen2", "gen2 colls", false, true},
+    {"gc_examined", "examined", false, true},
+    {"gc_traversed", "traversed", false, true},
+    {"gc_freed", "freed by GC", false, true},
+    {"cpython_gc_s", "CPython GC s", false, true},
 };
 const size_t gct_cmp_nmetrics = sizeof gct_cmp_metrics / sizeof gct_cmp_metrics[0];
 
 /* The distinct configurations of a selection, in order of appearance. */
 typedef struct selection {
-    const gct_result **rows;
+    const gct_result **rows;  /* successful processes */
     size_t n;
-    const char **ids;
-    const char **workloads;
+    const gct_result **first; /* the first record of each configuration */
     size_t nids;
 } selection;
+
+/* A/A twins (ids "aa.*") join a selection by pattern only when the pattern
+ * asks for them: "gencycle.trees.*" means the configurations, not their
+ * controls. */
+static bool selected(const gct_result *r, const char *filter)
+{
+    if (!filter)
+        return true;
+    if (r->aa_of[0] && strncmp(filter, "aa.", 3) != 0)
+        return false;
+    return fnmatch(filter, r->config_id, 0) == 0;
+}
 
 static int select_rows(const gct_results *set, const char *filter, selection *s)
 {
     memset(s, 0, sizeof *s);
     s->rows = malloc((set->n ? set->n : 1) * sizeof *s->rows);
-    s->ids = malloc((set->n ? set->n : 1) * sizeof *s->ids);
-    s->workloads = malloc((set->n ? set->n : 1) * sizeof *s->workloads);
-    if (!s->rows || !s->ids || !s->workloads)
+    s->first = malloc((set->n ? set->n : 1) * sizeof *s->first);
+    if (!s->rows || !s->first)
         return -1;
     for (size_t i = 0; i < set->n; i++) {
         const gct_result *r = &set->rows[i];
-        if (strcmp(r->status, "ok") || (filter && fnmatch(filter, r->config_id, 0) != 0))
+        if (r->status != GCT_STATUS_OK || !selected(r, filter))
             continue;
         s->rows[s->n++] = r;
         bool seen = false;
         for (size_t k = 0; k < s->nids && !seen; k++)
-            seen = !strcmp(s->ids[k], r->config_id);
-        if (!seen) {
-            s->workloads[s->nids] = r->workload;
-            s->ids[s->nids++] = r->config_id;
-        }
+            seen = !strcmp(s->first[k]->config_id, r->config_id);
+        if (!seen)
+            s->first[s->nids++] = r;
     }
     return 0;
 }
@@ -56,8 +74,7 @@ static int select_rows(const gct_results *set, const char *filter, selection *s)
 static void free_selection(selection *s)
 {
     free(s->rows);
-    free(s->ids);
-    free(s->workloads);
+    free(s->first);
 }
 
 static size_t values(const selection *s, const char *id, const gct_field *f, double *out)
@@ -72,20 +89,98 @@ static size_t values(const selection *s, const char *id, const gct_field *f, dou
     return n;
 }
 
+/* The noise floor of a workload: the larger of the two sides' A/A spreads. */
+static double floor_of(const gct_cmp_opts *o, const char *workload)
+{
+    double fa = o->noise_a ? gct_summary_noise_floor(o->noise_a, workload) : NAN;
+    double fb = o->noise_b ? gct_summary_noise_floor(o->noise_b, workload) : NAN;
+    if (isnan(fa))
+        return fb;
+    if (isnan(fb))
+        return fa;
+    return fa > fb ? fa : fb;
+}
+
+static void timed_row(gct_cmp_row *row, const double *va, const double *vb)
+{
+    const gct_cmp_metric *met = row->metric;
+    gct_effect e;
+    if (gct_effect_of(va, row->na, vb, row->nb, isfinite(row->floor) ? row->floor : 0,
+                      COMPARE_SEED, &e) != 0) {
+        snprintf(row->verdict, sizeof row->verdict, "no data");
+        return;
+    }
+    row->median_a = e.median_a;
+    row->median_b = e.median_b;
+    row->ratio = e.ratio;
+    row->ratio_lo = e.lo;
+    row->ratio_hi = e.hi;
+    row->p = e.p;
+    row->exact = e.exact;
+    row->p_b_better = met->higher_is_better ? e.p_b_higher : 1 - e.p_b_higher;
+    row->detectable = e.detectable;
+    row->threshold = e.threshold;
+    if (e.direction != 0) {
+        bool better = (e.direction > 0) == met->higher_is_better;
+        if (!strcmp(met->field, "ops_per_s"))
+            snprintf(row->verdict, sizeof row->verdict, "%s", better ? "faster" : "slower");
+        else
+            snprintf(row->verdict, sizeof row->verdict, "%s", better ? "better" : "worse");
+        return;
+    }
+    if (!strcmp(e.why ? e.why : "", "identical")) {
+        snprintf(row->verdict, sizeof row->verdict, "same");
+        return;
+    }
+    char t[32];
+    gct_fmt_pct(e.detectable, t, sizeof t);
+    if (isfinite(e.detectable))
+        snprintf(row->verdict, sizeof row->verdict, "no detectable difference (< %s: %s)", t,
+                 e.why ? e.why : "");
+    else
+        snprintf(row->verdict, sizeof row->verdict, "no detectable difference (%s)",
+                 e.why ? e.why : "");
+}
+
+static bool constant(const double *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (v[i] != v[0])
+            return false;
+    return n > 0;
+}
+
 static double median(double *v, size_t n)
 {
-    double *c = malloc(n * sizeof *c);
-    if (!c)
-        return NAN;
-    memcpy(c, v, n * sizeof *c);
-    gct_sort_doubles(c, n);
-    double m = gct_median_sorted(c, n);
-    free(c);
+    double m, lo, hi;
+    bool ci;
+    gct_median_interval(v, n, COMPARE_SEED, &m, &lo, &hi, &ci);
     return m;
 }
 
-static void compare_pair(const selection *sa, const char *ida, const selection *sb,
-                         const char *idb, gct_cmp *out, size_t *min_reps)
+/* Deterministic work: value against value, no statistics needed. */
+static void exact_row(gct_cmp_row *row, double *va, double *vb)
+{
+    row->constant = constant(va, row->na) && constant(vb, row->nb);
+    row->median_a = median(va, row->na);
+    row->median_b = median(vb, row->nb);
+    row->ratio = row->median_a != 0 ? row->median_b / row->median_a : NAN;
+    if (row->median_a == row->median_b) {
+        snprintf(row->verdict, sizeof row->verdict, "%s", row->constant ? "same" : "same median");
+        return;
+    }
+    char d[32];
+    double rel = row->median_a != 0 ? row->median_b / row->median_a - 1 : NAN;
+    gct_fmt_pct(fabs(rel), d, sizeof d);
+    if (isfinite(rel))
+        snprintf(row->verdict, sizeof row->verdict, "B %s %s%s", d, rel < 0 ? "less" : "more",
+                 row->constant ? "" : " (varies across processes)");
+    else
+        snprintf(row->verdict, sizeof row->verdict, "B %.6g, A none", row->median_b);
+}
+
+static void compare_pair(const selection *sa, const gct_result *ra, const selection *sb,
+                         const gct_result *rb, const gct_cmp_opts *o, gct_cmp *out)
 {
     double *va = malloc((sa->n + 1) * sizeof *va), *vb = malloc((sb->n + 1) * sizeof *vb);
     if (!va || !vb) {
@@ -93,127 +188,140 @@ static void compare_pair(const selection *sa, const char *ida, const selection *
         free(vb);
         return;
     }
+    double floor = floor_of(o, ra->workload);
     for (size_t m = 0; m < gct_cmp_nmetrics; m++) {
         const gct_cmp_metric *met = &gct_cmp_metrics[m];
         const gct_field *f = gct_result_field(met->field);
         gct_cmp_row *row = &out->rows[out->n++];
         memset(row, 0, sizeof *row);
-        snprintf(row->config_a, sizeof row->config_a, "%s", ida);
-        snprintf(row->config_b, sizeof row->config_b, "%s", idb);
+        snprintf(row->config_a, sizeof row->config_a, "%s", ra->config_id);
+        snprintf(row->config_b, sizeof row->config_b, "%s", rb->config_id);
+        snprintf(row->workload, sizeof row->workload, "%s", ra->workload);
         row->metric = met;
-        row->na = values(sa, ida, f, va);
-        row->nb = values(sb, idb, f, vb);
+        row->floor = floor;
+        row->na = values(sa, ra->config_id, f, va);
+        row->nb = values(sb, rb->config_id, f, vb);
+        row->median_a = row->median_b = row->ratio = row->ratio_lo = row->ratio_hi = NAN;
+        row->p = row->p_b_better = row->detectable = row->threshold = NAN;
         if (m == 0) {
             size_t fewest = row->na < row->nb ? row->na : row->nb;
-            if (fewest < *min_reps)
-                *min_reps = fewest;
+            if (fewest < out->min_reps)
+                out->min_reps = fewest;
         }
-        row->median_a = row->na ? median(va, row->na) : NAN;
-        row->median_b = row->nb ? median(vb, row->nb) : NAN;
-        row->ratio = row->median_a != 0 ? row->median_b / row->median_a : NAN;
-        row->ratio_lo = row->ratio_hi = NAN;
-        row->p = NAN;
-        row->p_b_wins = NAN;
-        if (!row->na || !row->nb) {
-            row->verdict = "no data";
-            continue;
-        }
-        gct_bootstrap_ratio_ci(va, row->na, vb, row->nb, 0.95, 4000, 0xc0ffee, &row->ratio_lo,
-                               &row->ratio_hi);
-        gct_mwu u;
-        gct_mann_whitney(va, row->na, vb, row->nb, &u);
-        row->p = u.p;
-        row->exact = u.exact;
-        /* "beats": higher for throughput, lower for everything else. */
-        row->p_b_wins = met->higher_is_better ? u.p_b_wins : 1 - u.p_b_wins;
-        if (row->median_a == row->median_b && u.p >= 0.05) {
-            row->verdict = row->median_a == 0 ? "same (both zero)" : "no significant difference";
-            continue;
-        }
-        /* Significant: the test rejects equality and the ratio's interval
-         * leaves out 1 (when A's median is 0 there is no ratio; the test
-         * alone decides). */
-        bool interval_clear = isnan(row->ratio) || !(row->ratio_lo <= 1 && 1 <= row->ratio_hi);
-        if (u.p >= 0.05 || !interval_clear) {
-            row->verdict = "no significant difference";
-            continue;
-        }
-        bool b_higher = row->median_b > row->median_a;
-        bool b_better = b_higher == met->higher_is_better;
-        if (!strcmp(met->field, "ops_per_s"))
-            row->verdict = b_better ? "faster" : "slower";
+        if (!row->na || !row->nb)
+            snprintf(row->verdict, sizeof row->verdict, "no data");
+        else if (met->exact)
+            exact_row(row, va, vb);
         else
-            row->verdict = b_better ? "better" : "worse";
+            timed_row(row, va, vb);
     }
     free(va);
     free(vb);
 }
 
-int gct_compare(const gct_results *a, const char *filter_a, const gct_results *b,
-                const char *filter_b, gct_cmp *out, char *err, size_t errlen)
+/* The work two configurations did must be the same to compare their speed. */
+static int same_work(const gct_result *a, const gct_result *b, char *err, size_t errlen)
+{
+    const char *what = NULL;
+    char va[300], vb[300];
+    if (a->ops != b->ops) {
+        what = "operations";
+        snprintf(va, sizeof va, "%" PRId64, a->ops);
+        snprintf(vb, sizeof vb, "%" PRId64, b->ops);
+    } else if (strcmp(a->params, b->params)) {
+        what = "workload parameters";
+        snprintf(va, sizeof va, "%s", a->params);
+        snprintf(vb, sizeof vb, "%s", b->params);
+    } else if (a->seed != b->seed) {
+        what = "seeds";
+        snprintf(va, sizeof va, "%" PRId64, a->seed);
+        snprintf(vb, sizeof vb, "%" PRId64, b->seed);
+    }
+    if (!what)
+        return 0;
+    snprintf(err, errlen,
+             "A %s and B %s did different work (%s: %s against %s), so their times do not "
+             "compare; --allow-different-work compares them anyway",
+             a->config_id, b->config_id, what, va, vb);
+    return -1;
+}
+
+static bool unique_workloads(const selection *s)
+{
+    for (size_t i = 0; i < s->nids; i++)
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(s->first[i]->workload, s->first[k]->workload))
+                return false;
+    return true;
+}
+
+int gct_compare(const gct_results *a, const gct_results *b, const gct_cmp_opts *o, gct_cmp *out,
+                char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     selection sa, sb;
-    if (select_rows(a, filter_a, &sa) || select_rows(b, filter_b, &sb)) {
+    if (select_rows(a, o->filter_a, &sa) || select_rows(b, o->filter_b, &sb)) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     int rc = -1;
+    const gct_result **pa = NULL, **pb = NULL;
     if (!sa.nids || !sb.nids) {
-        snprintf(err, errlen, "%s selects no successful runs%s%s",
-                 !sa.nids ? "A" : "B", (!sa.nids ? filter_a : filter_b) ? " matching " : "",
-                 (!sa.nids ? filter_a : filter_b) ? (!sa.nids ? filter_a : filter_b) : "");
+        const char *filter = !sa.nids ? o->filter_a : o->filter_b;
+        snprintf(err, errlen, "%s selects no successful runs%s%s", !sa.nids ? "A" : "B",
+                 filter ? " matching " : "", filter ? filter : "");
+        goto done;
+    }
+    size_t cap = sa.nids * sb.nids, np = 0;
+    pa = malloc(cap * sizeof *pa);
+    pb = malloc(cap * sizeof *pb);
+    if (!pa || !pb) {
+        snprintf(err, errlen, "out of memory");
         goto done;
     }
     /* Pairs: the same config_id on both sides... */
-    size_t cap = sa.nids * sb.nids;
-    const char **pa = malloc(cap * sizeof *pa), **pb = malloc(cap * sizeof *pb);
-    size_t np = 0;
     for (size_t i = 0; i < sa.nids; i++)
         for (size_t j = 0; j < sb.nids; j++)
-            if (!strcmp(sa.ids[i], sb.ids[j])) {
-                pa[np] = sa.ids[i];
-                pb[np++] = sb.ids[j];
+            if (!strcmp(sa.first[i]->config_id, sb.first[j]->config_id)) {
+                pa[np] = sa.first[i];
+                pb[np++] = sb.first[j];
             }
     /* ...or else one configuration per workload on each side, by workload. */
     if (!np) {
-        bool unique = true;
-        for (size_t i = 0; i < sa.nids && unique; i++)
-            for (size_t k = 0; k < i && unique; k++)
-                unique = strcmp(sa.workloads[i], sa.workloads[k]) != 0;
-        for (size_t i = 0; i < sb.nids && unique; i++)
-            for (size_t k = 0; k < i && unique; k++)
-                unique = strcmp(sb.workloads[i], sb.workloads[k]) != 0;
-        if (!unique) {
+        if (!unique_workloads(&sa) || !unique_workloads(&sb)) {
             snprintf(err, errlen,
                      "A and B share no configuration (A has %zu, B %zu, e.g. '%s' and '%s'); to "
                      "compare different settings, select one configuration per workload on each "
                      "side, e.g. DIR:'gencycle.trees.gen0-700.*'",
-                     sa.nids, sb.nids, sa.ids[0], sb.ids[0]);
-            free(pa);
-            free(pb);
+                     sa.nids, sb.nids, sa.first[0]->config_id, sb.first[0]->config_id);
             goto done;
         }
         for (size_t i = 0; i < sa.nids; i++)
             for (size_t j = 0; j < sb.nids; j++)
-                if (!strcmp(sa.workloads[i], sb.workloads[j])) {
-                    pa[np] = sa.ids[i];
-                    pb[np++] = sb.ids[j];
+                if (!strcmp(sa.first[i]->workload, sb.first[j]->workload)) {
+                    pa[np] = sa.first[i];
+                    pb[np++] = sb.first[j];
                 }
         if (!np) {
             snprintf(err, errlen, "A and B share no configuration and no workload");
-            free(pa);
-            free(pb);
             goto done;
         }
     }
+    if (!o->allow_different_work)
+        for (size_t k = 0; k < np; k++)
+            if (same_work(pa[k], pb[k], err, errlen))
+                goto done;
     out->rows = calloc(np * gct_cmp_nmetrics, sizeof *out->rows);
+    if (!out->rows) {
+        snprintf(err, errlen, "out of memory");
+        goto done;
+    }
     out->pairs = np;
     out->min_reps = SIZE_MAX;
     for (size_t k = 0; k < np; k++)
-        compare_pair(&sa, pa[k], &sb, pb[k], out, &out->min_reps);
+        compare_pair(&sa, pa[k], &sb, pb[k], o, out);
     /* The geometric mean of each metric's ratios over the pairs. */
-    for (size_t m = 0; m < gct_cmp_nmetrics && m < 16; m++) {
+    for (size_t m = 0; m < gct_cmp_nmetrics && m < 32; m++) {
         double logsum = 0;
         size_t cnt = 0;
         for (size_t i = m; i < out->n; i += gct_cmp_nmetrics)
@@ -223,10 +331,10 @@ int gct_compare(const gct_results *a, const char *filter_a, const gct_results *b
             }
         out->geomean[m] = cnt ? exp(logsum / (double)cnt) : NAN;
     }
-    free(pa);
-    free(pb);
     rc = 0;
 done:
+    free(pa);
+    free(pb);
     free_selection(&sa);
     free_selection(&sb);
     return rc;
@@ -250,66 +358,84 @@ static void fmt_num(char *buf, size_t len, double v)
         snprintf(buf, len, "%.4g", v);
 }
 
+static void fmt_or_dash(char *buf, size_t len, const char *fmt, double v)
+{
+    if (isfinite(v))
+        snprintf(buf, len, fmt, v);
+    else
+        snprintf(buf, len, "-");
+}
+
 void gct_cmp_print_table(FILE *out, const gct_cmp *c)
 {
-    fprintf(out, "%-14s %12s %12s %8s %19s %8s %7s  %s\n", "metric", "A median", "B median",
-            "B/A", "95% CI of B/A", "p", "P(B>A)", "verdict");
     for (size_t i = 0; i < c->n; i++) {
         const gct_cmp_row *r = &c->rows[i];
         if (i % gct_cmp_nmetrics == 0) {
             if (!strcmp(r->config_a, r->config_b))
-                fprintf(out, "\n%s (A %zu runs, B %zu runs)\n", r->config_a, r->na, r->nb);
+                fprintf(out, "\n%s (A %zu processes, B %zu processes)\n", r->config_a, r->na,
+                        r->nb);
             else
-                fprintf(out, "\nA %s (%zu runs)\nB %s (%zu runs)\n", r->config_a, r->na,
+                fprintf(out, "\nA %s (%zu processes)\nB %s (%zu processes)\n", r->config_a, r->na,
                         r->config_b, r->nb);
+            char fl[32];
+            gct_fmt_pct(r->floor, fl, sizeof fl);
+            fprintf(out, "A/A noise floor of %s: %s\n", r->workload,
+                    isfinite(r->floor) ? fl : "not measured (no A/A control in either sweep)");
+            fprintf(out, "%-14s %12s %12s %8s %19s %8s %11s %10s  %s\n", "metric", "A median",
+                    "B median", "B/A", "95% CI of B/A", "p", "P(B better)", "detectable",
+                    "verdict");
         }
-        char ma[32], mb[32], ra[32], ci[48], p[16], w[16];
+        if (i % gct_cmp_nmetrics && r->metric->exact && !c->rows[i - 1].metric->exact)
+            fprintf(out, "%-14s (deterministic for a seed: compared exactly)\n", "GC work");
+        char ma[32], mb[32], ra[32], ci[48], p[16], w[16], d[32];
         fmt_num(ma, sizeof ma, r->median_a);
         fmt_num(mb, sizeof mb, r->median_b);
-        if (isfinite(r->ratio))
-            snprintf(ra, sizeof ra, "%.3f", r->ratio);
-        else
-            snprintf(ra, sizeof ra, "-");
+        fmt_or_dash(ra, sizeof ra, "%.3f", r->ratio);
         if (isfinite(r->ratio_lo))
             snprintf(ci, sizeof ci, "[%.3f, %.3f]", r->ratio_lo, r->ratio_hi);
         else
             snprintf(ci, sizeof ci, "-");
-        if (isfinite(r->p))
-            snprintf(p, sizeof p, "%.3g", r->p);
+        fmt_or_dash(p, sizeof p, "%.3g", r->p);
+        fmt_or_dash(w, sizeof w, "%.2f", r->p_b_better);
+        if (isinf(r->detectable))
+            snprintf(d, sizeof d, "none");
+        else if (isfinite(r->detectable))
+            gct_fmt_pct(r->detectable, d, sizeof d);
         else
-            snprintf(p, sizeof p, "-");
-        if (isfinite(r->p_b_wins))
-            snprintf(w, sizeof w, "%.2f", r->p_b_wins);
-        else
-            snprintf(w, sizeof w, "-");
-        fprintf(out, "%-14s %12s %12s %8s %19s %8s %7s  %s\n", r->metric->label, ma, mb, ra, ci, p,
-                w, r->verdict);
+            snprintf(d, sizeof d, "-");
+        fprintf(out, "%-14s %12s %12s %8s %19s %8s %11s %10s  %s\n", r->metric->label, ma, mb, ra,
+                ci, p, w, d, r->verdict);
     }
     if (c->pairs > 1) {
         fprintf(out, "\ngeometric mean of B/A over %zu pairs:", c->pairs);
-        for (size_t m = 0; m < gct_cmp_nmetrics; m++) {
-            if (isfinite(c->geomean[m]))
+        for (size_t m = 0; m < gct_cmp_nmetrics; m++)
+            if (isfinite(c->geomean[m]) && !gct_cmp_metrics[m].exact)
                 fprintf(out, "  %s %.3f", gct_cmp_metrics[m].label, c->geomean[m]);
-        }
         fputc('\n', out);
     }
+    fprintf(out, "\nP(B better): the probability that one process of B beats one of A. "
+                 "detectable: the smallest difference\nthese processes could show (80%% power); "
+                 "a verdict needs p < 0.05, an interval clear of 1, and a difference\nabove both "
+                 "that and the A/A noise floor.\n");
     if (c->min_reps < 5)
         fprintf(out,
-                "\nwarning: as few as %zu run%s on one side: below 5 runs per side the "
-                "Mann-Whitney test can hardly reach p < 0.05 (with 2 vs 2, never); "
+                "\nwarning: as few as %zu process%s on one side: below 5 per side the "
+                "Mann-Whitney test can hardly reach p < 0.05 (with 3 vs 3, never); "
                 "run more --reps\n",
-                c->min_reps, c->min_reps == 1 ? "" : "s");
+                c->min_reps, c->min_reps == 1 ? "" : "es");
 }
 
 void gct_cmp_write_csv(FILE *out, const gct_cmp *c)
 {
-    fprintf(out, "config_a,config_b,metric,runs_a,runs_b,median_a,median_b,ratio,ratio_lo,"
-                 "ratio_hi,p,exact,p_b_beats_a,verdict\n");
+    fprintf(out, "config_a,config_b,workload,metric,runs_a,runs_b,median_a,median_b,ratio,"
+                 "ratio_lo,ratio_hi,p,exact,p_b_better,detectable,noise_floor,threshold,verdict\n");
     for (size_t i = 0; i < c->n; i++) {
         const gct_cmp_row *r = &c->rows[i];
         gct_csv_write_string(out, r->config_a);
         fputc(',', out);
         gct_csv_write_string(out, r->config_b);
+        fputc(',', out);
+        gct_csv_write_string(out, r->workload);
         fprintf(out, ",%s,%zu,%zu", r->metric->field, r->na, r->nb);
         double v[] = {r->median_a, r->median_b, r->ratio, r->ratio_lo, r->ratio_hi, r->p};
         for (size_t k = 0; k < 6; k++) {
@@ -317,10 +443,18 @@ void gct_cmp_write_csv(FILE *out, const gct_cmp *c)
             if (isfinite(v[k]))
                 fprintf(out, "%.9g", v[k]);
         }
-        fprintf(out, ",%d,", r->exact);
-        if (isfinite(r->p_b_wins))
-            fprintf(out, "%.6g", r->p_b_wins);
-        fprintf(out, ",%s\n", r->verdict);
+        fprintf(out, ",%d", r->exact);
+        double w[] = {r->p_b_better, r->detectable, r->floor, r->threshold};
+        for (size_t k = 0; k < 4; k++) {
+            fputc(',', out);
+            if (isinf(w[k]))
+                fputs("inf", out);
+            else if (isfinite(w[k]))
+                fprintf(out, "%.6g", w[k]);
+        }
+        fputc(',', out);
+        gct_csv_write_string(out, r->verdict);
+        fputc('\n', out);
     }
 }
 
@@ -334,7 +468,9 @@ int gct_cmp_write_json(FILE *out, const gct_cmp *c)
         json_t *o = json_object();
         json_object_set_new(o, "config_a", json_string(r->config_a));
         json_object_set_new(o, "config_b", json_string(r->config_b));
+        json_object_set_new(o, "workload", json_string(r->workload));
         json_object_set_new(o, "metric", json_string(r->metric->field));
+        json_object_set_new(o, "deterministic", json_boolean(r->metric->exact));
         json_object_set_new(o, "runs_a", json_integer((json_int_t)r->na));
         json_object_set_new(o, "runs_b", json_integer((json_int_t)r->nb));
         json_object_set_new(o, "median_a", num(r->median_a));
@@ -343,7 +479,13 @@ int gct_cmp_write_json(FILE *out, const gct_cmp *c)
         json_object_set_new(o, "ratio_ci", json_pack("[o,o]", num(r->ratio_lo), num(r->ratio_hi)));
         json_object_set_new(o, "p", num(r->p));
         json_object_set_new(o, "exact", json_boolean(r->exact));
-        json_object_set_new(o, "p_b_beats_a", num(r->p_b_wins));
+        json_object_set_new(o, "p_b_better", num(r->p_b_better));
+        /* null: not computed; a string "inf": these samples cannot detect any. */
+        json_object_set_new(o, "detectable",
+                            isinf(r->detectable) ? json_string("inf") : num(r->detectable));
+        json_object_set_new(o, "noise_floor", num(r->floor));
+        json_object_set_new(o, "threshold",
+                            isinf(r->threshold) ? json_string("inf") : num(r->threshold));
         json_object_set_new(o, "verdict", json_string(r->verdict));
         json_array_append_new(rows, o);
     }

@@ -1,8 +1,18 @@
 /*
- * compare.h — comparing two sets of runs: for every pair of configurations
- * and every metric, the medians, the ratio B/A with a 95% bootstrap
- * interval, a two-sided Mann-Whitney U test, the probability that a run of B
- * beats a run of A, and a verdict.
+ * compare.h — comparing two sets of processes.
+ *
+ * Configurations of A and B are paired (by id, or by workload when each side
+ * selects one configuration per workload: two threshold settings).  A pair
+ * is compared only when both did the same work (operations, workload
+ * parameters and seed), unless the caller allows otherwise.
+ *
+ * Per pair and timed metric: the medians, B/A with its 95% bootstrap
+ * interval, the Mann-Whitney test, P(B better) and a verdict by the one rule
+ * of stats.h (gct_effect_of): significant, and larger than both the
+ * smallest effect these samples could detect and the A/A noise floor of
+ * the sweeps the two sides come from; otherwise "no detectable difference",
+ * with the size below which the comparison cannot see.  The GC work (a seed
+ * makes it exact) is compared exactly: the same, or how much more or less.
  */
 #ifndef GCT_COMPARE_H
 #define GCT_COMPARE_H
@@ -12,11 +22,14 @@
 #include <stdio.h>
 
 #include "record.h"
+#include "stats.h"
+#include "summary.h"
 
 typedef struct gct_cmp_metric {
     const char *field; /* column of results.csv */
     const char *label;
     bool higher_is_better;
+    bool exact;        /* deterministic work: compared value against value */
 } gct_cmp_metric;
 
 extern const gct_cmp_metric gct_cmp_metrics[];
@@ -24,33 +37,38 @@ extern const size_t gct_cmp_nmetrics;
 
 typedef struct gct_cmp_row {
     char config_a[256], config_b[256];
+    char workload[64];
     const gct_cmp_metric *metric;
     size_t na, nb;
     double median_a, median_b;
     double ratio, ratio_lo, ratio_hi; /* B/A; NaN when A's median is 0 */
-    double p;                         /* Mann-Whitney two-sided p */
-    double p_b_wins;                  /* P(a run of B beats a run of A) */
-    bool exact;
-    const char *verdict; /* faster, slower, better, worse, no significant difference, same */
+    double p;                         /* Mann-Whitney two-sided */
+    double p_b_better;                /* P(a process of B is better than one of A) */
+    bool exact;                       /* the exact test was used */
+    bool constant;                    /* exact metric: every process of a side agreed */
+    double detectable;                /* smallest relative difference these samples detect */
+    double floor;                     /* the A/A noise floor applied (NaN: none) */
+    double threshold;                 /* the least difference called */
+    char verdict[160];
 } gct_cmp_row;
 
 typedef struct gct_cmp {
     gct_cmp_row *rows;
     size_t n;
     size_t pairs;
-    double geomean[16]; /* per metric: geometric mean of the ratios (NaN if none) */
-    size_t min_reps;    /* fewest repetitions on either side of any pair */
+    double geomean[32]; /* per metric: geometric mean of the ratios (NaN if none) */
+    size_t min_reps;    /* fewest processes on either side of any pair */
 } gct_cmp;
 
-/*
- * Compare the successful runs of a (those whose config_id matches the
- * fnmatch pattern filter_a; NULL: all) with those of b.  Configurations are
- * paired by config_id; when the two selections share none, and each holds
- * one configuration per workload, they are paired by workload (that is how
- * two threshold settings are compared).  -1 with a message if nothing pairs.
- */
-int gct_compare(const gct_results *a, const char *filter_a, const gct_results *b,
-                const char *filter_b, gct_cmp *out, char *err, size_t errlen);
+typedef struct gct_cmp_opts {
+    const char *filter_a, *filter_b;   /* fnmatch patterns on config_id (NULL: all) */
+    const gct_summary *noise_a, *noise_b; /* A/A floors of each side's sweep (NULL: none) */
+    bool allow_different_work;         /* pair runs of different ops/params/seed */
+} gct_cmp_opts;
+
+/* -1 with a message if nothing pairs, or a pair did different work. */
+int gct_compare(const gct_results *a, const gct_results *b, const gct_cmp_opts *o, gct_cmp *out,
+                char *err, size_t errlen);
 void gct_cmp_free(gct_cmp *c);
 
 void gct_cmp_print_table(FILE *out, const gct_cmp *c);

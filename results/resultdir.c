@@ -55,98 +55,6 @@ int gct_rdir_write_results(const char *dir, const gct_results *rows, char *err, 
     return gct_afile_commit(&a, err, errlen);
 }
 
-static void csv_number(FILE *f, double v)
-{
-    if (isfinite(v))
-        fprintf(f, "%.9g", v);
-}
-
-int gct_rdir_write_summary(const char *dir, const gct_results *rows, char *err, size_t errlen)
-{
-    char p[4096];
-    if (join(p, sizeof p, dir, "summary.csv", err, errlen))
-        return -1;
-    gct_afile a;
-    FILE *f = gct_afile_open(&a, p, err, errlen);
-    if (!f)
-        return -1;
-    static const char *const ident[] = {"config_id", "collector", "workload", "knobs", "params"};
-    static const char *const ints[] = {"gen0", "gen1", "gen2", "seed", "ops"};
-    for (size_t i = 0; i < 5; i++)
-        fprintf(f, "%s,", ident[i]);
-    for (size_t i = 0; i < 5; i++)
-        fprintf(f, "%s,", ints[i]);
-    fputs("reps,failed", f);
-    for (size_t k = 0; k < gct_result_nfields; k++)
-        if (gct_result_fields[k].summarized)
-            fprintf(f, ",%s_median,%s_lo,%s_hi", gct_result_fields[k].name,
-                    gct_result_fields[k].name, gct_result_fields[k].name);
-    fputc('\n', f);
-
-    bool *done = calloc(rows->n ? rows->n : 1, sizeof *done);
-    double *vals = malloc((rows->n ? rows->n : 1) * sizeof *vals);
-    if (!done || !vals) {
-        free(done);
-        free(vals);
-        gct_afile_abort(&a);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    for (size_t i = 0; i < rows->n; i++) {
-        if (done[i])
-            continue;
-        const gct_result *first = &rows->rows[i];
-        int ok = 0, failed = 0;
-        for (size_t j = i; j < rows->n; j++) {
-            if (strcmp(rows->rows[j].config_id, first->config_id))
-                continue;
-            done[j] = true;
-            if (!strcmp(rows->rows[j].status, "ok"))
-                ok++;
-            else
-                failed++;
-        }
-        for (size_t k = 0; k < 5; k++) {
-            const gct_field *fd = gct_result_field(ident[k]);
-            gct_csv_write_string(f, *(char *const *)(const void *)((const char *)first + fd->offset));
-            fputc(',', f);
-        }
-        for (size_t k = 0; k < 5; k++)
-            fprintf(f, "%.0f,", gct_result_num(first, gct_result_field(ints[k])));
-        fprintf(f, "%d,%d", ok, failed);
-        for (size_t k = 0; k < gct_result_nfields; k++) {
-            const gct_field *fd = &gct_result_fields[k];
-            if (!fd->summarized)
-                continue;
-            size_t n = 0;
-            for (size_t j = i; j < rows->n; j++) {
-                const gct_result *r = &rows->rows[j];
-                if (strcmp(r->config_id, first->config_id) || strcmp(r->status, "ok"))
-                    continue;
-                double v = gct_result_num(r, fd);
-                if (isfinite(v))
-                    vals[n++] = v;
-            }
-            double med = NAN, lo = NAN, hi = NAN;
-            if (n) {
-                gct_sort_doubles(vals, n);
-                med = gct_median_sorted(vals, n);
-                gct_bootstrap_median_ci(vals, n, 0.95, 2000, 0x5eed, &lo, &hi);
-            }
-            fputc(',', f);
-            csv_number(f, med);
-            fputc(',', f);
-            csv_number(f, lo);
-            fputc(',', f);
-            csv_number(f, hi);
-        }
-        fputc('\n', f);
-    }
-    free(done);
-    free(vals);
-    return gct_afile_commit(&a, err, errlen);
-}
-
 int gct_rdir_write_json(const char *dir, const char *name, json_t *value, char *err,
                         size_t errlen)
 {
@@ -245,12 +153,21 @@ int gct_rdir_merge_gbench(const char *dir, const char *const *parts, size_t n, c
         const char *id = json_string_value(json_object_get(ctx, "gctune_config_id"));
         if (!id)
             id = "";
+        /* One benchmark family per configuration, numbered in order of first
+         * appearance. */
+        json_int_t family = (json_int_t)json_object_size(contexts);
+        json_t *known = json_object_get(contexts, id);
+        if (known)
+            family = json_integer_value(json_object_get(known, "gctune_family_index"));
         json_t *own = json_object();
+        json_object_set_new(own, "gctune_family_index", json_integer(family));
         const char *key;
         json_t *val;
         json_object_foreach(ctx, key, val)
         {
-            if (!strncmp(key, "gctune_", 7))
+            /* The round and process are the run's, not the configuration's. */
+            if (!strncmp(key, "gctune_", 7) && strcmp(key, "gctune_round") &&
+                strcmp(key, "gctune_process"))
                 json_object_set(own, key, val);
         }
         json_object_set_new(contexts, id, own);
@@ -262,13 +179,21 @@ int gct_rdir_merge_gbench(const char *dir, const char *const *parts, size_t n, c
                     json_object_del(context, key);
             }
         }
+        /* Google Benchmark names a run of fixed iterations "id/iterations:1":
+         * the name is the configuration alone, whatever the repetitions. */
+        const char *round = json_string_value(json_object_get(ctx, "gctune_round"));
+        const char *process = json_string_value(json_object_get(ctx, "gctune_process"));
         size_t k;
         json_t *run;
         json_array_foreach(json_object_get(part, "benchmarks"), k, run)
         {
             json_t *copy = json_deep_copy(run);
+            json_object_set_new(copy, "name", json_string(id));
+            json_object_set_new(copy, "run_name", json_string(id));
+            json_object_set_new(copy, "family_index", json_integer(family));
             json_object_set_new(copy, "gctune_config_id", json_string(id));
-            json_object_set_new(copy, "family_index", json_integer((json_int_t)i));
+            json_object_set_new(copy, "gctune_round", json_integer(round ? atoll(round) : 0));
+            json_object_set_new(copy, "gctune_process", json_integer(process ? atoll(process) : 0));
             json_array_append_new(runs, copy);
         }
         json_decref(part);
@@ -281,17 +206,44 @@ int gct_rdir_merge_gbench(const char *dir, const char *const *parts, size_t n, c
     return rc;
 }
 
-int gct_rdir_adopt_pauses(const char *dir, const char *config_id, const char *from, char *err,
-                          size_t errlen)
+int gct_rdir_add_pauses(const char *dir, const char *config_id, const char *from, char *err,
+                        size_t errlen)
 {
     char p[4096];
     if (snprintf(p, sizeof p, "%s/pauses/%s.csv", dir, config_id) >= (int)sizeof p) {
         snprintf(err, errlen, "%s/pauses/%s.csv: path too long", dir, config_id);
         return -1;
     }
-    if (rename(from, p) != 0) {
-        snprintf(err, errlen, "cannot move %s to %s: %s", from, p, strerror(errno));
+    if (access(p, F_OK) != 0) {
+        if (rename(from, p) != 0) {
+            snprintf(err, errlen, "cannot move %s to %s: %s", from, p, strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    size_t nold, nnew;
+    char *old = gct_read_file(p, &nold, err, errlen);
+    if (!old)
+        return -1;
+    char *add = gct_read_file(from, &nnew, err, errlen);
+    if (!add) {
+        free(old);
         return -1;
     }
-    return 0;
+    /* The new file's rows, without its header line. */
+    const char *rows = memchr(add, '\n', nnew);
+    rows = rows ? rows + 1 : add + nnew;
+    gct_afile a;
+    FILE *f = gct_afile_open(&a, p, err, errlen);
+    int rc = -1;
+    if (f) {
+        fwrite(old, 1, nold, f);
+        fwrite(rows, 1, (size_t)(add + nnew - rows), f);
+        rc = gct_afile_commit(&a, err, errlen);
+    }
+    free(old);
+    free(add);
+    if (rc == 0)
+        unlink(from);
+    return rc;
 }

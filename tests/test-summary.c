@@ -1,0 +1,244 @@
+/* test-summary.c — the result model: one number per statistic, whoever
+ * reads it (summary.csv, the model in memory, compare, the headline). */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compare.h"
+#include "headline.h"
+#include "summary.h"
+
+/* A record of one process: ops/s given, the rest derived. */
+static void add(gct_results *rows, const char *id, const char *aa_of, int64_t gen0, bool defaults,
+                int round, double ops_per_s, gct_status status)
+{
+    gct_result r;
+    gct_result_init(&r);
+    gct_result_set_str(&r, gct_result_field("config_id"), id);
+    gct_result_set_str(&r, gct_result_field("collector"), "gencycle");
+    gct_result_set_str(&r, gct_result_field("workload"), "trees");
+    gct_result_set_str(&r, gct_result_field("knobs"), "gen0=700");
+    gct_result_set_str(&r, gct_result_field("params"), "depth=10");
+    gct_result_set_str(&r, gct_result_field("aa_of"), aa_of);
+    r.status = status;
+    if (status != GCT_STATUS_OK)
+        gct_result_set_str(&r, gct_result_field("reason"), "self-check: boom");
+    r.gen0 = gen0;
+    r.gen1 = 10;
+    r.gen2 = 10;
+    r.defaults = defaults;
+    r.ops = 1000;
+    r.seed = 1;
+    r.rep = r.round = round;
+    r.ops_per_s = ops_per_s;
+    r.wall_s = 1 / ops_per_s; /* 10 ms at 100 ops/s: a short run */
+    r.pause_p99_us = 100 + round; /* per process: 100, 101, ... */
+    r.collections_gen0 = 1000000 / gen0;
+    r.gc_examined = 50 * r.collections_gen0;
+    r.gc_traversed = 3 * r.gc_examined;
+    gct_results_push(rows, &r);
+}
+
+static const gct_config_summary *find(const gct_summary *s, const char *id)
+{
+    const gct_config_summary *c = gct_summary_find(s, id);
+    cr_assert_not_null(c, "no summary of %s", id);
+    return c;
+}
+
+Test(summary, medians_and_intervals_per_process)
+{
+    gct_results rows = {0};
+    double five[] = {100, 104, 98, 101, 250}; /* one outlier: the median ignores it */
+    for (int i = 0; i < 5; i++)
+        add(&rows, "five", "", 700, true, i, five[i], GCT_STATUS_OK);
+    double three[] = {50, 52, 49};
+    for (int i = 0; i < 3; i++)
+        add(&rows, "three", "", 1000, false, i, three[i], GCT_STATUS_OK);
+    add(&rows, "three", "", 1000, false, 3, 1, GCT_STATUS_FAILED);
+    gct_summary s;
+    gct_summarize(&rows, &s);
+    cr_assert_eq(s.n, 2, "%zu configurations", s.n);
+    const gct_config_summary *a = find(&s, "five"), *b = find(&s, "three");
+    cr_assert_float_eq(a->ops_s, 101, 1e-9, "median of five: %g", a->ops_s);
+    cr_assert(a->ci, "5 processes: a 95%% CI");
+    cr_assert(a->ops_lo <= a->ops_s && a->ops_s <= a->ops_hi, "[%g, %g] around %g", a->ops_lo,
+              a->ops_hi, a->ops_s);
+    cr_assert_eq(b->n, 3, "the failed process is not a sample (n = %zu)", b->n);
+    cr_assert_eq(b->failed, 1);
+    cr_assert_str_eq(b->failure, "self-check: boom");
+    cr_assert_not(b->ci, "3 processes: a range, not a CI");
+    cr_assert_float_eq(b->ops_lo, 49, 1e-9, "range low %g", b->ops_lo);
+    cr_assert_float_eq(b->ops_hi, 52, 1e-9, "range high %g", b->ops_hi);
+    /* p99: the median over processes of each one's own p99. */
+    cr_assert_float_eq(a->p99, 102, 1e-9, "p99 %g", a->p99);
+    cr_assert(a->work_exact, "the same GC work in every process");
+    cr_assert(a->too_short, "10 ms of work is under the 20 ms floor (wall %g ms)", a->wall_ms);
+    char name[32];
+    gct_summary_interval_name(b, name, sizeof name);
+    cr_assert_str_eq(name, "n=3, range");
+    gct_summary_free(&s);
+    gct_results_free(&rows);
+}
+
+Test(summary, written_and_read_back_it_is_the_same_model)
+{
+    gct_results rows = {0};
+    for (int i = 0; i < 6; i++) {
+        add(&rows, "ref", "", 700, true, i, 100 + i, GCT_STATUS_OK);
+        add(&rows, "aa.ref", "ref", 700, true, i, 101 + (i * 7 % 5), GCT_STATUS_OK);
+        add(&rows, "tuned", "", 10000, false, i, 150 + i, GCT_STATUS_OK);
+    }
+    char dir[] = "/tmp/gct-summary-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    gct_summary s, t;
+    gct_summarize(&rows, &s);
+    char err[600];
+    cr_assert_eq(gct_summary_write(dir, &s, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(gct_summary_load(dir, &t, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(t.n, s.n);
+    cr_assert_eq(t.nnoise, 1, "one A/A control, %zu read back", t.nnoise);
+    for (size_t i = 0; i < s.n; i++) {
+        const gct_config_summary *x = &s.configs[i], *y = find(&t, x->id);
+        cr_assert_eq(x->n, y->n);
+        cr_assert_eq(x->ci, y->ci);
+        cr_assert_eq(x->defaults, y->defaults);
+        cr_assert_str_eq(x->aa_of, y->aa_of);
+        for (size_t k = 0; k < gct_result_nfields; k++) {
+            const gct_field *f = &gct_result_fields[k];
+            if (!f->summarized)
+                continue;
+            const gct_stat *p = gct_summary_stat(x, f->name), *q = gct_summary_stat(y, f->name);
+            cr_assert((isnan(p->median) && isnan(q->median)) ||
+                          fabs(p->median - q->median) <= 1e-8 * fabs(p->median),
+                      "%s %s: %g in memory, %g read back", x->id, f->name, p->median, q->median);
+        }
+    }
+    cr_assert_str_eq(t.noise[0].twin, "aa.ref");
+    cr_assert_float_eq(t.noise[0].spread, s.noise[0].spread, 1e-9);
+    cr_assert_float_eq(gct_summary_noise_floor(&t, "trees"), s.noise[0].spread, 1e-9);
+    /* A twin is never a candidate. */
+    cr_assert_not(gct_summary_is_candidate(find(&t, "aa.ref")));
+    gct_summary_free(&s);
+    gct_summary_free(&t);
+    gct_results_free(&rows);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+Test(summary, compare_and_headline_say_the_same_numbers_as_the_model)
+{
+    gct_results rows = {0};
+    for (int i = 0; i < 8; i++) {
+        add(&rows, "ref", "", 700, true, i, 100 + (i * 3 % 8) * 0.5, GCT_STATUS_OK);
+        add(&rows, "aa.ref", "ref", 700, true, i, 100 + (i * 5 % 8) * 0.5, GCT_STATUS_OK);
+        add(&rows, "tuned", "", 10000, false, i, 160 + (i * 7 % 8) * 0.5, GCT_STATUS_OK);
+    }
+    gct_summary s;
+    gct_summarize(&rows, &s);
+    gct_headline h[4];
+    size_t n = gct_headlines(&rows, &s, h, 4);
+    cr_assert_eq(n, 1);
+    cr_assert_str_eq(h[0].reference->id, "ref");
+    cr_assert_str_eq(h[0].best->id, "tuned");
+    cr_assert_eq(h[0].effect.direction, 1, "a 1.6x gain at 0.5%% noise is faster: %s", h[0].text);
+    cr_assert(strstr(h[0].text, "faster"), "%s", h[0].text);
+    /* The medians the headline compared are the model's. */
+    cr_assert_float_eq(h[0].effect.median_a, find(&s, "ref")->ops_s, 1e-12);
+    cr_assert_float_eq(h[0].effect.median_b, find(&s, "tuned")->ops_s, 1e-12);
+    /* GC work: 10000 collects 14x less often than 700. */
+    cr_assert(h[0].work_ratio < 0.1, "work ratio %g", h[0].work_ratio);
+
+    gct_cmp c;
+    char err[600];
+    gct_cmp_opts o = {.filter_a = "ref", .filter_b = "tuned", .noise_a = &s, .noise_b = &s};
+    cr_assert_eq(gct_compare(&rows, &rows, &o, &c, err, sizeof err), 0, "%s", err);
+    cr_assert_str_eq(c.rows[0].metric->field, "ops_per_s");
+    cr_assert_float_eq(c.rows[0].median_a, find(&s, "ref")->ops_s, 1e-12);
+    cr_assert_float_eq(c.rows[0].median_b, find(&s, "tuned")->ops_s, 1e-12);
+    cr_assert_float_eq(c.rows[0].floor, gct_summary_noise_floor(&s, "trees"), 1e-12);
+    cr_assert_str_eq(c.rows[0].verdict, "faster");
+    /* The work is compared exactly. */
+    for (size_t i = 0; i < c.n; i++)
+        if (!strcmp(c.rows[i].metric->field, "gc_examined")) {
+            cr_assert(c.rows[i].constant);
+            cr_assert(strstr(c.rows[i].verdict, "less"), "%s", c.rows[i].verdict);
+        }
+    gct_cmp_free(&c);
+    gct_summary_free(&s);
+    gct_results_free(&rows);
+}
+
+Test(summary, identical_configurations_get_no_verdict)
+{
+    gct_results rows = {0};
+    double v[] = {100, 103, 97, 101, 99, 102, 98};
+    for (int i = 0; i < 7; i++) {
+        add(&rows, "ref", "", 700, true, i, v[i], GCT_STATUS_OK);
+        /* The same spread, a median 0.5% higher: the fastest, by noise. */
+        add(&rows, "other", "", 800, false, i, v[(i + 3) % 7] + 0.5, GCT_STATUS_OK);
+    }
+    gct_summary s;
+    gct_summarize(&rows, &s);
+    gct_headline h[2];
+    cr_assert_eq(gct_headlines(&rows, &s, h, 2), 1);
+    cr_assert_eq(h[0].effect.direction, 0, "%s", h[0].text);
+    cr_assert(strstr(h[0].text, "no detectable difference"), "%s", h[0].text);
+    gct_summary_free(&s);
+    gct_results_free(&rows);
+}
+
+Test(summary, compare_refuses_runs_that_did_different_work)
+{
+    gct_results a = {0}, b = {0};
+    for (int i = 0; i < 5; i++) {
+        add(&a, "x", "", 700, true, i, 100, GCT_STATUS_OK);
+        add(&b, "x", "", 700, true, i, 100, GCT_STATUS_OK);
+        b.rows[b.n - 1].ops = 2000;
+    }
+    gct_cmp c;
+    char err[600];
+    gct_cmp_opts o = {0};
+    cr_assert_eq(gct_compare(&a, &b, &o, &c, err, sizeof err), -1);
+    cr_assert(strstr(err, "different work") && strstr(err, "1000 against 2000"), "%s", err);
+    o.allow_different_work = true;
+    cr_assert_eq(gct_compare(&a, &b, &o, &c, err, sizeof err), 0, "%s", err);
+    gct_cmp_free(&c);
+    gct_results_free(&a);
+    gct_results_free(&b);
+}
+
+Test(summary, a_missing_summary_is_computed_from_the_records)
+{
+    gct_results rows = {0};
+    for (int i = 0; i < 3; i++)
+        add(&rows, "ref", "", 700, true, i, 100 + i, GCT_STATUS_OK);
+    char dir[] = "/tmp/gct-summary-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char p[128], err[600];
+    snprintf(p, sizeof p, "%s/results.csv", dir);
+    FILE *f = fopen(p, "w");
+    gct_result_csv_header(f);
+    for (size_t i = 0; i < rows.n; i++)
+        gct_result_csv_row(f, &rows.rows[i]);
+    fclose(f);
+    gct_summary s;
+    cr_assert_eq(gct_summary_load(dir, &s, err, sizeof err), 0, "%s", err);
+    cr_assert_float_eq(find(&s, "ref")->ops_s, 101, 1e-9);
+    gct_summary_free(&s);
+    /* A summary.csv with a bad number is named with its line. */
+    snprintf(p, sizeof p, "%s/summary.csv", dir);
+    f = fopen(p, "w");
+    fputs("schema,interval,config_id\n2,ci95,x\n", f);
+    fclose(f);
+    cr_assert_eq(gct_summary_load(dir, &s, err, sizeof err), -1);
+    cr_assert(strstr(err, "summary.csv:1: column") && strstr(err, "is missing"), "%s", err);
+    gct_results_free(&rows);
+    snprintf(p, sizeof p, "rm -rf %s", dir);
+    cr_assert_eq(system(p), 0);
+}
