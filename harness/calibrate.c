@@ -324,6 +324,9 @@ int gct_costmodel_obtain(gct_costmodel *m, bool may_calibrate, const char *pytho
         gct_costmodel_init(m);
         return -1;
     }
+    fprintf(stderr, "gctune: measuring CPython's collector on this machine for the cost model "
+                    "(%s; once, about 10 s; gctune calibrate does it again)\n",
+            stale ? "the cached one is stale" : "none cached yet");
     if (gct_calibrate(m, path, err, errlen))
         return -1;
     return gct_costmodel_save(m, cache, err, errlen);

@@ -9,30 +9,41 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "summary.h"
 
 static void compare_help(FILE *out)
 {
     fprintf(out,
-            "usage: gctune compare A B [--json | --csv] [--fail-if-slower PCT]\n\n"
+            "usage: gctune compare A B [--json | --csv] [--fail-if-slower PCT]\n"
+            "                          [--allow-different-work]\n\n"
             "A and B are result directories, or DIR:PATTERN to select configurations by\n"
             "id (a shell pattern: DIR:'gencycle.trees.gen0-700.*').  Configurations with the\n"
             "same id are paired; two selections of one configuration per workload are\n"
-            "paired by workload (to compare two threshold settings).  For each pair and\n"
-            "metric (ops/s, GC fraction, p50/p99/max pause, peak memory): the medians, the\n"
-            "ratio B/A with a 95%% bootstrap interval, a two-sided Mann-Whitney U test, the\n"
-            "probability that a run of B beats a run of A, and a verdict (faster/slower,\n"
-            "better/worse: p < 0.05 and an interval that leaves out 1; otherwise no\n"
-            "significant difference).  A geometric mean of the ratios closes the table.\n\n"
+            "paired by workload (to compare two threshold settings).  Every process is one\n"
+            "sample.  For each pair and timed metric (ops/s, GC fraction, p50/p99/max\n"
+            "pause, peak memory): the medians, B/A with a 95%% bootstrap interval, a\n"
+            "two-sided Mann-Whitney U test, P(B better) (that one process of B beats one\n"
+            "of A), the smallest difference these processes could detect, and a verdict:\n"
+            "faster/slower or better/worse only when p < 0.05, the interval leaves out 1,\n"
+            "and the difference is larger than both the detectable difference and the A/A\n"
+            "noise floor of the sweeps (noise.csv); otherwise \"no detectable difference\"\n"
+            "with the size below which this comparison cannot see.  The collector's work\n"
+            "(collections, objects examined, references traversed, objects freed, the\n"
+            "predicted CPython GC time) is deterministic for a seed and compared exactly.\n\n"
+            "Pairs must have done the same work (operations, workload parameters, seed);\n"
+            "otherwise compare refuses (exit 2) and says what differs.\n\n"
             "  --json                 the comparison as JSON\n"
             "  --csv                  the comparison as CSV\n"
             "  --fail-if-slower PCT   exit 1 if some pair is significantly slower in ops/s by\n"
             "                         more than PCT percent (for CI); otherwise the exit status\n"
-            "                         is 0 whatever the verdicts\n");
+            "                         is 0 whatever the verdicts\n"
+            "  --allow-different-work compare pairs that did different work anyway\n");
 }
 
 /* "DIR" or "DIR:PATTERN" (the directory must exist; a ':' inside a
  * directory name is kept when the whole argument is a directory). */
-static int load_side(const char *arg, const char *which, gct_results *rows, char **pattern)
+static int load_side(const char *arg, const char *which, gct_results *rows, gct_summary *sum,
+                     char **pattern)
 {
     struct stat st;
     char dir[4096];
@@ -58,18 +69,27 @@ static int load_side(const char *arg, const char *which, gct_results *rows, char
         fprintf(stderr, "gctune compare: %s: %s\n", which, err);
         return GCT_EXIT_USAGE;
     }
+    /* The model (for the A/A noise floor) from the same directory. */
+    if (gct_summary_load(dir, sum, err, sizeof err) != 0) {
+        gct_results_free(rows);
+        free(*pattern);
+        *pattern = NULL;
+        fprintf(stderr, "gctune compare: %s: %s\n", which, err);
+        return GCT_EXIT_USAGE;
+    }
     return 0;
 }
 
 int gct_cmd_compare(int argc, char **argv)
 {
-    enum { O_JSON = 256, O_CSV, O_FAIL };
+    enum { O_JSON = 256, O_CSV, O_FAIL, O_ALLOW };
     static const struct option opts[] = {{"json", no_argument, NULL, O_JSON},
                                          {"csv", no_argument, NULL, O_CSV},
                                          {"fail-if-slower", required_argument, NULL, O_FAIL},
+                                         {"allow-different-work", no_argument, NULL, O_ALLOW},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    bool json = false, csv = false;
+    bool json = false, csv = false, allow = false;
     double fail_pct = NAN;
     int c;
     opterr = 0;
@@ -78,6 +98,7 @@ int gct_cmd_compare(int argc, char **argv)
         switch (c) {
         case O_JSON: json = true; break;
         case O_CSV: csv = true; break;
+        case O_ALLOW: allow = true; break;
         case O_FAIL: {
             char *end;
             fail_pct = strtod(optarg, &end);
@@ -101,19 +122,28 @@ int gct_cmd_compare(int argc, char **argv)
         return gct_usage_error("compare", "give two result directories, A and B (got %d)",
                                argc - optind);
     gct_results a, b;
+    gct_summary sa, sb;
     char *pa, *pb;
-    int rc = load_side(argv[optind], "A", &a, &pa);
+    int rc = load_side(argv[optind], "A", &a, &sa, &pa);
     if (rc)
         return rc;
-    if ((rc = load_side(argv[optind + 1], "B", &b, &pb))) {
+    if ((rc = load_side(argv[optind + 1], "B", &b, &sb, &pb))) {
         gct_results_free(&a);
+        gct_summary_free(&sa);
         free(pa);
         return rc;
     }
     gct_cmp cmp;
     char err[800];
     rc = GCT_EXIT_OK;
-    if (gct_compare(&a, pa, &b, pb, &cmp, err, sizeof err) != 0) {
+    gct_cmp_opts co = {
+        .filter_a = pa,
+        .filter_b = pb,
+        .noise_a = &sa,
+        .noise_b = &sb,
+        .allow_different_work = allow,
+    };
+    if (gct_compare(&a, &b, &co, &cmp, err, sizeof err) != 0) {
         fprintf(stderr, "gctune compare: %s\n", err);
         rc = GCT_EXIT_USAGE;
     } else {
@@ -140,6 +170,8 @@ int gct_cmd_compare(int argc, char **argv)
     }
     gct_results_free(&a);
     gct_results_free(&b);
+    gct_summary_free(&sa);
+    gct_summary_free(&sb);
     free(pa);
     free(pb);
     return rc;

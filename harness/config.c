@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "record.h"
+
 void gct_config_init(gct_config *c, const gct_collector *col, const gct_workload *wl)
 {
     memset(c, 0, sizeof *c);
@@ -93,4 +95,39 @@ gct_heap *gct_config_heap(const gct_config *c, char *err, size_t errlen)
         assign[i] = text[i];
     }
     return gct_heap_new(c->collector->name, assign, c->collector->nknobs, err, errlen);
+}
+
+void gct_config_make_twin(const gct_config *c, gct_config *twin)
+{
+    *twin = *c;
+    snprintf(twin->aa_of, sizeof twin->aa_of, "%s", c->id);
+    snprintf(twin->id, sizeof twin->id, "aa.%.*s", (int)sizeof twin->id - 4, c->id);
+}
+
+void gct_config_record(const gct_config *c, gct_result *r)
+{
+    char buf[1024];
+    gct_result_init(r);
+    gct_result_set_str(r, gct_result_field("config_id"), c->id);
+    gct_result_set_str(r, gct_result_field("collector"), c->collector->name);
+    gct_result_set_str(r, gct_result_field("workload"), c->workload->name);
+    gct_config_knobs_text(c, buf, sizeof buf);
+    gct_result_set_str(r, gct_result_field("knobs"), buf);
+    gct_config_params_text(c, buf, sizeof buf);
+    gct_result_set_str(r, gct_result_field("params"), buf);
+    gct_result_set_str(r, gct_result_field("aa_of"), c->aa_of);
+    r->gen0 = gct_config_knob(c, "gen0");
+    r->gen1 = gct_config_knob(c, "gen1");
+    r->gen2 = gct_config_knob(c, "gen2");
+    r->seed = (int64_t)c->seed;
+    r->ops = c->ops;
+    r->defaults = gct_config_is_default(c);
+}
+
+bool gct_config_is_default(const gct_config *c)
+{
+    for (uint32_t i = 0; i < c->collector->nknobs; i++)
+        if (c->knobs[i] != c->collector->knobs[i].def)
+            return false;
+    return true;
 }

@@ -25,15 +25,22 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void set_paths(gct_exec_result *r, const char *workdir, const gct_config *c)
+/* A process's files are named by its place in the schedule. */
+static void set_paths(gct_exec_result *r, const char *workdir)
 {
-    snprintf(r->records_csv, sizeof r->records_csv, "%s/%s.records.csv", workdir, c->id);
-    snprintf(r->pauses_csv, sizeof r->pauses_csv, "%s/%s.pauses.csv", workdir, c->id);
-    snprintf(r->gbench_json, sizeof r->gbench_json, "%s/%s.gbench.json", workdir, c->id);
+    size_t p = r->job->process;
+    snprintf(r->records_csv, sizeof r->records_csv, "%s/p%zu.records.csv", workdir, p);
+    snprintf(r->pauses_csv, sizeof r->pauses_csv, "%s/p%zu.pauses.csv", workdir, p);
+    snprintf(r->gbench_json, sizeof r->gbench_json, "%s/p%zu.gbench.json", workdir, p);
 }
 
-int gct_execute_child(const gct_config *cfg, int slot, const gct_exec_opts *o,
-                      const gct_exec_result *paths)
+static void stderr_path(char *buf, size_t len, const char *workdir, const gct_job *job)
+{
+    snprintf(buf, len, "%s/p%zu.stderr", workdir, job->process);
+}
+
+int gct_execute_child(const gct_config *cfg, const gct_job *job, int slot,
+                      const gct_exec_opts *o, const gct_exec_result *paths)
 {
     char cpus[64] = "", err[512];
     if (o->pin && gct_pin_to_core(slot, cpus, sizeof cpus, err, sizeof err) != 0) {
@@ -41,7 +48,15 @@ int gct_execute_child(const gct_config *cfg, int slot, const gct_exec_opts *o,
         return CHILD_CANNOT_PIN;
     }
     gct_runner_out out;
-    int failed = gct_runner_run(cfg, paths->gbench_json, cpus, o->quiet, o->mem_limit, &out);
+    gct_runner_opts ro = {
+        .round = job->round,
+        .process = job->process,
+        .warmup = o->warmup,
+        .cpus = cpus,
+        .quiet = o->quiet,
+        .heap_limit = o->mem_limit,
+    };
+    int failed = gct_runner_run(cfg, paths->gbench_json, &ro, &out);
     int rc = failed ? CHILD_SOME_REPS_FAILED : CHILD_OK;
     if (gct_runner_write(&out, paths->records_csv, paths->pauses_csv, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
@@ -75,10 +90,11 @@ typedef struct child {
     bool interrupted;
 } child;
 
-static pid_t spawn(const gct_config *c, int slot, const gct_exec_opts *o, gct_exec_result *paths)
+static pid_t spawn(const gct_config *c, const gct_job *job, int slot, const gct_exec_opts *o,
+                   gct_exec_result *paths)
 {
     char errpath[4200];
-    snprintf(errpath, sizeof errpath, "%s/%s.stderr", o->workdir, c->id);
+    stderr_path(errpath, sizeof errpath, o->workdir, job);
     fflush(NULL);
     pid_t pid = fork();
     if (pid != 0)
@@ -105,7 +121,7 @@ static pid_t spawn(const gct_config *c, int slot, const gct_exec_opts *o, gct_ex
         struct rlimit rl = {as, as};
         setrlimit(RLIMIT_AS, &rl);
     }
-    _exit(gct_execute_child(c, slot, o, paths));
+    _exit(gct_execute_child(c, job, slot, o, paths));
 }
 
 static void describe_exit(int status, const child *ch, double timeout, const char *errpath,
@@ -128,11 +144,11 @@ static void describe_exit(int status, const child *ch, double timeout, const cha
     }
 }
 
-int gct_execute(const gct_config *cfgs, size_t n, const gct_exec_opts *o,
+int gct_execute(const gct_config *cfgs, const gct_job *jobs, size_t n, const gct_exec_opts *o,
                 const gct_exec_events *ev, volatile sig_atomic_t *stop)
 {
-    int jobs = o->jobs > 0 ? o->jobs : 1;
-    child *slots = calloc((size_t)jobs, sizeof *slots);
+    int width = o->jobs > 0 ? o->jobs : 1;
+    child *slots = calloc((size_t)width, sizeof *slots);
     gct_exec_result *res = calloc(n ? n : 1, sizeof *res);
     if (!slots || !res) {
         free(slots);
@@ -144,16 +160,26 @@ int gct_execute(const gct_config *cfgs, size_t n, const gct_exec_opts *o,
     double last_tick = now_s();
     while (done < n) {
         /* Start children in free slots. */
-        for (int s = 0; s < jobs && next < n && !(stop && *stop); s++) {
+        for (int s = 0; s < width && next < n && !(stop && *stop); s++) {
             if (slots[s].pid)
                 continue;
             gct_exec_result *r = &res[next];
             r->index = next;
-            r->cfg = &cfgs[next];
-            set_paths(r, o->workdir, r->cfg);
+            r->job = &jobs[next];
+            r->cfg = &cfgs[jobs[next].config];
+            set_paths(r, o->workdir);
+            if (ev && ev->skip && ev->skip(ev->ud, r->job, r->reason, sizeof r->reason)) {
+                r->skipped = true;
+                if (ev->finished)
+                    ev->finished(ev->ud, r);
+                done++;
+                next++;
+                s--; /* the slot is still free */
+                continue;
+            }
             if (ev && ev->started)
                 ev->started(ev->ud, next, r->cfg);
-            pid_t pid = spawn(r->cfg, s, o, r);
+            pid_t pid = spawn(r->cfg, r->job, s, o, r);
             if (pid < 0) {
                 snprintf(r->reason, sizeof r->reason, "cannot start a process: %s",
                          strerror(errno));
@@ -164,11 +190,12 @@ int gct_execute(const gct_config *cfgs, size_t n, const gct_exec_opts *o,
                 next++;
                 continue;
             }
+            r->pid = (long)pid;
             slots[s] = (child){.pid = pid, .index = next, .started = now_s()};
             next++;
         }
         if (stop && *stop) {
-            for (int s = 0; s < jobs; s++) {
+            for (int s = 0; s < width; s++) {
                 if (slots[s].pid) {
                     slots[s].interrupted = true;
                     kill(slots[s].pid, SIGKILL);
@@ -179,7 +206,7 @@ int gct_execute(const gct_config *cfgs, size_t n, const gct_exec_opts *o,
         int status;
         pid_t pid = waitpid(-1, &status, WNOHANG);
         if (pid > 0) {
-            for (int s = 0; s < jobs; s++) {
+            for (int s = 0; s < width; s++) {
                 if (slots[s].pid != pid)
                     continue;
                 gct_exec_result *r = &res[slots[s].index];
@@ -190,7 +217,7 @@ int gct_execute(const gct_config *cfgs, size_t n, const gct_exec_opts *o,
                     r->ran = true;
                 } else {
                     char errpath[4200];
-                    snprintf(errpath, sizeof errpath, "%s/%s.stderr", o->workdir, r->cfg->id);
+                    stderr_path(errpath, sizeof errpath, o->workdir, r->job);
                     describe_exit(status, &slots[s], o->timeout_s, errpath, r->reason,
                                   sizeof r->reason);
                     rc = rc ? rc : 1;
@@ -205,14 +232,14 @@ int gct_execute(const gct_config *cfgs, size_t n, const gct_exec_opts *o,
         if (stop && *stop && next < n) {
             /* Configurations never started are not run at all. */
             bool running = false;
-            for (int s = 0; s < jobs; s++)
+            for (int s = 0; s < width; s++)
                 running |= slots[s].pid != 0;
             if (!running)
                 break;
         }
         /* Timeouts, progress, and a short sleep. */
         double t = now_s();
-        for (int s = 0; s < jobs; s++) {
+        for (int s = 0; s < width; s++) {
             if (slots[s].pid && o->timeout_s > 0 && !slots[s].timed_out &&
                 t - slots[s].started > o->timeout_s) {
                 slots[s].timed_out = true;

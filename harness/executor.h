@@ -1,8 +1,10 @@
 /*
- * executor.h — run configurations each in a child process of its own, so that
- * allocator state and memory peaks never carry from one to the next; up to
- * `jobs` at once, each pinned to a core of its own; a crash, a timeout or an
- * out-of-memory abort of one configuration is reported and the rest go on.
+ * executor.h — run a schedule of processes (schedule.h): every job, one
+ * repetition of one configuration, in a child process of its own, so that
+ * heap layout, allocator state, huge pages and memory peaks never carry
+ * from one repetition to the next; up to `jobs` at once, each pinned to a
+ * core of its own; a crash, a timeout or an out-of-memory abort of one
+ * process is reported and the rest go on.
  */
 #ifndef GCT_EXECUTOR_H
 #define GCT_EXECUTOR_H
@@ -13,21 +15,26 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "schedule.h"
 
 typedef struct gct_exec_opts {
     int jobs;           /* children at once (>= 1) */
     bool pin;           /* pin child k of the running set to core k */
     bool quiet;         /* no Google Benchmark console output */
-    double timeout_s;   /* per configuration; 0: none */
+    double timeout_s;   /* per process; 0: none */
+    double warmup;      /* untimed operations before the timed ones, as a fraction of ops */
     int64_t mem_limit;  /* heap limit per child in bytes (the out-of-memory guard); 0: none */
     bool sanitized;     /* built with sanitizers: no address-space limit */
     const char *workdir;
 } gct_exec_opts;
 
 typedef struct gct_exec_result {
-    size_t index;
+    size_t index;      /* into the schedule */
+    const gct_job *job;
     const gct_config *cfg;
     bool ran;          /* the child finished and wrote its files */
+    bool skipped;      /* never started (the events' skip said so) */
+    long pid;          /* the child's process id (0: never started) */
     char reason[600];  /* why not, when !ran */
     double seconds;
     char records_csv[4096];
@@ -36,6 +43,9 @@ typedef struct gct_exec_result {
 } gct_exec_result;
 
 typedef struct gct_exec_events {
+    /* Asked before a job starts: true (with a reason) to record it as not
+     * run instead, e.g. when an earlier round of its configuration crashed. */
+    bool (*skip)(void *ud, const gct_job *job, char *reason, size_t len);
     void (*started)(void *ud, size_t index, const gct_config *cfg);
     void (*finished)(void *ud, const gct_exec_result *res);
     void (*tick)(void *ud); /* about twice a second while children run */
@@ -43,16 +53,18 @@ typedef struct gct_exec_events {
 } gct_exec_events;
 
 /*
- * Run cfgs[0..n).  Returns 0 when every child finished (whatever its
- * repetitions' status), 1 if any did not, 130 if *stop became non-zero (the
- * running children are killed and reported as interrupted).
+ * Run jobs[0..n) in order, job k being one repetition of cfgs[jobs[k].config].
+ * Returns 0 when every child finished (whatever its repetition's status), 1 if
+ * any did not, 130 if *stop became non-zero (the running children are killed
+ * and reported as interrupted; jobs not started are not reported).
  */
-int gct_execute(const gct_config *cfgs, size_t n, const gct_exec_opts *o,
+int gct_execute(const gct_config *cfgs, const gct_job *jobs, size_t n, const gct_exec_opts *o,
                 const gct_exec_events *ev, volatile sig_atomic_t *stop);
 
-/* The body of a child: run cfg and write its files (used by gct_execute, and
- * in-process by tests).  Returns the exit status the child uses. */
-int gct_execute_child(const gct_config *cfg, int slot, const gct_exec_opts *o,
-                      const gct_exec_result *paths);
+/* The body of a child: run one repetition and write its files (used by
+ * gct_execute, and in-process by tests).  Returns the exit status the child
+ * uses. */
+int gct_execute_child(const gct_config *cfg, const gct_job *job, int slot,
+                      const gct_exec_opts *o, const gct_exec_result *paths);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "files.h"
 #include "gbench.h"
@@ -17,11 +18,11 @@
 
 typedef struct rep_ctx {
     const gct_config *c;
-    const char *cpus;
+    const gct_runner_opts *o;
     gct_runner_out *out;
-    int rep;
     int failures;
-    int64_t heap_limit;
+    int64_t warmup_ops;
+    char warmup_error[512]; /* the warm-up's setup failed: the repetition fails too */
 } rep_ctx;
 
 static uint64_t cpu_ns(void)
@@ -39,37 +40,60 @@ static void set_str(gct_result *r, const char *field, const char *value)
 static void fail(gct_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fail(gct_result *r, const char *fmt, ...)
 {
-    if (!strcmp(r->status, "failed"))
+    if (r->status == GCT_STATUS_FAILED)
         return; /* keep the first reason */
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    set_str(r, "status", "failed");
+    r->status = GCT_STATUS_FAILED;
     set_str(r, "reason", msg);
 }
 
 static void identity(const rep_ctx *x, gct_result *r)
 {
-    const gct_config *c = x->c;
-    char buf[1024];
-    gct_result_init(r);
-    set_str(r, "config_id", c->id);
-    set_str(r, "collector", c->collector->name);
-    set_str(r, "workload", c->workload->name);
-    gct_config_knobs_text(c, buf, sizeof buf);
-    set_str(r, "knobs", buf);
-    gct_config_params_text(c, buf, sizeof buf);
-    set_str(r, "params", buf);
-    set_str(r, "status", "ok");
-    set_str(r, "cpus", x->cpus ? x->cpus : "");
-    r->gen0 = gct_config_knob(c, "gen0");
-    r->gen1 = gct_config_knob(c, "gen1");
-    r->gen2 = gct_config_knob(c, "gen2");
-    r->seed = (int64_t)c->seed;
-    r->ops = c->ops;
-    r->rep = x->rep;
+    gct_config_record(x->c, r);
+    r->status = GCT_STATUS_OK;
+    set_str(r, "cpus", x->o->cpus ? x->o->cpus : "");
+    r->rep = x->o->round;
+    r->round = x->o->round;
+    r->process = (int64_t)x->o->process;
+    r->pid = (int64_t)getpid();
+    r->warmup_ops = x->warmup_ops;
+}
+
+int64_t gct_runner_warmup_ops(int64_t ops, double warmup)
+{
+    if (!(warmup > 0))
+        return 0;
+    double w = (double)ops * warmup;
+    return w < 1 ? 1 : (int64_t)w;
+}
+
+/* The untimed warm-up, on a heap of its own that is gone before the timed
+ * run starts: the timed run's heap, its work and its counters are exactly
+ * those of a process that did nothing before, whatever the warm-up did. */
+static void warm_up(rep_ctx *x)
+{
+    if (!x->warmup_ops)
+        return;
+    char err[400];
+    gct_heap *h = gct_config_heap(x->c, err, sizeof err);
+    if (!h) {
+        snprintf(x->warmup_error, sizeof x->warmup_error, "warm-up: %s", err);
+        return;
+    }
+    gct_heap_set_limit(h, x->o->heap_limit);
+    gct_workload_run *run = gct_workload_start(x->c->workload, h, x->c->params, x->c->seed, err,
+                                               sizeof err);
+    if (!run) {
+        snprintf(x->warmup_error, sizeof x->warmup_error, "warm-up setup: %s", err);
+    } else {
+        gct_workload_ops(run, x->warmup_ops);
+        gct_workload_free(run);
+    }
+    gct_heap_destroy(h);
 }
 
 /* Pause statistics and MMU of the timed region [t0, t0 + wall]. */
@@ -95,7 +119,7 @@ static void pause_metrics(const rep_ctx *x, gct_result *r, const gct_heap *h, ui
         if (p[i].kind == GCT_PAUSE_CASCADE)
             cascades++;
         gct_pause_row row = {
-            .rep = x->rep,
+            .rep = x->o->round,
             .start_ms = start_ms,
             .duration_us = us[i],
             .examined = p[i].examined,
@@ -135,6 +159,21 @@ static void extra_metrics(const gct_workload_run *run, gct_result *r)
     set_str(r, "extra", buf);
 }
 
+/* The collector's work in the timed region: deterministic for a seed. */
+static void gc_work(const gct_heap *h, const gct_gen_stats *before, gct_result *r)
+{
+    int64_t *ex[] = {&r->examined_gen0, &r->examined_gen1, &r->examined_gen2};
+    int64_t *tr[] = {&r->traversed_gen0, &r->traversed_gen1, &r->traversed_gen2};
+    r->gc_examined = r->gc_traversed = r->gc_freed = 0;
+    for (int g = 0; g < GCT_MAX_GEN; g++) {
+        *ex[g] = h->stats[g].examined - before[g].examined;
+        *tr[g] = h->stats[g].traversed - before[g].traversed;
+        r->gc_examined += *ex[g];
+        r->gc_traversed += *tr[g];
+        r->gc_freed += h->stats[g].collected - before[g].collected;
+    }
+}
+
 /* The Google Benchmark body: one repetition of one iteration. */
 static void one_rep(gct_gb_state *st, void *ud)
 {
@@ -148,12 +187,16 @@ static void one_rep(gct_gb_state *st, void *ud)
 
     while (gct_gb_keep_running(st)) {
         gct_gb_pause(st);
+        if (x->warmup_error[0]) {
+            fail(&r, "%s", x->warmup_error);
+            break;
+        }
         h = gct_config_heap(c, err, sizeof err);
         if (!h) {
             fail(&r, "%s", err);
             break;
         }
-        gct_heap_set_limit(h, x->heap_limit);
+        gct_heap_set_limit(h, x->o->heap_limit);
         run = gct_workload_start(c->workload, h, c->params, c->seed, err, sizeof err);
         if (!run) {
             fail(&r, "setup: %s", err);
@@ -179,6 +222,7 @@ static void one_rep(gct_gb_state *st, void *ud)
         r.collected_gen0 = h->stats[0].collected - before[0].collected;
         r.collected_gen1 = h->stats[1].collected - before[1].collected;
         r.collected_gen2 = h->stats[2].collected - before[2].collected;
+        gc_work(h, before, &r);
         r.peak_objects = h->peak_objects;
         r.peak_bytes = h->peak_bytes;
         r.peak_footprint = h->pool.peak_footprint;
@@ -211,7 +255,7 @@ static void one_rep(gct_gb_state *st, void *ud)
         gct_workload_free(run);
     gct_heap_destroy(h);
 
-    if (!strcmp(r.status, "failed")) {
+    if (r.status == GCT_STATUS_FAILED) {
         x->failures++;
         gct_gb_skip_with_error(st, r.reason);
     } else {
@@ -227,14 +271,14 @@ static void one_rep(gct_gb_state *st, void *ud)
         gct_gb_counter(st, "leaked_objects", (double)r.leaked_objects);
     }
     gct_results_push(&x->out->records, &r);
-    x->rep++;
 }
 
-int gct_runner_run(const gct_config *c, const char *gbench_json, const char *cpus, bool quiet,
-                   int64_t heap_limit, gct_runner_out *out)
+int gct_runner_run(const gct_config *c, const char *gbench_json, const gct_runner_opts *o,
+                   gct_runner_out *out)
 {
     memset(out, 0, sizeof *out);
-    rep_ctx x = {.c = c, .cpus = cpus, .out = out, .heap_limit = heap_limit};
+    rep_ctx x = {.c = c, .o = o, .out = out, .warmup_ops = gct_runner_warmup_ops(c->ops, o->warmup)};
+    const char *cpus = o->cpus;
     char buf[1024];
     gct_gb_add_context("gctune_config_id", c->id);
     gct_gb_add_context("gctune_collector", c->collector->name);
@@ -258,8 +302,16 @@ int gct_runner_run(const gct_config *c, const char *gbench_json, const char *cpu
                  t.hypervisor);
         gct_gb_add_context("gctune_topology", buf);
     }
-    gct_gb_register(c->id, one_rep, &x, 1, c->reps);
-    gct_gb_run(gbench_json, quiet);
+    snprintf(buf, sizeof buf, "%d", o->round);
+    gct_gb_add_context("gctune_round", buf);
+    snprintf(buf, sizeof buf, "%zu", o->process);
+    gct_gb_add_context("gctune_process", buf);
+    warm_up(&x);
+    /* One run of one iteration; the name is the configuration alone, so that
+     * Google Benchmark's tools see the processes of a configuration as
+     * repetitions of one benchmark. */
+    gct_gb_register(c->id, one_rep, &x, 1, 1);
+    gct_gb_run(gbench_json, o->quiet);
     return x.failures;
 }
 

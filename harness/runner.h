@@ -1,8 +1,11 @@
 /*
- * runner.h — measure one configuration in this process: every repetition is
- * one Google Benchmark repetition of one iteration (a fixed amount of work),
- * with setup and teardown outside the timed region.  The runner records the
- * pauses itself, since Google Benchmark keeps no per-pause data.
+ * runner.h — measure one repetition of one configuration in this process
+ * (the executor gives every repetition a process of its own): first an
+ * untimed warm-up on a heap of its own (code, caches, the allocator's arenas
+ * and the CPU's clock settle), then the timed work as one Google Benchmark
+ * run of one iteration (a fixed amount of work), with setup and teardown
+ * outside the timed region.  The runner records the pauses itself, since
+ * Google Benchmark keeps no per-pause data.
  */
 #ifndef GCT_RUNNER_H
 #define GCT_RUNNER_H
@@ -14,18 +17,29 @@
 #include "record.h"
 
 typedef struct gct_runner_out {
-    gct_results records;  /* one per repetition */
-    gct_pause_rows pauses; /* every pause of every repetition */
+    gct_results records;   /* one: this repetition */
+    gct_pause_rows pauses; /* every pause of it */
 } gct_runner_out;
 
+typedef struct gct_runner_opts {
+    int round;          /* the sweep's round, also the repetition number */
+    size_t process;     /* position in the sweep's schedule */
+    double warmup;      /* warm-up operations as a fraction of c->ops (0: none) */
+    const char *cpus;   /* CPUs this process is pinned to ("" or NULL: not pinned) */
+    bool quiet;         /* no Google Benchmark console table */
+    int64_t heap_limit; /* the out-of-memory guard of the heaps, bytes (0: none) */
+} gct_runner_opts;
+
+/* Warm-up operations for ops timed ones: at least 1 unless warmup is 0. */
+int64_t gct_runner_warmup_ops(int64_t ops, double warmup);
+
 /*
- * Run every repetition of c.  `gbench_json` receives Google Benchmark's JSON
- * (NULL: none); `cpus` is recorded in each record (NULL or "" if unpinned);
- * `heap_limit` is the out-of-memory guard of each repetition's heap (0: none).
- * Returns the number of failed repetitions (their records say why).
+ * Run one repetition of c: the warm-up, then the timed work.  `gbench_json`
+ * receives Google Benchmark's JSON (NULL: none).  Returns the number of
+ * failed repetitions, 0 or 1 (the record says why).
  */
-int gct_runner_run(const gct_config *c, const char *gbench_json, const char *cpus, bool quiet,
-                   int64_t heap_limit, gct_runner_out *out);
+int gct_runner_run(const gct_config *c, const char *gbench_json, const gct_runner_opts *o,
+                   gct_runner_out *out);
 
 void gct_runner_out_free(gct_runner_out *out);
 

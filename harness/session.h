@@ -1,9 +1,10 @@
 /*
- * session.h — what `gctune run` and `gctune sweep` share: run a list of
- * configurations through the executor and keep a result directory current
- * (results.csv after every finished configuration, so an interrupted sweep
- * keeps what it finished; summary.csv and gbench.json at the end), with a
- * progress display.
+ * session.h — measure a sweep's configurations into a result directory:
+ * schedule their repetitions in interleaved rounds (schedule.h), run each
+ * in a process of its own (executor.h), and keep the directory current
+ * after every process, so that an interrupted or killed sweep keeps what
+ * finished; at the end, the result model (summary.csv, noise.csv) and
+ * Google Benchmark's merged JSON.
  */
 #ifndef GCT_SESSION_H
 #define GCT_SESSION_H
@@ -22,26 +23,33 @@ typedef struct gct_session_opts {
     bool pin;
     bool quiet;         /* no progress lines */
     bool gbench_console;/* let Google Benchmark print its table (single runs) */
-    double timeout_s;
+    double timeout_s;   /* per process */
+    double warmup;      /* warm-up operations as a fraction of the timed ones */
     int64_t mem_limit;  /* heap limit of each run (0: none) */
+    uint64_t seed;      /* orders the rounds */
     json_t *meta;       /* meta.json content so far (the session adds the end) */
     bool force;         /* accept an out directory that already holds results */
+    /* Called on every record a process brings back, before it is kept (e.g.
+     * to add the predicted CPython GC time); may be NULL. */
+    void (*annotate)(void *ud, gct_result *r);
+    void *annotate_ud;
 } gct_session_opts;
 
 typedef struct gct_session_result {
-    gct_results rows;  /* every record, failed configurations included */
-    size_t configs_done, configs_failed;
+    gct_results rows;  /* every record, failed processes included */
+    size_t configs_done, configs_failed;   /* configurations with every process accounted for */
+    size_t processes_run, processes_failed;
     bool interrupted;
     char out[4096];    /* where the results are ("" if temporary) */
 } gct_session_result;
 
-/* Returns the exit status: 0 all ran and passed, 1 some configuration
- * failed, 2 the result directory could not be written, 130 interrupted. */
 int gct_session_run(const gct_config *cfgs, size_t n, const gct_session_opts *o,
                     gct_session_result *res);
 void gct_session_result_free(gct_session_result *res);
 
-/* A signal handler sets this (SIGINT, SIGTERM). */
+/* The 1-, 5- and 15-minute load averages as a JSON array (null if unknown). */
+json_t *gct_session_loadavg_json(void);
+
 extern volatile sig_atomic_t gct_session_stop;
 void gct_session_catch_signals(void);
 

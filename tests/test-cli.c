@@ -248,7 +248,7 @@ Test(cli, run_prints_a_summary_and_json_records)
                    "--ops", "500", "--gen0", "50", NULL);
     cr_assert_eq(o.status, 0, "%s", o.stderr_text);
     static const char *const lines[] = {"throughput", "time in GC", "pauses", "MMU",
-                                        "collections", "peak live", "leaked"};
+                                        "collections", "GC work", "peak live", "leaked"};
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
         cr_assert(strstr(o.stdout_text, lines[i]), "summary lacks '%s':\n%s", lines[i],
                   o.stdout_text);
@@ -265,7 +265,22 @@ Test(cli, run_prints_a_summary_and_json_records)
     cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "ok");
     cr_assert_eq(json_integer_value(json_object_get(r, "ops")), 500);
     cr_assert_eq(json_integer_value(json_object_get(r, "rep")), 1);
+    cr_assert_eq(json_integer_value(json_object_get(r, "round")), 1);
+    cr_assert_eq(json_integer_value(json_object_get(r, "warmup_ops")), 50, "10%% of 500 ops");
+    /* Two repetitions, two processes. */
+    cr_assert_neq(json_integer_value(json_object_get(json_array_get(j, 0), "pid")),
+                  json_integer_value(json_object_get(r, "pid")));
     json_decref(j);
+    free_out(&o);
+
+    /* Three processes: an interval is a range, never called a 95% CI. */
+    o = gctune("run", "-c", "gencycle", "-w", "dlist", "-p", "lists=5", "-p", "length=50",
+               "--ops", "500", "--reps", "3", NULL);
+    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    cr_assert(strstr(o.stdout_text, "median of 3 processes; range"), "%s", o.stdout_text);
+    cr_assert_null(strstr(o.stdout_text, "95% CI"), "%s", o.stdout_text);
+    cr_assert(strstr(o.stdout_text, "the same in every process"), "%s", o.stdout_text);
+    cr_assert(strstr(o.stdout_text, "too short to time reliably"), "%s", o.stdout_text);
     free_out(&o);
 }
 
@@ -303,16 +318,39 @@ Test(cli, a_tiny_sweep_writes_a_consistent_result_directory)
     cr_assert(strstr(o.stdout_text, outdir), "the sweep does not say where the results are");
     free_out(&o);
 
-    /* refcount once, gencycle gen0 50|200, marksweep gen0 50|200: 5 x 2 reps. */
+    /* refcount once, gencycle gen0 50|200, marksweep gen0 50|200, and the
+     * A/A twin of the one configuration at its defaults (refcount): 6 x 2
+     * processes. */
     char p[512];
     snprintf(p, sizeof p, "%s/results.csv", outdir);
     gct_results set;
     char err[512];
     cr_assert_eq(gct_results_read_csv(p, &set, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(set.n, 10, "%zu rows", set.n);
+    cr_assert_eq(set.n, 12, "%zu rows", set.n);
+    bool process_seen[12] = {false};
+    size_t twins = 0;
     for (size_t i = 0; i < set.n; i++) {
         const gct_result *r = &set.rows[i];
-        cr_assert_str_eq(r->status, "ok", "%s: %s", r->config_id, r->reason);
+        /* One process per repetition: a place in the schedule, a pid of its
+         * own, a round, the warm-up. */
+        cr_assert(r->process >= 0 && r->process < 12, "process %lld", (long long)r->process);
+        cr_assert_not(process_seen[r->process], "process %lld twice", (long long)r->process);
+        process_seen[r->process] = true;
+        cr_assert_eq(r->round, r->rep);
+        cr_assert_eq(r->round, r->process / 6, "%s: process %lld in round %lld: rounds interleave",
+                     r->config_id, (long long)r->process, (long long)r->round);
+        cr_assert_gt(r->pid, 0);
+        for (size_t k = 0; k < i; k++)
+            cr_assert_neq(set.rows[k].pid, r->pid, "two records from one process");
+        cr_assert_eq(r->warmup_ops, 40);
+        if (r->aa_of[0]) {
+            twins++;
+            cr_assert_str_eq(r->aa_of, "refcount.dlist.lists-5.length-50.drop_every-50");
+            char want[300];
+            snprintf(want, sizeof want, "aa.%s", r->aa_of);
+            cr_assert_str_eq(r->config_id, want);
+        }
+        cr_assert_eq(r->status, GCT_STATUS_OK, "%s: %s", r->config_id, r->reason);
         cr_assert_eq(r->ops, 400);
         /* ops/s x time = ops */
         cr_assert(fabs(r->ops_per_s * r->wall_s - 400) < 1e-3, "%s: %g x %g", r->config_id,
@@ -340,30 +378,51 @@ Test(cli, a_tiny_sweep_writes_a_consistent_result_directory)
                      (long long)r->rep, (long long)count, (long long)r->pauses);
         cr_assert(fabs(sum_us / 1e6 - r->gc_s) < 1e-6 * (double)(count + 1),
                   "%s: pause file sums to %g s, gc_s %g", r->config_id, sum_us / 1e6, r->gc_s);
-        if (!strcmp(r->collector, "gencycle"))
+        if (!strcmp(r->collector, "gencycle")) {
             cr_assert_gt(r->collections_gen0, 0);
+            cr_assert_gt(r->gc_examined, 0);
+            cr_assert_gt(r->gc_traversed, 0);
+        }
+        /* The GC work is the same in both processes of a configuration. */
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(set.rows[k].config_id, r->config_id)) {
+                cr_assert_eq(set.rows[k].gc_examined, r->gc_examined, "%s", r->config_id);
+                cr_assert_eq(set.rows[k].gc_traversed, r->gc_traversed, "%s", r->config_id);
+                cr_assert_eq(set.rows[k].collections_gen0, r->collections_gen0);
+                cr_assert_eq(set.rows[k].gc_freed, r->gc_freed);
+            }
         gct_pause_rows_free(&pr);
     }
+    cr_assert_eq(twins, 2);
     gct_results_free(&set);
 
-    /* summary.csv: a header and one row per configuration, reps 2. */
+    /* summary.csv: a header and one row per configuration, reps 2; noise.csv:
+     * the A/A control. */
     snprintf(p, sizeof p, "%s/summary.csv", outdir);
-    cr_assert_eq(count_lines(p), 6);
+    cr_assert_eq(count_lines(p), 7);
     char *summary = slurp(p);
     cr_assert(strstr(summary, "ops_per_s_median,ops_per_s_lo,ops_per_s_hi"));
+    cr_assert(strstr(summary, ",range,"), "2 processes give a range, not a CI");
     free(summary);
+    snprintf(p, sizeof p, "%s/noise.csv", outdir);
+    cr_assert_eq(count_lines(p), 2);
 
     json_t *gb = load_json(outdir, "gbench.json");
     json_t *runs = json_object_get(gb, "benchmarks");
     size_t iterations = 0;
     for (size_t i = 0; i < json_array_size(runs); i++) {
         json_t *r = json_array_get(runs, i);
-        cr_assert(json_string_value(json_object_get(r, "gctune_config_id")));
+        const char *id = json_string_value(json_object_get(r, "gctune_config_id"));
+        cr_assert(id);
+        /* One run per process, named by its configuration alone (no
+         * repetition count, no iterations), as compare.py matches them. */
+        cr_assert_str_eq(json_string_value(json_object_get(r, "name")), id);
+        cr_assert(json_is_integer(json_object_get(r, "gctune_round")));
         iterations += !strcmp(json_string_value(json_object_get(r, "run_type")), "iteration");
     }
-    cr_assert_eq(iterations, 10);
+    cr_assert_eq(iterations, 12);
     json_t *contexts = json_object_get(gb, "gctune_contexts");
-    cr_assert_eq(json_object_size(contexts), 5);
+    cr_assert_eq(json_object_size(contexts), 6);
     const char *key;
     json_t *ctx;
     json_object_foreach(contexts, key, ctx)
@@ -384,6 +443,11 @@ Test(cli, a_tiny_sweep_writes_a_consistent_result_directory)
     cr_assert_eq(json_integer_value(json_object_get(json_object_get(meta, "outcome"),
                                                     "configurations_failed")),
                  0);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(meta, "outcome"),
+                                                    "processes_run")),
+                 12);
+    cr_assert_eq(json_array_size(json_object_get(json_object_get(meta, "load"), "before")), 3);
+    cr_assert_eq(json_array_size(json_object_get(json_object_get(meta, "load"), "after")), 3);
     json_decref(meta);
 
     /* Nothing of the children's scratch is left. */
@@ -408,8 +472,8 @@ Test(cli, a_failing_configuration_is_recorded_and_the_sweep_goes_on)
     /* trees with a 4-million-node long-lived tree cannot fit in 64 MiB;
      * dlist can.  The address-space limit makes the first die. */
     out o = gctune("sweep", "-c", "refcount", "-w", "trees,dlist", "-p", "trees.long_depth=22",
-                   "-p", "dlist.lists=5", "--ops", "100", "--reps", "1", "--max-memory", "64M",
-                   "--out", outdir, "--quiet", NULL);
+                   "-p", "dlist.lists=5", "--ops", "100", "--reps", "2", "--max-memory", "64M",
+                   "--out", outdir, "--quiet", "--no-aa", NULL);
     cr_assert_eq(o.status, 1, "a sweep with a failed configuration exits 1, not %d: %s", o.status,
                  o.stderr_text);
     free_out(&o);
@@ -417,12 +481,23 @@ Test(cli, a_failing_configuration_is_recorded_and_the_sweep_goes_on)
     snprintf(p, sizeof p, "%s/results.csv", outdir);
     gct_results set;
     cr_assert_eq(gct_results_read_csv(p, &set, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(set.n, 2);
-    const gct_result *trees = !strcmp(set.rows[0].workload, "trees") ? &set.rows[0] : &set.rows[1];
-    const gct_result *dlist = trees == &set.rows[0] ? &set.rows[1] : &set.rows[0];
-    cr_assert_str_eq(trees->status, "failed");
-    cr_assert(trees->reason[0], "a failed configuration says why");
-    cr_assert_str_eq(dlist->status, "ok", "%s", dlist->reason);
+    /* Two processes each: trees fails in round 0, and its round 1 is not
+     * run (it would only fail again); dlist runs both. */
+    cr_assert_eq(set.n, 4);
+    size_t ok = 0;
+    for (size_t i = 0; i < set.n; i++) {
+        const gct_result *r = &set.rows[i];
+        if (!strcmp(r->workload, "dlist")) {
+            cr_assert_eq(r->status, GCT_STATUS_OK, "%s", r->reason);
+            ok++;
+        } else {
+            cr_assert_eq(r->status, GCT_STATUS_FAILED);
+            cr_assert(r->reason[0], "a failed configuration says why");
+            if (r->round == 1)
+                cr_assert(strstr(r->reason, "not run: round 0 failed"), "%s", r->reason);
+        }
+    }
+    cr_assert_eq(ok, 2);
     gct_results_free(&set);
     json_t *meta = load_json(outdir, "meta.json");
     cr_assert_eq(json_integer_value(json_object_get(json_object_get(meta, "outcome"),
@@ -471,6 +546,16 @@ Test(cli, an_interrupted_sweep_keeps_what_finished)
     rm_rf(parent);
 }
 
+/* A line of compare's table whose verdict (its last word) calls a difference. */
+static bool verdict_line(const char *text)
+{
+    static const char *const calls[] = {" faster\n", " slower\n", " better\n", " worse\n"};
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++)
+        if (strstr(text, calls[i]))
+            return true;
+    return false;
+}
+
 Test(cli, compare_a_directory_with_itself_finds_no_difference)
 {
     fresh_outdir();
@@ -482,11 +567,11 @@ Test(cli, compare_a_directory_with_itself_finds_no_difference)
 
     o = gctune("compare", outdir, outdir, NULL);
     cr_assert_eq(o.status, 0, "%s", o.stderr_text);
-    cr_assert_not(strstr(o.stdout_text, "faster") || strstr(o.stdout_text, "slower") ||
-                      strstr(o.stdout_text, "better") || strstr(o.stdout_text, "worse"),
-                  "a directory against itself:\n%s", o.stdout_text);
-    cr_assert(strstr(o.stdout_text, "no significant difference"));
+    cr_assert_not(verdict_line(o.stdout_text), "a directory against itself:\n%s", o.stdout_text);
+    cr_assert(strstr(o.stdout_text, "no detectable difference"), "%s", o.stdout_text);
     cr_assert(strstr(o.stdout_text, "geometric mean"));
+    cr_assert(strstr(o.stdout_text, "A/A noise floor of dlist"), "%s", o.stdout_text);
+    cr_assert(strstr(o.stdout_text, "P(B better)"));
     free_out(&o);
 
     /* --json: every row, ratio 1. */
@@ -496,7 +581,8 @@ Test(cli, compare_a_directory_with_itself_finds_no_difference)
     json_t *j = json_loads(o.stdout_text, 0, &je);
     cr_assert(j, "compare --json: %s", je.text);
     json_t *rows = json_object_get(j, "comparisons");
-    cr_assert_eq(json_array_size(rows), 2 * 6, "2 configurations x 6 metrics");
+    /* Two configurations and the A/A twin of the first, 13 metrics each. */
+    cr_assert_eq(json_array_size(rows), 3 * 13, "%zu rows", json_array_size(rows));
     for (size_t i = 0; i < json_array_size(rows); i++) {
         json_t *r = json_array_get(rows, i);
         json_t *ratio = json_object_get(r, "ratio");
@@ -506,13 +592,13 @@ Test(cli, compare_a_directory_with_itself_finds_no_difference)
     json_decref(j);
     free_out(&o);
 
-    /* --csv: a header and 12 rows. */
+    /* --csv: a header and 39 rows. */
     o = gctune("compare", outdir, outdir, "--csv", NULL);
     cr_assert_eq(o.status, 0);
     size_t lines = 0;
     for (const char *p = o.stdout_text; *p; p++)
         lines += *p == '\n';
-    cr_assert_eq(lines, 13);
+    cr_assert_eq(lines, 40);
     free_out(&o);
 
     /* Two thresholds against each other, paired by workload. */
@@ -543,6 +629,23 @@ Test(cli, compare_a_directory_with_itself_finds_no_difference)
     free_out(&o);
     o = gctune("compare", outdir, outdir, "--fail-if-slower", "many", NULL);
     cr_assert_eq(o.status, 2);
+    free_out(&o);
+
+    /* Runs that did different work do not compare, unless asked. */
+    char other[300];
+    snprintf(other, sizeof other, "%s-ops", outdir);
+    o = gctune("sweep", "-c", "gencycle", "-w", "dlist", "-p", "lists=5", "-p", "length=50",
+               "-p", "drop_every=20", "--gen0", "20", "--gen1", "10", "--gen2", "10", "--ops",
+               "200", "--reps", "2", "--out", other, "--quiet", "--no-plots", "--no-aa", NULL);
+    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    free_out(&o);
+    o = gctune("compare", outdir, other, NULL);
+    cr_assert_eq(o.status, 2);
+    cr_assert(strstr(o.stderr_text, "different work (operations: 300 against 200)"), "%s",
+              o.stderr_text);
+    free_out(&o);
+    o = gctune("compare", outdir, other, "--allow-different-work", NULL);
+    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
     free_out(&o);
 
     char parent[160];
@@ -624,7 +727,8 @@ Test(cli, a_sweep_draws_every_figure_it_has_data_for)
     free_out(&o);
     snprintf(p, sizeof p, "%s/report.md", outdir);
     char *md = slurp(p);
-    static const char *const sections[] = {"# gctune report", "## Machine and build",
+    static const char *const sections[] = {"# gctune report", "## Verdicts",
+                                           "### Noise floor (A/A controls)", "## Machine and build",
                                            "## What was swept", "## Best configurations",
                                            "## Pareto frontier", "## Figures",
                                            "## Failed configurations", "### dlist", "### cache",

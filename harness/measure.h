@@ -1,0 +1,54 @@
+/*
+ * measure.h — what `gctune run` and `gctune sweep` share: their options,
+ * read into a sweep specification (sweep.h) and checked before anything is
+ * created (bad input leaves no directory), the configurations they expand
+ * to, meta.json, and the session that measures them (session.h).
+ */
+#ifndef GCT_MEASURE_H
+#define GCT_MEASURE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "costmodel.h"
+#include "session.h"
+#include "sweep.h"
+
+typedef struct gct_measure {
+    bool sweep;               /* `sweep` (else `run`) */
+    gct_sweep_spec spec;
+    const char *out;          /* --out, or the sweep's out/<date> */
+    const char *file;         /* the sweep file */
+    bool json, quiet, pin, force, no_plots, pdf, no_aa, no_predict;
+    const char *python;       /* --python: the interpreter the cost model measures */
+    bool jobs_given, mem_given;
+    double timeout_s;
+    double warmup;            /* fraction of the timed operations */
+    long long mem_limit;
+    gct_config *cfgs;         /* after gct_measure_prepare */
+    size_t n;
+    size_t twins;             /* A/A controls among cfgs */
+    json_t *meta;
+    gct_costmodel *cost;      /* CPython's costs on this machine (NULL: no prediction) */
+    char outbuf[256];
+} gct_measure;
+
+/* Parse argv.  Returns -1 after printing help (exit 0), GCT_EXIT_USAGE on
+ * bad input (the message printed), else 0. */
+int gct_measure_parse(int argc, char **argv, bool sweep, void (*help)(FILE *), gct_measure *m);
+
+/* Expand into configurations (with the A/A twins of a sweep), check the
+ * jobs against the machine, and build meta.json.  Returns an exit status. */
+int gct_measure_prepare(int argc, char **argv, gct_measure *m);
+
+/* Measure every configuration.  Returns the session's exit status. */
+int gct_measure_execute(gct_measure *m, gct_session_result *res);
+
+void gct_measure_free(gct_measure *m);
+
+/* The options both commands take, for their --help. */
+extern const char gct_measure_common_help[];
+
+#endif
