@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "files.h"
+#include "format.h"
 #include "pauses.h"
 #include "record.h"
 #include "stats.h"
@@ -92,6 +93,19 @@ static size_t best_per_collector(const ctx *c, const char *wl, const agg **out)
     gct_summary sum = {.configs = c->aggs, .n = c->naggs, .collectors = c->collectors,
                        .ncollectors = c->ncollectors};
     return gct_summary_best_per_collector(&sum, wl, out, MAX_COLLECTORS);
+}
+
+/* The fastest configuration of one collector on wl, leaking or not. */
+static const agg *fastest_of(const ctx *c, const char *wl, const char *collector)
+{
+    const agg *best = NULL;
+    for (size_t i = 0; i < c->naggs; i++) {
+        const agg *a = &c->aggs[i];
+        if (!strcmp(a->workload, wl) && !strcmp(a->collector, collector) &&
+            (!best || a->ops_s > best->ops_s))
+            best = a;
+    }
+    return best;
 }
 
 static unsigned collector_rgb(const char *name)
@@ -290,7 +304,10 @@ static void fig_pause_cdf(ctx *c, const char *wl)
             gct_pause_rows_free(&pr);
             continue;
         }
-        double p99 = gct_quantile_sorted(d, pr.n, 0.99), mx = d[pr.n - 1];
+        /* The p99 is the model's (the median over processes of each one's
+         * p99, as in every table); the curve pools the pauses of every
+         * process, and its end is the longest pause of them all. */
+        double p99 = best[i]->p99, mx = d[pr.n - 1];
         char lbl[160], hp[32], hm[32];
         gct_summary_label(best[i], lbl, sizeof lbl);
         gct_fmt_us(p99, hp, sizeof hp);
@@ -299,7 +316,7 @@ static void fig_pause_cdf(ctx *c, const char *wl)
          * curve's title, where they cannot collide with another curve's. */
         fprintf(m, "%s,%.6g,0.99,p99,0\n", lbl, p99);
         fprintf(m, "%s,%.6g,1,max,1\n", lbl, mx);
-        appendf(lbl, sizeof lbl, "_(p99_%s,_max_%s)", hp, hm);
+        appendf(lbl, sizeof lbl, "_(p99_%s,_longest_%s)", hp, hm);
         for (char *q = lbl; *q; q++)
             if (*q == ' ')
                 *q = '_'; /* word() splits titles on spaces; the script turns _ back */
@@ -326,9 +343,10 @@ static void fig_pause_cdf(ctx *c, const char *wl)
     char title[200], caption[600];
     snprintf(title, sizeof title, "Pause durations, %s", wl);
     snprintf(caption, sizeof caption,
-             "Cumulative distribution of every pause of the fastest configuration of each "
-             "collector on %s; the p99 and the longest pause are marked. A curve further left "
-             "pauses less; a long flat tail is rare but long pauses.",
+             "Cumulative distribution of every pause of every process of the fastest "
+             "configuration of each collector on %s; marked: the p99 (the median over processes "
+             "of each one's p99, as in the tables) and the longest pause of all. A curve further "
+             "left pauses less; a long flat tail is rare but long pauses.",
              wl);
     render(c, stem, "pause-cdf.gp", 1200, 750, vars, title, caption, wl);
 }
@@ -464,7 +482,7 @@ static void fig_throughput(ctx *c)
                 const agg *a = find_gen(c, wl, g0[i], g1[j], g2);
                 if (!a || g0[i] <= 0)
                     continue; /* gen0 = 0 (no automatic collection) has no place on a log axis */
-                fprintf(f, "%" PRId64 ",%.6g,%.6g,%.6g\n", g0[i], a->ops, a->ops_lo, a->ops_hi);
+                fprintf(f, "%" PRId64 ",%.6g,%.6g,%.6g\n", g0[i], a->ops_s, a->ops_lo, a->ops_hi);
                 pts++;
             }
             if (!close_data(c, &af) || pts == 0)
@@ -532,7 +550,7 @@ static void fig_heatmaps(ctx *c, const char *wl)
                     const agg *a = find_gen(c, wl, g0[i], g1[j], g2);
                     if (!a)
                         continue;
-                    double v = m == 0 ? a->ops : m == 1 ? a->p99 : a->peak / (1 << 20);
+                    double v = m == 0 ? a->ops_s : m == 1 ? a->p99 : a->peak / (1 << 20);
                     if (pass == 0) {
                         vmin = v < vmin ? v : vmin;
                         vmax = v > vmax ? v : vmax;
@@ -582,11 +600,11 @@ static void fig_tradeoff(ctx *c, const char *wl)
             if (strcmp(a->workload, wl))
                 continue;
             double v = which ? a->peak / (1 << 20) : a->p99;
-            if (!(v > 0) || !isfinite(a->ops)) {
+            if (!(v > 0) || !isfinite(a->ops_s)) {
                 skipped++;
                 continue;
             }
-            x[n] = a->ops;
+            x[n] = a->ops_s;
             y[n] = v;
             who[n++] = a;
         }
@@ -691,7 +709,7 @@ static void fig_mmu(ctx *c, const char *wl)
     size_t curves = 0;
     for (size_t i = 0; i < nb; i++) {
         const agg *a = best[i];
-        if (!(a->wall0_ms > 0))
+        if (!(a->wall_ms > 0))
             continue;
         gct_pause_rows pr;
         if (read_pauses(c, a->id, &pr) != 0)
@@ -705,9 +723,14 @@ static void fig_mmu(ctx *c, const char *wl)
                 n++;
             }
         gct_pause_rows_free(&pr);
-        /* Windows from 0.1 ms (a thousandth of the run if that is shorter)
-         * to the whole run, 24 per decade. */
-        double hi = a->wall0_ms, lo = hi / 1000 < 0.1 ? hi / 1000 : 0.1;
+        /* The run: the median timed region, or longer if repetition 0's
+         * pauses reach past it.  Windows from 0.1 ms (a thousandth of the run
+         * if that is shorter) to the whole run, 24 per decade. */
+        double hi = a->wall_ms;
+        for (size_t k = 0; k < n; k++)
+            if (iv[k].end > hi)
+                hi = iv[k].end;
+        double lo = hi / 1000 < 0.1 ? hi / 1000 : 0.1;
         size_t m = 0;
         double ws[400], mmu[400], bmmu[400];
         for (double w = lo; w < hi && m < 399; w *= 1.1)
@@ -749,7 +772,7 @@ static void fig_mmu(ctx *c, const char *wl)
     snprintf(title, sizeof title, "Minimum mutator utilization, %s", wl);
     snprintf(caption, sizeof caption,
              "For each window size, the worst share of any window of that size left to the "
-             "program (fastest configuration of each collector on %s, repetition 0); dashed: "
+             "program (fastest configuration of each collector on %s, its first process); dashed: "
              "the bounded MMU. Read across at your latency budget.",
              wl);
     render(c, stem, "mmu.gp", 1200, 750, vars, title, caption, wl);
@@ -787,9 +810,14 @@ static void fig_collectors(ctx *c)
             for (size_t i = 0; i < nf; i++)
                 if (!strcmp(found[i]->collector, c->collectors[k]))
                     best[k] = found[i];
+        /* Leaking configurations are shown but never the yardstick: a
+         * collector that never reclaims cycles is not fast, only unfinished. */
         for (size_t k = 0; k < c->ncollectors; k++)
-            if (best[k] && best[k]->ops > top)
-                top = best[k]->ops;
+            if (!best[k])
+                best[k] = fastest_of(c, c->workloads[w], c->collectors[k]);
+        for (size_t k = 0; k < c->ncollectors; k++)
+            if (best[k] && !best[k]->leaks && best[k]->ops_s > top)
+                top = best[k]->ops_s;
         char tops[32];
         gct_fmt_count(top, tops, sizeof tops);
         fprintf(f, "%s,%s %s/s", c->workloads[w], c->workloads[w], tops);
@@ -798,7 +826,7 @@ static void fig_collectors(ctx *c)
                 fprintf(f, ",,,,");
                 continue;
             }
-            fprintf(f, ",%.6g,", top > 0 ? best[k]->ops / top : 0);
+            fprintf(f, ",%.6g,", top > 0 ? best[k]->ops_s / top : 0);
             if (best[k]->p99 > 0) /* empty: no pauses, nothing on a log axis */
                 fprintf(f, "%.6g", best[k]->p99);
             fprintf(f, ",%.6g,%.6g", best[k]->peak / (1 << 20), best[k]->leaked / (1 << 20));
@@ -823,7 +851,7 @@ static void fig_collectors(ctx *c)
                 const agg *a = &c->aggs[i];
                 if (strcmp(a->collector, c->collectors[k]))
                     continue;
-                double v = m == 0 ? a->ops : m == 1 ? a->p99 : m == 2 ? a->peak : a->leaked;
+                double v = m == 0 ? a->ops_s : m == 1 ? a->p99 : m == 2 ? a->peak : a->leaked;
                 any = m == 1 ? v > 0 : isfinite(v);
             }
             if (any)
@@ -834,9 +862,9 @@ static void fig_collectors(ctx *c)
     }
     render(c, "collectors", "collectors.gp", 1500, 1000, vars, "Collectors side by side",
            "For each workload, the fastest configuration of each collector: throughput relative "
-           "to the fastest (its ops/s under the workload's name), p99 pause (log scale; no bar: "
-           "no pauses), peak live memory, and memory leaked (reference counting cannot reclaim "
-           "cycles).",
+           "to the fastest that does not leak (its ops/s under the workload's name), p99 pause "
+           "(log scale; no bar: no pauses), peak live memory, and memory leaked (reference "
+           "counting cannot reclaim cycles, so its speed is not a choice).",
            NULL);
 }
 
@@ -871,30 +899,33 @@ int gct_plot_dir(const char *dir, const gct_plot_opts *o, gct_plot_result *res, 
         snprintf(err, errlen, "gnuplot is not installed (Debian: apt-get install gnuplot-nox)");
         return -2;
     }
-    char path[4200];
-    snprintf(path, sizeof path, "%s/results.csv", dir);
-    gct_results rows;
-    if (gct_results_read_csv(path, &rows, err, errlen) != 0)
+    gct_summary sum;
+    if (gct_summary_load(dir, &sum, err, errlen) != 0)
         return -1;
     snprintf(c.plotdir, sizeof c.plotdir, "%s/plots", dir);
     snprintf(c.datadir, sizeof c.datadir, "%s/data", c.plotdir);
     if (gct_mkdirs(c.datadir, err, errlen) != 0) {
-        gct_results_free(&rows);
+        gct_summary_free(&sum);
         return -1;
     }
-    gct_summary sum;
-    gct_summarize(&rows, &sum);
-    c.aggs = sum.configs;
-    c.naggs = sum.n;
+    /* The figures show configurations that ran, without the A/A twins (a
+     * second point on top of the first). */
+    agg *shown = calloc(sum.n ? sum.n : 1, sizeof *shown);
+    if (!shown)
+        abort();
+    for (size_t i = 0; i < sum.n; i++)
+        if (sum.configs[i].n && !sum.configs[i].aa_of[0])
+            shown[c.naggs++] = sum.configs[i]; /* shallow: sum owns the strings */
+    c.aggs = shown;
     c.workloads = sum.workloads;
     c.nworkloads = sum.nworkloads;
     c.collectors = sum.collectors;
     /* Figures show at most MAX_COLLECTORS collectors (the registry has four). */
     c.ncollectors = sum.ncollectors < MAX_COLLECTORS ? sum.ncollectors : MAX_COLLECTORS;
     if (!c.naggs) {
-        snprintf(err, errlen, "%s holds no successful run to plot", path);
+        snprintf(err, errlen, "%s holds no successful run to plot", dir);
+        free(shown);
         gct_summary_free(&sum);
-        gct_results_free(&rows);
         return -1;
     }
     fig_collectors(&c);
@@ -907,8 +938,8 @@ int gct_plot_dir(const char *dir, const gct_plot_opts *o, gct_plot_result *res, 
         fig_tradeoff(&c, wl);
         fig_mmu(&c, wl);
     }
+    free(shown);
     gct_summary_free(&sum);
-    gct_results_free(&rows);
     return 0;
 }
 

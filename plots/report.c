@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "files.h"
+#include "format.h"
+#include "headline.h"
 #include "record.h"
 #include "stats.h"
 #include "summary.h"
@@ -204,16 +206,22 @@ static json_t *jget(json_t *o, const char *a, const char *b)
     return b ? json_object_get(x, b) : x;
 }
 
+/* "12.3k [12.0k, 12.6k]" from 5 processes on (a 95% CI), "12.3k (range
+ * 12.0k-12.6k of 3)" below, "12.3k (1 run)" for one. */
 static void fmt_ops(const gct_config_summary *c, char *buf, size_t len)
 {
     char v[32], lo[32], hi[32];
-    gct_fmt_count(c->ops, v, sizeof v);
+    gct_fmt_count(c->ops_s, v, sizeof v);
     gct_fmt_count(c->ops_lo, lo, sizeof lo);
     gct_fmt_count(c->ops_hi, hi, sizeof hi);
-    if (c->n > 1)
+    if (c->ci)
         snprintf(buf, len, "%s [%s, %s]", v, lo, hi);
+    else if (c->n > 1)
+        snprintf(buf, len, "%s (range %s-%s of %zu)", v, lo, hi, c->n);
     else
-        snprintf(buf, len, "%s", v);
+        snprintf(buf, len, "%s (1 run)", v);
+    if (c->too_short && strlen(buf) + 16 < len)
+        strcat(buf, " (too short!)");
 }
 
 static void fmt_mib(double bytes, char *buf, size_t len)
@@ -280,7 +288,19 @@ static void machine_section(doc *d, json_t *meta)
         ROW("frequency governor", "%s",
             jstr(m, "cpufreq_governor") && *jstr(m, "cpufreq_governor") ? jstr(m, "cpufreq_governor")
                                                                         : "not exposed");
-        ROW("load at start", "%.2f", json_number_value(jget(m, "loadavg_1min", NULL)));
+    }
+    json_t *load = json_object_get(meta, "load");
+    if (json_is_object(load)) {
+        json_t *b = json_object_get(load, "before"), *a = json_object_get(load, "after");
+        char after[64] = "not recorded (the sweep did not finish)";
+        if (json_array_size(a) == 3)
+            snprintf(after, sizeof after, "%.2f, %.2f, %.2f",
+                     json_number_value(json_array_get(a, 0)),
+                     json_number_value(json_array_get(a, 1)),
+                     json_number_value(json_array_get(a, 2)));
+        ROW("load (1, 5, 15 min)", "before: %.2f, %.2f, %.2f; after: %s",
+            json_number_value(json_array_get(b, 0)), json_number_value(json_array_get(b, 1)),
+            json_number_value(json_array_get(b, 2)), after);
     }
     json_t *b = json_object_get(meta, "build");
     ROW("gctune", "%s (git %s)", jstr(b, "gctune_version") ? jstr(b, "gctune_version") : "?",
@@ -321,30 +341,28 @@ static void swept_section(doc *d, json_t *meta, const gct_results *rows, const g
         if (used >= sizeof cmd)
             break;
     }
-    size_t failed = 0, configs = 0;
-    for (size_t i = 0; i < rows->n; i++) {
-        bool first = true;
-        for (size_t j = 0; j < i && first; j++)
-            first = strcmp(rows->rows[j].config_id, rows->rows[i].config_id) != 0;
-        if (!first)
-            continue;
-        configs++;
-        bool ok = false;
-        for (size_t j = i; j < rows->n; j++)
-            if (!strcmp(rows->rows[j].config_id, rows->rows[i].config_id))
-                ok |= !strcmp(rows->rows[j].status, "ok");
-        failed += !ok;
+    size_t failed = 0, twins = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        failed += s->configs[i].n == 0;
+        twins += s->configs[i].aa_of[0] != 0;
     }
     list_begin(d);
     bullet(d, "command: %s", cmd);
-    bullet(d, "%zu configurations (%zu with no successful run), %zu records", configs, failed,
-           rows->n);
+    bullet(d, "%zu configurations (%zu of them A/A controls; %zu with no successful process), "
+              "%zu processes",
+           s->n, twins, failed, rows->n);
     json_t *sw = json_object_get(meta, "sweep");
     if (sw) {
-        bullet(d, "%lld repetitions of each; seed %lld%s",
+        bullet(d, "%lld repetitions of each, every one a process of its own, in %lld rounds "
+                  "(each round every configuration once, in an order shuffled from the seed); "
+                  "%.0f%% warm-up operations in each process before the timed ones; seed %lld%s",
                (long long)json_integer_value(json_object_get(sw, "reps")),
+               (long long)json_integer_value(json_object_get(sw, "reps")),
+               100 * json_number_value(json_object_get(sw, "warmup")),
                (long long)json_integer_value(json_object_get(sw, "seed")),
-               json_is_true(json_object_get(sw, "pinned")) ? "; every run pinned to a core" : "");
+               json_is_true(json_object_get(sw, "pinned"))
+                   ? "; every process pinned to a core"
+                   : "; one process at a time");
         const char *preset = jstr(sw, "preset");
         if (preset && *preset)
             bullet(d, "preset: %s", preset);
@@ -405,7 +423,84 @@ static void swept_section(doc *d, json_t *meta, const gct_results *rows, const g
     for (size_t w = 0; w < s->nworkloads && used < sizeof wls; w++)
         used += (size_t)snprintf(wls + used, sizeof wls - used, "%s%s", w ? ", " : "", s->workloads[w]);
     bullet(d, "workloads: %s (parameters of each run in results.csv)", wls);
+    size_t nshort = 0;
+    for (size_t i = 0; i < s->n; i++)
+        nshort += s->configs[i].too_short;
+    if (nshort)
+        bullet(d, "%zu configuration%s time%s less than %.0f ms of work per process: too short "
+                  "to time reliably (marked \"too short!\"); give them more operations",
+               nshort, nshort == 1 ? "" : "s", nshort == 1 ? "s" : "", GCT_SHORT_RUN_S * 1e3);
     list_end(d);
+}
+
+/* What was and was not finished, before anything else. */
+static void status_section(doc *d, json_t *meta, const gct_summary *s)
+{
+    json_t *out = json_object_get(meta, "outcome");
+    size_t failed = 0;
+    for (size_t i = 0; i < s->n; i++)
+        failed += s->configs[i].failed > 0;
+    if (!json_is_object(out)) {
+        para(d, "WARNING: this sweep did not finish: meta.json has no outcome, so it was killed "
+                "(or is still running). What follows covers only the processes that finished; "
+                "configurations may have fewer processes than asked for.");
+    } else if (json_is_true(json_object_get(out, "interrupted"))) {
+        para(d, "WARNING: this sweep was interrupted after %lld of %lld processes. What follows "
+                "covers only the processes that finished.",
+             (long long)json_integer_value(json_object_get(out, "processes_run")),
+             (long long)json_integer_value(json_object_get(out, "processes")));
+    }
+    if (failed)
+        para(d, "WARNING: %zu configuration%s had failed processes (see Failed configurations "
+                "at the end); %s left out of every verdict where no process succeeded.",
+             failed, failed == 1 ? "" : "s", failed == 1 ? "it is" : "they are");
+}
+
+/* The headline: per workload, tuned against CPython's default, said only
+ * as strongly as the measurements allow. */
+static void verdict_section(doc *d, const gct_results *rows, const gct_summary *s)
+{
+    heading(d, 2, "Verdicts");
+    para(d, "Per workload, the fastest thresholds of the CPython model against CPython's "
+            "default. Every process is one sample; a difference is called only when it is "
+            "significant (Mann-Whitney p < 0.05, a 95%% interval clear of 1) and larger than "
+            "both the smallest difference these processes could detect and the A/A noise "
+            "floor measured in this sweep. The GC work (objects examined, references "
+            "traversed) is exact for a seed, and says whether a difference in time comes "
+            "from the collector.");
+    gct_headline heads[64];
+    size_t n = gct_headlines(rows, s, heads, 64);
+    list_begin(d);
+    for (size_t i = 0; i < n; i++)
+        bullet(d, "%s: %s.", heads[i].workload, heads[i].text);
+    list_end(d);
+    heading(d, 3, "Noise floor (A/A controls)");
+    if (!s->nnoise) {
+        para(d, "No A/A controls in this sweep (--no-aa): the verdicts rest on the variance "
+                "of the processes alone.");
+        return;
+    }
+    para(d, "Per workload, its reference configuration ran twice, as two configurations with "
+            "their own processes. They are identical, so any difference between them is "
+            "noise: the spread is the smallest difference this sweep can claim.");
+    static const char *const h[] = {"workload", "configuration", "processes", "twin / original",
+                                    "interval", "detectable", "noise floor"};
+    table_begin(d, 7, h);
+    for (size_t i = 0; i < s->nnoise; i++) {
+        const gct_noise *z = &s->noise[i];
+        char runs[32], ratio[32], iv[48], det[32], spread[32];
+        snprintf(runs, sizeof runs, "%zu + %zu", z->n_config, z->n_twin);
+        snprintf(ratio, sizeof ratio, "%.3f", z->ratio);
+        snprintf(iv, sizeof iv, "[%.3f, %.3f]", z->lo, z->hi);
+        if (isinf(z->detectable))
+            snprintf(det, sizeof det, "none (too few)");
+        else
+            gct_fmt_pct(z->detectable, det, sizeof det);
+        gct_fmt_pct(z->spread, spread, sizeof spread);
+        const char *cells[] = {z->workload, z->config, runs, ratio, iv, det, spread};
+        table_row(d, cells);
+    }
+    table_end(d);
 }
 
 /* The best configuration per objective, among those that do not leak. */
@@ -414,31 +509,30 @@ static void best_section(doc *d, const gct_summary *s, double max_p99)
     heading(d, 2, "Best configurations");
     char lim[32];
     gct_fmt_us(max_p99, lim, sizeof lim);
-    para(d, "Medians over the repetitions; throughput with its 95%% bootstrap interval. Only "
-            "configurations that leak nothing are candidates (reference counting's cycles never "
-            "cost a pause because they are never collected). The pause budget is %s "
-            "(--max-p99).",
+    para(d, "Medians over the processes; throughput with its 95%% bootstrap interval from 5 "
+            "processes on, else the range of the processes. p99 pause: the median over "
+            "processes of each one's p99. Only configurations that leak nothing are candidates "
+            "(reference counting's cycles never cost a pause because they are never "
+            "collected), and the A/A twins are not. The pause budget is %s (--max-p99).",
          lim);
-    static const char *const h[] = {"objective", "configuration", "ops/s [95% CI]",
+    static const char *const h[] = {"objective", "configuration", "ops/s [interval]",
                                     "time in GC", "p99 pause", "peak live"};
     for (size_t w = 0; w < s->nworkloads; w++) {
         const char *wl = s->workloads[w];
         const gct_config_summary *fast = NULL, *calm = NULL, *budget = NULL, *small = NULL,
-                                 *deflt = NULL, *fast_gc = NULL;
+                                 *deflt = NULL;
         for (size_t i = 0; i < s->n; i++) {
             const gct_config_summary *a = &s->configs[i];
-            if (strcmp(a->workload, wl) || a->leaked > 0)
+            if (strcmp(a->workload, wl) || !gct_summary_is_candidate(a))
                 continue;
-            if (a->gen0 == 700 && a->gen1 == 10 && a->gen2 == 10 && !strcmp(a->collector, "gencycle"))
+            if (a->defaults && a->gen1 >= 0)
                 deflt = a;
-            if (!fast || a->ops > fast->ops)
+            if (!fast || a->ops_s > fast->ops_s)
                 fast = a;
-            if (!strcmp(a->collector, "gencycle") && (!fast_gc || a->ops > fast_gc->ops))
-                fast_gc = a;
             double p = a->p99 > 0 ? a->p99 : 0;
             if (!calm || p < (calm->p99 > 0 ? calm->p99 : 0))
                 calm = a;
-            if (p <= max_p99 && (!budget || a->ops > budget->ops))
+            if (p <= max_p99 && (!budget || a->ops_s > budget->ops_s))
                 budget = a;
             if (!small || a->peak < small->peak)
                 small = a;
@@ -460,15 +554,13 @@ static void best_section(doc *d, const gct_summary *s, double max_p99)
             table_row(d, cells);
         }
         config_row(d, "lowest peak memory", small);
-        if (deflt)
-            config_row(d, "CPython's default (700/10/10)", deflt);
+        if (deflt) {
+            char obj2[96], thr[48];
+            gct_headline_thresholds(deflt, thr, sizeof thr);
+            snprintf(obj2, sizeof obj2, "%s's default (%s)", deflt->collector, thr);
+            config_row(d, obj2, deflt);
+        }
         table_end(d);
-        if (deflt && fast_gc && fast_gc != deflt && deflt->ops > 0)
-            para(d, "Tuning CPython's collector on %s: the fastest gencycle thresholds, %s, give "
-                    "%.2fx the throughput of the default 700/10/10 (medians; gctune compare "
-                    "%s:'%s' %s:'%s' says whether the difference is real).",
-                 wl, fast_gc->id, fast_gc->ops / deflt->ops, d->dir, deflt->id, d->dir,
-                 fast_gc->id);
     }
 }
 
@@ -487,9 +579,9 @@ static void pareto_section(doc *d, const gct_summary *s)
         size_t *idx = malloc((s->n + 1) * sizeof *idx), n = 0;
         for (size_t i = 0; i < s->n; i++) {
             const gct_config_summary *a = &s->configs[i];
-            if (strcmp(a->workload, wl) || a->leaked > 0)
+            if (strcmp(a->workload, wl) || !gct_summary_is_candidate(a))
                 continue;
-            x[n] = a->ops;
+            x[n] = a->ops_s;
             y[n] = a->p99 > 0 ? a->p99 : 0;
             who[n++] = a;
         }
@@ -525,7 +617,7 @@ static void failed_section(doc *d, const gct_results *rows)
     bool any = false;
     for (size_t i = 0; i < rows->n; i++) {
         const gct_result *r = &rows->rows[i];
-        if (!strcmp(r->status, "ok"))
+        if (r->status == GCT_STATUS_OK)
             continue;
         if (!any) {
             heading(d, 2, "Failed configurations");
@@ -568,11 +660,17 @@ int gct_report_write(const char *dir, const gct_report_opts *o, size_t *notes, c
     gct_results rows;
     if (gct_results_read_csv(path, &rows, err, errlen) != 0)
         return -1;
+    gct_summary s;
+    if (gct_summary_load(dir, &s, err, errlen) != 0) {
+        gct_results_free(&rows);
+        return -1;
+    }
     snprintf(path, sizeof path, "%s/meta.json", dir);
     json_error_t je;
     json_t *meta = json_load_file(path, 0, &je);
     if (!meta) {
         snprintf(err, errlen, "%s:%d: %s", path, je.line, je.text);
+        gct_summary_free(&s);
         gct_results_free(&rows);
         return -1;
     }
@@ -601,21 +699,24 @@ int gct_report_write(const char *dir, const gct_report_opts *o, size_t *notes, c
             gct_afile_abort(&amd);
         gct_plot_result_free(&drawn);
         json_decref(meta);
+        gct_summary_free(&s);
         gct_results_free(&rows);
         return -1;
     }
     doc d = {md, html, dir, 0};
-    gct_summary s;
-    gct_summarize(&rows, &s);
 
     fprintf(html, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                   "<title>gctune report</title><style>%s</style></head><body>\n",
             css);
     fprintf(md, "# gctune report\n\n");
     fprintf(html, "<h1>gctune report</h1>\n");
-    para(&d, "Results in %s, measured %s. Every number here comes from results.csv in that "
-             "directory; every figure from the data kept in plots/data/.",
+    para(&d, "Results in %s, measured %s. Every number here comes from summary.csv and "
+             "noise.csv in that directory (made from results.csv, one row per process); every "
+             "figure from the data kept in plots/data/.",
          dir, jstr(meta, "date") ? jstr(meta, "date") : "?");
+    status_section(&d, meta, &s);
+    if (s.n)
+        verdict_section(&d, &rows, &s);
     machine_section(&d, meta);
     swept_section(&d, meta, &rows, &s);
     if (s.n) {
