@@ -135,6 +135,135 @@ void gct_bmmu(const gct_interval *p, size_t n, double run_start, double run_end,
     }
 }
 
+/*
+ * Resampling without sorting.  A bootstrap resample of n values is n draws
+ * of an index; its median only needs the two middle order statistics, which
+ * counting the draws per rank of the sorted sample gives in O(n), where
+ * sorting every resample cost O(n log n) through qsort's comparison calls.
+ * The values, and so every interval, are exactly those sorting would give.
+ */
+typedef struct resampler {
+    size_t n;
+    double *sorted;  /* the sample, ascending */
+    size_t *rank;    /* rank[i]: where v[i] sits in sorted */
+    unsigned *count; /* draws per rank in the current resample */
+} resampler;
+
+typedef struct indexed {
+    double v;
+    size_t i;
+} indexed;
+
+static int cmp_indexed(const void *x, const void *y)
+{
+    double a = ((const indexed *)x)->v, b = ((const indexed *)y)->v;
+    return (a > b) - (a < b);
+}
+
+static void resampler_free(resampler *r)
+{
+    free(r->sorted);
+    free(r->rank);
+    free(r->count);
+}
+
+static int resampler_init(resampler *r, const double *v, size_t n)
+{
+    r->n = n;
+    r->sorted = malloc(n * sizeof *r->sorted);
+    r->rank = malloc(n * sizeof *r->rank);
+    r->count = malloc(n * sizeof *r->count);
+    indexed *x = malloc(n * sizeof *x);
+    if (!r->sorted || !r->rank || !r->count || !x) {
+        free(x);
+        resampler_free(r);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        x[i] = (indexed){v[i], i};
+    qsort(x, n, sizeof *x, cmp_indexed);
+    for (size_t k = 0; k < n; k++) {
+        r->sorted[k] = x[k].v;
+        r->rank[x[k].i] = k;
+    }
+    free(x);
+    return 0;
+}
+
+/* The median of one resample: the draws are those of v[next_random % n]
+ * in order, as the sorting version made them. */
+static double resample_median(resampler *r, uint64_t *state)
+{
+    size_t n = r->n;
+    memset(r->count, 0, n * sizeof *r->count);
+    for (size_t i = 0; i < n; i++)
+        r->count[r->rank[next_random(state) % n]]++;
+    if (n == 1)
+        return r->sorted[0];
+    /* gct_quantile_sorted at q = 0.5: positions lo and lo + 1. */
+    double h = 0.5 * (double)(n - 1);
+    size_t lo = (size_t)floor(h);
+    double frac = h - (double)lo;
+    size_t k = 0, seen = r->count[0];
+    while (seen <= lo)
+        seen += r->count[++k];
+    double x = r->sorted[k];
+    while (seen <= lo + 1)
+        seen += r->count[++k];
+    double y = r->sorted[k];
+    return x + frac * (y - x);
+}
+
+/* The k-th smallest of v[0..n) (k < n), partially reordering v so that
+ * everything after position k is at least v[k] (Hoare's selection). */
+static double select_kth(double *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        double pivot = v[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            break;
+    }
+    return v[k];
+}
+
+/* gct_quantile_sorted(sorted v, n, q) without sorting v (reorders it). */
+static double quantile_unsorted(double *v, size_t n, double q)
+{
+    if (n == 0)
+        return NAN;
+    double h = q * (double)(n - 1);
+    size_t lo = q <= 0 ? 0 : q >= 1 ? n - 1 : (size_t)floor(h);
+    double x = select_kth(v, n, lo);
+    if (q <= 0 || q >= 1 || lo + 1 >= n)
+        return x;
+    double y = v[lo + 1];
+    for (size_t i = lo + 2; i < n; i++)
+        if (v[i] < y)
+            y = v[i];
+    return x + (h - (double)lo) * (y - x);
+}
+
 void gct_bootstrap_median_ci(const double *v, size_t n, double level, unsigned resamples,
                              uint64_t seed, double *lo, double *hi)
 {
@@ -146,26 +275,20 @@ void gct_bootstrap_median_ci(const double *v, size_t n, double level, unsigned r
         *lo = *hi = v[0];
         return;
     }
-    double *sample = malloc(n * sizeof *sample);
+    resampler r;
     double *medians = malloc(resamples * sizeof *medians);
-    if (!sample || !medians) {
-        free(sample);
+    if (!medians || resampler_init(&r, v, n)) {
         free(medians);
         *lo = *hi = NAN;
         return;
     }
     uint64_t state = seed;
-    for (unsigned r = 0; r < resamples; r++) {
-        for (size_t i = 0; i < n; i++)
-            sample[i] = v[next_random(&state) % n];
-        gct_sort_doubles(sample, n);
-        medians[r] = gct_median_sorted(sample, n);
-    }
-    gct_sort_doubles(medians, resamples);
+    for (unsigned k = 0; k < resamples; k++)
+        medians[k] = resample_median(&r, &state);
     double tail = (1.0 - level) / 2.0;
-    *lo = gct_quantile_sorted(medians, resamples, tail);
-    *hi = gct_quantile_sorted(medians, resamples, 1.0 - tail);
-    free(sample);
+    *lo = quantile_unsorted(medians, resamples, tail);
+    *hi = quantile_unsorted(medians, resamples, 1.0 - tail);
+    resampler_free(&r);
     free(medians);
 }
 
@@ -287,35 +410,31 @@ void gct_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t 
     *lo = *hi = NAN;
     if (!na || !nb || !resamples)
         return;
-    double *sa = malloc(na * sizeof *sa), *sb = malloc(nb * sizeof *sb);
+    resampler ra, rb;
     double *ratios = malloc(resamples * sizeof *ratios);
-    if (!sa || !sb || !ratios) {
-        free(sa);
-        free(sb);
+    if (!ratios || resampler_init(&ra, a, na)) {
+        free(ratios);
+        return;
+    }
+    if (resampler_init(&rb, b, nb)) {
+        resampler_free(&ra);
         free(ratios);
         return;
     }
     uint64_t state = seed;
     size_t k = 0;
     for (unsigned r = 0; r < resamples; r++) {
-        for (size_t i = 0; i < na; i++)
-            sa[i] = a[next_random(&state) % na];
-        for (size_t i = 0; i < nb; i++)
-            sb[i] = b[next_random(&state) % nb];
-        gct_sort_doubles(sa, na);
-        gct_sort_doubles(sb, nb);
-        double ma = gct_median_sorted(sa, na), mb = gct_median_sorted(sb, nb);
+        double ma = resample_median(&ra, &state), mb = resample_median(&rb, &state);
         if (ma != 0 && isfinite(mb / ma))
             ratios[k++] = mb / ma;
     }
     if (k) {
-        gct_sort_doubles(ratios, k);
         double tail = (1.0 - level) / 2.0;
-        *lo = gct_quantile_sorted(ratios, k, tail);
-        *hi = gct_quantile_sorted(ratios, k, 1.0 - tail);
+        *lo = quantile_unsorted(ratios, k, tail);
+        *hi = quantile_unsorted(ratios, k, 1.0 - tail);
     }
-    free(sa);
-    free(sb);
+    resampler_free(&ra);
+    resampler_free(&rb);
     free(ratios);
 }
 
