@@ -522,3 +522,476 @@ size_t gct_pareto_front(const double *x, const double *y, size_t n, size_t *idx)
     }
     return k;
 }
+
+/* ---- Student's t, for the power model ----------------------------------------- */
+
+/* The continued fraction of the regularized incomplete beta function
+ * (modified Lentz), converging for x < (a + 1) / (a + b + 2). */
+static double beta_fraction(double a, double b, double x)
+{
+    const double tiny = 1e-300;
+    double c = 1, d = 1 - (a + b) * x / (a + 1);
+    d = 1 / (fabs(d) < tiny ? tiny : d);
+    double h = d;
+    for (int m = 1; m <= 500; m++) {
+        double m2 = 2.0 * m;
+        double num[2] = {m * (b - m) * x / ((a + m2 - 1) * (a + m2)),
+                         -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1))};
+        double step = 1;
+        for (int e = 0; e < 2; e++) {
+            d = 1 + num[e] * d;
+            d = 1 / (fabs(d) < tiny ? tiny : d);
+            c = 1 + num[e] / c;
+            if (fabs(c) < tiny)
+                c = tiny;
+            step = c * d;
+            h *= step;
+        }
+        if (fabs(step - 1) < 1e-15)
+            break;
+    }
+    return h;
+}
+
+/* I_x(a, b), the regularized incomplete beta function. */
+static double incomplete_beta(double a, double b, double x)
+{
+    if (x <= 0)
+        return 0;
+    if (x >= 1)
+        return 1;
+    double front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x));
+    if (x < (a + 1) / (a + b + 2))
+        return front * beta_fraction(a, b, x) / a;
+    return 1 - front * beta_fraction(b, a, 1 - x) / b;
+}
+
+/* P(T > t) for Student's t with df > 0 degrees of freedom (the normal
+ * distribution for df = INFINITY). */
+static double t_upper_tail(double t, double df)
+{
+    if (t < 0)
+        return 1 - t_upper_tail(-t, df);
+    if (!isfinite(df))
+        return 0.5 * erfc(t / sqrt(2.0));
+    return 0.5 * incomplete_beta(df / 2, 0.5, df / (df + t * t));
+}
+
+/* The density of Student's t with df degrees of freedom. */
+static double t_density(double t, double df)
+{
+    if (!isfinite(df))
+        return exp(-t * t / 2) / sqrt(2 * 3.14159265358979323846);
+    return exp(lgamma((df + 1) / 2) - lgamma(df / 2) - 0.5 * log(df * 3.14159265358979323846) -
+               (df + 1) / 2 * log1p(t * t / df));
+}
+
+/* The q-quantile of Student's t with df degrees of freedom: Newton's
+ * method on the tail, kept inside a bracket (bisecting when a step would
+ * leave it). */
+static double t_quantile(double q, double df)
+{
+    if (!(q > 0 && q < 1))
+        return q == 1 ? INFINITY : q == 0 ? -INFINITY : NAN;
+    if (q < 0.5)
+        return -t_quantile(1 - q, df);
+    double lo = 0, hi = 1, tail = 1 - q;
+    while (t_upper_tail(hi, df) > tail && hi < 1e300) {
+        lo = hi;
+        hi *= 2;
+    }
+    double t = (lo + hi) / 2;
+    for (int i = 0; i < 200; i++) {
+        double g = t_upper_tail(t, df) - tail; /* decreasing in t */
+        if (g > 0)
+            lo = t;
+        else
+            hi = t;
+        double next = t + g / t_density(t, df);
+        if (!(next > lo && next < hi))
+            next = (lo + hi) / 2;
+        if (fabs(next - t) <= 1e-14 * next || hi - lo <= 1e-14 * hi)
+            return next;
+        t = next;
+    }
+    return t;
+}
+
+/* ---- The spread of log values ------------------------------------------------ */
+
+/*
+ * Small-sample factors of Qn (Croux and Rousseeuw 1992) that make it unbiased
+ * for the standard deviation of normal data; checked here by simulation
+ * (200000 samples each of n = 5, 6, 8, 10, 20, 50: mean 0.999..1.009).
+ */
+static double qn_factor(size_t n)
+{
+    static const double small[] = {0, 0, 0.399, 0.994, 0.512, 0.844, 0.611, 0.857, 0.669, 0.872};
+    if (n < sizeof small / sizeof small[0])
+        return small[n];
+    return n % 2 ? (double)n / ((double)n + 1.4) : (double)n / ((double)n + 3.8);
+}
+
+/* Above this many values Qn's n^2/2 differences cost too much memory; the
+ * normalized MAD, noisier but then averaged over enough values, takes over. */
+#define QN_MAX 2000
+
+double gct_log_spread(const double *v, size_t n)
+{
+    if (n < 2)
+        return NAN;
+    double *x = malloc(n * sizeof *x);
+    if (!x)
+        return NAN;
+    for (size_t i = 0; i < n; i++) {
+        if (!(v[i] > 0) || !isfinite(v[i])) {
+            free(x);
+            return NAN;
+        }
+        x[i] = log(v[i]);
+    }
+    double spread = NAN;
+    if (n <= QN_MAX) {
+        /* Qn: the k-th smallest of the pairwise distances, k = C(h, 2) with
+         * h = n/2 + 1, times 2.2219 (normal consistency) and the factor. */
+        size_t pairs = n * (n - 1) / 2, h = n / 2 + 1, k = h * (h - 1) / 2, m = 0;
+        double *d = malloc(pairs * sizeof *d);
+        if (d) {
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = i + 1; j < n; j++)
+                    d[m++] = fabs(x[i] - x[j]);
+            spread = 2.2219 * qn_factor(n) * select_kth(d, pairs, k - 1);
+            free(d);
+        }
+    } else {
+        double med = quantile_unsorted(x, n, 0.5);
+        for (size_t i = 0; i < n; i++)
+            x[i] = fabs(x[i] - med);
+        spread = 1.4826 * quantile_unsorted(x, n, 0.5);
+    }
+    free(x);
+    return spread;
+}
+
+/* ---- Detectable effects and the verdict rule ------------------------------------
+ *
+ * gct_effect_of says B is higher (or lower) than A only when all three hold,
+ * and otherwise says which failed:
+ *
+ *   1. the two-sided Mann-Whitney test gives p < 0.05;
+ *   2. the 95% percentile-bootstrap interval of median(B)/median(A) leaves
+ *      out 1;
+ *   3. the observed difference |log(median(B)/median(A))| is at least
+ *      log(1 + threshold), threshold = max(critical, floor): the least
+ *      difference the spread of these runs tells from noise, and the A/A
+ *      noise floor measured on the machine, if the caller has one.
+ *
+ * The threshold is not the detectable effect.  A rule that calls only
+ * observed differences of at least d finds a true difference of d about half
+ * the time, since the estimate falls short of the truth as often as it
+ * overshoots (simulated: 0.40 of comparisons at 5 vs 5 runs, 0.47 at 20 vs
+ * 20).  So the bar for the observed difference is the critical effect, the
+ * least one that is significant, and the detectable effect, the true
+ * difference found 80% of the time, lies above it: it is the X of "no
+ * detectable difference (smaller than X)".
+ *
+ * The model.  Each side's log values are normal with standard deviation
+ * sigma, estimated by Qn (Rousseeuw and Croux) rather than the sample
+ * standard deviation: the rule itself, ranks and medians, shrugs off a run
+ * slowed 1.5x by a neighbour, so its estimate of its own precision must too;
+ * one such run in ten takes the standard deviation of sigma = 1% runs to
+ * about 13%, and the detectable effect with it.  Qn keeps 82% of the
+ * standard deviation's efficiency on normal data for many runs (the MAD
+ * 37%); from few runs any spread is rough (Qn of 5 runs: +-54%, of 10:
+ * +-30%).
+ *
+ * The standard error of the log ratio of the medians is then
+ *
+ *     se^2 = sd_a^2 v(na) / na + sd_b^2 v(nb) / nb
+ *
+ * with v(n) = n Var(median) / sigma^2 for n normal values, the inverse of
+ * the median's efficiency relative to the mean: pi/2 for many runs (the
+ * median's asymptotic relative efficiency, 2/pi), less for few and for an
+ * even number (1.19 at 4 runs, 1.43 at 5, 1.38 at 10; table below).  The
+ * rank test is more efficient than the medians (Lehmann's asymptotic
+ * relative efficiency of the Wilcoxon test to the t test is 3/pi = 0.95 on
+ * normal data), so the interval of the medians is the weak link, and the
+ * median's efficiency sets se.
+ *
+ * The level.  The exact Mann-Whitney distribution is discrete: 5 vs 5 runs
+ * give p = 0.032 or 0.056 and nothing between, so "p < 0.05" is a test at
+ * 0.032.  level is the largest p below 0.05 the test can give for na x nb
+ * runs (0.05 where it uses the normal approximation).  When there is none
+ * (3 vs 3, whose smallest p is 0.1; 3 vs 4; 2 vs 7) nothing is ever called:
+ * "too few runs", and the detectable effect is INFINITY.
+ *
+ * The critical effect: log(1 + critical) = z(1 - level/2) se, the least
+ * observed log ratio significant at that level, the spread taken as
+ * measured.
+ *
+ * The detectable effect: the power calculation of the t test, with its
+ * small-sample correction, on samples as efficient as the medians (the
+ * asymptotic-relative-efficiency method of sizing a rank test):
+ *
+ *     log(1 + detectable) = C (t(1 - level/2, df) + t(power, df)) se
+ *
+ * with df the Welch-Satterthwaite degrees of freedom of the two spreads
+ * (na + nb - 2 for equal sides).  With a noise floor the observed log ratio,
+ * about normal with standard error se, must also clear log(1 + floor) with
+ * that probability: log(1 + floor) + z(power) se, when that is more.
+ *
+ * Calibration.  C is measured, not derived: lognormal runs with a known
+ * sigma, shifted by multiples of the formula's effect with C = 1, 4000
+ * simulated comparisons at each (common random numbers), the whole rule
+ * applied; the shift found 80% of the time, over the formula's:
+ *
+ *     runs  4    5    6    7    8    9    10   12   15   20   30
+ *     C    1.03 1.01 1.03 1.05 1.06 1.04 1.04 1.04 1.07 1.06 1.07
+ *     runs  4v8  5v8  5v10 6v10 8v10 10v20
+ *     C    1.00 1.05 1.04 1.02 1.04 1.06
+ *
+ * each +-1% of Monte Carlo error.  C = 1.04, their mean: the three
+ * conditions together need 4% more than the formula for the medians alone.
+ * The rule is scale-free on the log scale, so C does not depend on sigma
+ * (the same at 0.01, 0.05 and 0.2 for 5, 8, 10 and 20 runs).  With it the
+ * detectable effect is found in 0.77..0.83 of comparisons across these
+ * cases; the 50% and 90% points of the simulated power curves sit within 4%
+ * of the formula's.  For very unequal sides the formula is conservative: a
+ * side of 2 or 3 runs makes df small, and 3 vs 10 runs finds 80% at 0.88 of
+ * the detectable effect, 2 vs 10 at 0.47.  With a floor of 1, 1.5 or 3
+ * times the floorless detectable effect, the detectable effect is found in
+ * 0.79..0.81 of comparisons; at 0.7 times, where both limits bite, 0.76.
+ *
+ * On synthetic A/A comparisons (5 to 20 runs, sigma 1% to 20%, with and
+ * without one run in ten slowed 1.5x) the rule calls a difference in 1.2% to
+ * 2.7% of them, conditions 1 and 2 alone in 2.1% to 3.4%.  Runs that are
+ * independent draws never were the problem; drift between the batch of A
+ * and the batch of B is, and only the floor (or interleaving the runs)
+ * answers it.
+ */
+
+/*
+ * n Var(median) / sigma^2 for n values drawn from a normal distribution
+ * (index n, up to 60): the inverse of the median's efficiency relative to
+ * the mean.  Worked out by numerical integration of the order-statistic
+ * densities (one middle value for odd n, the mean of two for even n); it
+ * tends to pi/2 from below, more slowly for even n.
+ */
+static const double median_var_table[] = {
+    0.0000, 1.0000, 1.0000, 1.3460, 1.1928, 1.4342, 1.2884, 1.4731,
+    1.3453, 1.4949, 1.3831, 1.5088, 1.4100, 1.5184, 1.4302, 1.5254,
+    1.4458, 1.5308, 1.4583, 1.5350, 1.4685, 1.5385, 1.4769, 1.5413,
+    1.4841, 1.5437, 1.4903, 1.5457, 1.4956, 1.5474, 1.5002, 1.5489,
+    1.5043, 1.5503, 1.5080, 1.5514, 1.5112, 1.5525, 1.5141, 1.5534,
+    1.5168, 1.5543, 1.5192, 1.5551, 1.5214, 1.5558, 1.5234, 1.5564,
+    1.5252, 1.5570, 1.5269, 1.5575, 1.5285, 1.5580, 1.5299, 1.5585,
+    1.5313, 1.5589, 1.5325, 1.5593, 1.5337,
+};
+
+static double median_variance(size_t n)
+{
+    size_t known = sizeof median_var_table / sizeof median_var_table[0];
+    if (n < known)
+        return median_var_table[n];
+    /* The tails of the table: pi/2 - 0.68/n (odd), pi/2 - 2.23/n (even). */
+    return 1.5707963267948966 - (n % 2 ? 0.68 : 2.23) / (double)n;
+}
+
+#define RULE_ALPHA 0.05
+#define RULE_POWER 0.8
+#define RULE_RESAMPLES 2000
+
+/*
+ * The level the rule can actually hold with na x nb runs: the largest
+ * two-sided p-value below alpha that gct_mann_whitney can return without
+ * ties (the exact distribution is discrete), alpha itself where it uses the
+ * normal approximation, and 0 when no p-value below alpha is possible.
+ */
+static double attainable_level(size_t na, size_t nb, double alpha)
+{
+    if (!na || !nb)
+        return 0;
+    if (na * nb <= EXACT_MAX_PAIRS) {
+        double *counts = exact_counts(na, nb);
+        if (!counts)
+            return alpha;
+        double total = 0, below = 0, best = 0;
+        for (size_t k = 0; k <= na * nb; k++)
+            total += counts[k];
+        /* The same sums, in the same order, as exact_cdf. */
+        for (size_t k = 0; 2 * k <= na * nb; k++) {
+            below += counts[k];
+            double p = 2 * (below / total);
+            if (!(p < alpha))
+                break;
+            best = p;
+        }
+        free(counts);
+        return best;
+    }
+    /* Normal approximation: the most extreme U (0) gives its smallest p. */
+    double m1 = (double)na, m2 = (double)nb;
+    double z = (m1 * m2 / 2 - 0.5) / sqrt(m1 * m2 / 12.0 * (m1 + m2 + 1));
+    return erfc(z / sqrt(2.0)) < alpha ? alpha : 0;
+}
+
+/* The standard error of log(median(b) / median(a)) for these spreads, and
+ * the degrees of freedom of the spreads (Welch-Satterthwaite).  Returns -1
+ * when a spread is unknown. */
+static int median_model(double sd_a, size_t na, double sd_b, size_t nb, double *se, double *df)
+{
+    if (!(sd_a >= 0) || !(sd_b >= 0) || !isfinite(sd_a) || !isfinite(sd_b) || na < 2 || nb < 2)
+        return -1;
+    double va = sd_a * sd_a * median_variance(na) / (double)na;
+    double vb = sd_b * sd_b * median_variance(nb) / (double)nb;
+    *se = sqrt(va + vb);
+    double den = va * va / (double)(na - 1) + vb * vb / (double)(nb - 1);
+    *df = den > 0 ? (va + vb) * (va + vb) / den : (double)(na + nb - 2);
+    return 0;
+}
+
+/* How much larger the shift must be than the formula says for the whole
+ * rule (rank test, interval and critical effect together) to reach the
+ * power: measured by simulation, see the comment at the top of this part. */
+#define RULE_CALIBRATION 1.04
+
+double gct_detectable_effect_sd(double sd_a, size_t na, double sd_b, size_t nb, double noise_floor,
+                                double alpha, double power)
+{
+    if (!na || !nb)
+        return NAN;
+    double level = attainable_level(na, nb, alpha), se, df;
+    if (!(level > 0))
+        return INFINITY;
+    if (median_model(sd_a, na, sd_b, nb, &se, &df))
+        return NAN;
+    double floor_ = noise_floor > 0 ? noise_floor : 0;
+    if (se == 0)
+        return floor_;
+    double shift = RULE_CALIBRATION * (t_quantile(1 - level / 2, df) + t_quantile(power, df)) * se;
+    /* With a floor the observed log ratio, about normal with standard error
+     * se, must also clear log(1 + floor) with that probability. */
+    if (floor_ > 0)
+        shift = fmax(shift, log1p(floor_) + t_quantile(power, INFINITY) * se);
+    return expm1(shift);
+}
+
+double gct_detectable_effect(const double *a, size_t na, const double *b, size_t nb, double alpha,
+                             double power)
+{
+    if (!na || !nb)
+        return NAN;
+    return gct_detectable_effect_sd(gct_log_spread(a, na), na, gct_log_spread(b, nb), nb, 0, alpha,
+                                    power);
+}
+
+static double median_of(const double *v, size_t n)
+{
+    double *c = malloc(n * sizeof *c);
+    if (!c)
+        return NAN;
+    memcpy(c, v, n * sizeof *c);
+    gct_sort_doubles(c, n);
+    double m = gct_median_sorted(c, n);
+    free(c);
+    return m;
+}
+
+int gct_effect_of(const double *a, size_t na, const double *b, size_t nb, double noise_floor,
+                  uint64_t seed, gct_effect *out)
+{
+    *out = (gct_effect){.na = na,
+                        .nb = nb,
+                        .median_a = NAN,
+                        .median_b = NAN,
+                        .ratio = NAN,
+                        .lo = NAN,
+                        .hi = NAN,
+                        .p = NAN,
+                        .p_b_higher = NAN,
+                        .detectable = NAN,
+                        .critical = NAN,
+                        .threshold = NAN,
+                        .direction = 0,
+                        .why = "too few runs"};
+    if (!na || !nb)
+        return -1;
+    out->median_a = median_of(a, na);
+    out->median_b = median_of(b, nb);
+    if (out->median_a != 0)
+        out->ratio = out->median_b / out->median_a;
+    gct_mwu u;
+    if (gct_mann_whitney(a, na, b, nb, &u))
+        return -1;
+    out->p = u.p;
+    out->exact = u.exact;
+    out->p_b_higher = u.p_b_wins;
+    if (!isnan(out->ratio))
+        gct_bootstrap_ratio_ci(a, na, b, nb, 0.95, RULE_RESAMPLES, seed, &out->lo, &out->hi);
+
+    /* What the spread allows: the effect detected 80% of the time, and the
+     * least observed effect that is significant. */
+    double level = attainable_level(na, nb, RULE_ALPHA);
+    double sa = gct_log_spread(a, na), sb = gct_log_spread(b, nb), se = NAN, df = NAN;
+    bool model = median_model(sa, na, sb, nb, &se, &df) == 0;
+    double floor_ = noise_floor > 0 ? noise_floor : 0;
+    out->detectable = gct_detectable_effect_sd(sa, na, sb, nb, floor_, RULE_ALPHA, RULE_POWER);
+    if (!(level > 0))
+        out->critical = INFINITY;
+    else if (model)
+        out->critical = expm1(t_quantile(1 - level / 2, INFINITY) * se);
+    out->threshold = isnan(out->critical) ? floor_ : fmax(out->critical, floor_);
+
+    bool identical = true;
+    for (size_t i = 0; i < na && identical; i++)
+        identical = a[i] == a[0];
+    for (size_t i = 0; i < nb && identical; i++)
+        identical = b[i] == a[0];
+    if (identical) {
+        out->why = "identical";
+        return 0;
+    }
+    if (!(level > 0))
+        return 0; /* too few runs */
+    out->why = "not significant";
+    if (!(u.p < RULE_ALPHA))
+        return 0;
+    if (!isnan(out->ratio) && !(out->hi < 1 || out->lo > 1))
+        return 0;
+    int sign = (out->median_b > out->median_a) - (out->median_b < out->median_a);
+    /* The size of the effect on the log scale, so that a drop to 1/(1+t)
+     * weighs as much as a rise to 1+t.  Without a ratio (median(a) == 0)
+     * any change of the median is unbounded relative to it. */
+    double effect = sign == 0 ? 0 : !(out->ratio > 0) ? INFINITY : fabs(log(out->ratio));
+    if (!(effect > 0) || effect < log1p(out->threshold)) {
+        bool floor_binds = floor_ > 0 && !(out->critical > floor_);
+        out->why = floor_binds ? "below the noise floor" : "below the critical effect";
+        return 0;
+    }
+    out->direction = sign;
+    out->why = "detected";
+    return 0;
+}
+
+void gct_median_interval(const double *v, size_t n, uint64_t seed, double *median, double *lo,
+                         double *hi, bool *is_ci)
+{
+    *is_ci = false;
+    *median = *lo = *hi = NAN;
+    if (!n)
+        return;
+    double *c = malloc(n * sizeof *c);
+    if (!c)
+        return;
+    memcpy(c, v, n * sizeof *c);
+    gct_sort_doubles(c, n);
+    *median = gct_median_sorted(c, n);
+    if (n < 5) {
+        *lo = c[0];
+        *hi = c[n - 1];
+    } else {
+        gct_bootstrap_median_ci(v, n, 0.95, RULE_RESAMPLES, seed, lo, hi);
+        *is_ci = !isnan(*lo);
+    }
+    free(c);
+}

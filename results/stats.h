@@ -1,7 +1,8 @@
 /*
  * stats.h — the statistics gctune reports: percentiles, minimum mutator
- * utilization, and bootstrap confidence intervals.  Pure functions over
- * arrays; nothing here knows how a number was measured.
+ * utilization, bootstrap confidence intervals, and the rule that decides
+ * whether B differs from A.  Pure functions over arrays; nothing here knows
+ * how a number was measured.
  */
 #ifndef GCT_STATS_H
 #define GCT_STATS_H
@@ -78,6 +79,73 @@ void gct_bootstrap_ratio_ci(const double *a, size_t na, const double *b, size_t 
  * no other point is at least as good in both and better in one.  Writes the
  * indices of the frontier to idx sorted by x and returns how many. */
 size_t gct_pareto_front(const double *x, const double *y, size_t n, size_t *idx);
+
+/* ---- Verdicts: is B different from A? ---------------------------------------
+ *
+ * gctune compares two configurations from a handful of independent runs
+ * each (one value per process, e.g. ops/s).  gct_effect_of is the one rule
+ * every caller uses; stats.c explains how its numbers are derived and how
+ * they were checked against simulation.
+ */
+
+/* The spread of the log values of v: Qn (Rousseeuw and Croux), a robust
+ * estimate of the standard deviation that one run slowed by a noisy
+ * neighbour does not inflate.  NaN for n < 2 or when a value is not
+ * positive and finite (the log model does not apply). */
+double gct_log_spread(const double *v, size_t n);
+
+/* The smallest relative difference |median(B)/median(A) - 1| that the rule
+ * of gct_effect_of (with no noise floor) detects with probability `power`
+ * (e.g. 0.8) at two-sided level `alpha` (0.05; the calibration was measured
+ * there), given the spread observed in a and b (gct_log_spread of each
+ * side).  The difference is a shift of the log values: B = A (1 + d) or
+ * B = A / (1 + d).  INFINITY when the sample sizes can never reach
+ * significance (e.g. Mann-Whitney with 3 vs 3 runs: the smallest p is 0.1);
+ * NaN when a side is empty, or its spread unknown (a single run, or values
+ * that are not positive). */
+double gct_detectable_effect(const double *a, size_t na, const double *b, size_t nb, double alpha,
+                             double power);
+
+/* The same for known spreads: sd_a, sd_b are the standard deviations of the
+ * log values of each side (for planning: how many runs resolve 2%?), and
+ * for the rule with a noise floor (0: none), which then needs more. */
+double gct_detectable_effect_sd(double sd_a, size_t na, double sd_b, size_t nb, double noise_floor,
+                                double alpha, double power);
+
+typedef struct gct_effect {
+    size_t na, nb;
+    double median_a, median_b;
+    double ratio, lo, hi; /* median(b)/median(a) and its 95% bootstrap interval
+                             (NaN if median(a) == 0) */
+    double p;             /* two-sided Mann-Whitney */
+    bool exact;
+    double p_b_higher;    /* P(a random b > a random a), ties counting one half */
+    double detectable;    /* the true difference this rule detects 80% of the time:
+                             gct_detectable_effect(a, b, 0.05, 0.8) when there is no
+                             floor, more with one (gct_detectable_effect_sd with the
+                             floor); the X of "no detectable difference (smaller
+                             than X)" */
+    double critical;      /* the least observed difference that is significant given
+                             the spread (INFINITY: too few runs; NaN: no log model) */
+    double threshold;     /* max(critical, floor): the least observed difference called */
+    int direction;        /* +1: b higher, -1: b lower, 0: no detectable difference */
+    const char *why;      /* when direction == 0: "not significant", "below the critical
+                             effect", "below the noise floor", "too few runs",
+                             "identical"; otherwise "detected" */
+} gct_effect;
+
+/* The verdict rule, one place for every caller: direction != 0 only when
+ * p < 0.05, the interval leaves out 1, and the observed difference is at
+ * least threshold, on the log scale (|log ratio| >= log(1 + threshold)),
+ * where noise_floor >= 0 is an A/A noise floor measured elsewhere (0:
+ * none).  Deterministic for a seed.  Returns -1 if either side is empty. */
+int gct_effect_of(const double *a, size_t na, const double *b, size_t nb, double noise_floor,
+                  uint64_t seed, gct_effect *out);
+
+/* A robust interval description for n samples: percentile bootstrap 95% of
+ * the median when n >= 5, else the range (min, max).  *is_ci says which. */
+void gct_median_interval(const double *v, size_t n, uint64_t seed, double *median, double *lo,
+                         double *hi, bool *is_ci);
 
 #ifdef __cplusplus
 }

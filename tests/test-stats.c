@@ -1,6 +1,7 @@
 /* test-stats.c — statistics against answers worked out by hand. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <string.h>
 
 #include "stats.h"
 
@@ -244,4 +245,277 @@ Test(stats, pareto_frontier_of_a_hand_made_set)
     size_t want[] = {6, 3, 1, 0}; /* ascending throughput */
     for (size_t i = 0; i < 4; i++)
         cr_assert_eq(idx[i], want[i], "frontier[%zu] = %zu, expected %zu", i, idx[i], want[i]);
+}
+
+/* ---- The verdict rule: gct_effect_of and the detectable effect ---------------- */
+
+static double uniform01(uint64_t *s) { return ((double)(rnd(s) >> 11) + 0.5) / 9007199254740992.0; }
+
+/* A standard normal deviate (Box-Muller). */
+static double normal(uint64_t *s)
+{
+    double u = uniform01(s), v = uniform01(s);
+    return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
+}
+
+/* n runs of a benchmark scoring about 1000 with lognormal noise: the log
+ * values have standard deviation sigma, shifted by `shift`; with noisy set,
+ * 1 run in 10 (on average) is slowed 1.5x by a neighbour. */
+static void draw(uint64_t *s, double *v, size_t n, double shift, double sigma, bool noisy)
+{
+    for (size_t i = 0; i < n; i++) {
+        v[i] = 1000 * exp(shift + sigma * normal(s));
+        if (noisy && uniform01(s) < 0.1)
+            v[i] /= 1.5;
+    }
+}
+
+/* ---- Edge cases of the rule ------------------------------------------------- */
+
+static void expect_verdict(const gct_effect *e, int direction, const char *why)
+{
+    cr_assert(e->direction == direction && !strcmp(e->why, why),
+              "direction %d (%s), expected %d (%s); p %.4g, ratio %.4f [%.4f, %.4f], "
+              "critical %.4f, threshold %.4f, detectable %.4f",
+              e->direction, e->why, direction, why, e->p, e->ratio, e->lo, e->hi, e->critical,
+              e->threshold, e->detectable);
+}
+
+Test(effect, three_runs_each_can_never_be_significant)
+{
+    /* The smallest two-sided p of 3 vs 3 is 2 / C(6, 3) = 0.1. */
+    double a[] = {100, 101, 102}, b[] = {200, 201, 202};
+    double d = gct_detectable_effect(a, 3, b, 3, 0.05, 0.8);
+    cr_assert(isinf(d) && d > 0, "detectable %g with 3 vs 3, expected INFINITY", d);
+    gct_effect e;
+    cr_assert_eq(gct_effect_of(a, 3, b, 3, 0, 1, &e), 0);
+    expect_verdict(&e, 0, "too few runs");
+    NEAR(e.p, 0.1);
+    cr_assert(isinf(e.detectable) && isinf(e.critical) && isinf(e.threshold),
+              "detectable %g, critical %g, threshold %g", e.detectable, e.critical, e.threshold);
+    /* Ties make the normal approximation reach p = 0.047 with 3 vs 3, but
+     * the sample sizes, not the luck of the ties, decide. */
+    double c[] = {5, 5, 5}, f[] = {6, 6, 6};
+    gct_mwu u;
+    gct_mann_whitney(c, 3, f, 3, &u);
+    cr_assert(u.p < 0.05, "p %g", u.p);
+    gct_effect_of(c, 3, f, 3, 0, 1, &e);
+    expect_verdict(&e, 0, "too few runs");
+    /* 3 vs 4: 2/35 = 0.057; 2 vs 7: 2/36 = 0.056; 4 vs 4: 2/70; 2 vs 8: 2/45. */
+    cr_assert(isinf(gct_detectable_effect_sd(0.05, 3, 0.05, 4, 0, 0.05, 0.8)));
+    cr_assert(isinf(gct_detectable_effect_sd(0.05, 2, 0.05, 7, 0, 0.05, 0.8)));
+    cr_assert(isfinite(gct_detectable_effect_sd(0.05, 4, 0.05, 4, 0, 0.05, 0.8)));
+    cr_assert(isfinite(gct_detectable_effect_sd(0.05, 2, 0.05, 8, 0, 0.05, 0.8)));
+}
+
+Test(effect, all_values_equal_is_identical)
+{
+    double v[] = {42, 42, 42, 42, 42};
+    gct_effect e;
+    cr_assert_eq(gct_effect_of(v, 5, v, 5, 0, 1, &e), 0);
+    expect_verdict(&e, 0, "identical");
+    NEAR(e.ratio, 1);
+    NEAR(e.lo, 1);
+    NEAR(e.hi, 1);
+    NEAR(e.p, 1);
+    NEAR(e.detectable, 0);
+    /* Equal within each side but different across: a real difference. */
+    double w[] = {43, 43, 43, 43, 43};
+    gct_effect_of(v, 5, w, 5, 0, 1, &e);
+    expect_verdict(&e, 1, "detected");
+}
+
+Test(effect, a_huge_difference_with_5_runs_is_detected_both_ways)
+{
+    double a[] = {100, 102, 98, 101, 99}, b[] = {300, 310, 290, 305, 295};
+    gct_effect e;
+    gct_effect_of(a, 5, b, 5, 0, 1, &e);
+    expect_verdict(&e, 1, "detected");
+    NEAR(e.ratio, 3);
+    cr_assert(e.lo > 1 && e.p_b_higher == 1, "interval [%g, %g], P(b > a) %g", e.lo, e.hi,
+              e.p_b_higher);
+    gct_effect_of(b, 5, a, 5, 0, 1, &e);
+    expect_verdict(&e, -1, "detected");
+    cr_assert(e.hi < 1 && e.p_b_higher == 0, "interval [%g, %g], P(b > a) %g", e.lo, e.hi,
+              e.p_b_higher);
+}
+
+Test(effect, a_floor_above_the_effect_hides_it)
+{
+    /* 10% faster with a spread of about 0.3%: clear, unless A/A comparisons
+     * on this machine differ by up to 20% anyway. */
+    double a[] = {100.0, 100.5, 99.5, 100.2, 99.8, 100.3, 99.6};
+    double b[] = {110.0, 110.6, 109.4, 110.2, 109.8, 110.3, 109.7};
+    gct_effect e;
+    gct_effect_of(a, 7, b, 7, 0.2, 1, &e);
+    expect_verdict(&e, 0, "below the noise floor");
+    NEAR(e.threshold, 0.2);
+    /* The rule then needs a true effect beyond the floor to see it 80% of
+     * the time. */
+    cr_assert(e.detectable > 0.2, "detectable %g with a floor of 0.2", e.detectable);
+    gct_effect_of(a, 7, b, 7, 0.05, 1, &e);
+    expect_verdict(&e, 1, "detected");
+    NEAR(e.threshold, 0.05);
+    /* Dropping to 1/1.1 is as large as rising to 1.1 on the log scale. */
+    gct_effect_of(b, 7, a, 7, 0.0999, 1, &e);
+    expect_verdict(&e, -1, "detected");
+    gct_effect_of(b, 7, a, 7, 0.1001, 1, &e);
+    expect_verdict(&e, 0, "below the noise floor");
+}
+
+Test(effect, significant_ranks_below_the_critical_effect)
+{
+    /* B beats A in 24 of 25 pairs (p = 0.016) and the interval of the ratio
+     * leaves out 1, but a 4.3% difference of medians is less than the
+     * spread of these runs can tell apart. */
+    double a[] = {105.8, 107.9, 100.8, 104.1, 102.5}, b[] = {108, 106.2, 110.1, 110.2, 108.6};
+    gct_effect e;
+    gct_effect_of(a, 5, b, 5, 0, 1, &e);
+    expect_verdict(&e, 0, "below the critical effect");
+    cr_assert(e.p < 0.05 && (e.lo > 1 || e.hi < 1) && e.ratio - 1 < e.critical,
+              "p %g, interval [%g, %g], ratio %g, critical %g", e.p, e.lo, e.hi, e.ratio,
+              e.critical);
+    NEAR(e.threshold, e.critical);
+}
+
+Test(effect, a_zero_median_has_no_ratio)
+{
+    double zero[] = {0, 0, 0, 0, 0}, b[] = {5, 6, 7, 8, 9};
+    gct_effect e;
+    gct_effect_of(zero, 5, b, 5, 0, 1, &e);
+    cr_assert(isnan(e.ratio) && isnan(e.lo) && isnan(e.hi), "ratio %g [%g, %g]", e.ratio, e.lo,
+              e.hi);
+    /* No log model for values of 0: the spread and the effects are unknown,
+     * and the test alone decides. */
+    cr_assert(isnan(e.detectable) && isnan(e.critical), "detectable %g, critical %g",
+              e.detectable, e.critical);
+    expect_verdict(&e, 1, "detected");
+    gct_effect_of(b, 5, zero, 5, 0, 1, &e);
+    NEAR(e.ratio, 0);
+    expect_verdict(&e, -1, "detected");
+    double c[] = {0, 0, 0, 1, 2}, f[] = {0, 0, 1, 1, 2};
+    gct_effect_of(c, 5, f, 5, 0, 1, &e);
+    expect_verdict(&e, 0, "not significant");
+    gct_effect_of(zero, 5, zero, 5, 0, 1, &e);
+    expect_verdict(&e, 0, "identical");
+}
+
+Test(effect, empty_sides_and_determinism)
+{
+    double a[] = {100, 103, 98, 101, 99, 104}, b[] = {104, 108, 103, 106, 107, 105};
+    gct_effect e, f;
+    cr_assert_eq(gct_effect_of(a, 0, b, 6, 0, 1, &e), -1);
+    cr_assert(e.direction == 0 && isnan(e.ratio) && isnan(e.p));
+    cr_assert_eq(gct_effect_of(a, 6, b, 0, 0, 1, &e), -1);
+    cr_assert(isnan(gct_detectable_effect(a, 0, b, 6, 0.05, 0.8)));
+    gct_effect_of(a, 6, b, 6, 0, 77, &e);
+    gct_effect_of(a, 6, b, 6, 0, 77, &f);
+    cr_assert(e.lo == f.lo && e.hi == f.hi && e.direction == f.direction &&
+                  e.detectable == f.detectable,
+              "[%.17g, %.17g] then [%.17g, %.17g]", e.lo, e.hi, f.lo, f.hi);
+}
+
+/* ---- The spread and the detectable effect of samples ------------------------ */
+
+Test(effect, log_spread_is_qn_of_the_logs)
+{
+    /* Log values 0, 0.1, 0.3, 0.6, 1: the ten distances sorted are 0.1 0.2
+     * 0.3 0.3 0.4 ...; Qn takes the C(3, 2) = 3rd, times 2.2219 and 0.844
+     * (n = 5). */
+    double v[5];
+    const double logs[] = {0, 0.1, 0.3, 0.6, 1};
+    for (int i = 0; i < 5; i++)
+        v[i] = exp(logs[i]);
+    cr_assert(fabs(gct_log_spread(v, 5) - 2.2219 * 0.844 * 0.3) < 1e-12, "spread %.12g",
+              gct_log_spread(v, 5));
+    cr_assert(isnan(gct_log_spread(v, 1)));
+    double bad[] = {1, 2, 0, 3};
+    cr_assert(isnan(gct_log_spread(bad, 4)));
+    cr_assert(isnan(gct_detectable_effect(bad, 4, v, 5, 0.05, 0.8)));
+}
+
+Test(effect, log_spread_estimates_sigma_and_ignores_a_noisy_neighbour)
+{
+    /* Unbiased on lognormal runs: over 4000 samples of 5 its mean is within
+     * 3% of sigma (its standard error there is about 0.85%). */
+    uint64_t s = 31;
+    double sum = 0;
+    for (int t = 0; t < 4000; t++) {
+        double v[5];
+        draw(&s, v, 5, 0, 0.05, false);
+        sum += gct_log_spread(v, 5);
+    }
+    cr_assert(fabs(sum / 4000 / 0.05 - 1) < 0.03, "mean spread %.5f for sigma 0.05", sum / 4000);
+    /* One run in ten slowed 1.5x moves it little. */
+    double v[10];
+    draw(&s, v, 10, 0, 0.01, false);
+    double clean = gct_log_spread(v, 10);
+    v[3] /= 1.5;
+    double noisy = gct_log_spread(v, 10);
+    cr_assert(noisy < 1.5 * clean, "spread %g, %g with a run slowed 1.5x", clean, noisy);
+}
+
+Test(effect, detectable_effect_of_samples)
+{
+    uint64_t s = 77;
+    double a[10], b[10];
+    draw(&s, a, 10, 0, 0.05, false);
+    draw(&s, b, 10, 0.1, 0.05, false);
+    double d = gct_detectable_effect(a, 10, b, 10, 0.05, 0.8);
+    double want = gct_detectable_effect_sd(gct_log_spread(a, 10), 10, gct_log_spread(b, 10), 10, 0,
+                                           0.05, 0.8);
+    NEAR(d, want);
+    /* More runs, a smaller spread or less power: a smaller effect. */
+    double at5 = gct_detectable_effect_sd(0.05, 5, 0.05, 5, 0, 0.05, 0.8);
+    double at10 = gct_detectable_effect_sd(0.05, 10, 0.05, 10, 0, 0.05, 0.8);
+    double tight = gct_detectable_effect_sd(0.01, 10, 0.01, 10, 0, 0.05, 0.8);
+    double half = gct_detectable_effect_sd(0.05, 10, 0.05, 10, 0, 0.05, 0.5);
+    cr_assert(at5 > at10 && at10 > tight && at10 > half, "%g %g %g %g", at5, at10, tight, half);
+    /* From samples it estimates the one of the true spread: its median over
+     * 1000 pairs of samples is within 10%. */
+    double ds[1000], scratch[1000];
+    for (int t = 0; t < 1000; t++) {
+        draw(&s, a, 10, 0, 0.05, false);
+        draw(&s, b, 10, 0, 0.05, false);
+        ds[t] = gct_detectable_effect(a, 10, b, 10, 0.05, 0.8);
+    }
+    double med = gct_quantile(ds, 1000, 0.5, scratch);
+    cr_assert(fabs(med / at10 - 1) < 0.1, "median detectable %.4f from samples, %.4f from sigma",
+              med, at10);
+}
+
+/* ---- gct_median_interval ------------------------------------------------------ */
+
+Test(stats, median_interval_is_the_range_below_5_runs)
+{
+    double med, lo, hi;
+    bool ci = true;
+    gct_median_interval((double[]){5, 1, 3}, 3, 1, &med, &lo, &hi, &ci);
+    cr_assert(!ci);
+    NEAR(med, 3);
+    NEAR(lo, 1);
+    NEAR(hi, 5);
+    gct_median_interval((double[]){4, 1, 3, 2}, 4, 1, &med, &lo, &hi, &ci);
+    cr_assert(!ci);
+    NEAR(med, 2.5);
+    NEAR(lo, 1);
+    NEAR(hi, 4);
+    gct_median_interval(NULL, 0, 1, &med, &lo, &hi, &ci);
+    cr_assert(!ci && isnan(med) && isnan(lo) && isnan(hi));
+}
+
+Test(stats, median_interval_is_a_bootstrap_from_5_runs)
+{
+    const double v[] = {10, 14, 11, 19, 12, 13, 30, 12.5, 11.5};
+    for (size_t n = 5; n <= 9; n++) {
+        double med, lo, hi, lo2, hi2, med2;
+        bool ci = false;
+        gct_median_interval(v, n, 9, &med, &lo, &hi, &ci);
+        cr_assert(ci, "n = %zu", n);
+        cr_assert(lo <= med && med <= hi, "n = %zu: median %g outside [%g, %g]", n, med, lo, hi);
+        /* Inside the range, and narrower than it from 7 runs on. */
+        cr_assert(lo >= 10 && hi <= 30 && (n < 7 || hi - lo < 20), "n = %zu: [%g, %g]", n, lo, hi);
+        gct_median_interval(v, n, 9, &med2, &lo2, &hi2, &ci);
+        cr_assert(lo == lo2 && hi == hi2 && med == med2, "n = %zu: not deterministic", n);
+    }
 }
