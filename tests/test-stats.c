@@ -1,5 +1,6 @@
 /* test-stats.c — statistics against answers worked out by hand. */
 #include <criterion/criterion.h>
+#include <criterion/logging.h>
 #include <math.h>
 #include <string.h>
 
@@ -270,6 +271,191 @@ static void draw(uint64_t *s, double *v, size_t n, double shift, double sigma, b
     }
 }
 
+/* The share of `trials` comparisons of na vs nb runs, B shifted by `shift`
+ * on the log scale (up in even trials, down in odd ones), in which the rule
+ * reports the true direction; *wrong counts those reporting the other one. */
+static double detection_rate(size_t na, size_t nb, double sigma, double shift, double floor_,
+                             bool noisy, int trials, uint64_t seed, int *wrong)
+{
+    uint64_t s = seed;
+    int hits = 0;
+    *wrong = 0;
+    for (int t = 0; t < trials; t++) {
+        double a[64], b[64];
+        int sign = t % 2 ? -1 : 1;
+        draw(&s, a, na, 0, sigma, noisy);
+        draw(&s, b, nb, sign * shift, sigma, noisy);
+        gct_effect e;
+        cr_assert_eq(gct_effect_of(a, na, b, nb, floor_, (uint64_t)t, &e), 0);
+        if (e.direction == sign)
+            hits++;
+        else if (e.direction != 0)
+            ++*wrong;
+    }
+    return (double)hits / trials;
+}
+
+/*
+ * The detectable effect is what it claims: B shifted by it (computed from
+ * the true spread) is detected in about 80% of comparisons, half of it
+ * mostly not, twice it nearly always.  400 trials at the effect put the
+ * Monte Carlo standard error of the rate at 0.02, so [0.65, 0.92] lies 6
+ * or more standard errors from 0.8, yet fails a detectable effect 15% too
+ * small or 25% too large (near 0.8 the rate moves 0.09 per 10% of effect,
+ * less above).
+ */
+static void expect_power(size_t na, size_t nb, uint64_t seed)
+{
+    const double sigmas[] = {0.01, 0.05, 0.2};
+    for (size_t k = 0; k < 3; k++) {
+        double sigma = sigmas[k];
+        double d = gct_detectable_effect_sd(sigma, na, sigma, nb, 0, 0.05, 0.8);
+        cr_assert(d > 0 && isfinite(d), "%zu vs %zu, sigma %g: detectable %g", na, nb, sigma, d);
+        int wrong;
+        double at = detection_rate(na, nb, sigma, log1p(d), 0, false, 400, seed + k, &wrong);
+        cr_assert(at >= 0.65 && at <= 0.92,
+                  "%zu vs %zu, sigma %g: an effect of %.4f (the detectable one) is detected in "
+                  "%.3f of 400 comparisons, expected 0.8 (0.65..0.92)",
+                  na, nb, sigma, d, at);
+        cr_assert(wrong == 0, "%zu vs %zu, sigma %g: %d verdicts the wrong way", na, nb, sigma,
+                  wrong);
+        double half = detection_rate(na, nb, sigma, log1p(d / 2), 0, false, 200, seed + 10 + k,
+                                     &wrong);
+        cr_assert(half < 0.5,
+                  "%zu vs %zu, sigma %g: half the detectable effect (%.4f) is detected in %.3f "
+                  "of 200, expected well below 0.8",
+                  na, nb, sigma, d / 2, half);
+        double twice = detection_rate(na, nb, sigma, log1p(2 * d), 0, false, 200,
+                                      seed + 20 + k, &wrong);
+        cr_log_info("%zu vs %zu, sigma %g: detectable %.4f, detected in %.3f; half %.3f, "
+                    "twice %.3f",
+                    na, nb, sigma, d, at, half, twice);
+        cr_assert(twice > 0.95,
+                  "%zu vs %zu, sigma %g: twice the detectable effect (%.4f) is detected in %.3f "
+                  "of 200, expected above 0.95",
+                  na, nb, sigma, 2 * d, twice);
+    }
+}
+
+Test(effect, detectable_effect_is_detected_80_percent_with_5_runs) { expect_power(5, 5, 501); }
+Test(effect, detectable_effect_is_detected_80_percent_with_8_runs) { expect_power(8, 8, 801); }
+Test(effect, detectable_effect_is_detected_80_percent_with_10_runs) { expect_power(10, 10, 1001); }
+Test(effect, detectable_effect_is_detected_80_percent_with_20_runs) { expect_power(20, 20, 2001); }
+Test(effect, detectable_effect_is_detected_80_percent_with_5_vs_10_runs)
+{
+    expect_power(5, 10, 510);
+}
+
+/* ---- A/A: the same distribution on both sides ------------------------------- */
+
+/* The q-quantile of the standard normal distribution (bisection on erfc). */
+static double normal_quantile(double q)
+{
+    double lo = -40, hi = 40;
+    for (int i = 0; i < 200; i++) {
+        double mid = (lo + hi) / 2;
+        if (0.5 * erfc(-mid / sqrt(2.0)) < q)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+
+typedef struct aa_case {
+    size_t na, nb;
+    double sigma;
+    bool noisy; /* 1 run in 10 slowed 1.5x, on either side */
+} aa_case;
+
+#define AA_TRIALS 2000
+#define AA_GROUPS 6 /* the Test cases below, one group of cases each */
+#define AA_CASES 18 /* over all groups */
+
+/*
+ * Every verdict between two samples of the same distribution is false; the
+ * rule may give one in at most 5% of comparisons.  The counts are
+ * deterministic, but a rule whose true rate were exactly 5% would exceed 5%
+ * for half the seeds, so each bound adds the Monte Carlo margin at which
+ * such a rule would fail with probability 1% (one-sided, Bonferroni over
+ * the 18 cases, or over the 6 groups pooled): 5% + z sqrt(0.05 0.95 / N),
+ * z = 3.26 per case of N = 2000 (6.6%), z = 2.94 per group of 4 or 2 cases
+ * (5.7% or 6.0%).
+ */
+static void expect_aa(const aa_case *cases, size_t n, uint64_t seed)
+{
+    double z_case = normal_quantile(1 - 0.01 / AA_CASES);
+    double z_group = normal_quantile(1 - 0.01 / AA_GROUPS);
+    int total = 0;
+    for (size_t c = 0; c < n; c++) {
+        const aa_case *k = &cases[c];
+        uint64_t s = seed + c;
+        int verdicts = 0;
+        for (int t = 0; t < AA_TRIALS; t++) {
+            double a[64], b[64];
+            draw(&s, a, k->na, 0, k->sigma, k->noisy);
+            draw(&s, b, k->nb, 0, k->sigma, k->noisy);
+            gct_effect e;
+            gct_effect_of(a, k->na, b, k->nb, 0, (uint64_t)t, &e);
+            verdicts += e.direction != 0;
+        }
+        double rate = (double)verdicts / AA_TRIALS;
+        double bound = 0.05 + z_case * sqrt(0.05 * 0.95 / AA_TRIALS);
+        cr_log_info("A/A %zu vs %zu, sigma %g%s: %.4f", k->na, k->nb, k->sigma,
+                    k->noisy ? ", noisy" : "", rate);
+        cr_assert(rate <= bound,
+                  "A/A %zu vs %zu runs, sigma %g%s: a verdict in %.4f of %d comparisons, "
+                  "above 5%% (bound %.4f with the Monte Carlo margin)",
+                  k->na, k->nb, k->sigma, k->noisy ? ", noisy neighbour" : "", rate, AA_TRIALS,
+                  bound);
+        total += verdicts;
+    }
+    double trials = (double)(AA_TRIALS * (int)n), rate = total / trials;
+    double bound = 0.05 + z_group * sqrt(0.05 * 0.95 / trials);
+    cr_assert(rate <= bound, "A/A pooled over %zu cases: a verdict in %.4f of %.0f comparisons, "
+                             "above 5%% (bound %.4f)",
+              n, rate, trials, bound);
+}
+
+Test(effect, aa_false_verdicts_with_5_runs)
+{
+    const aa_case cases[] = {{5, 5, 0.01, false}, {5, 5, 0.05, false}, {5, 5, 0.2, false},
+                             {5, 5, 0.05, true}};
+    expect_aa(cases, 4, 5000);
+}
+
+Test(effect, aa_false_verdicts_with_8_runs)
+{
+    const aa_case cases[] = {{8, 8, 0.01, false}, {8, 8, 0.05, false}, {8, 8, 0.2, false},
+                             {8, 8, 0.2, true}};
+    expect_aa(cases, 4, 8000);
+}
+
+Test(effect, aa_false_verdicts_with_10_runs)
+{
+    const aa_case cases[] = {{10, 10, 0.01, false}, {10, 10, 0.05, false}, {10, 10, 0.2, false},
+                             {10, 10, 0.01, true}};
+    expect_aa(cases, 4, 10000);
+}
+
+Test(effect, aa_false_verdicts_with_5_vs_10_runs)
+{
+    const aa_case cases[] = {{5, 10, 0.05, false}, {5, 10, 0.05, true}};
+    expect_aa(cases, 2, 5100);
+}
+
+Test(effect, aa_false_verdicts_with_20_runs)
+{
+    const aa_case cases[] = {{20, 20, 0.01, false}, {20, 20, 0.05, false}};
+    expect_aa(cases, 2, 20000);
+}
+
+Test(effect, aa_false_verdicts_with_20_runs_wide_or_noisy)
+{
+    const aa_case cases[] = {{20, 20, 0.2, false}, {20, 20, 0.05, true}};
+    expect_aa(cases, 2, 20100);
+}
+
 /* ---- Edge cases of the rule ------------------------------------------------- */
 
 static void expect_verdict(const gct_effect *e, int direction, const char *why)
@@ -482,6 +668,28 @@ Test(effect, detectable_effect_of_samples)
     double med = gct_quantile(ds, 1000, 0.5, scratch);
     cr_assert(fabs(med / at10 - 1) < 0.1, "median detectable %.4f from samples, %.4f from sigma",
               med, at10);
+}
+
+/* With a noise floor the reported detectable effect is still found 80% of
+ * the time (the floor then decides, not the spread). */
+Test(effect, detectable_effect_with_a_floor)
+{
+    const size_t ns[] = {5, 10};
+    for (size_t k = 0; k < 2; k++) {
+        size_t n = ns[k];
+        double d0 = gct_detectable_effect_sd(0.05, n, 0.05, n, 0, 0.05, 0.8);
+        double floor_ = 1.5 * d0;
+        double d = gct_detectable_effect_sd(0.05, n, 0.05, n, floor_, 0.05, 0.8);
+        cr_assert(d > floor_, "detectable %g with a floor of %g", d, floor_);
+        int wrong;
+        double at = detection_rate(n, n, 0.05, log1p(d), floor_, false, 400, 900 + k, &wrong);
+        cr_log_info("%zu vs %zu, floor %.4f: detectable %.4f, detected in %.3f", n, n, floor_, d,
+                    at);
+        cr_assert(at >= 0.65 && at <= 0.92,
+                  "%zu vs %zu, floor %.4f: the detectable %.4f is detected in %.3f of 400, "
+                  "expected 0.8 (0.65..0.92)",
+                  n, n, floor_, d, at);
+    }
 }
 
 /* ---- gct_median_interval ------------------------------------------------------ */
