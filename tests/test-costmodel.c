@@ -424,9 +424,11 @@ Test(real, python3_is_calibrated_cached_and_predicts_held_out_collections)
             break;
         cr_assert_eq(attempt, 0, "%zu held-out collections not within a factor of 2, again; %s",
                      off, worst);
-        cr_log_warn("calibration %d: %zu held-out collections not within a factor of 2 (%s); "
-                    "measuring again",
-                    attempt + 1, off, worst);
+        /* Not cr_log_warn: Criterion 2.4 exits 1 after any warning. */
+        fprintf(stderr,
+                "note: calibration %d: %zu held-out collections not within a factor of 2 (%s); "
+                "measuring again\n",
+                attempt + 1, off, worst);
     }
 
     /* Cached where the documentation says, and found again without measuring. */
