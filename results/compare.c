@@ -414,9 +414,10 @@ void gct_cmp_print_table(FILE *out, const gct_cmp *c)
         fputc('\n', out);
     }
     fprintf(out, "\nP(B better): the probability that one process of B beats one of A. "
-                 "detectable: the smallest difference\nthese processes could show (80%% power); "
-                 "a verdict needs p < 0.05, an interval clear of 1, and a difference\nabove both "
-                 "that and the A/A noise floor.\n");
+                 "detectable: the true difference this\ncomparison finds 80%% of the time. A "
+                 "verdict needs p < 0.05, an interval of B/A clear of 1, and a\ndifference "
+                 "above the one the test itself finds 80%% of the time and above the A/A noise "
+                 "floor.\n");
     if (c->min_reps < 5)
         fprintf(out,
                 "\nwarning: as few as %zu process%s on one side: below 5 per side the "

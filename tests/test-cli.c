@@ -19,9 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pauses.h"
 #include "collector.h"
+#include "format.h"
+#include "pauses.h"
 #include "record.h"
+#include "summary.h"
 
 typedef struct out {
     int status; /* exit status, or 128 + signal */
@@ -744,6 +746,25 @@ Test(cli, a_sweep_draws_every_figure_it_has_data_for)
         links++;
     }
     cr_assert_geq(links, 2 * 18, "%zu links (a PNG and an SVG per figure)", links);
+    /* One number per statistic: the report's fastest configuration of each
+     * workload shows the median of summary.csv. */
+    gct_summary sum;
+    char serr[600];
+    cr_assert_eq(gct_summary_load(outdir, &sum, serr, sizeof serr), 0, "%s", serr);
+    for (size_t w = 0; w < sum.nworkloads; w++) {
+        const gct_config_summary *fast = NULL;
+        for (size_t i = 0; i < sum.n; i++)
+            if (gct_summary_is_candidate(&sum.configs[i]) &&
+                !strcmp(sum.configs[i].workload, sum.workloads[w]) &&
+                (!fast || sum.configs[i].ops_s > fast->ops_s))
+                fast = &sum.configs[i];
+        cr_assert_not_null(fast);
+        char ops[32], want[400];
+        gct_fmt_count(fast->ops_s, ops, sizeof ops);
+        snprintf(want, sizeof want, "| highest throughput | %s | %s ", fast->id, ops);
+        cr_assert(strstr(md, want), "report.md lacks '%s'", want);
+    }
+    gct_summary_free(&sum);
     free(md);
     snprintf(p, sizeof p, "%s/report.html", outdir);
     char *html = slurp(p);
