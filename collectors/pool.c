@@ -29,6 +29,30 @@ struct gct_large {
 };
 _Static_assert(sizeof(gct_large) % GCT_POOL_ALIGN == 0, "large header keeps blocks aligned");
 
+/*
+ * Arenas of destroyed heaps, kept for the next heap of this process.  A
+ * measurement warms up on a heap of its own and then times a fresh one: with
+ * the warm-up's arenas handed on, the timed heap finds its memory already
+ * faulted in (and on huge pages where the kernel gave them), instead of
+ * paying page faults whose cost varies from process to process.  At most
+ * ARENA_CACHE_MAX arenas (512 MiB); the rest go back to the system.  Not
+ * thread-safe: heaps are made and destroyed by one thread.
+ */
+#define ARENA_CACHE_MAX 256
+static void *arena_cache[ARENA_CACHE_MAX];
+static size_t arena_cached;
+
+static void arena_release(void *arena)
+{
+#if GCT_POOL_ASAN
+    ASAN_UNPOISON_MEMORY_REGION(arena, GCT_POOL_ARENA);
+#endif
+    if (arena_cached < ARENA_CACHE_MAX)
+        arena_cache[arena_cached++] = arena;
+    else
+        munmap(arena, GCT_POOL_ARENA);
+}
+
 int gct_pool_init(gct_pool *p, uint32_t obj_offset)
 {
     memset(p, 0, sizeof *p);
@@ -42,12 +66,8 @@ int gct_pool_init(gct_pool *p, uint32_t obj_offset)
 
 void gct_pool_fini(gct_pool *p)
 {
-    for (size_t i = 0; i < p->narenas; i++) {
-#if GCT_POOL_ASAN
-        ASAN_UNPOISON_MEMORY_REGION(p->arenas[i], GCT_POOL_ARENA);
-#endif
-        munmap(p->arenas[i], GCT_POOL_ARENA);
-    }
+    for (size_t i = 0; i < p->narenas; i++)
+        arena_release(p->arenas[i]);
     free(p->arenas);
     if (p->large) {
         gct_large *l = p->large->next;
@@ -70,9 +90,12 @@ static void check_limit(const gct_pool *p, size_t more)
                    (double)p->limit / (1 << 20));
 }
 
-/* A new arena, aligned to its size: map twice its size and unmap the ends. */
-static void arena_new(gct_pool *p)
+/* A new arena, aligned to its size: one a destroyed heap left, or map twice
+ * its size and unmap the ends. */
+static char *arena_map(const gct_pool *p)
 {
+    if (arena_cached)
+        return arena_cache[--arena_cached];
     size_t len = 2 * (size_t)GCT_POOL_ARENA;
     char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED)
@@ -88,6 +111,13 @@ static void arena_new(gct_pool *p)
     if (p->footprint >= (int64_t)GCT_POOL_HUGE_AFTER)
         madvise(arena, GCT_POOL_ARENA, MADV_HUGEPAGE); /* a hint: failure is fine */
 #endif
+    return arena;
+}
+
+static void arena_new(gct_pool *p)
+{
+    char *arena = arena_map(p);
+    char *end = arena + GCT_POOL_ARENA;
     if (p->narenas == p->arenas_cap) {
         size_t cap = p->arenas_cap ? 2 * p->arenas_cap : 16;
         void **na = realloc(p->arenas, cap * sizeof *na);

@@ -100,3 +100,42 @@ Test(heap, weakref_target_survives_the_collection_its_allocation_starts)
         gct_heap_destroy(h);
     }
 }
+
+/* A heap made after another was destroyed reuses its arenas (pool.c keeps
+ * them for the process): whatever the old heap left in that memory, the new
+ * one's objects, accounting and verifier are exactly those of a fresh heap. */
+Test(heap, a_new_heap_on_a_destroyed_heaps_arenas_is_a_fresh_heap)
+{
+    for (size_t c = 0; c < gct_collector_count(); c++) {
+        const char *name = gct_collector_at(c)->name;
+        int64_t footprint[2] = {0, 0};
+        for (int round = 0; round < 2; round++) {
+            gct_heap *h = heap(name);
+            /* A ring of pairs and some atoms, over several arenas' worth of
+             * chunks for the first heap. */
+            int n = round == 0 ? 200000 : 1000;
+            gct_obj *first = gct_new(h, &pair), *prev = first;
+            for (int i = 1; i < n; i++) {
+                gct_obj *o = gct_new(h, &pair);
+                gct_store(h, prev, 0, o);
+                gct_root_pop(h);
+                prev = o;
+            }
+            gct_store(h, prev, 0, first);
+            cr_assert_eq(h->live_objects, n, "%s round %d: %lld live", name, round,
+                         (long long)h->live_objects);
+            verify(h);
+            gct_root_pop(h);
+            gct_heap_collect(h, GCT_GEN_FULL);
+            if (strcmp(name, "refcount"))
+                cr_assert_eq(h->live_objects, 0, "%s round %d: %lld live after collecting", name,
+                             round, (long long)h->live_objects);
+            verify(h);
+            footprint[round] = h->pool.peak_footprint;
+            gct_heap_destroy(h);
+        }
+        cr_assert_lt(footprint[1], footprint[0], "%s: the small heap counts only its own memory "
+                                                 "(%lld vs %lld bytes)",
+                     name, (long long)footprint[1], (long long)footprint[0]);
+    }
+}
