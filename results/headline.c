@@ -68,10 +68,11 @@ static void describe(gct_headline *h)
     }
     gct_headline_thresholds(b, best, sizeof best);
     gct_fmt_pct(h->floor, floor, sizeof floor);
-    if (isinf(h->effect.detectable))
-        snprintf(thr, sizeof thr, "anything these few processes can show");
+    /* The bar the observed difference had to clear (stats.h). */
+    if (isinf(h->effect.threshold))
+        snprintf(thr, sizeof thr, "anything (too few processes)");
     else
-        gct_fmt_pct(h->effect.detectable, thr, sizeof thr);
+        gct_fmt_pct(h->effect.threshold, thr, sizeof thr);
     const gct_effect *e = &h->effect;
     char work[160] = "";
     if (isfinite(h->work_ratio)) {
@@ -90,9 +91,12 @@ static void describe(gct_headline *h)
                  e->na, e->p, isfinite(h->floor) ? floor : "not measured", work);
     } else {
         snprintf(h->text, sizeof h->text,
-                 "no detectable difference between %s (the fastest median, %.2fx) and the "
-                 "default %s: smaller than %s (%s)%s",
-                 best, e->ratio, ref, thr, e->why ? e->why : "", work);
+                 "no detectable difference between %s (the fastest median: %.2fx, 95%% CI "
+                 "[%.2f, %.2f], p = %.2g) and the default %s: with this spread, %zu vs %zu "
+                 "processes call only a difference of more than %s (%s; more --reps narrow "
+                 "it)%s",
+                 best, e->ratio, e->lo, e->hi, e->p, ref, e->nb, e->na, thr, e->why ? e->why : "",
+                 work);
     }
 }
 

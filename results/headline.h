@@ -25,7 +25,7 @@ typedef struct gct_headline {
     double floor;                        /* the workload's A/A noise floor (NaN: no control) */
     double work_ratio;                   /* GC work (traversed references) best / reference */
     double predicted_ratio;              /* predicted CPython GC time best / reference */
-    char text[768];                      /* the verdict as one sentence */
+    char text[1024];                      /* the verdict as one sentence */
 } gct_headline;
 
 /* One headline per workload of s (in order), at most max.  rows are the
