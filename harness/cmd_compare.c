@@ -26,7 +26,9 @@ static void compare_help(FILE *out)
             "of A), the smallest difference these processes could detect, and a verdict:\n"
             "faster/slower or better/worse only when p < 0.05, the interval leaves out 1,\n"
             "and the difference is larger than both the detectable difference and the A/A\n"
-            "noise floor of the sweeps (noise.csv); otherwise \"no detectable difference\"\n"
+            "noise floor: the sweeps' A/A controls (noise.csv) and, between two sweeps, how\n"
+            "far the workload's reference configuration moved from one to the other (the\n"
+            "machine's drift); otherwise \"no detectable difference\"\n"
             "with the size below which this comparison cannot see.  The collector's work\n"
             "(collections, objects examined, references traversed, objects freed, the\n"
             "predicted CPython GC time) is deterministic for a seed and compared exactly.\n\n"
@@ -37,7 +39,11 @@ static void compare_help(FILE *out)
             "  --fail-if-slower PCT   exit 1 if some pair is significantly slower in ops/s by\n"
             "                         more than PCT percent (for CI); otherwise the exit status\n"
             "                         is 0 whatever the verdicts\n"
-            "  --allow-different-work compare pairs that did different work anyway\n");
+            "  --allow-different-work compare pairs that did different work anyway\n"
+            "  --ignore-drift         between two sweeps, do not raise the floor to the drift\n"
+            "                         of the reference configuration (when a code change, not\n"
+            "                         the machine, moved it); verdicts then assume the machine\n"
+            "                         did not change between the sweeps\n");
 }
 
 /* "DIR" or "DIR:PATTERN" (the directory must exist; a ':' inside a
@@ -80,16 +86,34 @@ static int load_side(const char *arg, const char *which, gct_results *rows, gct_
     return 0;
 }
 
+/* Whether A and B name one result directory (patterns aside). */
+static bool same_directory(const char *a, const char *b)
+{
+    char da[4096], db[4096], ra[4096], rb[4096];
+    snprintf(da, sizeof da, "%s", a);
+    snprintf(db, sizeof db, "%s", b);
+    struct stat st;
+    char *c;
+    if ((stat(da, &st) != 0 || !S_ISDIR(st.st_mode)) && (c = strrchr(da, ':')))
+        *c = 0;
+    if ((stat(db, &st) != 0 || !S_ISDIR(st.st_mode)) && (c = strrchr(db, ':')))
+        *c = 0;
+    if (!realpath(da, ra) || !realpath(db, rb))
+        return !strcmp(da, db);
+    return !strcmp(ra, rb);
+}
+
 int gct_cmd_compare(int argc, char **argv)
 {
-    enum { O_JSON = 256, O_CSV, O_FAIL, O_ALLOW };
+    enum { O_JSON = 256, O_CSV, O_FAIL, O_ALLOW, O_IGNORE_DRIFT };
     static const struct option opts[] = {{"json", no_argument, NULL, O_JSON},
                                          {"csv", no_argument, NULL, O_CSV},
                                          {"fail-if-slower", required_argument, NULL, O_FAIL},
                                          {"allow-different-work", no_argument, NULL, O_ALLOW},
+                                         {"ignore-drift", no_argument, NULL, O_IGNORE_DRIFT},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    bool json = false, csv = false, allow = false;
+    bool json = false, csv = false, allow = false, ignore_drift = false;
     double fail_pct = NAN;
     int c;
     opterr = 0;
@@ -99,6 +123,7 @@ int gct_cmd_compare(int argc, char **argv)
         case O_JSON: json = true; break;
         case O_CSV: csv = true; break;
         case O_ALLOW: allow = true; break;
+        case O_IGNORE_DRIFT: ignore_drift = true; break;
         case O_FAIL: {
             char *end;
             fail_pct = strtod(optarg, &end);
@@ -142,6 +167,8 @@ int gct_cmd_compare(int argc, char **argv)
         .noise_a = &sa,
         .noise_b = &sb,
         .allow_different_work = allow,
+        .ignore_drift = ignore_drift,
+        .same_sweep = same_directory(argv[optind], argv[optind + 1]),
     };
     if (gct_compare(&a, &b, &co, &cmp, err, sizeof err) != 0) {
         fprintf(stderr, "gctune compare: %s\n", err);

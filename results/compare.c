@@ -89,16 +89,38 @@ static size_t values(const selection *s, const char *id, const gct_field *f, dou
     return n;
 }
 
-/* The noise floor of a workload: the larger of the two sides' A/A spreads. */
-static double floor_of(const gct_cmp_opts *o, const char *workload)
+/* Across two sweeps, how far the workload's reference configuration (the
+ * one its A/A control twins, in both) moved between them: |log ratio| of its
+ * medians, as a relative difference.  A machine that drifts between sweeps
+ * moves every configuration; identical ones cannot tell that from a change. */
+static double drift_of(const gct_cmp_opts *o, const char *workload)
 {
-    double fa = o->noise_a ? gct_summary_noise_floor(o->noise_a, workload) : NAN;
-    double fb = o->noise_b ? gct_summary_noise_floor(o->noise_b, workload) : NAN;
-    if (isnan(fa))
-        return fb;
-    if (isnan(fb))
-        return fa;
-    return fa > fb ? fa : fb;
+    if (o->same_sweep || o->ignore_drift || !o->noise_a || !o->noise_b)
+        return NAN;
+    for (size_t i = 0; i < o->noise_a->nnoise; i++) {
+        const gct_noise *za = &o->noise_a->noise[i];
+        if (strcmp(za->workload, workload))
+            continue;
+        const gct_config_summary *a = gct_summary_find(o->noise_a, za->config);
+        const gct_config_summary *b = gct_summary_find(o->noise_b, za->config);
+        if (!a || !b || !(a->ops_s > 0) || !(b->ops_s > 0))
+            return NAN;
+        return expm1(fabs(log(b->ops_s / a->ops_s)));
+    }
+    return NAN;
+}
+
+/* The noise floor of a workload: the larger of the two sides' A/A spreads
+ * and, across sweeps, of the reference's drift. */
+static double floor_of(const gct_cmp_opts *o, const char *workload, double drift)
+{
+    double f = NAN;
+    double parts[] = {o->noise_a ? gct_summary_noise_floor(o->noise_a, workload) : NAN,
+                      o->noise_b ? gct_summary_noise_floor(o->noise_b, workload) : NAN, drift};
+    for (size_t i = 0; i < 3; i++)
+        if (!isnan(parts[i]) && (isnan(f) || parts[i] > f))
+            f = parts[i];
+    return f;
 }
 
 static void timed_row(gct_cmp_row *row, const double *va, const double *vb)
@@ -188,7 +210,8 @@ static void compare_pair(const selection *sa, const gct_result *ra, const select
         free(vb);
         return;
     }
-    double floor = floor_of(o, ra->workload);
+    double drift = drift_of(o, ra->workload);
+    double floor = floor_of(o, ra->workload, drift);
     for (size_t m = 0; m < gct_cmp_nmetrics; m++) {
         const gct_cmp_metric *met = &gct_cmp_metrics[m];
         const gct_field *f = gct_result_field(met->field);
@@ -199,6 +222,7 @@ static void compare_pair(const selection *sa, const gct_result *ra, const select
         snprintf(row->workload, sizeof row->workload, "%s", ra->workload);
         row->metric = met;
         row->floor = floor;
+        row->drift = drift;
         row->na = values(sa, ra->config_id, f, va);
         row->nb = values(sb, rb->config_id, f, vb);
         row->median_a = row->median_b = row->ratio = row->ratio_lo = row->ratio_hi = NAN;
@@ -377,10 +401,16 @@ void gct_cmp_print_table(FILE *out, const gct_cmp *c)
             else
                 fprintf(out, "\nA %s (%zu processes)\nB %s (%zu processes)\n", r->config_a, r->na,
                         r->config_b, r->nb);
-            char fl[32];
+            char fl[32], dr[32];
             gct_fmt_pct(r->floor, fl, sizeof fl);
-            fprintf(out, "A/A noise floor of %s: %s\n", r->workload,
+            gct_fmt_pct(r->drift, dr, sizeof dr);
+            fprintf(out, "noise floor of %s: %s", r->workload,
                     isfinite(r->floor) ? fl : "not measured (no A/A control in either sweep)");
+            if (isfinite(r->drift))
+                fprintf(out, " (the A/A controls, and the reference configuration's drift "
+                             "between the two sweeps: %s)",
+                        dr);
+            fputc('\n', out);
             fprintf(out, "%-14s %12s %12s %8s %19s %8s %11s %10s  %s\n", "metric", "A median",
                     "B median", "B/A", "95% CI of B/A", "p", "P(B better)", "detectable",
                     "verdict");
@@ -416,8 +446,9 @@ void gct_cmp_print_table(FILE *out, const gct_cmp *c)
     fprintf(out, "\nP(B better): the probability that one process of B beats one of A. "
                  "detectable: the true difference this\ncomparison finds 80%% of the time. A "
                  "verdict needs p < 0.05, an interval of B/A clear of 1, and a\ndifference "
-                 "above the one the test itself finds 80%% of the time and above the A/A noise "
-                 "floor.\n");
+                 "above the one the test itself finds 80%% of the time and above the noise floor: the\n"
+                 "A/A controls and, between two sweeps, how far the reference configuration "
+                 "moved (--ignore-drift drops that).\n");
     if (c->min_reps < 5)
         fprintf(out,
                 "\nwarning: as few as %zu process%s on one side: below 5 per side the "
@@ -485,6 +516,7 @@ int gct_cmp_write_json(FILE *out, const gct_cmp *c)
         json_object_set_new(o, "detectable",
                             isinf(r->detectable) ? json_string("inf") : num(r->detectable));
         json_object_set_new(o, "noise_floor", num(r->floor));
+        json_object_set_new(o, "drift", num(r->drift));
         json_object_set_new(o, "threshold",
                             isinf(r->threshold) ? json_string("inf") : num(r->threshold));
         json_object_set_new(o, "verdict", json_string(r->verdict));

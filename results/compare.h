@@ -10,7 +10,9 @@
  * interval, the Mann-Whitney test, P(B better) and a verdict by the one rule
  * of stats.h (gct_effect_of): significant, and larger than both the
  * smallest effect these samples could detect and the A/A noise floor of
- * the sweeps the two sides come from; otherwise "no detectable difference",
+ * the sweeps the two sides come from (across two sweeps, also larger than
+ * how far the workload's reference configuration, which every sweep runs,
+ * moved between them: the machine's drift); otherwise "no detectable difference",
  * with the size below which the comparison cannot see.  The GC work (a seed
  * makes it exact) is compared exactly: the same, or how much more or less.
  */
@@ -47,7 +49,10 @@ typedef struct gct_cmp_row {
     bool exact;                       /* the exact test was used */
     bool constant;                    /* exact metric: every process of a side agreed */
     double detectable;                /* smallest relative difference these samples detect */
-    double floor;                     /* the A/A noise floor applied (NaN: none) */
+    double floor;                     /* the noise floor applied (NaN: none) */
+    double drift;                     /* how far the workload's reference configuration
+                                         moved between the two sweeps (NaN: one sweep, or
+                                         no common reference) */
     double threshold;                 /* the least difference called */
     char verdict[160];
 } gct_cmp_row;
@@ -63,6 +68,8 @@ typedef struct gct_cmp {
 typedef struct gct_cmp_opts {
     const char *filter_a, *filter_b;   /* fnmatch patterns on config_id (NULL: all) */
     const gct_summary *noise_a, *noise_b; /* A/A floors of each side's sweep (NULL: none) */
+    bool same_sweep;                   /* A and B come from one result directory */
+    bool ignore_drift;                 /* across sweeps, no floor from the reference's drift */
     bool allow_different_work;         /* pair runs of different ops/params/seed */
 } gct_cmp_opts;
 

@@ -998,8 +998,10 @@ int gct_effect_of(const double *a, size_t na, const double *b, size_t nb, double
      * weighs as much as a rise to 1+t.  Without a ratio (median(a) == 0)
      * any change of the median is unbounded relative to it. */
     double effect = sign == 0 ? 0 : !(out->ratio > 0) ? INFINITY : fabs(log(out->ratio));
-    if (!(effect > 0) || effect < log1p(out->threshold)) {
-        bool below_floor = floor_ > 0 && effect < log1p(floor_);
+    /* Strictly beyond the bar: a configuration compared with itself across
+     * two sweeps differs by exactly the drift that is its floor. */
+    if (!(effect > 0) || !(effect > log1p(out->threshold) * (1 + 1e-9))) {
+        bool below_floor = floor_ > 0 && !(effect > log1p(floor_) * (1 + 1e-9));
         out->why = below_floor ? "below the noise floor" : "below the detectable effect";
         return 0;
     }

@@ -242,3 +242,52 @@ Test(summary, a_missing_summary_is_computed_from_the_records)
     snprintf(p, sizeof p, "rm -rf %s", dir);
     cr_assert_eq(system(p), 0);
 }
+
+Test(summary, across_sweeps_the_references_drift_is_the_floor)
+{
+    /* Two sweeps of the same configurations; in the second the machine ran
+     * 30% faster for everything: identical configurations, moved alike. */
+    gct_results a = {0}, b = {0};
+    double v[] = {100, 100.4, 99.7, 100.2, 99.9, 100.1};
+    for (int i = 0; i < 6; i++) {
+        add(&a, "ref", "", 700, true, i, v[i], GCT_STATUS_OK);
+        add(&a, "aa.ref", "ref", 700, true, i, v[(i + 2) % 6], GCT_STATUS_OK);
+        add(&a, "tuned", "", 10000, false, i, 2 * v[(i + 1) % 6], GCT_STATUS_OK);
+        add(&b, "ref", "", 700, true, i, 1.3 * v[(i + 4) % 6], GCT_STATUS_OK);
+        add(&b, "aa.ref", "ref", 700, true, i, 1.3 * v[(i + 3) % 6], GCT_STATUS_OK);
+        add(&b, "tuned", "", 10000, false, i, 2.6 * v[(i + 5) % 6], GCT_STATUS_OK);
+    }
+    gct_summary sa, sb;
+    gct_summarize(&a, &sa);
+    gct_summarize(&b, &sb);
+    gct_cmp c;
+    char err[600];
+    gct_cmp_opts o = {.filter_a = "tuned", .filter_b = "tuned", .noise_a = &sa, .noise_b = &sb};
+    cr_assert_eq(gct_compare(&a, &b, &o, &c, err, sizeof err), 0, "%s", err);
+    cr_assert_float_eq(c.rows[0].drift, 0.3, 0.01, "drift %g", c.rows[0].drift);
+    cr_assert(strstr(c.rows[0].verdict, "no detectable difference"), "1.3x with a 30%% drift: %s",
+              c.rows[0].verdict);
+    gct_cmp_free(&c);
+    /* The reference against itself: exactly its drift, never a verdict. */
+    o.filter_a = o.filter_b = "ref";
+    cr_assert_eq(gct_compare(&a, &b, &o, &c, err, sizeof err), 0, "%s", err);
+    cr_assert(strstr(c.rows[0].verdict, "no detectable difference"), "%s", c.rows[0].verdict);
+    gct_cmp_free(&c);
+    /* Told that the machine did not change, the same numbers are a verdict. */
+    o.filter_a = o.filter_b = "tuned";
+    o.ignore_drift = true;
+    cr_assert_eq(gct_compare(&a, &b, &o, &c, err, sizeof err), 0, "%s", err);
+    cr_assert(isnan(c.rows[0].drift));
+    cr_assert_str_eq(c.rows[0].verdict, "faster");
+    gct_cmp_free(&c);
+    /* Within one sweep there is no drift to measure. */
+    o.ignore_drift = false;
+    o.same_sweep = true;
+    cr_assert_eq(gct_compare(&a, &b, &o, &c, err, sizeof err), 0, "%s", err);
+    cr_assert(isnan(c.rows[0].drift));
+    gct_cmp_free(&c);
+    gct_summary_free(&sa);
+    gct_summary_free(&sb);
+    gct_results_free(&a);
+    gct_results_free(&b);
+}
