@@ -48,7 +48,7 @@ static void sweep_help(FILE *out)
             "  --ops N         the same operations for every workload; --ops trees=2000 for one\n"
             "                  (a workload's operation costs from 1 us to 1 ms, so presets give\n"
             "                  each its own; every configuration of a workload does the same work)\n"
-            "  --preset P      quick (about two minutes: trees, dlist, cache, a small grid),\n"
+            "  --preset P      quick (about a minute: trees, dlist, cache, a small grid),\n"
             "                  default (every workload, gen0 100..100000, gen1/gen2 2..100),\n"
             "                  full (finer grid, more repetitions: for a big machine)\n"
             "  -j, --jobs N    processes at once, each pinned to a core of its own (default 1:\n"

@@ -112,8 +112,9 @@ int64_t gct_sweep_ops(const gct_sweep_spec *s, const char *workload)
 }
 
 /*
- * The presets.  quick: about a minute on 2 cores with -j 2.  default: every
- * workload over a real grid, well under 30 minutes with -j 2.  full: a finer
+ * The presets.  quick: under a minute on 2 cores, one process at a time
+ * (150 processes).  default: every workload over a real grid (about 1,250
+ * processes, each under a second on 2 cores).  full: a finer
  * grid and more repetitions, for a big machine.  marksweep gets its own gen0
  * list: it traces the whole heap at every collection, so a gen0 of 100 would
  * make a run quadratic in the live heap.

@@ -2,7 +2,7 @@
 # The main job: install what is missing, build gctune (release), and run the
 # quick sweep (all three collectors on trees, dlist and cache over a small
 # threshold grid, every repetition a process of its own, in interleaved
-# rounds, with an A/A control per workload; about two minutes on 2 cores)
+# rounds, with an A/A control per workload; under a minute on 2 cores)
 # into out/<timestamp>/.  Extra arguments go to `gctune sweep` (e.g.
 # --preset default).
 set -euo pipefail
