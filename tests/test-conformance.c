@@ -104,7 +104,7 @@ typedef struct tc {
     size_t nev;  /* events seen in total */
 } tc;
 
-/* What the known backends are documented to be (DESIGN.md).  A backend not
+/* What the known backends are documented to be (README.md, "Collectors").  A backend not
  * listed here is tested by what it declares. */
 static const struct {
     const char *name;
