@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "calibrate_cpython.h" /* gct_calibrate_py: harness/calibrate_cpython.py */
 
 /* A calibration takes a few seconds; past this the interpreter is stuck. */
@@ -59,19 +60,6 @@ int gct_python_find(const char *python, char *path, size_t len, char *err, size_
              "install python3), or name one with --python PATH",
              name);
     return -1;
-}
-
-/* The last non-empty line of f, for an error message. */
-static void last_line(FILE *f, char *out, size_t len)
-{
-    out[0] = 0;
-    char line[512];
-    rewind(f);
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = 0;
-        if (line[0])
-            snprintf(out, len, "%.300s", line);
-    }
 }
 
 /*
@@ -151,7 +139,7 @@ static char *run_python(const char *python, const char *code, int timeout_s, cha
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     char tail[320];
-    last_line(errf, tail, sizeof tail);
+    gct_last_line(errf, tail, sizeof tail);
     fclose(errf);
     if (!buf) {
         snprintf(err, errlen, "%s: out of memory reading its output", python);

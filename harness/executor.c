@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "runner.h"
 #include "topology.h"
 
@@ -66,22 +67,6 @@ int gct_execute_child(const gct_config *cfg, const gct_job *job, int slot,
     return rc;
 }
 
-/* The last non-empty line of the child's stderr, for the failure reason. */
-static void last_line(const char *path, char *buf, size_t len)
-{
-    buf[0] = 0;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    char line[512];
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = 0;
-        if (line[0])
-            snprintf(buf, len, "%.*s", (int)(len - 1), line);
-    }
-    fclose(f);
-}
-
 typedef struct child {
     pid_t pid;
     size_t index;
@@ -128,7 +113,10 @@ static void describe_exit(int status, const child *ch, double timeout, const cha
                           char *reason, size_t len)
 {
     char tail[400];
-    last_line(errpath, tail, sizeof tail);
+    FILE *f = fopen(errpath, "r");
+    gct_last_line(f, tail, sizeof tail); /* the child's last word on stderr */
+    if (f)
+        fclose(f);
     if (ch->interrupted) {
         snprintf(reason, len, "interrupted");
     } else if (ch->timed_out) {

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "stats.h"
 
 const char *gct_vstatus_name(gct_vstatus s)
@@ -262,21 +263,6 @@ static bool read_all(int fd, void *buf, size_t n)
     return true;
 }
 
-/* The last non-empty line of what the child wrote to stderr. */
-static void last_line(FILE *f, char *out, size_t len)
-{
-    out[0] = 0;
-    if (!f)
-        return;
-    char line[512];
-    rewind(f);
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = 0;
-        if (line[0])
-            snprintf(out, len, "%.190s", line);
-    }
-}
-
 static void trace_in_child(const char *collector, const gct_vworkload *w,
                            const gct_vthresholds *th, uint64_t seed, gct_vtrace *t)
 {
@@ -330,7 +316,7 @@ static void trace_in_child(const char *collector, const gct_vworkload *w,
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     char tail[200];
-    last_line(errf, tail, sizeof tail);
+    gct_last_line(errf, tail, sizeof tail);
     if (errf)
         fclose(errf);
     if (got && WIFEXITED(status) && WEXITSTATUS(status) == 0) {

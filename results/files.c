@@ -119,3 +119,17 @@ char *gct_read_file(const char *path, size_t *len, char *err, size_t errlen)
     *len = n;
     return buf;
 }
+
+void gct_last_line(FILE *f, char *out, size_t len)
+{
+    out[0] = 0;
+    if (!f)
+        return;
+    char line[512];
+    rewind(f);
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        if (line[0])
+            snprintf(out, len, "%s", line);
+    }
+}

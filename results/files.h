@@ -23,6 +23,10 @@ int gct_afile_commit(gct_afile *a, char *err, size_t errlen);
 /* Give up: close and remove the temporary file. */
 void gct_afile_abort(gct_afile *a);
 
+/* The last non-empty line of f (rewound first; "" if none or f is NULL),
+ * truncated to len: what a failed child process said last on stderr. */
+void gct_last_line(FILE *f, char *out, size_t len);
+
 /* The whole file, NUL-terminated (malloc'd; *len without the NUL).  NULL
  * with a message on failure. */
 char *gct_read_file(const char *path, size_t *len, char *err, size_t errlen);
