@@ -21,17 +21,6 @@ void gct_headline_thresholds(const gct_config_summary *c, char *buf, size_t len)
         snprintf(buf, len, "defaults");
 }
 
-static size_t ops_samples(const gct_results *rows, const char *id, double *out)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < rows->n; i++) {
-        const gct_result *r = &rows->rows[i];
-        if (r->status == GCT_STATUS_OK && !strcmp(r->config_id, id) && isfinite(r->ops_per_s))
-            out[n++] = r->ops_per_s;
-    }
-    return n;
-}
-
 static double stat_ratio(const gct_config_summary *b, const gct_config_summary *a, const char *f)
 {
     double x = gct_summary_stat(a, f)->median, y = gct_summary_stat(b, f)->median;
@@ -127,8 +116,9 @@ size_t gct_headlines(const gct_results *rows, const gct_summary *s, gct_headline
             }
         }
         if (h->reference && h->best && h->best != h->reference) {
-            size_t na = ops_samples(rows, h->reference->id, a);
-            size_t nb = ops_samples(rows, h->best->id, b);
+            const gct_field *ops = gct_result_field("ops_per_s");
+            size_t na = gct_summary_samples(rows, h->reference->id, ops, a);
+            size_t nb = gct_summary_samples(rows, h->best->id, ops, b);
             double floor = isfinite(h->floor) ? h->floor : 0;
             h->compared = gct_effect_of(a, na, b, nb, floor, HEADLINE_SEED, &h->effect) == 0;
             h->work_ratio = stat_ratio(h->best, h->reference, "gc_traversed");

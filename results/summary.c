@@ -105,7 +105,8 @@ static void index_names(gct_summary *s)
     }
 }
 
-static size_t samples(const gct_results *rows, const char *id, const gct_field *f, double *out)
+size_t gct_summary_samples(const gct_results *rows, const char *id, const gct_field *f,
+                           double *out)
 {
     size_t n = 0;
     for (size_t j = 0; j < rows->n; j++) {
@@ -176,7 +177,7 @@ static void summarize_config(const gct_results *rows, const gct_result *first, d
     c->stat = xcalloc(nsfields, sizeof *c->stat);
     for (size_t k = 0; k < nsfields; k++) {
         gct_stat *st = &c->stat[k];
-        size_t n = samples(rows, c->id, sfields[k], v);
+        size_t n = gct_summary_samples(rows, c->id, sfields[k], v);
         if (!n) {
             st->median = st->lo = st->hi = NAN;
             continue;
@@ -202,7 +203,8 @@ static void measure_noise(const gct_results *rows, gct_summary *s)
         const gct_config_summary *orig = gct_summary_find(s, twin->aa_of);
         if (!orig)
             continue;
-        size_t na = samples(rows, orig->id, f, a), nb = samples(rows, twin->id, f, b);
+        size_t na = gct_summary_samples(rows, orig->id, f, a);
+        size_t nb = gct_summary_samples(rows, twin->id, f, b);
         gct_noise *z = &s->noise[s->nnoise++];
         z->workload = xstrdup(orig->workload);
         z->config = xstrdup(orig->id);

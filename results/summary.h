@@ -91,6 +91,12 @@ int gct_summary_write(const char *dir, const gct_summary *s, char *err, size_t e
  * naming the file and line. */
 int gct_summary_load(const char *dir, gct_summary *s, char *err, size_t errlen);
 
+/* The samples behind a statistic: the finite values of field in the
+ * successful records of configuration id, in record order; returns how many
+ * (out must hold rows->n). */
+size_t gct_summary_samples(const gct_results *rows, const char *id, const gct_field *f,
+                           double *out);
+
 /* The statistic of a summarised field (NULL if the field is not one). */
 const gct_stat *gct_summary_stat(const gct_config_summary *c, const char *field);
 const gct_config_summary *gct_summary_find(const gct_summary *s, const char *id);
