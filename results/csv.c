@@ -6,7 +6,15 @@
 
 #include "files.h"
 
-int gct_csv_field(gct_csv_cursor *c, char **buf, size_t *cap)
+typedef struct gct_csv_cursor {
+    const char *p, *end;
+    long line; /* line of the current position, from 1 */
+} gct_csv_cursor;
+
+/* One field into *buf (grown as needed).  Returns 1 if a field was read and
+ * more follow on this row, 2 at the end of a row, 0 at the end of the input
+ * without a newline, -1 on an unterminated quote. */
+static int gct_csv_field(gct_csv_cursor *c, char **buf, size_t *cap)
 {
     size_t n = 0;
     bool quoted = false;

@@ -1,8 +1,7 @@
 /*
- * csv.h — reading CSV (RFC 4180) strictly: the field scanner under every
- * reader of a result directory, and a small table reader for the files whose
- * rows are not result records (summary.csv, noise.csv).  Errors name the
- * file and the line.
+ * csv.h — reading CSV (RFC 4180) strictly, a whole file at a time: the
+ * table under every reader of a result directory (results.csv, summary.csv,
+ * noise.csv).  Errors name the file and the line.
  */
 #ifndef GCT_CSV_H
 #define GCT_CSV_H
@@ -10,16 +9,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
-
-typedef struct gct_csv_cursor {
-    const char *p, *end;
-    long line; /* line of the current position, from 1 */
-} gct_csv_cursor;
-
-/* One field into *buf (grown as needed).  Returns 1 if a field was read and
- * more follow on this row, 2 at the end of a row, 0 at the end of the input
- * without a newline, -1 on an unterminated quote. */
-int gct_csv_field(gct_csv_cursor *c, char **buf, size_t *cap);
 
 /* A whole file: a header and rows of exactly as many cells. */
 typedef struct gct_csv_table {

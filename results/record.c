@@ -222,46 +222,46 @@ static bool parse_f64(const char *s, double *v)
     return true;
 }
 
+/* One cell into field f of r; false if it does not parse. */
+static bool parse_cell(gct_result *r, const gct_field *f, const char *cell)
+{
+    switch (f->type) {
+    case GCT_F_STR: gct_result_set_str(r, f, cell); return true;
+    case GCT_F_I64: return parse_i64(cell, i64_at(r, f));
+    case GCT_F_F64: return parse_f64(cell, f64_at(r, f));
+    case GCT_F_STATUS: return parse_status(cell, status_at(r, f));
+    }
+    return false;
+}
+
 int gct_results_read_csv(const char *path, gct_results *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    size_t len;
-    char *data = gct_read_file(path, &len, err, errlen);
-    if (!data)
+    gct_csv_table t;
+    if (gct_csv_load(path, &t, err, errlen))
         return -1;
-    gct_csv_cursor c = {data, data + len, 1};
-    char *buf = NULL;
-    size_t cap = 0;
     int rc = -1;
-    /* Header: map each column to a field. */
-    const gct_field **cols = calloc(gct_result_nfields + 1, sizeof *cols);
+    /* Header: map each column to a field; every field must be there. */
+    const gct_field **cols = calloc(t.ncols + 1, sizeof *cols);
     bool *seen = calloc(gct_result_nfields, sizeof *seen);
-    size_t ncols = 0;
-    if (len == 0) {
-        snprintf(err, errlen, "%s: empty file (no header line)", path);
+    if (!cols || !seen) {
+        snprintf(err, errlen, "%s: out of memory", path);
         goto done;
     }
-    for (;;) {
-        int k = gct_csv_field(&c, &buf, &cap);
-        if (k < 0 || k == 0) {
-            snprintf(err, errlen, "%s:1: the header line does not end", path);
-            goto done;
-        }
-        const gct_field *f = gct_result_field(buf);
+    for (size_t c = 0; c < t.ncols; c++) {
+        const gct_field *f = gct_result_field(t.header[c]);
         if (!f) {
             snprintf(err, errlen, "%s:1: unknown column '%s' (newer schema, or not a results.csv)",
-                     path, buf);
+                     path, t.header[c]);
             goto done;
         }
         size_t fi = (size_t)(f - gct_result_fields);
         if (seen[fi]) {
-            snprintf(err, errlen, "%s:1: column '%s' appears twice", path, buf);
+            snprintf(err, errlen, "%s:1: column '%s' appears twice", path, t.header[c]);
             goto done;
         }
         seen[fi] = true;
-        cols[ncols++] = f;
-        if (k == 2)
-            break;
+        cols[c] = f;
     }
     for (size_t i = 0; i < gct_result_nfields; i++) {
         if (!seen[i]) {
@@ -269,54 +269,22 @@ int gct_results_read_csv(const char *path, gct_results *out, char *err, size_t e
             goto done;
         }
     }
-    while (c.p < c.end) {
-        long line = c.line;
+    for (size_t row = 0; row < t.nrows; row++) {
+        long line = t.lines[row];
         gct_result r;
         gct_result_init(&r);
-        size_t col = 0;
-        for (;;) {
-            int k = gct_csv_field(&c, &buf, &cap);
-            if (k < 0) {
-                snprintf(err, errlen, "%s:%ld: unterminated quoted field", path, line);
-                gct_result_free(&r);
-                goto done;
-            }
-            if (col >= ncols) {
-                snprintf(err, errlen, "%s:%ld: more than %zu columns", path, line, ncols);
-                gct_result_free(&r);
-                goto done;
-            }
-            const gct_field *f = cols[col++];
-            bool ok = true;
-            switch (f->type) {
-            case GCT_F_STR: gct_result_set_str(&r, f, buf); break;
-            case GCT_F_I64: ok = parse_i64(buf, i64_at(&r, f)); break;
-            case GCT_F_F64: ok = parse_f64(buf, f64_at(&r, f)); break;
-            case GCT_F_STATUS: ok = parse_status(buf, status_at(&r, f)); break;
-            }
-            if (!ok) {
+        for (size_t c = 0; c < t.ncols; c++) {
+            const gct_field *f = cols[c];
+            const char *cell = gct_csv_cell(&t, row, (int)c);
+            if (!parse_cell(&r, f, cell)) {
                 snprintf(err, errlen, "%s:%ld: column '%s': '%s' is not %s", path, line, f->name,
-                         buf,
+                         cell,
                          f->type == GCT_F_I64      ? "a whole number"
                          : f->type == GCT_F_STATUS ? "a status (ok or failed)"
                                                    : "a number");
                 gct_result_free(&r);
                 goto done;
             }
-            if (k == 0) {
-                snprintf(err, errlen, "%s:%ld: the last line does not end (truncated file?)", path,
-                         line);
-                gct_result_free(&r);
-                goto done;
-            }
-            if (k == 2)
-                break;
-        }
-        if (col != ncols) {
-            snprintf(err, errlen, "%s:%ld: %zu columns, expected %zu (truncated row?)", path, line,
-                     col, ncols);
-            gct_result_free(&r);
-            goto done;
         }
         if (r.schema != GCT_RESULTS_SCHEMA) {
             snprintf(err, errlen,
@@ -336,7 +304,6 @@ done:
         gct_results_free(out);
     free(cols);
     free(seen);
-    free(buf);
-    free(data);
+    gct_csv_table_free(&t);
     return rc;
 }
