@@ -64,6 +64,17 @@ static void write_samples(int n)
     fclose(f);
 }
 
+/* n sample rows as the text of a results.csv, to be damaged and written back. */
+static void sample_text(int n, char *text, size_t len)
+{
+    write_samples(n);
+    FILE *f = fopen(path, "r");
+    cr_assert(f);
+    size_t got = fread(text, 1, len - 1, f);
+    fclose(f);
+    text[got] = 0;
+}
+
 static char *expect_error(void)
 {
     static char err[512];
@@ -160,12 +171,8 @@ Test(record, malformed_files_are_rejected_naming_the_problem)
     cr_assert(strstr(expect_error(), "is missing"));
 
     /* A value that is not a number, in an otherwise valid file. */
-    write_samples(2);
-    FILE *f = fopen(path, "r");
-    char text[16384], *row;
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = 0;
+    char text[16384];
+    sample_text(2, text, sizeof text);
     char *p = strstr(text, ",10000,"); /* the ops column of row 1 */
     cr_assert(p);
     memcpy(p + 1, "1O000", 5);
@@ -174,11 +181,7 @@ Test(record, malformed_files_are_rejected_naming_the_problem)
     cr_assert(strstr(err, ":2:") && strstr(err, "'1O000' is not a whole number"), "%s", err);
 
     /* A status that is neither ok nor failed. */
-    write_samples(1);
-    f = fopen(path, "r");
-    n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = 0;
+    sample_text(1, text, sizeof text);
     p = strstr(text, ",ok,");
     cr_assert(p, "%s", text);
     memcpy(p + 1, "OK", 2);
@@ -188,25 +191,15 @@ Test(record, malformed_files_are_rejected_naming_the_problem)
 
     /* An older schema: one record per configuration and repetition, not per
      * process; refused with the reason. */
-    write_samples(1);
-    f = fopen(path, "r");
-    n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = 0;
-    row = strchr(text, '\n') + 1;
-    row[0] = '1';
+    sample_text(1, text, sizeof text);
+    strchr(text, '\n')[1] = '1';
     write_text(text);
     err = expect_error();
     cr_assert(strstr(err, "schema version 1") && strstr(err, "measure again"), "%s", err);
 
     /* A newer schema. */
-    write_samples(1);
-    f = fopen(path, "r");
-    n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = 0;
-    row = strchr(text, '\n') + 1;
-    row[0] = '9';
+    sample_text(1, text, sizeof text);
+    strchr(text, '\n')[1] = '9';
     write_text(text);
     err = expect_error();
     cr_assert(strstr(err, "schema version 9"), "%s", err);
