@@ -121,7 +121,7 @@ int gct_cmd_run(int argc, char **argv)
         gct_measure_free(&m);
         return rc;
     }
-    gct_session_result res;
+    gct_result_session_result res;
     int status = gct_measure_execute(&m, &res);
     if (m.json) {
         gct_results_write_json(stdout, res.rows.rows, res.rows.n);
@@ -135,7 +135,7 @@ int gct_cmd_run(int argc, char **argv)
         printf("results in %s\n", res.out);
     if (res.interrupted)
         fprintf(stderr, "gctune run: interrupted; the repetitions that finished are kept\n");
-    gct_session_result_free(&res);
+    gct_result_session_result_free(&res);
     gct_measure_free(&m);
     return status;
 }

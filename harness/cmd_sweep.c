@@ -183,7 +183,7 @@ int gct_cmd_sweep(int argc, char **argv)
     }
     if (!m.quiet)
         print_plan(&m);
-    gct_session_result res;
+    gct_result_session_result res;
     int status = gct_measure_execute(&m, &res);
     const char *out = res.out[0] ? res.out : m.out;
     if (res.out[0] && res.rows.n && !m.quiet) {
@@ -204,7 +204,7 @@ int gct_cmd_sweep(int argc, char **argv)
         figures_and_report(&m, res.out);
     if (res.interrupted)
         fprintf(stderr, "gctune sweep: interrupted; the processes that finished are kept\n");
-    gct_session_result_free(&res);
+    gct_result_session_result_free(&res);
     gct_measure_free(&m);
     return status;
 }

@@ -72,7 +72,7 @@ static int set_knob_list(gct_measure *o, const char *cmd, const char *name, cons
                          const char *flag)
 {
     char err[400];
-    if (gct_sweep_set_knob(&o->spec, name, value, flag, err, sizeof err))
+    if (gct_sweep_spec_set_knob(&o->spec, name, value, flag, err, sizeof err))
         return gct_usage_error(cmd, "%s", err);
     return 0;
 }
@@ -124,7 +124,7 @@ int gct_measure_parse(int argc, char **argv, bool sweep, void (*help)(FILE *), g
     if (preset) {
         if (!o->sweep)
             return gct_usage_error(cmd, "--preset is for gctune sweep");
-        if (gct_sweep_apply_preset(&o->spec, preset, err, sizeof err))
+        if (gct_sweep_spec_apply_preset(&o->spec, preset, err, sizeof err))
             return gct_usage_error(cmd, "--preset: %s", err);
     }
     if (optind < argc) {
@@ -134,7 +134,7 @@ int gct_measure_parse(int argc, char **argv, bool sweep, void (*help)(FILE *), g
             return gct_usage_error(cmd, "unexpected argument '%s' (one sweep file at most)",
                                    argv[optind + 1]);
         o->file = argv[optind];
-        if (gct_sweep_read_file(&o->spec, o->file, err, sizeof err)) {
+        if (gct_sweep_spec_read_file(&o->spec, o->file, err, sizeof err)) {
             fprintf(stderr, "gctune sweep: %s\n", err);
             return GCT_EXIT_USAGE;
         }
@@ -170,7 +170,7 @@ int gct_measure_parse(int argc, char **argv, bool sweep, void (*help)(FILE *), g
             if ((rc = split_assignment(cmd, "-p", optarg, name, sizeof name, &value)) == 0) {
                 char flag[96];
                 snprintf(flag, sizeof flag, "-p %s", name);
-                if (gct_sweep_set_param(&o->spec, name, value, flag, err, sizeof err))
+                if (gct_sweep_spec_set_param(&o->spec, name, value, flag, err, sizeof err))
                     rc = gct_usage_error(cmd, "%s", err);
             }
             break;
@@ -184,10 +184,10 @@ int gct_measure_parse(int argc, char **argv, bool sweep, void (*help)(FILE *), g
                                        optarg);
             if (eq) {
                 snprintf(name, sizeof name, "%.*s", (int)(eq - optarg), optarg);
-                if (gct_sweep_set_ops(&o->spec, name, v))
+                if (gct_sweep_spec_set_ops(&o->spec, name, v))
                     return gct_usage_error(cmd, "--ops: too many per-workload counts");
             } else {
-                gct_sweep_set_ops(&o->spec, NULL, v);
+                gct_sweep_spec_set_ops(&o->spec, NULL, v);
             }
             break;
         }
@@ -439,7 +439,7 @@ int gct_measure_prepare(int argc, char **argv, gct_measure *m)
                                    m->spec.workloads);
     }
     char err[800];
-    if (gct_sweep_expand(&m->spec, &m->cfgs, &m->n, err, sizeof err))
+    if (gct_sweep_spec_expand(&m->spec, &m->cfgs, &m->n, err, sizeof err))
         return gct_usage_error(cmd, "%s", err);
     if (!m->sweep && m->n != 1)
         return gct_usage_error(cmd, "the options describe %zu configurations; a run measures "
@@ -497,9 +497,9 @@ int gct_measure_prepare(int argc, char **argv, gct_measure *m)
     return 0;
 }
 
-int gct_measure_execute(gct_measure *m, gct_session_result *res)
+int gct_measure_execute(gct_measure *m, gct_result_session_result *res)
 {
-    gct_session_opts so = {
+    gct_result_session_opts so = {
         .out = m->out,
         .jobs = m->spec.jobs,
         .pin = m->pin || m->spec.jobs > 1,
@@ -514,8 +514,8 @@ int gct_measure_execute(gct_measure *m, gct_session_result *res)
         .annotate = m->cost ? predict : NULL,
         .annotate_ud = m->cost,
     };
-    gct_session_catch_signals();
-    return gct_session_run(m->cfgs, m->n, &so, res);
+    gct_result_session_catch_signals();
+    return gct_result_session_run(m->cfgs, m->n, &so, res);
 }
 
 void gct_measure_free(gct_measure *m)

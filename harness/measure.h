@@ -1,8 +1,8 @@
 /*
  * measure.h — what `gctune run` and `gctune sweep` share: their options,
- * read into a sweep specification (sweep.h) and checked before anything is
+ * read into a sweep specification (sweep_spec.h) and checked before anything is
  * created (bad input leaves no directory), the configurations they expand
- * to, meta.json, and the session that measures them (session.h).
+ * to, meta.json, and the session that measures them (result_session.h).
  */
 #ifndef GCT_MEASURE_H
 #define GCT_MEASURE_H
@@ -13,8 +13,8 @@
 
 #include "config.h"
 #include "costmodel.h"
-#include "session.h"
-#include "sweep.h"
+#include "result_session.h"
+#include "sweep_spec.h"
 
 typedef struct gct_measure {
     bool sweep;               /* `sweep` (else `run`) */
@@ -44,7 +44,7 @@ int gct_measure_parse(int argc, char **argv, bool sweep, void (*help)(FILE *), g
 int gct_measure_prepare(int argc, char **argv, gct_measure *m);
 
 /* Measure every configuration.  Returns the session's exit status. */
-int gct_measure_execute(gct_measure *m, gct_session_result *res);
+int gct_measure_execute(gct_measure *m, gct_result_session_result *res);
 
 void gct_measure_free(gct_measure *m);
 

@@ -1,6 +1,6 @@
-/* sweep.c — sweep specs, lists and ranges, sweep files, expansion. */
+/* sweep_spec.c — sweep specs, lists and ranges, sweep files, expansion. */
 #define _GNU_SOURCE
-#include "sweep.h"
+#include "sweep_spec.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -20,10 +20,10 @@ void gct_sweep_spec_init(gct_sweep_spec *s)
     s->seed = 1;
     s->jobs = 1;
     char err[64];
-    gct_sweep_apply_preset(s, "default", err, sizeof err);
+    gct_sweep_spec_apply_preset(s, "default", err, sizeof err);
 }
 
-static gct_sweep_list *find_list(gct_sweep_list *lists, size_t n, const char *name)
+static gct_sweep_spec_list *find_list(gct_sweep_spec_list *lists, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
         if (!strcmp(lists[i].name, name))
@@ -31,14 +31,14 @@ static gct_sweep_list *find_list(gct_sweep_list *lists, size_t n, const char *na
     return NULL;
 }
 
-static int set_list(gct_sweep_list *lists, size_t *n, const char *what, const char *name,
+static int set_list(gct_sweep_spec_list *lists, size_t *n, const char *what, const char *name,
                     const char *text, const char *origin, char *err, size_t errlen)
 {
-    gct_sweep_list *l = find_list(lists, *n, name);
+    gct_sweep_spec_list *l = find_list(lists, *n, name);
     if (!l) {
-        if (*n == GCT_SWEEP_MAX_LISTS) {
+        if (*n == GCT_SWEEP_SPEC_MAX_LISTS) {
             snprintf(err, errlen, "%s: too many %s lists (at most %d)", origin, what,
-                     GCT_SWEEP_MAX_LISTS);
+                     GCT_SWEEP_SPEC_MAX_LISTS);
             return -1;
         }
         l = &lists[(*n)++];
@@ -55,7 +55,7 @@ static int set_list(gct_sweep_list *lists, size_t *n, const char *what, const ch
 /* A bare list the user gives ("gen0") replaces the preset's lists for that
  * knob of one collector ("marksweep.gen0"): asking for gen0=50,200 means
  * every collector that has a gen0. */
-static void drop_preset_qualified(gct_sweep_list *lists, size_t *n, const char *name)
+static void drop_preset_qualified(gct_sweep_spec_list *lists, size_t *n, const char *name)
 {
     if (strchr(name, '.'))
         return;
@@ -69,7 +69,7 @@ static void drop_preset_qualified(gct_sweep_list *lists, size_t *n, const char *
     }
 }
 
-int gct_sweep_set_knob(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
+int gct_sweep_spec_set_knob(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
                        char *err, size_t errlen)
 {
     if (strncmp(origin, "--preset", 8) != 0)
@@ -77,13 +77,13 @@ int gct_sweep_set_knob(gct_sweep_spec *s, const char *name, const char *text, co
     return set_list(s->knobs, &s->nknobs, "knob", name, text, origin, err, errlen);
 }
 
-int gct_sweep_set_param(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
+int gct_sweep_spec_set_param(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
                         char *err, size_t errlen)
 {
     return set_list(s->params, &s->nparams, "parameter", name, text, origin, err, errlen);
 }
 
-int gct_sweep_set_ops(gct_sweep_spec *s, const char *workload, int64_t ops)
+int gct_sweep_spec_set_ops(gct_sweep_spec *s, const char *workload, int64_t ops)
 {
     if (!workload) {
         s->ops = ops;
@@ -103,7 +103,7 @@ int gct_sweep_set_ops(gct_sweep_spec *s, const char *workload, int64_t ops)
     return 0;
 }
 
-int64_t gct_sweep_ops(const gct_sweep_spec *s, const char *workload)
+int64_t gct_sweep_spec_ops(const gct_sweep_spec *s, const char *workload)
 {
     for (size_t i = 0; i < s->nops_for; i++)
         if (!strcmp(s->ops_for[i].workload, workload))
@@ -119,7 +119,7 @@ int64_t gct_sweep_ops(const gct_sweep_spec *s, const char *workload)
  * list: it traces the whole heap at every collection, so a gen0 of 100 would
  * make a run quadratic in the live heap.
  */
-int gct_sweep_apply_preset(gct_sweep_spec *s, const char *name, char *err, size_t errlen)
+int gct_sweep_spec_apply_preset(gct_sweep_spec *s, const char *name, char *err, size_t errlen)
 {
     static const struct preset {
         const char *name, *workloads, *gen0, *gen1, *gen2, *ms_gen0;
@@ -154,13 +154,13 @@ int gct_sweep_apply_preset(gct_sweep_spec *s, const char *name, char *err, size_
         snprintf(s->workloads_origin, sizeof s->workloads_origin, "%s", origin);
         s->nknobs = 0;
         s->nparams = 0;
-        gct_sweep_set_knob(s, "gen0", p->gen0, origin, err, errlen);
-        gct_sweep_set_knob(s, "gen1", p->gen1, origin, err, errlen);
-        gct_sweep_set_knob(s, "gen2", p->gen2, origin, err, errlen);
-        gct_sweep_set_knob(s, "marksweep.gen0", p->ms_gen0, origin, err, errlen);
-        gct_sweep_set_ops(s, NULL, 10000);
+        gct_sweep_spec_set_knob(s, "gen0", p->gen0, origin, err, errlen);
+        gct_sweep_spec_set_knob(s, "gen1", p->gen1, origin, err, errlen);
+        gct_sweep_spec_set_knob(s, "gen2", p->gen2, origin, err, errlen);
+        gct_sweep_spec_set_knob(s, "marksweep.gen0", p->ms_gen0, origin, err, errlen);
+        gct_sweep_spec_set_ops(s, NULL, 10000);
         for (size_t w = 0; w < 5; w++)
-            gct_sweep_set_ops(s, order[w], p->ops[w]);
+            gct_sweep_spec_set_ops(s, order[w], p->ops[w]);
         s->reps = p->reps;
         return 0;
     }
@@ -213,7 +213,7 @@ static int push_value(int64_t *out, size_t max, size_t *n, int64_t v, const char
     return 0;
 }
 
-int gct_parse_int_list(const char *text, int64_t *out, size_t max, size_t *n, char *err,
+int gct_int_list_parse(const char *text, int64_t *out, size_t max, size_t *n, char *err,
                        size_t errlen)
 {
     *n = 0;
@@ -339,7 +339,7 @@ static int on_ini_entry(void *user, const char *section, const char *name, const
             snprintf(s->workloads, sizeof s->workloads, "%s", value);
             snprintf(s->workloads_origin, sizeof s->workloads_origin, "%s", origin);
         } else if (!strcmp(name, "preset")) {
-            if (gct_sweep_apply_preset(s, value, err, sizeof err)) {
+            if (gct_sweep_spec_apply_preset(s, value, err, sizeof err)) {
                 snprintf(c->msg, sizeof c->msg, "%s", err);
                 return 0;
             }
@@ -351,7 +351,7 @@ static int on_ini_entry(void *user, const char *section, const char *name, const
                 return 0;
             }
             if (!strcmp(name, "ops"))
-                gct_sweep_set_ops(s, NULL, v);
+                gct_sweep_spec_set_ops(s, NULL, v);
             else if (!strcmp(name, "reps"))
                 s->reps = (int)v;
             else if (!strcmp(name, "seed"))
@@ -372,17 +372,17 @@ static int on_ini_entry(void *user, const char *section, const char *name, const
                      value);
             return 0;
         }
-        if (gct_sweep_set_ops(s, name, v)) {
+        if (gct_sweep_spec_set_ops(s, name, v)) {
             snprintf(c->msg, sizeof c->msg, "too many [ops] entries");
             return 0;
         }
     } else if (!strcmp(section, "knobs")) {
-        if (gct_sweep_set_knob(s, name, value, origin, err, sizeof err)) {
+        if (gct_sweep_spec_set_knob(s, name, value, origin, err, sizeof err)) {
             snprintf(c->msg, sizeof c->msg, "%s", err);
             return 0;
         }
     } else if (!strcmp(section, "params")) {
-        if (gct_sweep_set_param(s, name, value, origin, err, sizeof err)) {
+        if (gct_sweep_spec_set_param(s, name, value, origin, err, sizeof err)) {
             snprintf(c->msg, sizeof c->msg, "%s", err);
             return 0;
         }
@@ -394,7 +394,7 @@ static int on_ini_entry(void *user, const char *section, const char *name, const
     return 1;
 }
 
-int gct_sweep_read_file(gct_sweep_spec *s, const char *path, char *err, size_t errlen)
+int gct_sweep_spec_read_file(gct_sweep_spec *s, const char *path, char *err, size_t errlen)
 {
     ini_ctx c = {s, path, ""};
     int line = ini_parse(path, on_ini_entry, &c);
@@ -421,7 +421,7 @@ static bool name_in(const char *name, char items[][64], size_t n)
 
 /* The list for `name` of owner (a collector or workload name): the qualified
  * "owner.name" list first, then the bare one; NULL if neither. */
-static const gct_sweep_list *list_for(const gct_sweep_list *lists, size_t n, const char *owner,
+static const gct_sweep_spec_list *list_for(const gct_sweep_spec_list *lists, size_t n, const char *owner,
                                       const char *name)
 {
     char q[160];
@@ -460,14 +460,14 @@ static int knob_lists(const gct_sweep_spec *s, const gct_collector *col,
 {
     for (uint32_t k = 0; k < col->nknobs; k++) {
         const gct_knob *kn = &col->knobs[k];
-        const gct_sweep_list *l = list_for(s->knobs, s->nknobs, col->name, kn->name);
+        const gct_sweep_spec_list *l = list_for(s->knobs, s->nknobs, col->name, kn->name);
         if (!l) {
             vals[k][0] = kn->def;
             counts[k] = 1;
             continue;
         }
         char e[300];
-        if (gct_parse_int_list(l->text, vals[k], MAX_VALUES, &counts[k], e, sizeof e)) {
+        if (gct_int_list_parse(l->text, vals[k], MAX_VALUES, &counts[k], e, sizeof e)) {
             snprintf(err, errlen, "%s: %s", l->origin, e);
             return -1;
         }
@@ -492,7 +492,7 @@ static int param_lists(const gct_sweep_spec *s, const gct_workload *wl,
 {
     for (uint32_t k = 0; k < wl->nparams; k++) {
         const gct_param *p = &wl->params[k];
-        const gct_sweep_list *l = list_for(s->params, s->nparams, wl->name, p->name);
+        const gct_sweep_spec_list *l = list_for(s->params, s->nparams, wl->name, p->name);
         origins[k] = l ? l->origin : NULL;
         if (!l) {
             gct_workload_format_value(p, p->def, vals[k][0], 64);
@@ -500,7 +500,7 @@ static int param_lists(const gct_sweep_spec *s, const gct_workload *wl,
         } else if (p->kind == GCT_PARAM_INT) {
             int64_t iv[MAX_VALUES];
             char e[300];
-            if (gct_parse_int_list(l->text, iv, MAX_VALUES, &counts[k], e, sizeof e)) {
+            if (gct_int_list_parse(l->text, iv, MAX_VALUES, &counts[k], e, sizeof e)) {
                 snprintf(err, errlen, "%s: %s", l->origin, e);
                 return -1;
             }
@@ -553,7 +553,7 @@ static int check_lists_used(const gct_sweep_spec *s, const gct_collector *const 
     return 0;
 }
 
-int gct_sweep_expand(const gct_sweep_spec *s, gct_config **out, size_t *n, char *err,
+int gct_sweep_spec_expand(const gct_sweep_spec *s, gct_config **out, size_t *n, char *err,
                      size_t errlen)
 {
     *out = NULL;
@@ -636,7 +636,7 @@ int gct_sweep_expand(const gct_sweep_spec *s, gct_config **out, size_t *n, char 
             for (;;) {
                 gct_config cfg;
                 gct_config_init(&cfg, col, wl);
-                cfg.ops = gct_sweep_ops(s, wl->name);
+                cfg.ops = gct_sweep_spec_ops(s, wl->name);
                 cfg.reps = s->reps;
                 cfg.seed = s->seed;
                 for (uint32_t k = 0; k < col->nknobs; k++)

@@ -1,12 +1,12 @@
 /*
- * sweep.h — what a sweep asks for, from a preset, a sweep file (INI) and the
+ * sweep_spec.h — what a sweep asks for, from a preset, a sweep file (INI) and the
  * command line (in that order, later ones win), and its expansion into
  * configurations: collectors x workloads x each collector's own knobs x
  * workload parameters.  A collector varies only the knobs it has: refcount
  * runs once per workload, marksweep varies gen0, gencycle gen0 x gen1 x gen2.
  */
-#ifndef GCT_SWEEP_H
-#define GCT_SWEEP_H
+#ifndef GCT_SWEEP_SPEC_H
+#define GCT_SWEEP_SPEC_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,21 +14,21 @@
 
 #include "config.h"
 
-#define GCT_SWEEP_MAX_LISTS 24
+#define GCT_SWEEP_SPEC_MAX_LISTS 24
 
 /* A list of values as the user wrote it, and where ("--gen0", "file:12"). */
-typedef struct gct_sweep_list {
+typedef struct gct_sweep_spec_list {
     char name[64];    /* knob, or param ("depth") or qualified param ("trees.depth") */
     char text[512];   /* "700,2000,10000" or "100..100000x10" */
     char origin[300];
-} gct_sweep_list;
+} gct_sweep_spec_list;
 
 typedef struct gct_sweep_spec {
     char collectors[512], collectors_origin[300]; /* comma list; "" = all */
     char workloads[512], workloads_origin[300];
-    gct_sweep_list knobs[GCT_SWEEP_MAX_LISTS];
+    gct_sweep_spec_list knobs[GCT_SWEEP_SPEC_MAX_LISTS];
     size_t nknobs;
-    gct_sweep_list params[GCT_SWEEP_MAX_LISTS];
+    gct_sweep_spec_list params[GCT_SWEEP_SPEC_MAX_LISTS];
     size_t nparams;
     int64_t ops;                       /* operations per repetition... */
     struct {                           /* ...unless given for the workload */
@@ -47,21 +47,21 @@ typedef struct gct_sweep_spec {
 void gct_sweep_spec_init(gct_sweep_spec *s);
 
 /* Apply a preset: quick, default or full.  -1 with a message if unknown. */
-int gct_sweep_apply_preset(gct_sweep_spec *s, const char *name, char *err, size_t errlen);
+int gct_sweep_spec_apply_preset(gct_sweep_spec *s, const char *name, char *err, size_t errlen);
 
 /* Set (replace) the list for a knob or a parameter. */
-int gct_sweep_set_knob(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
+int gct_sweep_spec_set_knob(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
                        char *err, size_t errlen);
-int gct_sweep_set_param(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
+int gct_sweep_spec_set_param(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
                         char *err, size_t errlen);
 
 /* Operations for one workload ("trees") or, with workload NULL, for all
  * (which also forgets the per-workload values).  -1 if the table is full. */
-int gct_sweep_set_ops(gct_sweep_spec *s, const char *workload, int64_t ops);
-int64_t gct_sweep_ops(const gct_sweep_spec *s, const char *workload);
+int gct_sweep_spec_set_ops(gct_sweep_spec *s, const char *workload, int64_t ops);
+int64_t gct_sweep_spec_ops(const gct_sweep_spec *s, const char *workload);
 
 /* Read a sweep file.  Errors name the file and line. */
-int gct_sweep_read_file(gct_sweep_spec *s, const char *path, char *err, size_t errlen);
+int gct_sweep_spec_read_file(gct_sweep_spec *s, const char *path, char *err, size_t errlen);
 
 /*
  * Parse an integer list: items separated by commas, each a number ("700",
@@ -69,13 +69,13 @@ int gct_sweep_read_file(gct_sweep_spec *s, const char *path, char *err, size_t e
  * rounded, always ending at b) or an arithmetic range "a..b+S".  Values are
  * deduplicated, in order.  -1 with a message naming the item.
  */
-int gct_parse_int_list(const char *text, int64_t *out, size_t max, size_t *n, char *err,
+int gct_int_list_parse(const char *text, int64_t *out, size_t max, size_t *n, char *err,
                        size_t errlen);
 
 /* Expand into configurations (allocated; *n of them).  Every value is
  * checked against the collector's and workload's ranges; an error names the
  * value and where it came from. */
-int gct_sweep_expand(const gct_sweep_spec *s, gct_config **out, size_t *n, char *err,
+int gct_sweep_spec_expand(const gct_sweep_spec *s, gct_config **out, size_t *n, char *err,
                      size_t errlen);
 
 #endif
