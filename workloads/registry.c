@@ -92,12 +92,12 @@ bool gct_workload_registry_check(char *err, size_t errlen)
                 }
             }
         }
-        if (w->validate) {
+        if (w->check_params) {
             double defs[GCT_WL_MAX_PARAMS];
             for (uint32_t k = 0; k < w->nparams; k++)
                 defs[k] = w->params[k].def;
             char why[200];
-            if (!w->validate(defs, why, sizeof why)) {
+            if (w->check_params(defs, why, sizeof why)) {
                 snprintf(err, errlen, "workload '%s': its defaults are rejected: %s", w->name, why);
                 return false;
             }

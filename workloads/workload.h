@@ -56,6 +56,10 @@ typedef enum gct_param_kind {
     GCT_PARAM_CHOICE, /* one of `choices`; the value is its index */
 } gct_param_kind;
 
+/* A set of parameters of one workload, by index in its table. */
+typedef uint32_t gct_param_mask;
+#define GCT_PARAM_BIT(i) ((gct_param_mask)1u << (i))
+
 typedef struct gct_param {
     const char *name;
     gct_param_kind kind;
@@ -81,9 +85,11 @@ typedef struct gct_workload {
     uint32_t nparams;
     size_t state_size; /* bytes of r->state, zeroed before setup, freed after teardown */
 
-    /* Optional: reject a combination of individually valid values.  Writes a
-     * message naming the parameters and returns false. */
-    bool (*validate)(const double *values, char *err, size_t errlen);
+    /* Optional: reject a combination of individually valid values.  Returns
+     * 0 to accept, else the parameters the combination involves, as a mask
+     * of GCT_PARAM_BIT(index) (so that a caller can say where the values came
+     * from), with a message naming them. */
+    gct_param_mask (*check_params)(const double *values, char *err, size_t errlen);
     /* Build the initial heap.  Returns GCT_OK, or an error with a message. */
     int (*setup)(gct_workload_run *r, char *err, size_t errlen);
     /* One operation (the unit of throughput). */
@@ -126,6 +132,18 @@ struct gct_workload_run {
  */
 int gct_workload_parse(const gct_workload *wl, const char *const *settings, size_t n,
                        double values[GCT_WL_MAX_PARAMS], char *err, size_t errlen);
+
+/* One value of parameter p from the user's text ("12", "0.02", "strong"),
+ * checked against its range; false with a message naming p and the text. */
+bool gct_param_parse(const gct_param *p, const char *text, double *out, char *err, size_t errlen);
+/* A value already parsed: in range, whole for an integer, an index for a
+ * choice?  False with a message naming p and the value. */
+bool gct_param_check(const gct_param *p, double value, char *err, size_t errlen);
+/* Every value of values[0 .. wl->nparams) checked (gct_param_check), then
+ * their combination (wl->check_params).  Returns 0 if all is well, else the
+ * parameters at fault (GCT_PARAM_BIT(index)) with a message. */
+gct_param_mask gct_workload_check_params(const gct_workload *wl, const double *values, char *err,
+                                         size_t errlen);
 
 /* Create a run on heap h (parameters from gct_workload_parse) and set it up.
  * On error returns NULL with a message; the heap is left as it was found
