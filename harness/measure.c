@@ -178,7 +178,7 @@ int gct_measure_parse(int argc, char **argv, bool sweep, void (*help)(FILE *), g
             /* --ops N for every workload, or --ops WORKLOAD=N for one. */
             const char *eq = strchr(optarg, '=');
             const char *num = eq ? eq + 1 : optarg;
-            if (!gct_parse_count(num, 1, INT64_C(1) << 50, &v))
+            if (!gct_parse_count(num, 1, GCT_SWEEP_SPEC_MAX_OPS, &v))
                 return gct_usage_error(cmd, "--ops '%s' is not a whole number of at least 1 (or "
                                             "WORKLOAD=N)",
                                        optarg);
@@ -192,7 +192,7 @@ int gct_measure_parse(int argc, char **argv, bool sweep, void (*help)(FILE *), g
             break;
         }
         case O_REPS:
-            if (!gct_parse_count(optarg, 1, 10000, &v))
+            if (!gct_parse_count(optarg, 1, GCT_SWEEP_SPEC_MAX_REPS, &v))
                 return gct_usage_error(cmd, "--reps '%s' is not a whole number from 1 to 10000",
                                        optarg);
             o->spec.reps = (int)v;
@@ -206,7 +206,7 @@ int gct_measure_parse(int argc, char **argv, bool sweep, void (*help)(FILE *), g
         case 'j':
             if (!o->sweep)
                 return gct_usage_error(cmd, "-j is for gctune sweep (a run is one configuration)");
-            if (!gct_parse_count(optarg, 1, 4096, &v))
+            if (!gct_parse_count(optarg, 1, GCT_SWEEP_SPEC_MAX_JOBS, &v))
                 return gct_usage_error(cmd, "-j '%s' is not a whole number of at least 1", optarg);
             o->spec.jobs = (int)v;
             o->jobs_given = true;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "number.h"
+
 #define MAX_VALUES 256
 
 void gct_sweep_spec_init(gct_sweep_spec *s)
@@ -170,33 +172,10 @@ int gct_sweep_spec_apply_preset(gct_sweep_spec *s, const char *name, char *err, 
 
 /* ---- lists --------------------------------------------------------------- */
 
-/* "700", "10k", "2M", "1G" */
+/* "700", "10k", "2M", "1G": number.h's grammar, the command line's too. */
 static bool parse_scaled(const char *s, size_t len, int64_t *out)
 {
-    char buf[64];
-    if (len == 0 || len >= sizeof buf)
-        return false;
-    memcpy(buf, s, len);
-    buf[len] = 0;
-    char *end;
-    errno = 0;
-    double v = strtod(buf, &end);
-    if (errno || end == buf)
-        return false;
-    double scale = 1;
-    if (*end == 'k' || *end == 'K')
-        scale = 1e3, end++;
-    else if (*end == 'M')
-        scale = 1e6, end++;
-    else if (*end == 'G')
-        scale = 1e9, end++;
-    if (*end)
-        return false;
-    v *= scale;
-    if (!isfinite(v) || v != floor(v) || fabs(v) > 9e18)
-        return false;
-    *out = (int64_t)v;
-    return true;
+    return gct_number_parse(s, len, GCT_NUMBER_COUNT, out);
 }
 
 static int push_value(int64_t *out, size_t max, size_t *n, int64_t v, const char *item, char *err,
@@ -213,84 +192,111 @@ static int push_value(int64_t *out, size_t max, size_t *n, int64_t v, const char
     return 0;
 }
 
+/* A range's step or factor: decimal digits with at most one point ("3",
+ * "1.5"), no sign, exponent or spaces (number.h's rule for numbers). */
+static bool parse_step(const char *s, size_t len, double *out)
+{
+    char buf[32];
+    size_t digits = 0, points = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] >= '0' && s[i] <= '9')
+            digits++;
+        else if (s[i] != '.' || points++)
+            return false;
+    }
+    if (!digits || len >= sizeof buf)
+        return false;
+    memcpy(buf, s, len);
+    buf[len] = 0;
+    *out = strtod(buf, NULL);
+    return isfinite(*out);
+}
+
+/* One range item "a..bxF" or "a..b+S" (dots points at the ".."). */
+static int push_range(const char *p, size_t len, const char *dots, const char *item, int64_t *out,
+                      size_t max, size_t *n, char *err, size_t errlen)
+{
+    const char *rest = dots + 2, *stop = p + len;
+    const char *op = rest;
+    while (op < stop && *op != 'x' && *op != '+')
+        op++;
+    int64_t a, b;
+    if (!parse_scaled(p, (size_t)(dots - p), &a) || !parse_scaled(rest, (size_t)(op - rest), &b) ||
+        op == stop) {
+        snprintf(err, errlen,
+                 "'%s' is not a range: write a..bxF (geometric) or a..b+S (arithmetic)", item);
+        return -1;
+    }
+    double step;
+    if (!parse_step(op + 1, (size_t)(stop - op - 1), &step)) {
+        snprintf(err, errlen, "'%s': the step '%.*s' is not a number", item,
+                 (int)(stop - op - 1 < 30 ? stop - op - 1 : 30), op + 1);
+        return -1;
+    }
+    if (a > b) {
+        snprintf(err, errlen, "'%s': the range runs backwards", item);
+        return -1;
+    }
+    if (*op == 'x') {
+        if (step <= 1 || a <= 0) {
+            snprintf(err, errlen,
+                     "'%s': a geometric range needs a start above 0 and a factor above 1", item);
+            return -1;
+        }
+        for (double v = (double)a; v < (double)b * (1 - 1e-9); v *= step)
+            if (push_value(out, max, n, (int64_t)llround(v), item, err, errlen))
+                return -1;
+    } else {
+        if (step <= 0 || step != floor(step)) {
+            snprintf(err, errlen, "'%s': an arithmetic step must be a whole number above 0", item);
+            return -1;
+        }
+        for (int64_t v = a; v < b; v += (int64_t)step)
+            if (push_value(out, max, n, v, item, err, errlen))
+                return -1;
+    }
+    return push_value(out, max, n, b, item, err, errlen);
+}
+
+/* The next comma-separated item of *p, trimmed of spaces and tabs: its start
+ * in *item and length in *len; *p moves past it (NULL after the last). */
+static void next_item(const char **p, const char **item, size_t *len)
+{
+    const char *s = *p, *comma = strchr(s, ',');
+    size_t l = comma ? (size_t)(comma - s) : strlen(s);
+    while (l && (*s == ' ' || *s == '\t'))
+        s++, l--;
+    while (l && (s[l - 1] == ' ' || s[l - 1] == '\t'))
+        l--;
+    *item = s;
+    *len = l;
+    *p = comma ? comma + 1 : NULL;
+}
+
 int gct_int_list_parse(const char *text, int64_t *out, size_t max, size_t *n, char *err,
                        size_t errlen)
 {
     *n = 0;
-    const char *p = text;
-    for (;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        while (len && (*p == ' ' || *p == '\t'))
-            p++, len--;
-        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-            len--;
+    for (const char *p = text; p;) {
+        const char *s;
+        size_t len;
+        next_item(&p, &s, &len);
         char item[128];
-        snprintf(item, sizeof item, "%.*s", (int)(len < 120 ? len : 120), p);
-        const char *dots = memmem(p, len, "..", 2);
+        snprintf(item, sizeof item, "%.*s", (int)(len < 120 ? len : 120), s);
+        const char *dots = memmem(s, len, "..", 2);
+        int64_t v;
         if (len == 0) {
             snprintf(err, errlen, "empty item in list '%s'", text);
             return -1;
-        } else if (!dots) {
-            int64_t v;
-            if (!parse_scaled(p, len, &v)) {
-                snprintf(err, errlen, "'%s' is not a whole number", item);
+        } else if (dots) {
+            if (push_range(s, len, dots, item, out, max, n, err, errlen))
                 return -1;
-            }
-            if (push_value(out, max, n, v, item, err, errlen))
-                return -1;
-        } else {
-            /* a..bxF or a..b+S */
-            const char *rest = dots + 2, *stop = p + len;
-            const char *op = rest;
-            while (op < stop && *op != 'x' && *op != '+')
-                op++;
-            int64_t a, b;
-            if (!parse_scaled(p, (size_t)(dots - p), &a) ||
-                !parse_scaled(rest, (size_t)(op - rest), &b) || op == stop) {
-                snprintf(err, errlen,
-                         "'%s' is not a range: write a..bxF (geometric) or a..b+S (arithmetic)",
-                         item);
-                return -1;
-            }
-            char stepbuf[32];
-            snprintf(stepbuf, sizeof stepbuf, "%.*s", (int)(stop - op - 1), op + 1);
-            char *end;
-            double step = strtod(stepbuf, &end);
-            if (!stepbuf[0] || *end || !isfinite(step)) {
-                snprintf(err, errlen, "'%s': the step '%s' is not a number", item, stepbuf);
-                return -1;
-            }
-            if (a > b) {
-                snprintf(err, errlen, "'%s': the range runs backwards", item);
-                return -1;
-            }
-            if (*op == 'x') {
-                if (step <= 1 || a <= 0) {
-                    snprintf(err, errlen,
-                             "'%s': a geometric range needs a start above 0 and a factor above 1",
-                             item);
-                    return -1;
-                }
-                for (double v = (double)a; v < (double)b * (1 - 1e-9); v *= step)
-                    if (push_value(out, max, n, (int64_t)llround(v), item, err, errlen))
-                        return -1;
-            } else {
-                if (step <= 0 || step != floor(step)) {
-                    snprintf(err, errlen, "'%s': an arithmetic step must be a whole number above 0",
-                             item);
-                    return -1;
-                }
-                for (int64_t v = a; v < b; v += (int64_t)step)
-                    if (push_value(out, max, n, v, item, err, errlen))
-                        return -1;
-            }
-            if (push_value(out, max, n, b, item, err, errlen))
-                return -1;
+        } else if (!parse_scaled(s, len, &v)) {
+            snprintf(err, errlen, "'%s' is not a whole number", item);
+            return -1;
+        } else if (push_value(out, max, n, v, item, err, errlen)) {
+            return -1;
         }
-        if (!comma)
-            break;
-        p = comma + 1;
     }
     return 0;
 }
@@ -299,18 +305,11 @@ int gct_int_list_parse(const char *text, int64_t *out, size_t max, size_t *n, ch
 static size_t split_names(const char *text, char items[][64], size_t max)
 {
     size_t n = 0;
-    const char *p = text;
-    while (*p && n < max) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        while (len && (*p == ' ' || *p == '\t'))
-            p++, len--;
-        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-            len--;
-        snprintf(items[n++], 64, "%.*s", (int)(len < 63 ? len : 63), p);
-        if (!comma)
-            break;
-        p = comma + 1;
+    for (const char *p = text; p && *p && n < max;) {
+        const char *s;
+        size_t len;
+        next_item(&p, &s, &len);
+        snprintf(items[n++], 64, "%.*s", (int)(len < 63 ? len : 63), s);
     }
     return n;
 }
@@ -323,75 +322,117 @@ typedef struct ini_ctx {
     char msg[400];
 } ini_ctx;
 
+/* The whole-number keys of [sweep], with the bounds the command line keeps. */
+static const struct number_key {
+    const char *name;
+    int64_t min, max;
+} number_keys[] = {
+    {"ops", 1, GCT_SWEEP_SPEC_MAX_OPS},
+    {"reps", 1, GCT_SWEEP_SPEC_MAX_REPS},
+    {"seed", 0, INT64_MAX},
+    {"jobs", 1, GCT_SWEEP_SPEC_MAX_JOBS},
+};
+
+static bool set_number_key(ini_ctx *c, const struct number_key *k, const char *value)
+{
+    int64_t v;
+    if (!parse_scaled(value, strlen(value), &v) || v < k->min) {
+        snprintf(c->msg, sizeof c->msg, "%s = '%s' is not a whole number%s", k->name, value,
+                 k->min ? " above 0" : "");
+        return false;
+    }
+    if (v > k->max) {
+        snprintf(c->msg, sizeof c->msg, "%s = '%s' is more than %" PRId64, k->name, value, k->max);
+        return false;
+    }
+    gct_sweep_spec *s = c->s;
+    if (!strcmp(k->name, "ops"))
+        gct_sweep_spec_set_ops(s, NULL, v);
+    else if (!strcmp(k->name, "reps"))
+        s->reps = (int)v;
+    else if (!strcmp(k->name, "seed"))
+        s->seed = (uint64_t)v;
+    else
+        s->jobs = (int)v;
+    return true;
+}
+
+static bool sweep_entry(ini_ctx *c, const char *name, const char *value, const char *origin)
+{
+    gct_sweep_spec *s = c->s;
+    if (!strcmp(name, "collectors")) {
+        snprintf(s->collectors, sizeof s->collectors, "%s", value);
+        snprintf(s->collectors_origin, sizeof s->collectors_origin, "%s", origin);
+        return true;
+    }
+    if (!strcmp(name, "workloads")) {
+        snprintf(s->workloads, sizeof s->workloads, "%s", value);
+        snprintf(s->workloads_origin, sizeof s->workloads_origin, "%s", origin);
+        return true;
+    }
+    if (!strcmp(name, "preset"))
+        return gct_sweep_spec_apply_preset(s, value, c->msg, sizeof c->msg) == 0;
+    for (size_t i = 0; i < sizeof number_keys / sizeof number_keys[0]; i++)
+        if (!strcmp(name, number_keys[i].name))
+            return set_number_key(c, &number_keys[i], value);
+    snprintf(c->msg, sizeof c->msg,
+             "unknown key '%s' in [sweep] (keys: collectors, workloads, preset, ops, reps, seed, "
+             "jobs)",
+             name);
+    return false;
+}
+
+static bool ops_entry(ini_ctx *c, const char *name, const char *value, const char *origin)
+{
+    (void)origin;
+    int64_t v;
+    if (!parse_scaled(value, strlen(value), &v) || v < 1) {
+        snprintf(c->msg, sizeof c->msg, "ops for %s: '%s' is not a whole number above 0", name,
+                 value);
+        return false;
+    }
+    if (v > GCT_SWEEP_SPEC_MAX_OPS) {
+        snprintf(c->msg, sizeof c->msg, "ops for %s: '%s' is more than %" PRId64, name, value,
+                 GCT_SWEEP_SPEC_MAX_OPS);
+        return false;
+    }
+    if (gct_sweep_spec_set_ops(c->s, name, v)) {
+        snprintf(c->msg, sizeof c->msg, "too many [ops] entries");
+        return false;
+    }
+    return true;
+}
+
+static bool knobs_entry(ini_ctx *c, const char *name, const char *value, const char *origin)
+{
+    return gct_sweep_spec_set_knob(c->s, name, value, origin, c->msg, sizeof c->msg) == 0;
+}
+
+static bool params_entry(ini_ctx *c, const char *name, const char *value, const char *origin)
+{
+    return gct_sweep_spec_set_param(c->s, name, value, origin, c->msg, sizeof c->msg) == 0;
+}
+
 static int on_ini_entry(void *user, const char *section, const char *name, const char *value)
 {
+    static const struct {
+        const char *name;
+        bool (*entry)(ini_ctx *c, const char *name, const char *value, const char *origin);
+    } sections[] = {
+        {"sweep", sweep_entry},
+        {"ops", ops_entry},
+        {"knobs", knobs_entry},
+        {"params", params_entry},
+    };
     ini_ctx *c = user;
-    gct_sweep_spec *s = c->s;
     char origin[300];
     snprintf(origin, sizeof origin, "%s [%s] %s", c->path, section, name);
-    char err[400];
-    if (!strcmp(section, "sweep")) {
-        int64_t v;
-        if (!strcmp(name, "collectors")) {
-            snprintf(s->collectors, sizeof s->collectors, "%s", value);
-            snprintf(s->collectors_origin, sizeof s->collectors_origin, "%s", origin);
-        } else if (!strcmp(name, "workloads")) {
-            snprintf(s->workloads, sizeof s->workloads, "%s", value);
-            snprintf(s->workloads_origin, sizeof s->workloads_origin, "%s", origin);
-        } else if (!strcmp(name, "preset")) {
-            if (gct_sweep_spec_apply_preset(s, value, err, sizeof err)) {
-                snprintf(c->msg, sizeof c->msg, "%s", err);
-                return 0;
-            }
-        } else if (!strcmp(name, "ops") || !strcmp(name, "reps") || !strcmp(name, "seed") ||
-                   !strcmp(name, "jobs")) {
-            if (!parse_scaled(value, strlen(value), &v) || v < (strcmp(name, "seed") ? 1 : 0)) {
-                snprintf(c->msg, sizeof c->msg, "%s = '%s' is not a whole number%s", name, value,
-                         strcmp(name, "seed") ? " above 0" : "");
-                return 0;
-            }
-            if (!strcmp(name, "ops"))
-                gct_sweep_spec_set_ops(s, NULL, v);
-            else if (!strcmp(name, "reps"))
-                s->reps = (int)v;
-            else if (!strcmp(name, "seed"))
-                s->seed = (uint64_t)v;
-            else
-                s->jobs = (int)v;
-        } else {
-            snprintf(c->msg, sizeof c->msg,
-                     "unknown key '%s' in [sweep] (keys: collectors, workloads, preset, ops, reps, "
-                     "seed, jobs)",
-                     name);
-            return 0;
-        }
-    } else if (!strcmp(section, "ops")) {
-        int64_t v;
-        if (!parse_scaled(value, strlen(value), &v) || v < 1) {
-            snprintf(c->msg, sizeof c->msg, "ops for %s: '%s' is not a whole number above 0", name,
-                     value);
-            return 0;
-        }
-        if (gct_sweep_spec_set_ops(s, name, v)) {
-            snprintf(c->msg, sizeof c->msg, "too many [ops] entries");
-            return 0;
-        }
-    } else if (!strcmp(section, "knobs")) {
-        if (gct_sweep_spec_set_knob(s, name, value, origin, err, sizeof err)) {
-            snprintf(c->msg, sizeof c->msg, "%s", err);
-            return 0;
-        }
-    } else if (!strcmp(section, "params")) {
-        if (gct_sweep_spec_set_param(s, name, value, origin, err, sizeof err)) {
-            snprintf(c->msg, sizeof c->msg, "%s", err);
-            return 0;
-        }
-    } else {
-        snprintf(c->msg, sizeof c->msg, "unknown section [%s] (sections: sweep, ops, knobs, params)",
-                 section);
-        return 0;
-    }
-    return 1;
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+        if (!strcmp(section, sections[i].name))
+            return sections[i].entry(c, name, value, origin);
+    snprintf(c->msg, sizeof c->msg, "unknown section [%s] (sections: sweep, ops, knobs, params)",
+             section);
+    return 0;
 }
 
 int gct_sweep_spec_read_file(gct_sweep_spec *s, const char *path, char *err, size_t errlen)

@@ -23,6 +23,11 @@ typedef struct gct_sweep_spec_list {
     char origin[300];
 } gct_sweep_spec_list;
 
+/* Bounds of a sweep's numbers: the same on the command line and in a file. */
+#define GCT_SWEEP_SPEC_MAX_OPS (INT64_C(1) << 50)
+#define GCT_SWEEP_SPEC_MAX_REPS 10000
+#define GCT_SWEEP_SPEC_MAX_JOBS 4096
+
 typedef struct gct_sweep_spec {
     char collectors[512], collectors_origin[300]; /* comma list; "" = all */
     char workloads[512], workloads_origin[300];

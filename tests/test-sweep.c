@@ -1,4 +1,4 @@
-/* test-sweep_spec.c — value lists, ranges, sweep files and the expansion into
+/* test-sweep.c — value lists, ranges, sweep files and the expansion into
  * configurations (which knobs vary for which collector). */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -292,4 +292,74 @@ Test(sweep, operations_per_workload_and_for_all)
     cr_assert_eq(gct_sweep_spec_set_ops(&s, "nosuch", 5), 0);
     cr_assert_eq(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), -1);
     cr_assert(strstr(err, "ops given for unknown workload 'nosuch'"), "%s", err);
+}
+
+/* ---- one grammar for the numbers of options, lists and sweep files ------ */
+
+#include "number.h"
+
+Test(sweep, one_number_grammar_for_options_lists_and_files)
+{
+    static const struct {
+        const char *text;
+        bool ok;
+        int64_t value;
+    } cases[] = {
+        {"16", true, 16},      {"10k", true, 10000},   {"10K", true, 10000},
+        {"2M", true, 2000000}, {"1G", true, 1000000000}, {"1.5k", true, 1500},
+        {"0", true, 0},        {"-5", true, -5},       {"9223372036854775807", true, INT64_MAX},
+        {"+0x10", false, 0},   {"0x10", false, 0},     {" 10", false, 0},
+        {"10 ", false, 0},     {"+10", false, 0},      {"1e3", false, 0},
+        {"10m", false, 0},     {"", false, 0},         {"k", false, 0},
+        {"1.", false, 0},      {".5k", false, 0},      {"1.5", false, 0},
+        {"inf", false, 0},     {"9223372036854775808", false, 0},
+        {"10000000000G", false, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t v = 0;
+        bool ok = gct_number_parse(cases[i].text, strlen(cases[i].text), GCT_NUMBER_COUNT, &v);
+        cr_assert_eq(ok, cases[i].ok, "'%s' was %s", cases[i].text, ok ? "accepted" : "refused");
+        if (ok)
+            cr_assert_eq(v, cases[i].value, "'%s' read as %lld", cases[i].text, (long long)v);
+    }
+    int64_t v;
+    cr_assert(gct_number_parse("4G", 2, GCT_NUMBER_SIZE, &v) && v == INT64_C(4) << 30);
+
+    /* A list item takes the same grammar (the blanks around an item are the
+     * list's, not the number's). */
+    expect_list(" 16 , 2M", (int64_t[]){16, 2000000}, 2);
+    expect_list_error("+0x10", "'+0x10' is not a whole number");
+    expect_list_error("0x10", "'0x10' is not a whole number");
+    expect_list_error("1..0x10+1", "'1..0x10+1': the step");
+    expect_list_error("1..10+0x2", "the step '0x2' is not a number");
+
+    /* A sweep file's ops: the grammar and the bound of --ops. */
+    static const struct {
+        const char *ini;
+        int64_t ops; /* 0: refused */
+        const char *must;
+    } files[] = {
+        {"[sweep]\nops = 10k\n", 10000, NULL},
+        {"[sweep]\nops = 2M\n", 2000000, NULL},
+        {"[sweep]\nops = +0x10\n", 0, ":2: ops = '+0x10' is not a whole number"},
+        {"[sweep]\nops = 0x10\n", 0, ":2: ops = '0x10' is not a whole number"},
+        {"[sweep]\nops = 2000000G\n", 0, ":2: ops = '2000000G' is more than"},
+        {"[sweep]\nops = 99999999999999999999\n", 0, "is not a whole number"},
+        {"[ops]\ntrees = +16\n", 0, ":2: ops for trees: '+16' is not a whole number"},
+        {"[sweep]\nreps = 10001\n", 0, ":2: reps = '10001' is more than 10000"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        gct_sweep_spec s = blank();
+        char err[512];
+        write_ini(files[i].ini);
+        int rc = gct_sweep_spec_read_file(&s, path, err, sizeof err);
+        unlink(path);
+        if (files[i].ops) {
+            cr_assert_eq(rc, 0, "%s: %s", files[i].ini, err);
+            cr_assert_eq(s.ops, files[i].ops);
+        } else {
+            cr_assert_eq(rc, -1, "%s was accepted", files[i].ini);
+            cr_assert(strstr(err, files[i].must), "'%s' lacks '%s'", err, files[i].must);
+        }
+    }
 }
