@@ -21,8 +21,11 @@ void gct_sweep_spec_init(gct_sweep_spec *s)
     s->reps = 5;
     s->seed = 1;
     s->jobs = 1;
-    char err[64];
-    gct_sweep_spec_apply_preset(s, "default", err, sizeof err);
+    char err[200];
+    if (gct_sweep_spec_apply_preset(s, "default", err, sizeof err)) {
+        fprintf(stderr, "gctune: %s\n", err); /* a workload's table is incomplete */
+        abort();
+    }
 }
 
 static gct_sweep_spec_list *find_list(gct_sweep_spec_list *lists, size_t n, const char *name)
@@ -119,55 +122,73 @@ int64_t gct_sweep_spec_ops(const gct_sweep_spec *s, const char *workload)
  * processes, each under a second on 2 cores).  full: a finer
  * grid and more repetitions, for a big machine.  marksweep gets its own gen0
  * list: it traces the whole heap at every collection, so a gen0 of 100 would
- * make a run quadratic in the live heap.
+ * make a run quadratic in the live heap.  The operations per repetition are
+ * each workload's own (gct_workload.preset_ops, in its table).
  */
+static const struct preset {
+    gct_preset id;
+    const char *workloads, *gen0, *gen1, *gen2, *ms_gen0;
+    int reps;
+} presets[] = {
+    {GCT_PRESET_QUICK, "trees,dlist,cache", "100,700,10000", "10,100", "10", "10000,100000", 5},
+    {GCT_PRESET_DEFAULT, "", "100,700,1000,10000,100000", "2,10,100", "2,10,100",
+     "10000,100000,1000000", 5},
+    {GCT_PRESET_FULL, "", "100..100000x3", "2..100x2", "2..100x3", "1000..1000000x3", 10},
+};
+
+static const struct preset *find_preset(const char *name)
+{
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+        if (!strcmp(gct_preset_names[presets[i].id], name))
+            return &presets[i];
+    return NULL;
+}
+
+/* Every registered workload's count for preset p, as per-workload ops. */
+static int set_preset_ops(gct_sweep_spec *s, const struct preset *p, char *err, size_t errlen)
+{
+    gct_sweep_spec_set_ops(s, NULL, 10000);
+    for (size_t w = 0; w < gct_workload_count(); w++) {
+        const gct_workload *wl = gct_workload_at(w);
+        if (wl->preset_ops[p->id] < 1) {
+            snprintf(err, errlen,
+                     "workload '%s' has no operation count for the preset '%s' (.preset_ops in "
+                     "its table)",
+                     wl->name, gct_preset_names[p->id]);
+            return -1;
+        }
+        if (gct_sweep_spec_set_ops(s, wl->name, wl->preset_ops[p->id])) {
+            snprintf(err, errlen, "more workloads than per-workload operation counts");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int gct_sweep_spec_apply_preset(gct_sweep_spec *s, const char *name, char *err, size_t errlen)
 {
-    static const struct preset {
-        const char *name, *workloads, *gen0, *gen1, *gen2, *ms_gen0;
-        /* Operations per repetition of trees, dlist, cache, requests,
-         * longlived: a workload's operation costs from a microsecond (a
-         * cache lookup) to a millisecond (a tree of 2047 nodes), so each
-         * gets a count that makes a repetition last a fraction of a second
-         * (gencycle at 700/10/10 on a 2-core machine). */
-        int64_t ops[5];
-        int reps;
-    } presets[] = {
-        {"quick", "trees,dlist,cache", "100,700,10000", "10,100", "10", "10000,100000",
-         {500, 100000, 200000, 5000, 5000}, 5},
-        {"default", "", "100,700,1000,10000,100000", "2,10,100", "2,10,100", "10000,100000,1000000",
-         {1000, 200000, 500000, 20000, 20000}, 5},
-        {"full", "", "100..100000x3", "2..100x2", "2..100x3", "1000..1000000x3",
-         {4000, 1000000, 2000000, 100000, 100000}, 10},
-    };
-    static const char *const order[5] = {"trees", "dlist", "cache", "requests", "longlived"};
-    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++) {
-        const struct preset *p = &presets[i];
-        if (strcmp(p->name, name))
-            continue;
-        char origin[64];
-        snprintf(origin, sizeof origin, "--preset %s", name);
-        snprintf(s->preset, sizeof s->preset, "%s", name);
-        /* The three model collectors; the embedded cpython backend is for
-         * validation and joins a sweep only when asked for (-c). */
-        snprintf(s->collectors, sizeof s->collectors, "refcount,gencycle,marksweep");
-        snprintf(s->collectors_origin, sizeof s->collectors_origin, "%s", origin);
-        snprintf(s->workloads, sizeof s->workloads, "%s", p->workloads);
-        snprintf(s->workloads_origin, sizeof s->workloads_origin, "%s", origin);
-        s->nknobs = 0;
-        s->nparams = 0;
-        gct_sweep_spec_set_knob(s, "gen0", p->gen0, origin, err, errlen);
-        gct_sweep_spec_set_knob(s, "gen1", p->gen1, origin, err, errlen);
-        gct_sweep_spec_set_knob(s, "gen2", p->gen2, origin, err, errlen);
-        gct_sweep_spec_set_knob(s, "marksweep.gen0", p->ms_gen0, origin, err, errlen);
-        gct_sweep_spec_set_ops(s, NULL, 10000);
-        for (size_t w = 0; w < 5; w++)
-            gct_sweep_spec_set_ops(s, order[w], p->ops[w]);
-        s->reps = p->reps;
-        return 0;
+    const struct preset *p = find_preset(name);
+    if (!p) {
+        snprintf(err, errlen, "unknown preset '%s' (presets: quick, default, full)", name);
+        return -1;
     }
-    snprintf(err, errlen, "unknown preset '%s' (presets: quick, default, full)", name);
-    return -1;
+    char origin[64];
+    snprintf(origin, sizeof origin, "--preset %s", name);
+    snprintf(s->preset, sizeof s->preset, "%s", name);
+    /* The three model collectors; the embedded cpython backend is for
+     * validation and joins a sweep only when asked for (-c). */
+    snprintf(s->collectors, sizeof s->collectors, "refcount,gencycle,marksweep");
+    snprintf(s->collectors_origin, sizeof s->collectors_origin, "%s", origin);
+    snprintf(s->workloads, sizeof s->workloads, "%s", p->workloads);
+    snprintf(s->workloads_origin, sizeof s->workloads_origin, "%s", origin);
+    s->nknobs = 0;
+    s->nparams = 0;
+    gct_sweep_spec_set_knob(s, "gen0", p->gen0, origin, err, errlen);
+    gct_sweep_spec_set_knob(s, "gen1", p->gen1, origin, err, errlen);
+    gct_sweep_spec_set_knob(s, "gen2", p->gen2, origin, err, errlen);
+    gct_sweep_spec_set_knob(s, "marksweep.gen0", p->ms_gen0, origin, err, errlen);
+    s->reps = p->reps;
+    return set_preset_ops(s, p, err, errlen);
 }
 
 /* ---- lists --------------------------------------------------------------- */

@@ -363,3 +363,36 @@ Test(sweep, one_number_grammar_for_options_lists_and_files)
         }
     }
 }
+
+/* Each workload's operations per preset come from its own table
+ * (gct_workload.preset_ops); the numbers are those the presets always had. */
+Test(sweep, preset_operations_come_from_each_workloads_table)
+{
+    static const struct {
+        const char *workload;
+        int64_t quick, standard, full;
+    } want[] = {
+        {"trees", 500, 1000, 4000},           {"dlist", 100000, 200000, 1000000},
+        {"cache", 200000, 500000, 2000000},   {"requests", 5000, 20000, 100000},
+        {"longlived", 5000, 20000, 100000},
+    };
+    static const char *const presets[] = {"quick", "default", "full"};
+    char err[256];
+    cr_assert(gct_workload_registry_check(err, sizeof err), "%s", err);
+    for (size_t p = 0; p < 3; p++) {
+        gct_sweep_spec s;
+        gct_sweep_spec_init(&s);
+        cr_assert_eq(gct_sweep_spec_apply_preset(&s, presets[p], err, sizeof err), 0, "%s", err);
+        for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
+            int64_t ops = p == 0 ? want[w].quick : p == 1 ? want[w].standard : want[w].full;
+            cr_assert_eq(gct_sweep_spec_ops(&s, want[w].workload), ops, "%s in %s: %lld",
+                         want[w].workload, presets[p],
+                         (long long)gct_sweep_spec_ops(&s, want[w].workload));
+        }
+        /* Every registered workload has its own count (none falls back to
+         * the 10,000 of a workload the preset does not know). */
+        for (size_t w = 0; w < gct_workload_count(); w++)
+            cr_assert_eq(gct_sweep_spec_ops(&s, gct_workload_at(w)->name),
+                         gct_workload_at(w)->preset_ops[p]);
+    }
+}

@@ -456,6 +456,8 @@ const gct_workload gct_workload_cache = {
     .params = params,
     .nparams = sizeof params / sizeof params[0],
     .state_size = sizeof(cache),
+    .preset_ops = {[GCT_PRESET_QUICK] = 200000, [GCT_PRESET_DEFAULT] = 500000,
+                   [GCT_PRESET_FULL] = 2000000},
     .check_params = cache_check_params,
     .setup = cache_setup,
     .op = cache_op,

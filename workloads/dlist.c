@@ -332,6 +332,8 @@ const gct_workload gct_workload_dlist = {
     .params = params,
     .nparams = sizeof params / sizeof params[0],
     .state_size = sizeof(dlist),
+    .preset_ops = {[GCT_PRESET_QUICK] = 100000, [GCT_PRESET_DEFAULT] = 200000,
+                   [GCT_PRESET_FULL] = 1000000},
     .check_params = dlist_check_params,
     .setup = dlist_setup,
     .op = dlist_op,

@@ -226,6 +226,8 @@ const gct_workload gct_workload_longlived = {
     .params = params,
     .nparams = sizeof params / sizeof params[0],
     .state_size = sizeof(longlived),
+    .preset_ops = {[GCT_PRESET_QUICK] = 5000, [GCT_PRESET_DEFAULT] = 20000,
+                   [GCT_PRESET_FULL] = 100000},
     .check_params = longlived_check_params,
     .setup = longlived_setup,
     .op = longlived_op,

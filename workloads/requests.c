@@ -350,6 +350,8 @@ const gct_workload gct_workload_requests = {
     .params = params,
     .nparams = sizeof params / sizeof params[0],
     .state_size = sizeof(requests),
+    .preset_ops = {[GCT_PRESET_QUICK] = 5000, [GCT_PRESET_DEFAULT] = 20000,
+                   [GCT_PRESET_FULL] = 100000},
     .check_params = requests_check_params,
     .setup = requests_setup,
     .op = requests_op,

@@ -45,7 +45,7 @@ extern "C" {
 #endif
 
 /* Bumped on any incompatible change to gct_workload or gct_workload_run. */
-#define GCT_WORKLOAD_ABI 1
+#define GCT_WORKLOAD_ABI 2
 
 #define GCT_WL_MAX_PARAMS 8
 #define GCT_WL_MAX_METRICS 8
@@ -77,6 +77,17 @@ typedef struct gct_workload_metric {
 
 typedef struct gct_workload_run gct_workload_run;
 
+/* The presets of gctune sweep (harness/sweep_spec.c), by which a workload
+ * gives its own operation counts. */
+typedef enum gct_preset {
+    GCT_PRESET_QUICK,
+    GCT_PRESET_DEFAULT,
+    GCT_PRESET_FULL,
+    GCT_NPRESETS
+} gct_preset;
+/* "quick", "default", "full" */
+extern const char *const gct_preset_names[GCT_NPRESETS];
+
 typedef struct gct_workload {
     uint32_t abi; /* GCT_WORKLOAD_ABI */
     const char *name;
@@ -84,6 +95,15 @@ typedef struct gct_workload {
     const gct_param *params;
     uint32_t nparams;
     size_t state_size; /* bytes of r->state, zeroed before setup, freed after teardown */
+    /* Operations per repetition in each preset of gctune sweep, every one
+     * at least 1 (the registry check says so):
+     *     .preset_ops = {[GCT_PRESET_QUICK] = 500, [GCT_PRESET_DEFAULT] = 1000,
+     *                    [GCT_PRESET_FULL] = 4000},
+     * An operation costs from a microsecond (a cache lookup) to a millisecond
+     * (a tree of 2047 nodes), so each workload picks counts that make one
+     * repetition last a fraction of a second (gencycle at 700/10/10 on a
+     * 2-core machine). */
+    int64_t preset_ops[GCT_NPRESETS];
 
     /* Optional: reject a combination of individually valid values.  Returns
      * 0 to accept, else the parameters the combination involves, as a mask
@@ -193,7 +213,8 @@ size_t gct_workload_count(void);
 const gct_workload *gct_workload_at(size_t i);
 const gct_workload *gct_workload_find(const char *name);
 /* False with a message if two workloads share a name or a table is malformed
- * (wrong ABI, too many parameters, a default outside its range). */
+ * (wrong ABI, too many parameters, a default outside its range, a preset
+ * without its operation count). */
 bool gct_workload_registry_check(char *err, size_t errlen);
 /* "trees, dlist, cache, requests, longlived" */
 void gct_workload_names(char *buf, size_t len);
