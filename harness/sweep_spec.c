@@ -322,19 +322,6 @@ int gct_int_list_parse(const char *text, int64_t *out, size_t max, size_t *n, ch
     return 0;
 }
 
-/* Split a comma list of names into items (trimmed). */
-static size_t split_names(const char *text, char items[][64], size_t max)
-{
-    size_t n = 0;
-    for (const char *p = text; p && *p && n < max;) {
-        const char *s;
-        size_t len;
-        next_item(&p, &s, &len);
-        snprintf(items[n++], 64, "%.*s", (int)(len < 63 ? len : 63), s);
-    }
-    return n;
-}
-
 /* ---- sweep files --------------------------------------------------------- */
 
 typedef struct ini_ctx {
@@ -473,18 +460,10 @@ int gct_sweep_spec_read_file(gct_sweep_spec *s, const char *path, char *err, siz
 
 /* ---- expansion ----------------------------------------------------------- */
 
-static bool name_in(const char *name, char items[][64], size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(items[i], name))
-            return true;
-    return false;
-}
-
 /* The list for `name` of owner (a collector or workload name): the qualified
  * "owner.name" list first, then the bare one; NULL if neither. */
-static const gct_sweep_spec_list *list_for(const gct_sweep_spec_list *lists, size_t n, const char *owner,
-                                      const char *name)
+static const gct_sweep_spec_list *list_for(const gct_sweep_spec_list *lists, size_t n,
+                                           const char *owner, const char *name)
 {
     char q[160];
     snprintf(q, sizeof q, "%s.%s", owner, name);
@@ -495,6 +474,14 @@ static const gct_sweep_spec_list *list_for(const gct_sweep_spec_list *lists, siz
         if (!strcmp(lists[i].name, name))
             return &lists[i];
     return NULL;
+}
+
+/* Is the list named `list` one for `name` of owner ("gen0" or "gencycle.gen0")? */
+static bool list_names(const char *list, const char *owner, const char *name)
+{
+    size_t n = strlen(owner);
+    return !strcmp(list, name) || (!strncmp(list, owner, n) && list[n] == '.' &&
+                                   !strcmp(list + n + 1, name));
 }
 
 typedef struct growing {
@@ -515,29 +502,39 @@ static void push_config(growing *g, const gct_config *c)
     g->v[g->n++] = *c;
 }
 
-/* Values of every knob of collector col: per knob, a list. */
-static int knob_lists(const gct_sweep_spec *s, const gct_collector *col,
-                      int64_t vals[GCT_MAX_KNOBS][MAX_VALUES], size_t counts[GCT_MAX_KNOBS],
-                      char *err, size_t errlen)
+/* What a sweep varies for one collector and one workload: the values of
+ * every knob and parameter, as numbers, and where the parameters' came from
+ * (NULL: the default). */
+typedef struct axes {
+    int64_t knob[GCT_MAX_KNOBS][MAX_VALUES];
+    size_t nknob[GCT_MAX_KNOBS];
+    double param[GCT_WL_MAX_PARAMS][MAX_VALUES];
+    size_t nparam[GCT_WL_MAX_PARAMS];
+    const char *param_origin[GCT_WL_MAX_PARAMS];
+} axes;
+
+/* The values of every knob of collector col, each checked against its range. */
+static int knob_axes(const gct_sweep_spec *s, const gct_collector *col, axes *ax, char *err,
+                     size_t errlen)
 {
     for (uint32_t k = 0; k < col->nknobs; k++) {
         const gct_knob *kn = &col->knobs[k];
         const gct_sweep_spec_list *l = list_for(s->knobs, s->nknobs, col->name, kn->name);
         if (!l) {
-            vals[k][0] = kn->def;
-            counts[k] = 1;
+            ax->knob[k][0] = kn->def;
+            ax->nknob[k] = 1;
             continue;
         }
         char e[300];
-        if (gct_int_list_parse(l->text, vals[k], MAX_VALUES, &counts[k], e, sizeof e)) {
+        if (gct_int_list_parse(l->text, ax->knob[k], MAX_VALUES, &ax->nknob[k], e, sizeof e)) {
             snprintf(err, errlen, "%s: %s", l->origin, e);
             return -1;
         }
-        for (size_t i = 0; i < counts[k]; i++) {
-            if (vals[k][i] < kn->min || vals[k][i] > kn->max) {
+        for (size_t i = 0; i < ax->nknob[k]; i++) {
+            if (ax->knob[k][i] < kn->min || ax->knob[k][i] > kn->max) {
                 snprintf(err, errlen,
                          "%s: %s=%" PRId64 " is out of range for %s (%" PRId64 "..%" PRId64 ")",
-                         l->origin, kn->name, vals[k][i], col->name, kn->min, kn->max);
+                         l->origin, kn->name, ax->knob[k][i], col->name, kn->min, kn->max);
                 return -1;
             }
         }
@@ -545,31 +542,54 @@ static int knob_lists(const gct_sweep_spec *s, const gct_collector *col,
     return 0;
 }
 
-/* Text values of every parameter of workload wl (validated later through
- * gct_workload_parse, which knows each parameter's type and range). */
-static int param_lists(const gct_sweep_spec *s, const gct_workload *wl,
-                       char vals[GCT_WL_MAX_PARAMS][MAX_VALUES][64],
-                       size_t counts[GCT_WL_MAX_PARAMS],
-                       const char *origins[GCT_WL_MAX_PARAMS], char *err, size_t errlen)
+/* The values of one parameter from the user's list, each checked against the
+ * parameter's type and range: an integer takes lists and ranges
+ * (gct_int_list_parse), a number or a choice comma-separated items. */
+static int param_values(const gct_param *p, const char *text, double *out, size_t *n, char *err,
+                        size_t errlen)
+{
+    *n = 0;
+    if (p->kind == GCT_PARAM_INT) {
+        int64_t iv[MAX_VALUES];
+        if (gct_int_list_parse(text, iv, MAX_VALUES, n, err, errlen))
+            return -1;
+        for (size_t i = 0; i < *n; i++) {
+            out[i] = (double)iv[i];
+            if (!gct_param_check(p, out[i], err, errlen))
+                return -1;
+        }
+        return 0;
+    }
+    for (const char *at = text; at && *at && *n < MAX_VALUES;) {
+        const char *item;
+        size_t len;
+        next_item(&at, &item, &len);
+        char one[64];
+        snprintf(one, sizeof one, "%.*s", (int)(len < 63 ? len : 63), item);
+        if (!gct_param_parse(p, one, &out[*n], err, errlen))
+            return -1;
+        (*n)++;
+    }
+    return 0;
+}
+
+/* The values of every parameter of workload wl. */
+static int param_axes(const gct_sweep_spec *s, const gct_workload *wl, axes *ax, char *err,
+                      size_t errlen)
 {
     for (uint32_t k = 0; k < wl->nparams; k++) {
         const gct_param *p = &wl->params[k];
         const gct_sweep_spec_list *l = list_for(s->params, s->nparams, wl->name, p->name);
-        origins[k] = l ? l->origin : NULL;
+        ax->param_origin[k] = l ? l->origin : NULL;
         if (!l) {
-            gct_workload_format_value(p, p->def, vals[k][0], 64);
-            counts[k] = 1;
-        } else if (p->kind == GCT_PARAM_INT) {
-            int64_t iv[MAX_VALUES];
-            char e[300];
-            if (gct_int_list_parse(l->text, iv, MAX_VALUES, &counts[k], e, sizeof e)) {
-                snprintf(err, errlen, "%s: %s", l->origin, e);
-                return -1;
-            }
-            for (size_t i = 0; i < counts[k]; i++)
-                snprintf(vals[k][i], 64, "%" PRId64, iv[i]);
-        } else {
-            counts[k] = split_names(l->text, vals[k], MAX_VALUES);
+            ax->param[k][0] = p->def;
+            ax->nparam[k] = 1;
+            continue;
+        }
+        char e[300];
+        if (param_values(p, l->text, ax->param[k], &ax->nparam[k], e, sizeof e)) {
+            snprintf(err, errlen, "%s: %s", l->origin, e);
+            return -1;
         }
     }
     return 0;
@@ -581,14 +601,9 @@ static int check_lists_used(const gct_sweep_spec *s, const gct_collector *const 
 {
     for (size_t i = 0; i < s->nknobs; i++) {
         bool used = false;
-        for (size_t c = 0; c < nc && !used; c++) {
-            for (uint32_t k = 0; k < cols[c]->nknobs && !used; k++) {
-                char q[160];
-                snprintf(q, sizeof q, "%s.%s", cols[c]->name, cols[c]->knobs[k].name);
-                used = !strcmp(s->knobs[i].name, cols[c]->knobs[k].name) ||
-                       !strcmp(s->knobs[i].name, q);
-            }
-        }
+        for (size_t c = 0; c < nc && !used; c++)
+            for (uint32_t k = 0; k < cols[c]->nknobs && !used; k++)
+                used = list_names(s->knobs[i].name, cols[c]->name, cols[c]->knobs[k].name);
         /* Preset lists for collectors that were not selected are fine. */
         if (!used && strncmp(s->knobs[i].origin, "--preset", 8) != 0) {
             snprintf(err, errlen, "%s: no selected collector has a knob '%s'", s->knobs[i].origin,
@@ -598,14 +613,9 @@ static int check_lists_used(const gct_sweep_spec *s, const gct_collector *const 
     }
     for (size_t i = 0; i < s->nparams; i++) {
         bool used = false;
-        for (size_t w = 0; w < nw && !used; w++) {
-            for (uint32_t k = 0; k < wls[w]->nparams && !used; k++) {
-                char q[160];
-                snprintf(q, sizeof q, "%s.%s", wls[w]->name, wls[w]->params[k].name);
-                used = !strcmp(s->params[i].name, wls[w]->params[k].name) ||
-                       !strcmp(s->params[i].name, q);
-            }
-        }
+        for (size_t w = 0; w < nw && !used; w++)
+            for (uint32_t k = 0; k < wls[w]->nparams && !used; k++)
+                used = list_names(s->params[i].name, wls[w]->name, wls[w]->params[k].name);
         if (!used) {
             snprintf(err, errlen, "%s: no selected workload has a parameter '%s'",
                      s->params[i].origin, s->params[i].name);
@@ -615,11 +625,62 @@ static int check_lists_used(const gct_sweep_spec *s, const gct_collector *const 
     return 0;
 }
 
-int gct_sweep_spec_expand(const gct_sweep_spec *s, gct_config **out, size_t *n, char *err,
-                     size_t errlen)
+/* A registry (collectors or workloads) as the selection sees it. */
+typedef struct registry {
+    const char *what, *flag; /* "collector", "-c" */
+    size_t (*count)(void);
+    const void *(*at)(size_t i);
+    const void *(*find)(const char *name);
+    void (*names)(char *buf, size_t len);
+} registry;
+
+static const void *collector_at(size_t i) { return gct_collector_at(i); }
+static const void *collector_find(const char *name) { return gct_collector_find(name); }
+static const void *workload_at(size_t i) { return gct_workload_at(i); }
+static const void *workload_find(const char *name) { return gct_workload_find(name); }
+
+static const registry collectors = {"collector", "-c", gct_collector_count, collector_at,
+                                    collector_find, gct_collector_names};
+static const registry workloads = {"workload", "-w", gct_workload_count, workload_at,
+                                   workload_find, gct_workload_names};
+
+/* The entries a comma list names, each once, in order; every entry when the
+ * list is empty.  -1 with a message naming an unknown name and its origin. */
+static int select_from(const registry *r, const char *list, const char *origin,
+                       const void **out, size_t max, size_t *n, char *err, size_t errlen)
 {
-    *out = NULL;
     *n = 0;
+    if (!list[0]) {
+        for (size_t i = 0; i < r->count() && *n < max; i++)
+            out[(*n)++] = r->at(i);
+        return 0;
+    }
+    for (const char *at = list; at && *at && *n < max;) {
+        const char *item;
+        size_t len;
+        next_item(&at, &item, &len);
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), item);
+        const void *e = r->find(name);
+        if (!e) {
+            char names[200];
+            r->names(names, sizeof names);
+            snprintf(err, errlen, "%s: unknown %s '%s' (known: %s)", origin[0] ? origin : r->flag,
+                     r->what, name, names);
+            return -1;
+        }
+        bool seen = false;
+        for (size_t i = 0; i < *n && !seen; i++)
+            seen = out[i] == e;
+        if (!seen)
+            out[(*n)++] = e;
+    }
+    return 0;
+}
+
+/* The counts are positive and every per-workload count names a workload. */
+static int check_counts(const gct_sweep_spec *s, char *err, size_t errlen)
+{
     if (s->ops < 1 || s->reps < 1) {
         snprintf(err, errlen, "ops and reps must be at least 1 (ops %" PRId64 ", reps %d)", s->ops,
                  s->reps);
@@ -634,109 +695,100 @@ int gct_sweep_spec_expand(const gct_sweep_spec *s, gct_config **out, size_t *n, 
             return -1;
         }
     }
-    /* Collectors and workloads. */
-    char items[32][64];
+    return 0;
+}
+
+/* Next combination of idx[0 .. dims), idx[d] < limit[d], the first fastest;
+ * false after the last. */
+static bool odometer_next(size_t *idx, const size_t *limit, size_t dims)
+{
+    for (size_t d = 0; d < dims; d++) {
+        if (++idx[d] < limit[d])
+            return true;
+        idx[d] = 0;
+    }
+    return false;
+}
+
+/* Every combination of col's knobs and wl's parameters (ax), each checked
+ * as a whole by the workload; a rejected one is reported where the first of
+ * the parameters it involves came from. */
+static int expand_pair(const gct_sweep_spec *s, const gct_collector *col, const gct_workload *wl,
+                       const axes *ax, growing *g, char *err, size_t errlen)
+{
+    size_t idx[GCT_MAX_KNOBS + GCT_WL_MAX_PARAMS] = {0};
+    size_t limit[GCT_MAX_KNOBS + GCT_WL_MAX_PARAMS];
+    size_t dims = col->nknobs + wl->nparams;
+    for (uint32_t k = 0; k < col->nknobs; k++)
+        limit[k] = ax->nknob[k];
+    for (uint32_t k = 0; k < wl->nparams; k++)
+        limit[col->nknobs + k] = ax->nparam[k];
+    do {
+        gct_config cfg;
+        gct_config_init(&cfg, col, wl);
+        cfg.ops = gct_sweep_spec_ops(s, wl->name);
+        cfg.reps = s->reps;
+        cfg.seed = s->seed;
+        for (uint32_t k = 0; k < col->nknobs; k++)
+            cfg.knobs[k] = ax->knob[k][idx[k]];
+        for (uint32_t k = 0; k < wl->nparams; k++)
+            cfg.params[k] = ax->param[k][idx[col->nknobs + k]];
+        char e[400];
+        gct_param_mask bad = gct_workload_check_params(wl, cfg.params, e, sizeof e);
+        if (bad) {
+            const char *where = NULL;
+            for (uint32_t k = 0; k < wl->nparams && !where; k++)
+                if (bad & GCT_PARAM_BIT(k))
+                    where = ax->param_origin[k];
+            snprintf(err, errlen, "%s: %s", where ? where : "-p", e);
+            return -1;
+        }
+        gct_config_make_id(&cfg);
+        push_config(g, &cfg);
+    } while (odometer_next(idx, limit, dims));
+    return 0;
+}
+
+int gct_sweep_spec_expand(const gct_sweep_spec *s, gct_config **out, size_t *n, char *err,
+                          size_t errlen)
+{
+    *out = NULL;
+    *n = 0;
+    const void *picked[2][32];
+    size_t nc, nw;
+    if (check_counts(s, err, errlen) ||
+        select_from(&collectors, s->collectors, s->collectors_origin, picked[0], 32, &nc, err,
+                    errlen) ||
+        select_from(&workloads, s->workloads, s->workloads_origin, picked[1], 32, &nw, err,
+                    errlen))
+        return -1;
     const gct_collector *cols[32];
-    size_t nc = 0;
-    if (!s->collectors[0]) {
-        for (size_t i = 0; i < gct_collector_count() && nc < 32; i++)
-            cols[nc++] = gct_collector_at(i);
-    } else {
-        size_t k = split_names(s->collectors, items, 32);
-        for (size_t i = 0; i < k; i++) {
-            const gct_collector *c = gct_collector_find(items[i]);
-            if (!c) {
-                char names[200];
-                gct_collector_names(names, sizeof names);
-                snprintf(err, errlen, "%s: unknown collector '%s' (known: %s)",
-                         s->collectors_origin[0] ? s->collectors_origin : "-c", items[i], names);
-                return -1;
-            }
-            if (!name_in(items[i], items, i))
-                cols[nc++] = c;
-        }
-    }
     const gct_workload *wls[32];
-    size_t nw = 0;
-    if (!s->workloads[0]) {
-        for (size_t i = 0; i < gct_workload_count() && nw < 32; i++)
-            wls[nw++] = gct_workload_at(i);
-    } else {
-        size_t k = split_names(s->workloads, items, 32);
-        for (size_t i = 0; i < k; i++) {
-            const gct_workload *w = gct_workload_find(items[i]);
-            if (!w) {
-                char names[200];
-                gct_workload_names(names, sizeof names);
-                snprintf(err, errlen, "%s: unknown workload '%s' (known: %s)",
-                         s->workloads_origin[0] ? s->workloads_origin : "-w", items[i], names);
-                return -1;
-            }
-            if (!name_in(items[i], items, i))
-                wls[nw++] = w;
-        }
-    }
+    for (size_t i = 0; i < nc; i++)
+        cols[i] = picked[0][i];
+    for (size_t i = 0; i < nw; i++)
+        wls[i] = picked[1][i];
     if (check_lists_used(s, cols, nc, wls, nw, err, errlen))
         return -1;
-
-    static int64_t kv[GCT_MAX_KNOBS][MAX_VALUES];
-    static char pv[GCT_WL_MAX_PARAMS][MAX_VALUES][64];
-    size_t kc[GCT_MAX_KNOBS], pc[GCT_WL_MAX_PARAMS];
-    const char *porigin[GCT_WL_MAX_PARAMS];
+    axes *ax = malloc(sizeof *ax);
+    if (!ax) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     growing g = {0};
-    for (size_t w = 0; w < nw; w++) {
-        const gct_workload *wl = wls[w];
-        if (param_lists(s, wl, pv, pc, porigin, err, errlen))
-            goto fail;
-        for (size_t c = 0; c < nc; c++) {
-            const gct_collector *col = cols[c];
-            if (knob_lists(s, col, kv, kc, err, errlen))
-                goto fail;
-            /* Odometer over knobs then parameters. */
-            size_t idx[GCT_MAX_KNOBS + GCT_WL_MAX_PARAMS] = {0};
-            size_t dims = col->nknobs + wl->nparams;
-            for (;;) {
-                gct_config cfg;
-                gct_config_init(&cfg, col, wl);
-                cfg.ops = gct_sweep_spec_ops(s, wl->name);
-                cfg.reps = s->reps;
-                cfg.seed = s->seed;
-                for (uint32_t k = 0; k < col->nknobs; k++)
-                    cfg.knobs[k] = kv[k][idx[k]];
-                char settings[GCT_WL_MAX_PARAMS][128];
-                const char *sp[GCT_WL_MAX_PARAMS];
-                for (uint32_t k = 0; k < wl->nparams; k++) {
-                    snprintf(settings[k], sizeof settings[k], "%s=%s", wl->params[k].name,
-                             pv[k][idx[col->nknobs + k]]);
-                    sp[k] = settings[k];
-                }
-                char e[400];
-                if (gct_workload_parse(wl, sp, wl->nparams, cfg.params, e, sizeof e) != GCT_OK) {
-                    const char *where = NULL;
-                    for (uint32_t k = 0; k < wl->nparams && !where; k++)
-                        if (porigin[k] && strstr(e, wl->params[k].name))
-                            where = porigin[k];
-                    snprintf(err, errlen, "%s: %s", where ? where : "-p", e);
-                    goto fail;
-                }
-                gct_config_make_id(&cfg);
-                push_config(&g, &cfg);
-                size_t d = 0;
-                for (; d < dims; d++) {
-                    size_t lim = d < col->nknobs ? kc[d] : pc[d - col->nknobs];
-                    if (++idx[d] < lim)
-                        break;
-                    idx[d] = 0;
-                }
-                if (d == dims)
-                    break;
-            }
-        }
+    int rc = 0;
+    for (size_t w = 0; w < nw && !rc; w++) {
+        rc = param_axes(s, wls[w], ax, err, errlen);
+        for (size_t c = 0; c < nc && !rc; c++)
+            rc = knob_axes(s, cols[c], ax, err, errlen) ||
+                 expand_pair(s, cols[c], wls[w], ax, &g, err, errlen);
+    }
+    free(ax);
+    if (rc) {
+        free(g.v);
+        return -1;
     }
     *out = g.v;
     *n = g.n;
     return 0;
-fail:
-    free(g.v);
-    return -1;
 }
