@@ -39,8 +39,17 @@ typedef struct gct_measure {
  * bad input (the message printed), else 0. */
 int gct_measure_parse(int argc, char **argv, bool sweep, void (*help)(FILE *), gct_measure *m);
 
-/* Expand into configurations (with the A/A twins of a sweep), check the
- * jobs against the machine, and build meta.json.  Returns an exit status. */
+/* Expand the specification into configurations (m->cfgs).  Returns an exit
+ * status (a usage error, printed). */
+int gct_measure_expand(gct_measure *m);
+
+/* Add the A/A controls: per workload, an identical twin of its reference
+ * configuration.  -1 if out of memory. */
+int gct_measure_add_twins(gct_measure *m);
+
+/* After the command's own checks of the configurations: check the jobs
+ * against the machine and --out, build meta.json, obtain the cost model.
+ * Returns an exit status. */
 int gct_measure_prepare(int argc, char **argv, gct_measure *m);
 
 /* Measure every configuration.  Returns the session's exit status. */
