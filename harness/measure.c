@@ -52,8 +52,8 @@ struct measure_opt {
     const char *refusal; /* the other command's message (NULL: "OPTION is for gctune sweep") */
     /* Apply the value; returns 0 or an exit status after the message. */
     int (*apply)(gct_measure *m, const measure_opt *o, const char *arg);
-    const char *knob;   /* --gen0..2: the knob */
-    size_t flag;        /* a yes/no option: offsetof its bool in gct_measure */
+    const char *detail; /* --gen0..2: the knob; a text option: what it needs */
+    size_t field;       /* a yes/no or text option: offsetof its field in gct_measure */
 };
 
 static const char *cmd_of(const gct_measure *m) { return m->sweep ? "sweep" : "run"; }
@@ -108,8 +108,8 @@ static int opt_workload(gct_measure *m, const measure_opt *o, const char *arg)
 static int opt_gen(gct_measure *m, const measure_opt *o, const char *arg)
 {
     char flag[16];
-    snprintf(flag, sizeof flag, "--%s", o->knob);
-    return set_knob_list(m, o->knob, arg, flag);
+    snprintf(flag, sizeof flag, "--%s", o->detail);
+    return set_knob_list(m, o->detail, arg, flag);
 }
 
 static int opt_knob(gct_measure *m, const measure_opt *o, const char *arg)
@@ -191,21 +191,12 @@ static int opt_jobs(gct_measure *m, const measure_opt *o, const char *arg)
     return 0;
 }
 
-static int opt_out(gct_measure *m, const measure_opt *o, const char *arg)
+/* --out, --python: a text that may not be empty. */
+static int opt_text(gct_measure *m, const measure_opt *o, const char *arg)
 {
-    (void)o;
     if (!*arg)
-        return gct_usage_error(cmd_of(m), "--out needs a directory");
-    m->out = arg;
-    return 0;
-}
-
-static int opt_python(gct_measure *m, const measure_opt *o, const char *arg)
-{
-    (void)o;
-    if (!*arg)
-        return gct_usage_error(cmd_of(m), "--python needs an interpreter");
-    m->python = arg;
+        return gct_usage_error(cmd_of(m), "--%s needs %s", o->name, o->detail);
+    *(const char **)((char *)m + o->field) = arg;
     return 0;
 }
 
@@ -245,7 +236,7 @@ static int opt_max_memory(gct_measure *m, const measure_opt *o, const char *arg)
 static int opt_yes(gct_measure *m, const measure_opt *o, const char *arg)
 {
     (void)arg;
-    *(bool *)((char *)m + o->flag) = true;
+    *(bool *)((char *)m + o->field) = true;
     return 0;
 }
 
@@ -260,7 +251,7 @@ enum {
     O_TIMEOUT, O_MAXMEM, O_FORCE, O_NOPLOTS, O_PDF, O_WARMUP, O_NOAA, O_NOPREDICT, O_PYTHON,
 };
 
-#define YES(field) .apply = opt_yes, .flag = offsetof(gct_measure, field)
+#define YES(f) .apply = opt_yes, .field = offsetof(gct_measure, f)
 
 static const measure_opt measure_opts[] = {
     {"collector", required_argument, 'c', FOR_BOTH, NULL, opt_collector, NULL, 0},
@@ -276,7 +267,8 @@ static const measure_opt measure_opts[] = {
     {"pin", no_argument, O_PIN, FOR_BOTH, NULL, YES(pin)},
     {"jobs", required_argument, 'j', FOR_SWEEP, "-j is for gctune sweep (a run is one "
      "configuration)", opt_jobs, NULL, 0},
-    {"out", required_argument, O_OUT, FOR_BOTH, NULL, opt_out, NULL, 0},
+    {"out", required_argument, O_OUT, FOR_BOTH, NULL, opt_text, "a directory",
+     offsetof(gct_measure, out)},
     {"json", no_argument, O_JSON, FOR_RUN, "--json is for gctune run (a sweep writes its result "
      "directory)", YES(json)},
     {"preset", required_argument, O_PRESET, FOR_BOTH, NULL, opt_first_pass, NULL, 0},
@@ -288,7 +280,8 @@ static const measure_opt measure_opts[] = {
     {"warmup", required_argument, O_WARMUP, FOR_BOTH, NULL, opt_warmup, NULL, 0},
     {"no-aa", no_argument, O_NOAA, FOR_SWEEP, "--no-aa is for gctune sweep", YES(no_aa)},
     {"no-predict", no_argument, O_NOPREDICT, FOR_BOTH, NULL, YES(no_predict)},
-    {"python", required_argument, O_PYTHON, FOR_BOTH, NULL, opt_python, NULL, 0},
+    {"python", required_argument, O_PYTHON, FOR_BOTH, NULL, opt_text, "an interpreter",
+     offsetof(gct_measure, python)},
     {"quiet", no_argument, 'q', FOR_BOTH, NULL, YES(quiet)},
     {"help", no_argument, 'h', FOR_BOTH, NULL, opt_first_pass, NULL, 0},
 };

@@ -294,6 +294,15 @@ static void next_item(const char **p, const char **item, size_t *len)
     *p = comma ? comma + 1 : NULL;
 }
 
+/* next_item, copied into buf (cut to fit). */
+static void next_copy(const char **p, char *buf, size_t size)
+{
+    const char *item;
+    size_t len;
+    next_item(p, &item, &len);
+    snprintf(buf, size, "%.*s", (int)(len < size ? len : size - 1), item);
+}
+
 int gct_int_list_parse(const char *text, int64_t *out, size_t max, size_t *n, char *err,
                        size_t errlen)
 {
@@ -561,11 +570,8 @@ static int param_values(const gct_param *p, const char *text, double *out, size_
         return 0;
     }
     for (const char *at = text; at && *at && *n < MAX_VALUES;) {
-        const char *item;
-        size_t len;
-        next_item(&at, &item, &len);
         char one[64];
-        snprintf(one, sizeof one, "%.*s", (int)(len < 63 ? len : 63), item);
+        next_copy(&at, one, sizeof one);
         if (!gct_param_parse(p, one, &out[*n], err, errlen))
             return -1;
         (*n)++;
@@ -656,11 +662,8 @@ static int select_from(const registry *r, const char *list, const char *origin,
         return 0;
     }
     for (const char *at = list; at && *at && *n < max;) {
-        const char *item;
-        size_t len;
-        next_item(&at, &item, &len);
         char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), item);
+        next_copy(&at, name, sizeof name);
         const void *e = r->find(name);
         if (!e) {
             char names[200];
