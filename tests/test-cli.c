@@ -853,3 +853,22 @@ Test(cli, ops_on_the_command_line_and_in_a_sweep_file_read_alike)
     expect_usage_error("--ops ' 10' is not a whole number", "sweep", "-c", "refcount", "-w",
                        "trees", "--ops", " 10", NULL);
 }
+
+/* A long option without its value says so (it said "unknown option", or
+ * printed a NUL byte for --gen0).  The option is the last argument, so no
+ * --out follows it (nothing runs: the usage error comes first). */
+static void expect_needs_value(const char *must, const char *cmd, const char *opt)
+{
+    out o = gctune(cmd, opt, NULL);
+    cr_assert_eq(o.status, 2, "%s %s exited %d", cmd, opt, o.status);
+    cr_assert(strstr(o.stderr_text, must), "%s %s: '%s' lacks '%s'", cmd, opt, o.stderr_text,
+              must);
+    free_out(&o);
+}
+
+Test(cli, a_long_option_without_its_value_is_named)
+{
+    expect_needs_value("gctune run: '--ops' needs a value", "run", "--ops");
+    expect_needs_value("gctune sweep: '--gen0' needs a value", "sweep", "--gen0");
+    expect_needs_value("gctune run: -c needs a value", "run", "-c");
+}

@@ -396,3 +396,35 @@ Test(sweep, preset_operations_come_from_each_workloads_table)
                          gct_workload_at(w)->preset_ops[p]);
     }
 }
+
+/* A combination a workload refuses is reported where the first parameter
+ * it involves (in the workload's table) came from; a parameter left at its
+ * default has no origin, so the next one is named. */
+Test(sweep, a_refused_combination_names_where_its_parameters_came_from)
+{
+    char err[512];
+    gct_sweep_spec s = blank();
+    snprintf(s.workloads, sizeof s.workloads, "cache");
+    gct_sweep_spec_set_param(&s, "capacity", "200000", "-p capacity", err, sizeof err);
+    expect_expand_error(&s, "-p capacity: capacity=200000 is larger than keys=100000");
+
+    gct_sweep_spec_set_param(&s, "cache.keys", "1000", "sweep.ini [params] cache.keys", err,
+                             sizeof err);
+    expect_expand_error(&s, "sweep.ini [params] cache.keys: capacity=200000 is larger than keys");
+
+    /* Values are numbers from the list on: an integer parameter's list takes
+     * ranges and k/M, and each value is checked where the list is read. */
+    s = blank();
+    snprintf(s.workloads, sizeof s.workloads, "cache");
+    snprintf(s.collectors, sizeof s.collectors, "refcount");
+    gct_sweep_spec_set_param(&s, "keys", "100k..1Mx10", "-p keys", err, sizeof err);
+    gct_config *c;
+    size_t n;
+    cr_assert_eq(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(n, 2);
+    cr_assert_eq(c[0].params[0], 100000.0);
+    cr_assert_eq(c[1].params[0], 1000000.0);
+    free(c);
+    gct_sweep_spec_set_param(&s, "keys", "0x10", "-p keys", err, sizeof err);
+    expect_expand_error(&s, "-p keys: '0x10' is not a whole number");
+}
