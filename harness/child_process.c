@@ -41,7 +41,7 @@ static void stderr_path(char *buf, size_t len, const char *workdir, const gct_jo
 }
 
 int gct_child_process_body(const gct_config *cfg, const gct_job *job, int slot,
-                      const gct_child_process_opts *o, const gct_child_process_result *paths)
+                           const gct_child_process_opts *o, const gct_child_process_result *paths)
 {
     char cpus[64] = "", err[512];
     if (o->pin && gct_pin_to_core(slot, cpus, sizeof cpus, err, sizeof err) != 0) {
@@ -75,8 +75,8 @@ typedef struct child {
     bool interrupted;
 } child;
 
-static pid_t spawn(const gct_config *c, const gct_job *job, int slot, const gct_child_process_opts *o,
-                   gct_child_process_result *paths)
+static pid_t spawn(const gct_config *c, const gct_job *job, int slot,
+                   const gct_child_process_opts *o, gct_child_process_result *paths)
 {
     char errpath[4200];
     stderr_path(errpath, sizeof errpath, o->workdir, job);
@@ -132,8 +132,9 @@ static void describe_exit(int status, const child *ch, double timeout, const cha
     }
 }
 
-int gct_child_process_run_jobs(const gct_config *cfgs, const gct_job *jobs, size_t n, const gct_child_process_opts *o,
-                const gct_child_process_events *ev, volatile sig_atomic_t *stop)
+int gct_child_process_run_jobs(const gct_config *cfgs, const gct_job *jobs, size_t n,
+                               const gct_child_process_opts *o, const gct_child_process_events *ev,
+                               volatile sig_atomic_t *stop)
 {
     int width = o->jobs > 0 ? o->jobs : 1;
     child *slots = calloc((size_t)width, sizeof *slots);

@@ -58,13 +58,14 @@ typedef struct gct_child_process_events {
  * any did not, 130 if *stop became non-zero (the running children are killed
  * and reported as interrupted; jobs not started are not reported).
  */
-int gct_child_process_run_jobs(const gct_config *cfgs, const gct_job *jobs, size_t n, const gct_child_process_opts *o,
-                const gct_child_process_events *ev, volatile sig_atomic_t *stop);
+int gct_child_process_run_jobs(const gct_config *cfgs, const gct_job *jobs, size_t n,
+                               const gct_child_process_opts *o, const gct_child_process_events *ev,
+                               volatile sig_atomic_t *stop);
 
 /* The body of a child: run one repetition and write its files (used by
- * gct_child_process_run_jobs, and in-process by tests).  Returns the exit status the child
- * uses. */
+ * gct_child_process_run_jobs, and in-process by tests).  Returns the exit
+ * status the child uses. */
 int gct_child_process_body(const gct_config *cfg, const gct_job *job, int slot,
-                      const gct_child_process_opts *o, const gct_child_process_result *paths);
+                           const gct_child_process_opts *o, const gct_child_process_result *paths);
 
 #endif

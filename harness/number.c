@@ -9,7 +9,8 @@ static bool read_digits(const char *s, size_t len, size_t *i, uint64_t *v, int *
     *v = 0;
     *ndigits = 0;
     for (; *i < len && is_digit(s[*i]); (*i)++, (*ndigits)++)
-        if (__builtin_mul_overflow(*v, 10, v) || __builtin_add_overflow(*v, (uint64_t)(s[*i] - '0'), v))
+        if (__builtin_mul_overflow(*v, 10, v) ||
+            __builtin_add_overflow(*v, (uint64_t)(s[*i] - '0'), v))
             return false;
     return true;
 }

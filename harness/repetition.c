@@ -1,4 +1,4 @@
-/* repetition.c — one repetition of one configuration in this process, through Google Benchmark. */
+/* repetition.c — one repetition of one configuration in this process (Google Benchmark). */
 #define _POSIX_C_SOURCE 200809L
 #include "repetition.h"
 
@@ -274,10 +274,11 @@ static void one_rep(gct_gb_state *st, void *ud)
 }
 
 int gct_repetition_run(const gct_config *c, const char *gbench_json, const gct_repetition_opts *o,
-                   gct_repetition_out *out)
+                       gct_repetition_out *out)
 {
     memset(out, 0, sizeof *out);
-    rep_ctx x = {.c = c, .o = o, .out = out, .warmup_ops = gct_repetition_warmup_ops(c->ops, o->warmup)};
+    rep_ctx x = {
+        .c = c, .o = o, .out = out, .warmup_ops = gct_repetition_warmup_ops(c->ops, o->warmup)};
     const char *cpus = o->cpus;
     char buf[1024];
     gct_gb_add_context("gctune_config_id", c->id);
@@ -321,8 +322,8 @@ void gct_repetition_out_free(gct_repetition_out *out)
     gct_pause_rows_free(&out->pauses);
 }
 
-int gct_repetition_write(const gct_repetition_out *out, const char *records_csv, const char *pauses_csv,
-                     char *err, size_t errlen)
+int gct_repetition_write(const gct_repetition_out *out, const char *records_csv,
+                         const char *pauses_csv, char *err, size_t errlen)
 {
     gct_afile a;
     FILE *f = gct_afile_open(&a, records_csv, err, errlen);

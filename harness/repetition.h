@@ -39,12 +39,12 @@ int64_t gct_repetition_warmup_ops(int64_t ops, double warmup);
  * failed repetitions, 0 or 1 (the record says why).
  */
 int gct_repetition_run(const gct_config *c, const char *gbench_json, const gct_repetition_opts *o,
-                   gct_repetition_out *out);
+                       gct_repetition_out *out);
 
 void gct_repetition_out_free(gct_repetition_out *out);
 
 /* Write out's records and pauses to the two files, atomically. */
-int gct_repetition_write(const gct_repetition_out *out, const char *records_csv, const char *pauses_csv,
-                     char *err, size_t errlen);
+int gct_repetition_write(const gct_repetition_out *out, const char *records_csv,
+                         const char *pauses_csv, char *err, size_t errlen);
 
 #endif

@@ -120,8 +120,8 @@ static void on_started(void *ud, size_t index, const gct_config *cfg)
 
 /* A process that brought back no record: a failed row in its place, so that
  * it shows in results.csv with its reason. */
-static void failed_row(gct_result_session_result *res, const gct_config *c, const gct_child_process_result *er,
-                       const char *reason)
+static void failed_row(gct_result_session_result *res, const gct_config *c,
+                       const gct_child_process_result *er, const char *reason)
 {
     gct_result r;
     gct_config_record(c, &r);
@@ -294,7 +294,7 @@ static void write_end(const char *dir, gct_result_session_result *res, progress 
 }
 
 int gct_result_session_run(const gct_config *cfgs, size_t n, const gct_result_session_opts *o,
-                    gct_result_session_result *res)
+                           gct_result_session_result *res)
 {
     memset(res, 0, sizeof *res);
     char err[600];
@@ -381,4 +381,7 @@ int gct_result_session_run(const gct_config *cfgs, size_t n, const gct_result_se
     return (rc != 0 || res->configs_failed) ? 1 : 0;
 }
 
-void gct_result_session_result_free(gct_result_session_result *res) { gct_results_free(&res->rows); }
+void gct_result_session_result_free(gct_result_session_result *res)
+{
+    gct_results_free(&res->rows);
+}

@@ -44,7 +44,7 @@ typedef struct gct_result_session_result {
 } gct_result_session_result;
 
 int gct_result_session_run(const gct_config *cfgs, size_t n, const gct_result_session_opts *o,
-                    gct_result_session_result *res);
+                           gct_result_session_result *res);
 void gct_result_session_result_free(gct_result_session_result *res);
 
 /* The 1-, 5- and 15-minute load averages as a JSON array (null if unknown). */

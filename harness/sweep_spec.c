@@ -74,16 +74,16 @@ static void drop_preset_qualified(gct_sweep_spec_list *lists, size_t *n, const c
     }
 }
 
-int gct_sweep_spec_set_knob(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
-                       char *err, size_t errlen)
+int gct_sweep_spec_set_knob(gct_sweep_spec *s, const char *name, const char *text,
+                            const char *origin, char *err, size_t errlen)
 {
     if (strncmp(origin, "--preset", 8) != 0)
         drop_preset_qualified(s->knobs, &s->nknobs, name);
     return set_list(s->knobs, &s->nknobs, "knob", name, text, origin, err, errlen);
 }
 
-int gct_sweep_spec_set_param(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
-                        char *err, size_t errlen)
+int gct_sweep_spec_set_param(gct_sweep_spec *s, const char *name, const char *text,
+                             const char *origin, char *err, size_t errlen)
 {
     return set_list(s->params, &s->nparams, "parameter", name, text, origin, err, errlen);
 }

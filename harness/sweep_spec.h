@@ -55,10 +55,10 @@ void gct_sweep_spec_init(gct_sweep_spec *s);
 int gct_sweep_spec_apply_preset(gct_sweep_spec *s, const char *name, char *err, size_t errlen);
 
 /* Set (replace) the list for a knob or a parameter. */
-int gct_sweep_spec_set_knob(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
-                       char *err, size_t errlen);
-int gct_sweep_spec_set_param(gct_sweep_spec *s, const char *name, const char *text, const char *origin,
-                        char *err, size_t errlen);
+int gct_sweep_spec_set_knob(gct_sweep_spec *s, const char *name, const char *text,
+                            const char *origin, char *err, size_t errlen);
+int gct_sweep_spec_set_param(gct_sweep_spec *s, const char *name, const char *text,
+                             const char *origin, char *err, size_t errlen);
 
 /* Operations for one workload ("trees") or, with workload NULL, for all
  * (which also forgets the per-workload values).  -1 if the table is full. */
@@ -81,6 +81,6 @@ int gct_int_list_parse(const char *text, int64_t *out, size_t max, size_t *n, ch
  * checked against the collector's and workload's ranges; an error names the
  * value and where it came from. */
 int gct_sweep_spec_expand(const gct_sweep_spec *s, gct_config **out, size_t *n, char *err,
-                     size_t errlen);
+                          size_t errlen);
 
 #endif
