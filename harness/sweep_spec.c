@@ -169,7 +169,12 @@ int gct_sweep_spec_apply_preset(gct_sweep_spec *s, const char *name, char *err, 
 {
     const struct preset *p = find_preset(name);
     if (!p) {
-        snprintf(err, errlen, "unknown preset '%s' (presets: quick, default, full)", name);
+        char names[100] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < sizeof presets / sizeof presets[0] && used < sizeof names; i++)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                                     gct_preset_names[presets[i].id]);
+        snprintf(err, errlen, "unknown preset '%s' (presets: %s)", name, names);
         return -1;
     }
     char origin[64];
