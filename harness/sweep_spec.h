@@ -16,7 +16,8 @@
 
 #define GCT_SWEEP_SPEC_MAX_LISTS 24
 
-/* A list of values as the user wrote it, and where ("--gen0", "file:12"). */
+/* A list of values as the user wrote it, and where ("--gen0", "-p depth",
+ * "sweep.ini [knobs] gen0"). */
 typedef struct gct_sweep_spec_list {
     char name[64];    /* knob, or param ("depth") or qualified param ("trees.depth") */
     char text[512];   /* "700,2000,10000" or "100..100000x10" */
@@ -51,7 +52,9 @@ typedef struct gct_sweep_spec {
  * the default preset). */
 void gct_sweep_spec_init(gct_sweep_spec *s);
 
-/* Apply a preset: quick, default or full.  -1 with a message if unknown. */
+/* Apply a preset: quick, default or full (each workload's operations from
+ * its table's preset_ops).  -1 with a message if unknown, or if a workload
+ * lacks its count for the preset. */
 int gct_sweep_spec_apply_preset(gct_sweep_spec *s, const char *name, char *err, size_t errlen);
 
 /* Set (replace) the list for a knob or a parameter. */
@@ -65,12 +68,13 @@ int gct_sweep_spec_set_param(gct_sweep_spec *s, const char *name, const char *te
 int gct_sweep_spec_set_ops(gct_sweep_spec *s, const char *workload, int64_t ops);
 int64_t gct_sweep_spec_ops(const gct_sweep_spec *s, const char *workload);
 
-/* Read a sweep file.  Errors name the file and line. */
+/* Read a sweep file.  Errors name the file and line; its numbers keep
+ * number.h's grammar and the bounds above, like the command line's. */
 int gct_sweep_spec_read_file(gct_sweep_spec *s, const char *path, char *err, size_t errlen);
 
 /*
- * Parse an integer list: items separated by commas, each a number ("700",
- * "10k" = 10,000, "2M"), a geometric range "a..bxF" (a, a*F, ... up to b,
+ * Parse an integer list: items separated by commas, each a number (number.h:
+ * "700", "10k" = 10,000, "2M"), a geometric range "a..bxF" (a, a*F, ... up to b,
  * rounded, always ending at b) or an arithmetic range "a..b+S".  Values are
  * deduplicated, in order.  -1 with a message naming the item.
  */
