@@ -29,7 +29,7 @@
 #include "collector.h"
 #include "costmodel.h"
 #include "stats.h"
-#include "sweep.h"
+#include "sweep_spec.h"
 #include "workload.h"
 
 #define MAX_REPS 15
@@ -162,7 +162,7 @@ int main(int argc, char **argv)
            th[0], th[1], th[2], seed, reps, have_cpython ? "" : " (backend not built: none)");
     gct_sweep_spec spec;
     gct_sweep_spec_init(&spec);
-    if (gct_sweep_apply_preset(&spec, "default", err, sizeof err)) {
+    if (gct_sweep_spec_apply_preset(&spec, "default", err, sizeof err)) {
         fprintf(stderr, "gct-cost-check: %s\n", err);
         return 1;
     }
@@ -177,7 +177,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "gct-cost-check: unknown workload '%s'\n", name);
             return 2;
         }
-        int64_t ops = ops_all ? ops_all : gct_sweep_ops(&spec, name);
+        int64_t ops = ops_all ? ops_all : gct_sweep_spec_ops(&spec, name);
         char ptext[256];
         gct_workload_format_params(wl, params, ptext, sizeof ptext);
         measured model_run, real[MAX_REPS];

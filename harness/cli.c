@@ -2,9 +2,7 @@
 #define _GNU_SOURCE
 #include "cli.h"
 
-#include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +11,7 @@
 #include <unistd.h>
 
 #include "build_info.h"
+#include "number.h"
 #include "record.h"
 #include "revision.h"
 
@@ -47,31 +46,10 @@ int gct_parse_json_only(const char *cmd, int argc, char **argv, void (*help)(FIL
     return 0;
 }
 
-static bool parse_scaled(const char *s, double k, long long *out)
-{
-    if (!s || !*s || !((*s >= '0' && *s <= '9') || *s == '-'))
-        return false;
-    errno = 0;
-    char *end;
-    double v = strtod(s, &end);
-    if (errno || end == s)
-        return false;
-    if (*end == 'k' || *end == 'K')
-        v *= k, end++;
-    else if (*end == 'M')
-        v *= k * k, end++;
-    else if (*end == 'G')
-        v *= k * k * k, end++;
-    if (*end || !isfinite(v) || v != floor(v) || fabs(v) > 9e18)
-        return false;
-    *out = (long long)v;
-    return true;
-}
-
 bool gct_parse_count(const char *s, long long min, long long max, long long *out)
 {
-    long long v;
-    if (!parse_scaled(s, 1000, &v) || v < min || v > max)
+    int64_t v;
+    if (!gct_number_parse(s, strlen(s), GCT_NUMBER_COUNT, &v) || v < min || v > max)
         return false;
     *out = v;
     return true;
@@ -79,7 +57,11 @@ bool gct_parse_count(const char *s, long long min, long long max, long long *out
 
 bool gct_parse_size(const char *s, long long *out)
 {
-    return parse_scaled(s, 1024, out) && *out >= 0;
+    int64_t v;
+    if (!gct_number_parse(s, strlen(s), GCT_NUMBER_SIZE, &v) || v < 0)
+        return false;
+    *out = v;
+    return true;
 }
 
 json_t *gct_meta_machine(const gct_topology *t)

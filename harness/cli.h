@@ -38,7 +38,8 @@ int gct_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  * printing help (exit 0), GCT_EXIT_USAGE on a bad option, else 0. */
 int gct_parse_json_only(const char *cmd, int argc, char **argv, void (*help)(FILE *), bool *json);
 
-/* Parse a whole number ("10000", "10k", "2M") or a size ("4G", "512M"). */
+/* Parse a whole number ("10000", "10k", "2M") or a size ("4G", "512M"): the
+ * grammar of number.h, the one parser of both the command line and sweep files. */
 bool gct_parse_count(const char *s, long long min, long long max, long long *out);
 bool gct_parse_size(const char *s, long long *out);
 

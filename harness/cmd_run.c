@@ -111,17 +111,47 @@ static void print_run_summary(const gct_config_summary *c, const gct_results *ro
     }
 }
 
+/* A run is one collector, one workload, one configuration. */
+static int check_one_collector_and_workload(const gct_sweep_spec *s)
+{
+    if (!s->collectors[0])
+        return gct_usage_error("run", "which collector? (-c NAME; gctune list shows them)");
+    if (!s->workloads[0])
+        return gct_usage_error("run", "which workload? (-w NAME; gctune list shows them)");
+    if (strchr(s->collectors, ','))
+        return gct_usage_error("run", "-c '%s': a run is one collector (use gctune sweep for "
+                                      "several)",
+                               s->collectors);
+    if (strchr(s->workloads, ','))
+        return gct_usage_error("run", "-w '%s': a run is one workload (use gctune sweep for "
+                                      "several)",
+                               s->workloads);
+    return 0;
+}
+
+static int prepare_run(int argc, char **argv, gct_measure *m)
+{
+    int rc = check_one_collector_and_workload(&m->spec);
+    if (rc || (rc = gct_measure_expand(m)))
+        return rc;
+    if (m->n != 1)
+        return gct_usage_error("run", "the options describe %zu configurations; a run measures "
+                                      "one (give one value per knob and parameter, or use sweep)",
+                               m->n);
+    return gct_measure_prepare(argc, argv, m);
+}
+
 int gct_cmd_run(int argc, char **argv)
 {
     gct_measure m;
     int rc = gct_measure_parse(argc, argv, false, run_help, &m);
     if (rc < 0)
         return GCT_EXIT_OK; /* --help */
-    if (rc || (rc = gct_measure_prepare(argc, argv, &m))) {
+    if (rc || (rc = prepare_run(argc, argv, &m))) {
         gct_measure_free(&m);
         return rc;
     }
-    gct_session_result res;
+    gct_result_session_result res;
     int status = gct_measure_execute(&m, &res);
     if (m.json) {
         gct_results_write_json(stdout, res.rows.rows, res.rows.n);
@@ -135,7 +165,7 @@ int gct_cmd_run(int argc, char **argv)
         printf("results in %s\n", res.out);
     if (res.interrupted)
         fprintf(stderr, "gctune run: interrupted; the repetitions that finished are kept\n");
-    gct_session_result_free(&res);
+    gct_result_session_result_free(&res);
     gct_measure_free(&m);
     return status;
 }

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "format.h"
@@ -171,19 +172,39 @@ static void figures_and_report(const gct_measure *m, const char *out)
     gct_plot_result_free(&pr);
 }
 
+/* The configurations with their A/A controls, into --out or out/<date>. */
+static int prepare_sweep(int argc, char **argv, gct_measure *m)
+{
+    int rc = gct_measure_expand(m);
+    if (rc)
+        return rc;
+    if (!m->no_aa && gct_measure_add_twins(m)) {
+        fprintf(stderr, "gctune sweep: out of memory\n");
+        return GCT_EXIT_FAILED;
+    }
+    if (!m->out) {
+        time_t t = time(NULL);
+        char stamp[64];
+        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H-%M-%S", localtime(&t));
+        snprintf(m->outbuf, sizeof m->outbuf, "out/%s", stamp);
+        m->out = m->outbuf;
+    }
+    return gct_measure_prepare(argc, argv, m);
+}
+
 int gct_cmd_sweep(int argc, char **argv)
 {
     gct_measure m;
     int rc = gct_measure_parse(argc, argv, true, sweep_help, &m);
     if (rc < 0)
         return GCT_EXIT_OK; /* --help */
-    if (rc || (rc = gct_measure_prepare(argc, argv, &m))) {
+    if (rc || (rc = prepare_sweep(argc, argv, &m))) {
         gct_measure_free(&m);
         return rc;
     }
     if (!m.quiet)
         print_plan(&m);
-    gct_session_result res;
+    gct_result_session_result res;
     int status = gct_measure_execute(&m, &res);
     const char *out = res.out[0] ? res.out : m.out;
     if (res.out[0] && res.rows.n && !m.quiet) {
@@ -204,7 +225,7 @@ int gct_cmd_sweep(int argc, char **argv)
         figures_and_report(&m, res.out);
     if (res.interrupted)
         fprintf(stderr, "gctune sweep: interrupted; the processes that finished are kept\n");
-    gct_session_result_free(&res);
+    gct_result_session_result_free(&res);
     gct_measure_free(&m);
     return status;
 }

@@ -76,18 +76,23 @@ static const struct option long_opts[] = {
     {0, 0, 0, 0},
 };
 
+/* The next comma-separated item of *p into item (as written, untrimmed);
+ * *p moves past it, to NULL after the last. */
+static void next_item(const char **p, char *item, size_t len)
+{
+    const char *e = strchr(*p, ',');
+    snprintf(item, len, "%.*s", (int)(e ? e - *p : (long)strlen(*p)), *p);
+    *p = e ? e + 1 : NULL;
+}
+
 /* Is `name` one of the comma-separated items of list? */
 static bool in_list(const char *list, const char *name)
 {
-    size_t n = strlen(name);
-    for (const char *p = list; *p;) {
-        const char *e = strchr(p, ',');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len == n && !strncmp(p, name, n))
+    char item[64];
+    for (const char *p = list; p && *p;) {
+        next_item(&p, item, sizeof item);
+        if (!strcmp(item, name))
             return true;
-        if (!e)
-            break;
-        p = e + 1;
     }
     return false;
 }
@@ -162,32 +167,37 @@ static void print_tables(gct_vcase *cases, size_t nrows, size_t nth, const gct_v
     }
 }
 
-int gct_cmd_validate(int argc, char **argv)
+typedef struct validate_opts {
+    const char *workloads, *thresholds; /* -w, --thresholds (NULL: the defaults) */
+    long long ops, seed;                /* ops 0: each workload its own */
+    bool json, quiet;
+} validate_opts;
+
+/* Returns -1 after --help, an exit status on bad usage, else 0. */
+static int parse_options(int argc, char **argv, validate_opts *o)
 {
     const char *cmd = "validate";
-    const char *wl_list = NULL, *th_list = NULL;
-    long long ops = 0, seed = 1;
-    bool json = false, quiet = false;
+    *o = (validate_opts){.seed = 1};
     opterr = 0;
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, "w:qh", long_opts, NULL)) != -1) {
         switch (c) {
-        case 'w': wl_list = optarg; break;
-        case O_THRESHOLDS: th_list = optarg; break;
+        case 'w': o->workloads = optarg; break;
+        case O_THRESHOLDS: o->thresholds = optarg; break;
         case O_OPS:
-            if (!gct_parse_count(optarg, 1, INT64_C(1) << 40, &ops))
+            if (!gct_parse_count(optarg, 1, INT64_C(1) << 40, &o->ops))
                 return gct_usage_error(cmd, "--ops '%s' is not a whole number of at least 1",
                                        optarg);
             break;
         case O_SEED:
-            if (!gct_parse_count(optarg, 0, INT64_MAX, &seed))
+            if (!gct_parse_count(optarg, 0, INT64_MAX, &o->seed))
                 return gct_usage_error(cmd, "--seed '%s' is not a whole number of at least 0",
                                        optarg);
             break;
-        case O_JSON: json = true; break;
-        case 'q': quiet = true; break;
-        case 'h': help(stdout); return GCT_EXIT_OK;
+        case O_JSON: o->json = true; break;
+        case 'q': o->quiet = true; break;
+        case 'h': help(stdout); return -1;
         case '?':
             if (optopt == 'w')
                 return gct_usage_error(cmd, "-w needs a value");
@@ -197,116 +207,143 @@ int gct_cmd_validate(int argc, char **argv)
     }
     if (optind < argc)
         return gct_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    return 0;
+}
 
-    static gct_vworkload all[MAX_ROWS], rows[MAX_ROWS];
-    static gct_vthresholds th[MAX_TH];
+/* The grid: workload rows and threshold columns. */
+typedef struct grid {
+    gct_vworkload all[MAX_ROWS], rows[MAX_ROWS];
+    gct_vthresholds th[MAX_TH];
+    size_t nrows, nth;
+} grid;
+
+/* The default rows, those of the workloads -w names, with --ops. */
+static int select_rows(const validate_opts *o, grid *g)
+{
     char err[400];
-    size_t nall = gct_validate_default_workloads(all, MAX_ROWS, err, sizeof err);
+    size_t nall = gct_validate_default_workloads(g->all, MAX_ROWS, err, sizeof err);
     if (!nall) {
         fprintf(stderr, "gctune validate: %s\n", err);
         return GCT_EXIT_FAILED;
     }
-    size_t nrows = 0;
-    if (wl_list) {
-        for (const char *p = wl_list; *p;) {
-            const char *e = strchr(p, ',');
-            char name[64];
-            snprintf(name, sizeof name, "%.*s", (int)(e ? e - p : (long)strlen(p)), p);
-            if (!gct_workload_find(name)) {
-                char names[200];
-                gct_workload_names(names, sizeof names);
-                return gct_usage_error(cmd, "-w: unknown workload '%s' (known: %s)", name, names);
-            }
-            if (!e)
-                break;
-            p = e + 1;
+    char name[64];
+    for (const char *p = o->workloads; p && *p;) {
+        next_item(&p, name, sizeof name);
+        if (!gct_workload_find(name)) {
+            char names[200];
+            gct_workload_names(names, sizeof names);
+            return gct_usage_error("validate", "-w: unknown workload '%s' (known: %s)", name,
+                                   names);
         }
     }
+    g->nrows = 0;
     for (size_t i = 0; i < nall; i++) {
-        if (wl_list && !in_list(wl_list, all[i].wl->name))
+        if (o->workloads && !in_list(o->workloads, g->all[i].wl->name))
             continue;
-        rows[nrows] = all[i];
-        if (ops)
-            rows[nrows].ops = ops;
-        nrows++;
+        g->rows[g->nrows] = g->all[i];
+        if (o->ops)
+            g->rows[g->nrows].ops = o->ops;
+        g->nrows++;
     }
-    size_t nth = 0;
-    if (th_list) {
-        for (const char *p = th_list; *p;) {
-            const char *e = strchr(p, ',');
-            char one[96];
-            snprintf(one, sizeof one, "%.*s", (int)(e ? e - p : (long)strlen(p)), p);
-            if (nth == MAX_TH)
-                return gct_usage_error(cmd, "--thresholds: more than %d triples", MAX_TH);
-            if (!gct_validate_parse_thresholds(one, &th[nth]))
-                return gct_usage_error(cmd,
-                                       "--thresholds: '%s' is not gen0/gen1/gen2 with whole "
-                                       "numbers from 0 to 1000000000 (e.g. 700/10/10)",
-                                       one);
-            nth++;
-            if (!e)
-                break;
-            p = e + 1;
+    return 0;
+}
+
+/* --thresholds, or the default columns. */
+static int select_thresholds(const validate_opts *o, grid *g)
+{
+    if (!o->thresholds) {
+        g->nth = gct_validate_default_thresholds(g->th, MAX_TH);
+        return 0;
+    }
+    g->nth = 0;
+    char one[96];
+    for (const char *p = o->thresholds; p && *p;) {
+        next_item(&p, one, sizeof one);
+        if (g->nth == MAX_TH)
+            return gct_usage_error("validate", "--thresholds: more than %d triples", MAX_TH);
+        if (!gct_validate_parse_thresholds(one, &g->th[g->nth]))
+            return gct_usage_error("validate",
+                                   "--thresholds: '%s' is not gen0/gen1/gen2 with whole "
+                                   "numbers from 0 to 1000000000 (e.g. 700/10/10)",
+                                   one);
+        g->nth++;
+    }
+    if (!g->nth)
+        return gct_usage_error("validate", "--thresholds: no triples given");
+    return 0;
+}
+
+static bool have_cpython_backend(void)
+{
+    if (gct_collector_find("cpython"))
+        return true;
+    fprintf(stderr,
+            "gctune validate: this gctune was built without the cpython backend: meson did "
+            "not find python3-embed 3.11 (Debian: python3-dev) when it was configured, "
+            "or was told -Dcpython=disabled.\n"
+            "Install python3-dev and reconfigure (meson setup --reconfigure BUILDDIR) to "
+            "validate gencycle against the real collector.\n");
+    return false;
+}
+
+/* Every case of the grid, row by row; counts[status] of them. */
+static void run_cases(gct_vcase *cases, const grid *g, const validate_opts *o, size_t counts[4])
+{
+    for (size_t i = 0; i < g->nrows; i++) {
+        for (size_t j = 0; j < g->nth; j++) {
+            gct_vcase *k = &cases[i * g->nth + j];
+            k->w = &g->rows[i];
+            k->th = &g->th[j];
+            uint64_t t0 = gct_now_ns();
+            gct_validate_case(k, (uint64_t)o->seed);
+            counts[k->status]++;
+            if (!o->quiet)
+                fprintf(stderr, "validate: %-22s %-13s %-10s %6zu collections  %5.1f s\n",
+                        g->rows[i].label, g->th[j].label, gct_vstatus_name(k->status),
+                        k->real.ncolls, (double)(gct_now_ns() - t0) / 1e9);
         }
-        if (!nth)
-            return gct_usage_error(cmd, "--thresholds: no triples given");
-    } else {
-        nth = gct_validate_default_thresholds(th, MAX_TH);
     }
+}
 
-    if (!gct_collector_find("cpython")) {
-        fprintf(stderr,
-                "gctune validate: this gctune was built without the cpython backend: meson did "
-                "not find python3-embed 3.11 (Debian: python3-dev) when it was configured, "
-                "or was told -Dcpython=disabled.\n"
-                "Install python3-dev and reconfigure (meson setup --reconfigure BUILDDIR) to "
-                "validate gencycle against the real collector.\n");
-        return GCT_EXIT_FAILED;
-    }
+static void print_json(const gct_vcase *cases, size_t ncases, uint64_t seed,
+                       const size_t counts[4])
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "schema", json_integer(1));
+    json_object_set_new(o, "model", json_string("gencycle"));
+    json_object_set_new(o, "real", json_string("cpython"));
+    json_object_set_new(o, "cpython_version", json_string(cpython_version()));
+    json_object_set_new(o, "seed", json_integer((json_int_t)seed));
+    json_t *arr = json_array();
+    for (size_t k = 0; k < ncases; k++)
+        json_array_append_new(arr, gct_validate_case_json(&cases[k]));
+    json_object_set_new(o, "cases", arr);
+    json_t *s = json_object();
+    json_object_set_new(s, "cases", json_integer((json_int_t)ncases));
+    for (int st = 0; st < 4; st++)
+        json_object_set_new(s, gct_vstatus_name((gct_vstatus)st),
+                            json_integer((json_int_t)counts[st]));
+    json_object_set_new(o, "summary", s);
+    json_dumpf(o, stdout, JSON_INDENT(2));
+    printf("\n");
+    json_decref(o);
+}
 
-    size_t ncases = nrows * nth;
-    gct_vcase *cases = calloc(ncases, sizeof *cases);
+/* Run the grid and print it; the exit status says whether all matched. */
+static int validate_grid(const grid *g, const validate_opts *o)
+{
+    size_t ncases = g->nrows * g->nth;
+    gct_vcase *cases = calloc(ncases ? ncases : 1, sizeof *cases);
     if (!cases) {
         fprintf(stderr, "gctune validate: out of memory\n");
         return GCT_EXIT_FAILED;
     }
     size_t counts[4] = {0};
-    for (size_t i = 0; i < nrows; i++) {
-        for (size_t j = 0; j < nth; j++) {
-            gct_vcase *k = &cases[i * nth + j];
-            k->w = &rows[i];
-            k->th = &th[j];
-            uint64_t t0 = gct_now_ns();
-            gct_validate_case(k, (uint64_t)seed);
-            counts[k->status]++;
-            if (!quiet)
-                fprintf(stderr, "validate: %-22s %-13s %-10s %6zu collections  %5.1f s\n",
-                        rows[i].label, th[j].label, gct_vstatus_name(k->status), k->real.ncolls,
-                        (double)(gct_now_ns() - t0) / 1e9);
-        }
-    }
-    if (json) {
-        json_t *o = json_object();
-        json_object_set_new(o, "schema", json_integer(1));
-        json_object_set_new(o, "model", json_string("gencycle"));
-        json_object_set_new(o, "real", json_string("cpython"));
-        json_object_set_new(o, "cpython_version", json_string(cpython_version()));
-        json_object_set_new(o, "seed", json_integer((json_int_t)seed));
-        json_t *arr = json_array();
-        for (size_t k = 0; k < ncases; k++)
-            json_array_append_new(arr, gct_validate_case_json(&cases[k]));
-        json_object_set_new(o, "cases", arr);
-        json_t *s = json_object();
-        json_object_set_new(s, "cases", json_integer((json_int_t)ncases));
-        for (int st = 0; st < 4; st++)
-            json_object_set_new(s, gct_vstatus_name((gct_vstatus)st),
-                                json_integer((json_int_t)counts[st]));
-        json_object_set_new(o, "summary", s);
-        json_dumpf(o, stdout, JSON_INDENT(2));
-        printf("\n");
-        json_decref(o);
+    run_cases(cases, g, o, counts);
+    if (o->json) {
+        print_json(cases, ncases, (uint64_t)o->seed, counts);
     } else {
-        print_tables(cases, nrows, nth, rows, th, (uint64_t)seed);
+        print_tables(cases, g->nrows, g->nth, g->rows, g->th, (uint64_t)o->seed);
         printf("\n%zu cases: %zu match, %zu explained, %zu mismatch, %zu failed\n", ncases,
                counts[GCT_V_MATCH], counts[GCT_V_EXPLAINED], counts[GCT_V_MISMATCH],
                counts[GCT_V_FAILED]);
@@ -317,4 +354,21 @@ int gct_cmd_validate(int argc, char **argv)
     }
     free(cases);
     return counts[GCT_V_MISMATCH] || counts[GCT_V_FAILED] ? GCT_EXIT_FAILED : GCT_EXIT_OK;
+}
+
+int gct_cmd_validate(int argc, char **argv)
+{
+    validate_opts o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? GCT_EXIT_OK : rc;
+    grid *g = calloc(1, sizeof *g);
+    if (!g) {
+        fprintf(stderr, "gctune validate: out of memory\n");
+        return GCT_EXIT_FAILED;
+    }
+    if (!(rc = select_rows(&o, g)) && !(rc = select_thresholds(&o, g)))
+        rc = have_cpython_backend() ? validate_grid(g, &o) : GCT_EXIT_FAILED;
+    free(g);
+    return rc;
 }

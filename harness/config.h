@@ -1,7 +1,7 @@
 /*
  * config.h — one configuration: a collector with every knob set, a workload
  * with every parameter set, and the amount of work.  A sweep expands into
- * these; the runner measures one.
+ * these; a repetition (repetition.h) measures one.
  */
 #ifndef GCT_CONFIG_H
 #define GCT_CONFIG_H

@@ -3,52 +3,17 @@
 #include "measure.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "calibrate.h"
 #include "cli.h"
 #include "topology.h"
-
-enum {
-    O_GEN0 = 256, O_GEN1, O_GEN2, O_OPS, O_REPS, O_SEED, O_PIN, O_OUT, O_JSON, O_PRESET,
-    O_TIMEOUT, O_MAXMEM, O_FORCE, O_NOPLOTS, O_PDF, O_WARMUP, O_NOAA, O_NOPREDICT, O_PYTHON,
-};
-
-static const struct option long_opts[] = {
-    {"collector", required_argument, NULL, 'c'},
-    {"workload", required_argument, NULL, 'w'},
-    {"gen0", required_argument, NULL, O_GEN0},
-    {"gen1", required_argument, NULL, O_GEN1},
-    {"gen2", required_argument, NULL, O_GEN2},
-    {"knob", required_argument, NULL, 'k'},
-    {"param", required_argument, NULL, 'p'},
-    {"ops", required_argument, NULL, O_OPS},
-    {"reps", required_argument, NULL, O_REPS},
-    {"seed", required_argument, NULL, O_SEED},
-    {"pin", no_argument, NULL, O_PIN},
-    {"jobs", required_argument, NULL, 'j'},
-    {"out", required_argument, NULL, O_OUT},
-    {"json", no_argument, NULL, O_JSON},
-    {"preset", required_argument, NULL, O_PRESET},
-    {"timeout", required_argument, NULL, O_TIMEOUT},
-    {"max-memory", required_argument, NULL, O_MAXMEM},
-    {"force", no_argument, NULL, O_FORCE},
-    {"no-plots", no_argument, NULL, O_NOPLOTS},
-    {"pdf", no_argument, NULL, O_PDF},
-    {"warmup", required_argument, NULL, O_WARMUP},
-    {"no-aa", no_argument, NULL, O_NOAA},
-    {"no-predict", no_argument, NULL, O_NOPREDICT},
-    {"python", required_argument, NULL, O_PYTHON},
-    {"quiet", no_argument, NULL, 'q'},
-    {"help", no_argument, NULL, 'h'},
-    {0, 0, 0, 0},
-};
 
 const char gct_measure_common_help[] =
     "  --reps R              repetitions: R processes per configuration (run: default 1;\n"
@@ -68,12 +33,36 @@ const char gct_measure_common_help[] =
     "                        90%% of memory, shared by the -j runs); a run that would is\n"
     "                        recorded as failed\n";
 
-static int set_knob_list(gct_measure *o, const char *cmd, const char *name, const char *value,
-                         const char *flag)
+/* ---- options ---------------------------------------------------------------
+ *
+ * One table: each option, which commands take it (and what the other one is
+ * told), and the function that applies its value to the measurement.  The
+ * preset and the sweep file are read first, whatever their position, so that
+ * every flag overrides them.
+ */
+
+enum { FOR_RUN = 1, FOR_SWEEP = 2, FOR_BOTH = FOR_RUN | FOR_SWEEP };
+
+typedef struct measure_opt measure_opt;
+struct measure_opt {
+    const char *name;   /* long name */
+    int has_arg;        /* getopt_long's */
+    int val;            /* the short option, or a code above 255 */
+    unsigned commands;  /* FOR_RUN, FOR_SWEEP */
+    const char *refusal; /* the other command's message (NULL: "OPTION is for gctune sweep") */
+    /* Apply the value; returns 0 or an exit status after the message. */
+    int (*apply)(gct_measure *m, const measure_opt *o, const char *arg);
+    const char *detail; /* --gen0..2: the knob; a text option: what it needs */
+    size_t field;       /* a yes/no or text option: offsetof its field in gct_measure */
+};
+
+static const char *cmd_of(const gct_measure *m) { return m->sweep ? "sweep" : "run"; }
+
+static int set_knob_list(gct_measure *m, const char *name, const char *value, const char *flag)
 {
     char err[400];
-    if (gct_sweep_set_knob(&o->spec, name, value, flag, err, sizeof err))
-        return gct_usage_error(cmd, "%s", err);
+    if (gct_sweep_spec_set_knob(&m->spec, name, value, flag, err, sizeof err))
+        return gct_usage_error(cmd_of(m), "%s", err);
     return 0;
 }
 
@@ -89,200 +78,335 @@ static int split_assignment(const char *cmd, const char *flag, const char *arg, 
     return 0;
 }
 
-int gct_measure_parse(int argc, char **argv, bool sweep, void (*help)(FILE *), gct_measure *o)
+/* A number from lo to hi ("--timeout 2.5"); false if it is not one. */
+static bool parse_real(const char *arg, double lo, double hi, bool lo_open, double *out)
 {
-    memset(o, 0, sizeof *o);
-    o->sweep = sweep;
-    o->timeout_s = 600;
-    o->warmup = 0.1;
-    gct_sweep_spec_init(&o->spec);
-    const char *cmd = o->sweep ? "sweep" : "run";
-    /* Pass 1: the preset and the sweep file come first, whatever their
-     * position, so that flags override them. */
+    char *end;
+    double v = strtod(arg, &end);
+    if (end == arg || *end || !(lo_open ? v > lo : v >= lo) || !(v <= hi))
+        return false;
+    *out = v;
+    return true;
+}
+
+static int opt_collector(gct_measure *m, const measure_opt *o, const char *arg)
+{
+    (void)o;
+    snprintf(m->spec.collectors, sizeof m->spec.collectors, "%s", arg);
+    snprintf(m->spec.collectors_origin, sizeof m->spec.collectors_origin, "-c");
+    return 0;
+}
+
+static int opt_workload(gct_measure *m, const measure_opt *o, const char *arg)
+{
+    (void)o;
+    snprintf(m->spec.workloads, sizeof m->spec.workloads, "%s", arg);
+    snprintf(m->spec.workloads_origin, sizeof m->spec.workloads_origin, "-w");
+    return 0;
+}
+
+static int opt_gen(gct_measure *m, const measure_opt *o, const char *arg)
+{
+    char flag[16];
+    snprintf(flag, sizeof flag, "--%s", o->detail);
+    return set_knob_list(m, o->detail, arg, flag);
+}
+
+static int opt_knob(gct_measure *m, const measure_opt *o, const char *arg)
+{
+    (void)o;
+    char name[64], flag[96];
+    const char *value = NULL;
+    int rc = split_assignment(cmd_of(m), "-k", arg, name, sizeof name, &value);
+    if (rc)
+        return rc;
+    snprintf(flag, sizeof flag, "-k %s", name);
+    return set_knob_list(m, name, value, flag);
+}
+
+static int opt_param(gct_measure *m, const measure_opt *o, const char *arg)
+{
+    (void)o;
+    char name[64], flag[96], err[600];
+    const char *value = NULL;
+    int rc = split_assignment(cmd_of(m), "-p", arg, name, sizeof name, &value);
+    if (rc)
+        return rc;
+    snprintf(flag, sizeof flag, "-p %s", name);
+    if (gct_sweep_spec_set_param(&m->spec, name, value, flag, err, sizeof err))
+        return gct_usage_error(cmd_of(m), "%s", err);
+    return 0;
+}
+
+/* --ops N for every workload, or --ops WORKLOAD=N for one. */
+static int opt_ops(gct_measure *m, const measure_opt *o, const char *arg)
+{
+    (void)o;
+    const char *eq = strchr(arg, '=');
+    long long v;
+    if (!gct_parse_count(eq ? eq + 1 : arg, 1, GCT_SWEEP_SPEC_MAX_OPS, &v))
+        return gct_usage_error(cmd_of(m),
+                               "--ops '%s' is not a whole number of at least 1 (or WORKLOAD=N)",
+                               arg);
+    if (!eq) {
+        gct_sweep_spec_set_ops(&m->spec, NULL, v);
+        return 0;
+    }
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
+    if (gct_sweep_spec_set_ops(&m->spec, name, v))
+        return gct_usage_error(cmd_of(m), "--ops: too many per-workload counts");
+    return 0;
+}
+
+static int opt_reps(gct_measure *m, const measure_opt *o, const char *arg)
+{
+    (void)o;
+    long long v;
+    if (!gct_parse_count(arg, 1, GCT_SWEEP_SPEC_MAX_REPS, &v))
+        return gct_usage_error(cmd_of(m), "--reps '%s' is not a whole number from 1 to %d", arg,
+                               GCT_SWEEP_SPEC_MAX_REPS);
+    m->spec.reps = (int)v;
+    return 0;
+}
+
+static int opt_seed(gct_measure *m, const measure_opt *o, const char *arg)
+{
+    (void)o;
+    long long v;
+    if (!gct_parse_count(arg, 0, INT64_MAX, &v))
+        return gct_usage_error(cmd_of(m), "--seed '%s' is not a whole number of at least 0", arg);
+    m->spec.seed = (uint64_t)v;
+    return 0;
+}
+
+static int opt_jobs(gct_measure *m, const measure_opt *o, const char *arg)
+{
+    (void)o;
+    long long v;
+    if (!gct_parse_count(arg, 1, GCT_SWEEP_SPEC_MAX_JOBS, &v))
+        return gct_usage_error(cmd_of(m), "-j '%s' is not a whole number of at least 1", arg);
+    m->spec.jobs = (int)v;
+    m->jobs_given = true;
+    return 0;
+}
+
+/* --out, --python: a text that may not be empty. */
+static int opt_text(gct_measure *m, const measure_opt *o, const char *arg)
+{
+    if (!*arg)
+        return gct_usage_error(cmd_of(m), "--%s needs %s", o->name, o->detail);
+    *(const char **)((char *)m + o->field) = arg;
+    return 0;
+}
+
+static int opt_timeout(gct_measure *m, const measure_opt *o, const char *arg)
+{
+    (void)o;
+    if (!parse_real(arg, 0, INFINITY, true, &m->timeout_s))
+        return gct_usage_error(cmd_of(m), "--timeout '%s' is not a number of seconds above 0",
+                               arg);
+    return 0;
+}
+
+static int opt_warmup(gct_measure *m, const measure_opt *o, const char *arg)
+{
+    (void)o;
+    double pct;
+    if (!parse_real(arg, 0, 1000, false, &pct))
+        return gct_usage_error(cmd_of(m), "--warmup '%s' is not a percentage from 0 to 1000",
+                               arg);
+    m->warmup = pct / 100;
+    return 0;
+}
+
+static int opt_max_memory(gct_measure *m, const measure_opt *o, const char *arg)
+{
+    (void)o;
+    long long v;
+    if (!gct_parse_size(arg, &v) || v < (1 << 20))
+        return gct_usage_error(cmd_of(m),
+                               "--max-memory '%s' is not a size of at least 1M (e.g. 512M, 4G)",
+                               arg);
+    m->mem_limit = v;
+    m->mem_given = true;
+    return 0;
+}
+
+static int opt_yes(gct_measure *m, const measure_opt *o, const char *arg)
+{
+    (void)arg;
+    *(bool *)((char *)m + o->field) = true;
+    return 0;
+}
+
+static int opt_first_pass(gct_measure *m, const measure_opt *o, const char *arg)
+{
+    (void)m, (void)o, (void)arg;
+    return 0; /* --preset and --help: read before the others */
+}
+
+enum {
+    O_GEN0 = 256, O_GEN1, O_GEN2, O_OPS, O_REPS, O_SEED, O_PIN, O_OUT, O_JSON, O_PRESET,
+    O_TIMEOUT, O_MAXMEM, O_FORCE, O_NOPLOTS, O_PDF, O_WARMUP, O_NOAA, O_NOPREDICT, O_PYTHON,
+};
+
+#define YES(f) .apply = opt_yes, .field = offsetof(gct_measure, f)
+
+static const measure_opt measure_opts[] = {
+    {"collector", required_argument, 'c', FOR_BOTH, NULL, opt_collector, NULL, 0},
+    {"workload", required_argument, 'w', FOR_BOTH, NULL, opt_workload, NULL, 0},
+    {"gen0", required_argument, O_GEN0, FOR_BOTH, NULL, opt_gen, "gen0", 0},
+    {"gen1", required_argument, O_GEN1, FOR_BOTH, NULL, opt_gen, "gen1", 0},
+    {"gen2", required_argument, O_GEN2, FOR_BOTH, NULL, opt_gen, "gen2", 0},
+    {"knob", required_argument, 'k', FOR_BOTH, NULL, opt_knob, NULL, 0},
+    {"param", required_argument, 'p', FOR_BOTH, NULL, opt_param, NULL, 0},
+    {"ops", required_argument, O_OPS, FOR_BOTH, NULL, opt_ops, NULL, 0},
+    {"reps", required_argument, O_REPS, FOR_BOTH, NULL, opt_reps, NULL, 0},
+    {"seed", required_argument, O_SEED, FOR_BOTH, NULL, opt_seed, NULL, 0},
+    {"pin", no_argument, O_PIN, FOR_BOTH, NULL, YES(pin)},
+    {"jobs", required_argument, 'j', FOR_SWEEP, "-j is for gctune sweep (a run is one "
+     "configuration)", opt_jobs, NULL, 0},
+    {"out", required_argument, O_OUT, FOR_BOTH, NULL, opt_text, "a directory",
+     offsetof(gct_measure, out)},
+    {"json", no_argument, O_JSON, FOR_RUN, "--json is for gctune run (a sweep writes its result "
+     "directory)", YES(json)},
+    {"preset", required_argument, O_PRESET, FOR_BOTH, NULL, opt_first_pass, NULL, 0},
+    {"timeout", required_argument, O_TIMEOUT, FOR_BOTH, NULL, opt_timeout, NULL, 0},
+    {"max-memory", required_argument, O_MAXMEM, FOR_BOTH, NULL, opt_max_memory, NULL, 0},
+    {"force", no_argument, O_FORCE, FOR_BOTH, NULL, YES(force)},
+    {"no-plots", no_argument, O_NOPLOTS, FOR_SWEEP, NULL, YES(no_plots)},
+    {"pdf", no_argument, O_PDF, FOR_SWEEP, NULL, YES(pdf)},
+    {"warmup", required_argument, O_WARMUP, FOR_BOTH, NULL, opt_warmup, NULL, 0},
+    {"no-aa", no_argument, O_NOAA, FOR_SWEEP, "--no-aa is for gctune sweep", YES(no_aa)},
+    {"no-predict", no_argument, O_NOPREDICT, FOR_BOTH, NULL, YES(no_predict)},
+    {"python", required_argument, O_PYTHON, FOR_BOTH, NULL, opt_text, "an interpreter",
+     offsetof(gct_measure, python)},
+    {"quiet", no_argument, 'q', FOR_BOTH, NULL, YES(quiet)},
+    {"help", no_argument, 'h', FOR_BOTH, NULL, opt_first_pass, NULL, 0},
+};
+
+#define NOPTS (sizeof measure_opts / sizeof measure_opts[0])
+static const char short_opts[] = "c:w:k:p:j:qh";
+
+static void long_options(struct option out[NOPTS + 1])
+{
+    for (size_t i = 0; i < NOPTS; i++)
+        out[i] = (struct option){measure_opts[i].name, measure_opts[i].has_arg, NULL,
+                                 measure_opts[i].val};
+    out[NOPTS] = (struct option){0, 0, 0, 0};
+}
+
+static const measure_opt *find_opt(int val)
+{
+    for (size_t i = 0; i < NOPTS; i++)
+        if (measure_opts[i].val == val)
+            return &measure_opts[i];
+    return NULL;
+}
+
+/* What getopt_long could not read: a missing value or an unknown option. */
+static int bad_option(const char *cmd, int c, const char *arg)
+{
+    const measure_opt *o = c == '?' && optopt ? find_opt(optopt) : NULL;
+    if (o && o->has_arg == required_argument && optopt < 256)
+        return gct_usage_error(cmd, "-%c needs a value", optopt);
+    if ((o && o->has_arg == required_argument) || c == ':')
+        return gct_usage_error(cmd, "'%s' needs a value", arg);
+    return gct_usage_error(cmd, "unknown option '%s'", arg);
+}
+
+/* Pass 1: --help and the preset, whatever their position. */
+static int first_pass(int argc, char **argv, const struct option *longs, void (*help)(FILE *),
+                      const char **preset)
+{
     opterr = 0;
     optind = 1;
     int c;
-    const char *preset = NULL;
-    while ((c = getopt_long(argc, argv, "c:w:k:p:j:qh", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, short_opts, longs, NULL)) != -1) {
         if (c == O_PRESET)
-            preset = optarg;
+            *preset = optarg;
         if (c == 'h') {
             help(stdout);
             return -1;
         }
     }
-    if (!o->sweep) {
-        /* A single run: no grid, one repetition, and the default preset's
-         * operation count for its workload. */
-        o->spec.nknobs = 0;
-        o->spec.nparams = 0;
-        o->spec.collectors[0] = 0;
-        o->spec.workloads[0] = 0;
-        o->spec.reps = 1;
-    }
+    return 0;
+}
+
+/* The preset, then the sweep file (the only argument a sweep takes). */
+static int preset_and_file(gct_measure *m, int argc, char **argv, const char *preset)
+{
+    const char *cmd = cmd_of(m);
     char err[600];
     if (preset) {
-        if (!o->sweep)
+        if (!m->sweep)
             return gct_usage_error(cmd, "--preset is for gctune sweep");
-        if (gct_sweep_apply_preset(&o->spec, preset, err, sizeof err))
+        if (gct_sweep_spec_apply_preset(&m->spec, preset, err, sizeof err))
             return gct_usage_error(cmd, "--preset: %s", err);
     }
-    if (optind < argc) {
-        if (!o->sweep)
-            return gct_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-        if (optind + 1 < argc)
-            return gct_usage_error(cmd, "unexpected argument '%s' (one sweep file at most)",
-                                   argv[optind + 1]);
-        o->file = argv[optind];
-        if (gct_sweep_read_file(&o->spec, o->file, err, sizeof err)) {
-            fprintf(stderr, "gctune sweep: %s\n", err);
-            return GCT_EXIT_USAGE;
-        }
+    if (optind >= argc)
+        return 0;
+    if (!m->sweep)
+        return gct_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    if (optind + 1 < argc)
+        return gct_usage_error(cmd, "unexpected argument '%s' (one sweep file at most)",
+                               argv[optind + 1]);
+    m->file = argv[optind];
+    if (gct_sweep_spec_read_file(&m->spec, m->file, err, sizeof err)) {
+        fprintf(stderr, "gctune sweep: %s\n", err);
+        return GCT_EXIT_USAGE;
     }
+    return 0;
+}
 
-    /* Pass 2: everything else, in order. */
+/* Pass 2: every other option, in order. */
+static int second_pass(gct_measure *m, int argc, char **argv, const struct option *longs)
+{
+    const char *cmd = cmd_of(m);
+    unsigned self = m->sweep ? FOR_SWEEP : FOR_RUN;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "c:w:k:p:j:qh", long_opts, NULL)) != -1) {
-        char name[64];
-        const char *value = NULL;
-        long long v;
-        int rc = 0;
-        switch (c) {
-        case 'c':
-            snprintf(o->spec.collectors, sizeof o->spec.collectors, "%s", optarg);
-            snprintf(o->spec.collectors_origin, sizeof o->spec.collectors_origin, "-c");
-            break;
-        case 'w':
-            snprintf(o->spec.workloads, sizeof o->spec.workloads, "%s", optarg);
-            snprintf(o->spec.workloads_origin, sizeof o->spec.workloads_origin, "-w");
-            break;
-        case O_GEN0: rc = set_knob_list(o, cmd, "gen0", optarg, "--gen0"); break;
-        case O_GEN1: rc = set_knob_list(o, cmd, "gen1", optarg, "--gen1"); break;
-        case O_GEN2: rc = set_knob_list(o, cmd, "gen2", optarg, "--gen2"); break;
-        case 'k':
-            if ((rc = split_assignment(cmd, "-k", optarg, name, sizeof name, &value)) == 0) {
-                char flag[96];
-                snprintf(flag, sizeof flag, "-k %s", name);
-                rc = set_knob_list(o, cmd, name, value, flag);
-            }
-            break;
-        case 'p':
-            if ((rc = split_assignment(cmd, "-p", optarg, name, sizeof name, &value)) == 0) {
-                char flag[96];
-                snprintf(flag, sizeof flag, "-p %s", name);
-                if (gct_sweep_set_param(&o->spec, name, value, flag, err, sizeof err))
-                    rc = gct_usage_error(cmd, "%s", err);
-            }
-            break;
-        case O_OPS: {
-            /* --ops N for every workload, or --ops WORKLOAD=N for one. */
-            const char *eq = strchr(optarg, '=');
-            const char *num = eq ? eq + 1 : optarg;
-            if (!gct_parse_count(num, 1, INT64_C(1) << 50, &v))
-                return gct_usage_error(cmd, "--ops '%s' is not a whole number of at least 1 (or "
-                                            "WORKLOAD=N)",
-                                       optarg);
-            if (eq) {
-                snprintf(name, sizeof name, "%.*s", (int)(eq - optarg), optarg);
-                if (gct_sweep_set_ops(&o->spec, name, v))
-                    return gct_usage_error(cmd, "--ops: too many per-workload counts");
-            } else {
-                gct_sweep_set_ops(&o->spec, NULL, v);
-            }
-            break;
+    int c;
+    while ((c = getopt_long(argc, argv, short_opts, longs, NULL)) != -1) {
+        const measure_opt *o = c == '?' || c == ':' ? NULL : find_opt(c);
+        if (!o)
+            return bad_option(cmd, c, argv[optind - 1]);
+        if (!(o->commands & self)) {
+            if (o->refusal)
+                return gct_usage_error(cmd, "%s", o->refusal);
+            return gct_usage_error(cmd, "%s is for gctune sweep", argv[optind - 1]);
         }
-        case O_REPS:
-            if (!gct_parse_count(optarg, 1, 10000, &v))
-                return gct_usage_error(cmd, "--reps '%s' is not a whole number from 1 to 10000",
-                                       optarg);
-            o->spec.reps = (int)v;
-            break;
-        case O_SEED:
-            if (!gct_parse_count(optarg, 0, INT64_MAX, &v))
-                return gct_usage_error(cmd, "--seed '%s' is not a whole number of at least 0",
-                                       optarg);
-            o->spec.seed = (uint64_t)v;
-            break;
-        case 'j':
-            if (!o->sweep)
-                return gct_usage_error(cmd, "-j is for gctune sweep (a run is one configuration)");
-            if (!gct_parse_count(optarg, 1, 4096, &v))
-                return gct_usage_error(cmd, "-j '%s' is not a whole number of at least 1", optarg);
-            o->spec.jobs = (int)v;
-            o->jobs_given = true;
-            break;
-        case O_PIN: o->pin = true; break;
-        case O_OUT:
-            if (!*optarg)
-                return gct_usage_error(cmd, "--out needs a directory");
-            o->out = optarg;
-            break;
-        case O_JSON:
-            if (o->sweep)
-                return gct_usage_error(cmd, "--json is for gctune run (a sweep writes its "
-                                            "result directory)");
-            o->json = true;
-            break;
-        case O_PRESET: break; /* pass 1 */
-        case O_TIMEOUT: {
-            char *end;
-            double t = strtod(optarg, &end);
-            if (*end || !(t > 0))
-                return gct_usage_error(cmd, "--timeout '%s' is not a number of seconds above 0",
-                                       optarg);
-            o->timeout_s = t;
-            break;
-        }
-        case O_MAXMEM:
-            if (!gct_parse_size(optarg, &v) || v < (1 << 20))
-                return gct_usage_error(cmd, "--max-memory '%s' is not a size of at least 1M "
-                                            "(e.g. 512M, 4G)",
-                                       optarg);
-            o->mem_limit = v;
-            o->mem_given = true;
-            break;
-        case O_FORCE: o->force = true; break;
-        case O_WARMUP: {
-            char *end;
-            double pct = strtod(optarg, &end);
-            if (end == optarg || *end || !(pct >= 0 && pct <= 1000))
-                return gct_usage_error(cmd, "--warmup '%s' is not a percentage from 0 to 1000",
-                                       optarg);
-            o->warmup = pct / 100;
-            break;
-        }
-        case O_NOPREDICT: o->no_predict = true; break;
-        case O_PYTHON:
-            if (!*optarg)
-                return gct_usage_error(cmd, "--python needs an interpreter");
-            o->python = optarg;
-            break;
-        case O_NOAA:
-            if (!o->sweep)
-                return gct_usage_error(cmd, "--no-aa is for gctune sweep");
-            o->no_aa = true;
-            break;
-        case O_NOPLOTS:
-        case O_PDF:
-            if (!o->sweep)
-                return gct_usage_error(cmd, "%s is for gctune sweep", argv[optind - 1]);
-            if (c == O_NOPLOTS)
-                o->no_plots = true;
-            else
-                o->pdf = true;
-            break;
-        case 'q': o->quiet = true; break;
-        case '?':
-            if (optopt && strchr("cwkpj", optopt))
-                return gct_usage_error(cmd, "-%c needs a value", optopt);
-            return gct_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
-        case ':': return gct_usage_error(cmd, "'%s' needs a value", argv[optind - 1]);
-        default: return gct_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
-        }
+        int rc = o->apply(m, o, optarg);
         if (rc)
             return rc;
     }
     return 0;
+}
+
+int gct_measure_parse(int argc, char **argv, bool sweep, void (*help)(FILE *), gct_measure *m)
+{
+    memset(m, 0, sizeof *m);
+    m->sweep = sweep;
+    m->timeout_s = 600;
+    m->warmup = 0.1;
+    gct_sweep_spec_init(&m->spec);
+    struct option longs[NOPTS + 1];
+    long_options(longs);
+    const char *preset = NULL;
+    int rc = first_pass(argc, argv, longs, help, &preset);
+    if (rc)
+        return rc;
+    if (!m->sweep) {
+        /* A single run: no grid, one repetition, and the default preset's
+         * operation count for its workload. */
+        m->spec.nknobs = 0;
+        m->spec.nparams = 0;
+        m->spec.collectors[0] = 0;
+        m->spec.workloads[0] = 0;
+        m->spec.reps = 1;
+    }
+    rc = preset_and_file(m, argc, argv, preset);
+    return rc ? rc : second_pass(m, argc, argv, longs);
 }
 
 /* Refuse more jobs than cores: two runs on one core disturb each other; and
@@ -336,7 +460,7 @@ static json_t *sweep_file_json(const char *path)
  * preferring a generational collector's: CPython's own setting), measured
  * like any other.  How far the pair lands apart is the noise floor.
  */
-static int add_twins(gct_measure *m)
+int gct_measure_add_twins(gct_measure *m)
 {
     size_t n = m->n, add = 0;
     gct_config *twins = calloc(n ? n : 1, sizeof *twins);
@@ -421,59 +545,31 @@ static void predict(void *ud, gct_result *r)
     r->cpython_gc_s = gct_costmodel_predict_s(cost, ex, tr, fr, co);
 }
 
-int gct_measure_prepare(int argc, char **argv, gct_measure *m)
+int gct_measure_expand(gct_measure *m)
 {
-    const char *cmd = m->sweep ? "sweep" : "run";
-    if (!m->sweep) {
-        if (!m->spec.collectors[0])
-            return gct_usage_error(cmd, "which collector? (-c NAME; gctune list shows them)");
-        if (!m->spec.workloads[0])
-            return gct_usage_error(cmd, "which workload? (-w NAME; gctune list shows them)");
-        if (strchr(m->spec.collectors, ','))
-            return gct_usage_error(cmd, "-c '%s': a run is one collector (use gctune sweep for "
-                                        "several)",
-                                   m->spec.collectors);
-        if (strchr(m->spec.workloads, ','))
-            return gct_usage_error(cmd, "-w '%s': a run is one workload (use gctune sweep for "
-                                        "several)",
-                                   m->spec.workloads);
-    }
     char err[800];
-    if (gct_sweep_expand(&m->spec, &m->cfgs, &m->n, err, sizeof err))
-        return gct_usage_error(cmd, "%s", err);
-    if (!m->sweep && m->n != 1)
-        return gct_usage_error(cmd, "the options describe %zu configurations; a run measures "
-                                    "one (give one value per knob and parameter, or use sweep)",
-                               m->n);
-    if (m->sweep && !m->no_aa && add_twins(m)) {
-        fprintf(stderr, "gctune %s: out of memory\n", cmd);
-        return GCT_EXIT_FAILED;
-    }
-    gct_topology topo;
-    if (gct_topology_probe(&topo, err, sizeof err)) {
-        fprintf(stderr, "gctune %s: %s\n", cmd, err);
-        return GCT_EXIT_FAILED;
-    }
-    int rc = check_jobs(cmd, m, &topo);
-    if (rc)
-        return rc;
-    if (m->sweep && !m->out) {
-        time_t t = time(NULL);
-        char stamp[64];
-        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H-%M-%S", localtime(&t));
-        snprintf(m->outbuf, sizeof m->outbuf, "out/%s", stamp);
-        m->out = m->outbuf;
-    }
-    if (m->out && !m->force) {
-        char p[4200];
-        snprintf(p, sizeof p, "%s/results.csv", m->out);
-        if (access(p, F_OK) == 0)
-            return gct_usage_error(cmd, "--out %s already holds results (results.csv); choose "
-                                        "another directory or pass --force",
-                                   m->out);
-    }
+    if (gct_sweep_spec_expand(&m->spec, &m->cfgs, &m->n, err, sizeof err))
+        return gct_usage_error(cmd_of(m), "%s", err);
+    return 0;
+}
 
-    m->meta = gct_meta_new(argc, argv, cmd);
+/* An --out that already holds results is refused unless --force. */
+static int check_out(const gct_measure *m)
+{
+    if (!m->out || m->force)
+        return 0;
+    char p[4200];
+    snprintf(p, sizeof p, "%s/results.csv", m->out);
+    if (access(p, F_OK) == 0)
+        return gct_usage_error(cmd_of(m), "--out %s already holds results (results.csv); choose "
+                                          "another directory or pass --force",
+                               m->out);
+    return 0;
+}
+
+/* meta.json's "sweep": what was asked for and how it is scheduled. */
+static json_t *sweep_json(const gct_measure *m)
+{
     json_t *sw = json_object();
     json_object_set_new(sw, "preset", json_string(m->sweep ? m->spec.preset : ""));
     json_object_set_new(sw, "seed", json_integer((json_int_t)m->spec.seed));
@@ -491,15 +587,31 @@ int gct_measure_prepare(int argc, char **argv, gct_measure *m)
     json_object_set_new(sw, "pinned", json_boolean(m->pin || m->spec.jobs > 1));
     json_object_set_new(sw, "configurations", json_integer((json_int_t)m->n));
     json_object_set_new(sw, "sweep_file", sweep_file_json(m->file));
-    json_object_set_new(m->meta, "sweep", sw);
+    return sw;
+}
+
+int gct_measure_prepare(int argc, char **argv, gct_measure *m)
+{
+    const char *cmd = cmd_of(m);
+    gct_topology topo;
+    char err[800];
+    if (gct_topology_probe(&topo, err, sizeof err)) {
+        fprintf(stderr, "gctune %s: %s\n", cmd, err);
+        return GCT_EXIT_FAILED;
+    }
+    int rc = check_jobs(cmd, m, &topo);
+    if (rc || (rc = check_out(m)))
+        return rc;
+    m->meta = gct_meta_new(argc, argv, cmd);
+    json_object_set_new(m->meta, "sweep", sweep_json(m));
     json_object_set_new(m->meta, "seed", json_integer((json_int_t)m->spec.seed));
     obtain_cost_model(m, cmd);
     return 0;
 }
 
-int gct_measure_execute(gct_measure *m, gct_session_result *res)
+int gct_measure_execute(gct_measure *m, gct_result_session_result *res)
 {
-    gct_session_opts so = {
+    gct_result_session_opts so = {
         .out = m->out,
         .jobs = m->spec.jobs,
         .pin = m->pin || m->spec.jobs > 1,
@@ -514,8 +626,8 @@ int gct_measure_execute(gct_measure *m, gct_session_result *res)
         .annotate = m->cost ? predict : NULL,
         .annotate_ud = m->cost,
     };
-    gct_session_catch_signals();
-    return gct_session_run(m->cfgs, m->n, &so, res);
+    gct_result_session_catch_signals();
+    return gct_result_session_run(m->cfgs, m->n, &so, res);
 }
 
 void gct_measure_free(gct_measure *m)

@@ -1,8 +1,8 @@
 /*
  * measure.h — what `gctune run` and `gctune sweep` share: their options,
- * read into a sweep specification (sweep.h) and checked before anything is
+ * read into a sweep specification (sweep_spec.h) and checked before anything is
  * created (bad input leaves no directory), the configurations they expand
- * to, meta.json, and the session that measures them (session.h).
+ * to, meta.json, and the session that measures them (result_session.h).
  */
 #ifndef GCT_MEASURE_H
 #define GCT_MEASURE_H
@@ -13,8 +13,8 @@
 
 #include "config.h"
 #include "costmodel.h"
-#include "session.h"
-#include "sweep.h"
+#include "result_session.h"
+#include "sweep_spec.h"
 
 typedef struct gct_measure {
     bool sweep;               /* `sweep` (else `run`) */
@@ -39,12 +39,21 @@ typedef struct gct_measure {
  * bad input (the message printed), else 0. */
 int gct_measure_parse(int argc, char **argv, bool sweep, void (*help)(FILE *), gct_measure *m);
 
-/* Expand into configurations (with the A/A twins of a sweep), check the
- * jobs against the machine, and build meta.json.  Returns an exit status. */
+/* Expand the specification into configurations (m->cfgs).  Returns an exit
+ * status (a usage error, printed). */
+int gct_measure_expand(gct_measure *m);
+
+/* Add the A/A controls: per workload, an identical twin of its reference
+ * configuration.  -1 if out of memory. */
+int gct_measure_add_twins(gct_measure *m);
+
+/* After the command's own checks of the configurations: check the jobs
+ * against the machine and --out, build meta.json, obtain the cost model.
+ * Returns an exit status. */
 int gct_measure_prepare(int argc, char **argv, gct_measure *m);
 
 /* Measure every configuration.  Returns the session's exit status. */
-int gct_measure_execute(gct_measure *m, gct_session_result *res);
+int gct_measure_execute(gct_measure *m, gct_result_session_result *res);
 
 void gct_measure_free(gct_measure *m);
 

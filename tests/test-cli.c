@@ -805,3 +805,70 @@ Test(cli, a_sweep_draws_every_figure_it_has_data_for)
     *strrchr(parent, '/') = 0;
     rm_rf(parent);
 }
+
+/* ---- numbers: --ops and a sweep file's ops give the same answer ---------- */
+
+/* With a parameter out of range after it, an accepted count ends in that
+ * error and a refused one in its own: both exit 2 without measuring. */
+static void expect_same_answer_for_ops(const char *text, bool accepted)
+{
+    if (accepted)
+        expect_usage_error("depth", "sweep", "-c", "refcount", "-w", "trees", "--ops", text, "-p",
+                           "depth=99", NULL);
+    else {
+        char must[128];
+        snprintf(must, sizeof must, "--ops '%s' is not a whole number", text);
+        expect_usage_error(must, "sweep", "-c", "refcount", "-w", "trees", "--ops", text, "-p",
+                           "depth=99", NULL);
+    }
+    char ini[] = "/tmp/gct-cli-ops-XXXXXX";
+    int fd = mkstemp(ini);
+    char body[256];
+    int len = snprintf(body, sizeof body,
+                       "[sweep]\ncollectors = refcount\nworkloads = trees\nops = %s\n"
+                       "[params]\ndepth = 99\n",
+                       text);
+    cr_assert_eq(write(fd, body, (size_t)len), len);
+    close(fd);
+    char must[256];
+    if (accepted)
+        snprintf(must, sizeof must, "%s [params] depth", ini);
+    else
+        snprintf(must, sizeof must, "%s:4: ops = '%s'", ini, text);
+    expect_usage_error(must, "sweep", ini, NULL);
+    unlink(ini);
+}
+
+Test(cli, ops_on_the_command_line_and_in_a_sweep_file_read_alike)
+{
+    expect_same_answer_for_ops("+0x10", false);
+    expect_same_answer_for_ops("0x10", false);
+    expect_same_answer_for_ops("1e3", false);
+    expect_same_answer_for_ops("99999999999999999999", false);
+    expect_same_answer_for_ops("2000000G", false); /* over the bound of both */
+    expect_same_answer_for_ops("10k", true);
+    expect_same_answer_for_ops("2M", true);
+    /* A leading blank: refused on the command line; an INI file trims the
+     * blanks around every value, so a file cannot carry one. */
+    expect_usage_error("--ops ' 10' is not a whole number", "sweep", "-c", "refcount", "-w",
+                       "trees", "--ops", " 10", NULL);
+}
+
+/* A long option without its value says so (it said "unknown option", or
+ * printed a NUL byte for --gen0).  The option is the last argument, so no
+ * --out follows it (nothing runs: the usage error comes first). */
+static void expect_needs_value(const char *must, const char *cmd, const char *opt)
+{
+    out o = gctune(cmd, opt, NULL);
+    cr_assert_eq(o.status, 2, "%s %s exited %d", cmd, opt, o.status);
+    cr_assert(strstr(o.stderr_text, must), "%s %s: '%s' lacks '%s'", cmd, opt, o.stderr_text,
+              must);
+    free_out(&o);
+}
+
+Test(cli, a_long_option_without_its_value_is_named)
+{
+    expect_needs_value("gctune run: '--ops' needs a value", "run", "--ops");
+    expect_needs_value("gctune sweep: '--gen0' needs a value", "sweep", "--gen0");
+    expect_needs_value("gctune run: -c needs a value", "run", "-c");
+}

@@ -255,21 +255,21 @@ static uint64_t insert(gct_workload_run *r, cache *c, uint64_t key)
     return sum;
 }
 
-static bool cache_validate(const double *v, char *err, size_t errlen)
+static gct_param_mask cache_check_params(const double *v, char *err, size_t errlen)
 {
     if (v[P_CAPACITY] > v[P_KEYS]) {
         snprintf(err, errlen,
                  "capacity=%.0f is larger than keys=%.0f: the cache could never fill and evict",
                  v[P_CAPACITY], v[P_KEYS]);
-        return false;
+        return GCT_PARAM_BIT(P_CAPACITY) | GCT_PARAM_BIT(P_KEYS);
     }
     if (v[P_VALUES] == VALUES_WEAK && v[P_HOLD] < 1) {
         snprintf(err, errlen,
                  "values=weak needs hold >= 1: with hold=0 nothing keeps a value alive and "
                  "every lookup misses");
-        return false;
+        return GCT_PARAM_BIT(P_VALUES) | GCT_PARAM_BIT(P_HOLD);
     }
-    return true;
+    return 0;
 }
 
 static int cache_setup(gct_workload_run *r, char *err, size_t errlen)
@@ -456,7 +456,9 @@ const gct_workload gct_workload_cache = {
     .params = params,
     .nparams = sizeof params / sizeof params[0],
     .state_size = sizeof(cache),
-    .validate = cache_validate,
+    .preset_ops = {[GCT_PRESET_QUICK] = 200000, [GCT_PRESET_DEFAULT] = 500000,
+                   [GCT_PRESET_FULL] = 2000000},
+    .check_params = cache_check_params,
     .setup = cache_setup,
     .op = cache_op,
     .check = cache_check,

@@ -171,15 +171,15 @@ static void build_ring(gct_workload_run *r, const dlist *d)
     }
 }
 
-static bool dlist_validate(const double *v, char *err, size_t errlen)
+static gct_param_mask dlist_check_params(const double *v, char *err, size_t errlen)
 {
     if (v[P_LISTS] * (v[P_LENGTH] + 1) > MAX_OBJECTS) {
         snprintf(err, errlen,
                  "lists=%.0f x length=%.0f makes more than %.0f nodes; lower one of them",
                  v[P_LISTS], v[P_LENGTH], MAX_OBJECTS);
-        return false;
+        return GCT_PARAM_BIT(P_LISTS) | GCT_PARAM_BIT(P_LENGTH);
     }
-    return true;
+    return 0;
 }
 
 static int dlist_setup(gct_workload_run *r, char *err, size_t errlen)
@@ -332,7 +332,9 @@ const gct_workload gct_workload_dlist = {
     .params = params,
     .nparams = sizeof params / sizeof params[0],
     .state_size = sizeof(dlist),
-    .validate = dlist_validate,
+    .preset_ops = {[GCT_PRESET_QUICK] = 100000, [GCT_PRESET_DEFAULT] = 200000,
+                   [GCT_PRESET_FULL] = 1000000},
+    .check_params = dlist_check_params,
     .setup = dlist_setup,
     .op = dlist_op,
     .check = dlist_check,

@@ -106,14 +106,14 @@ static void append(gct_workload_run *r, longlived *L)
     L->elems++;
 }
 
-static bool longlived_validate(const double *v, char *err, size_t errlen)
+static gct_param_mask longlived_check_params(const double *v, char *err, size_t errlen)
 {
     if (v[P_INITIAL] > v[P_LIVE_OBJECTS]) {
         snprintf(err, errlen, "initial=%.0f is larger than live_objects=%.0f", v[P_INITIAL],
                  v[P_LIVE_OBJECTS]);
-        return false;
+        return GCT_PARAM_BIT(P_INITIAL) | GCT_PARAM_BIT(P_LIVE_OBJECTS);
     }
-    return true;
+    return 0;
 }
 
 static int longlived_setup(gct_workload_run *r, char *err, size_t errlen)
@@ -226,7 +226,9 @@ const gct_workload gct_workload_longlived = {
     .params = params,
     .nparams = sizeof params / sizeof params[0],
     .state_size = sizeof(longlived),
-    .validate = longlived_validate,
+    .preset_ops = {[GCT_PRESET_QUICK] = 5000, [GCT_PRESET_DEFAULT] = 20000,
+                   [GCT_PRESET_FULL] = 100000},
+    .check_params = longlived_check_params,
     .setup = longlived_setup,
     .op = longlived_op,
     .check = longlived_check,

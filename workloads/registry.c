@@ -5,8 +5,12 @@
 
 #include "workload.h"
 
-/* To add a workload: write workloads/<name>.c exporting gct_workload_<name>,
+/* To add a workload: write workloads/<name>.c exporting gct_workload_<name>
+ * (its parameters, functions and per-preset operation counts in its table),
  * declare it in workload.h, list it here and in meson.build. */
+const char *const gct_preset_names[GCT_NPRESETS] = {
+    [GCT_PRESET_QUICK] = "quick", [GCT_PRESET_DEFAULT] = "default", [GCT_PRESET_FULL] = "full"};
+
 static const gct_workload *const registry[] = {
     &gct_workload_trees,    &gct_workload_dlist,     &gct_workload_cache,
     &gct_workload_requests, &gct_workload_longlived,
@@ -81,6 +85,15 @@ bool gct_workload_registry_check(char *err, size_t errlen)
                      w->nparams, GCT_WL_MAX_PARAMS);
             return false;
         }
+        for (int p = 0; p < GCT_NPRESETS; p++) {
+            if (w->preset_ops[p] < 1) {
+                snprintf(err, errlen,
+                         "workload '%s' has no operation count for the preset '%s' (.preset_ops "
+                         "in its table)",
+                         w->name, gct_preset_names[p]);
+                return false;
+            }
+        }
         for (uint32_t k = 0; k < w->nparams; k++) {
             if (!check_param(w, &w->params[k], err, errlen))
                 return false;
@@ -92,12 +105,12 @@ bool gct_workload_registry_check(char *err, size_t errlen)
                 }
             }
         }
-        if (w->validate) {
+        if (w->check_params) {
             double defs[GCT_WL_MAX_PARAMS];
             for (uint32_t k = 0; k < w->nparams; k++)
                 defs[k] = w->params[k].def;
             char why[200];
-            if (!w->validate(defs, why, sizeof why)) {
+            if (w->check_params(defs, why, sizeof why)) {
                 snprintf(err, errlen, "workload '%s': its defaults are rejected: %s", w->name, why);
                 return false;
             }

@@ -177,16 +177,16 @@ static gct_obj *record_at(gct_obj *dir, int64_t i)
     return gct_load(page, (uint32_t)(i % PAGE_RECORDS));
 }
 
-static bool requests_validate(const double *v, char *err, size_t errlen)
+static gct_param_mask requests_check_params(const double *v, char *err, size_t errlen)
 {
     if (v[P_WRITES] > 0 && v[P_OLD_OBJECTS] < 1 + RECORD_SLOTS) {
         snprintf(err, errlen,
                  "writes=%.0f needs an old heap to write into: old_objects=%.0f is below %d "
                  "(one record)",
                  v[P_WRITES], v[P_OLD_OBJECTS], 1 + RECORD_SLOTS);
-        return false;
+        return GCT_PARAM_BIT(P_WRITES) | GCT_PARAM_BIT(P_OLD_OBJECTS);
     }
-    return true;
+    return 0;
 }
 
 static int requests_setup(gct_workload_run *r, char *err, size_t errlen)
@@ -350,7 +350,9 @@ const gct_workload gct_workload_requests = {
     .params = params,
     .nparams = sizeof params / sizeof params[0],
     .state_size = sizeof(requests),
-    .validate = requests_validate,
+    .preset_ops = {[GCT_PRESET_QUICK] = 5000, [GCT_PRESET_DEFAULT] = 20000,
+                   [GCT_PRESET_FULL] = 100000},
+    .check_params = requests_check_params,
     .setup = requests_setup,
     .op = requests_op,
     .check = requests_check,

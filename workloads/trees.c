@@ -263,6 +263,8 @@ const gct_workload gct_workload_trees = {
     .params = params,
     .nparams = sizeof params / sizeof params[0],
     .state_size = sizeof(trees),
+    .preset_ops = {[GCT_PRESET_QUICK] = 500, [GCT_PRESET_DEFAULT] = 1000,
+                   [GCT_PRESET_FULL] = 4000},
     .setup = trees_setup,
     .op = trees_op,
     .check = trees_check,

@@ -81,7 +81,43 @@ static void format_range(const gct_param *p, char *buf, size_t len)
     snprintf(buf, len, "%s..%s", lo, hi);
 }
 
-static bool parse_value(const gct_param *p, const char *s, double *out, char *err, size_t errlen)
+/* In range (and whole, for an integer; an index, for a choice)?  `text` is
+ * the value as the user wrote it, for the message. */
+static bool check_value(const gct_param *p, double v, const char *text, char *err, size_t errlen)
+{
+    if (p->kind == GCT_PARAM_CHOICE) {
+        size_t n = 0;
+        while (p->choices[n])
+            n++;
+        if (v >= 0 && v < (double)n && v == floor(v))
+            return true;
+        snprintf(err, errlen, "parameter %s: %s is not the index of a choice", p->name, text);
+        return false;
+    }
+    if (p->kind == GCT_PARAM_INT && v != floor(v)) {
+        snprintf(err, errlen, "parameter %s: '%s' is not an integer", p->name, text);
+        return false;
+    }
+    if (!(v >= p->min && v <= p->max)) {
+        char range[140];
+        format_range(p, range, sizeof range);
+        snprintf(err, errlen, "parameter %s=%s is out of range (%s)", p->name, text, range);
+        return false;
+    }
+    return true;
+}
+
+bool gct_param_check(const gct_param *p, double value, char *err, size_t errlen)
+{
+    char text[64];
+    if (p->kind == GCT_PARAM_REAL || (p->kind == GCT_PARAM_INT && value == floor(value)))
+        gct_workload_format_value(p, value, text, sizeof text);
+    else
+        snprintf(text, sizeof text, "%.17g", value); /* not a choice's name, not an integer */
+    return check_value(p, value, text, err, errlen);
+}
+
+bool gct_param_parse(const gct_param *p, const char *s, double *out, char *err, size_t errlen)
 {
     switch (p->kind) {
     case GCT_PARAM_INT: {
@@ -92,14 +128,8 @@ static bool parse_value(const gct_param *p, const char *s, double *out, char *er
             snprintf(err, errlen, "parameter %s: '%s' is not an integer", p->name, s);
             return false;
         }
-        if ((double)v < p->min || (double)v > p->max) {
-            char range[140];
-            format_range(p, range, sizeof range);
-            snprintf(err, errlen, "parameter %s=%s is out of range (%s)", p->name, s, range);
-            return false;
-        }
         *out = (double)v;
-        return true;
+        return check_value(p, *out, s, err, errlen);
     }
     case GCT_PARAM_REAL: {
         errno = 0;
@@ -109,14 +139,8 @@ static bool parse_value(const gct_param *p, const char *s, double *out, char *er
             snprintf(err, errlen, "parameter %s: '%s' is not a number", p->name, s);
             return false;
         }
-        if (v < p->min || v > p->max) {
-            char range[140];
-            format_range(p, range, sizeof range);
-            snprintf(err, errlen, "parameter %s=%s is out of range (%s)", p->name, s, range);
-            return false;
-        }
         *out = v;
-        return true;
+        return check_value(p, *out, s, err, errlen);
     }
     case GCT_PARAM_CHOICE:
         for (size_t i = 0; p->choices[i]; i++) {
@@ -134,6 +158,15 @@ static bool parse_value(const gct_param *p, const char *s, double *out, char *er
     }
     snprintf(err, errlen, "parameter %s has an unknown kind", p->name);
     return false;
+}
+
+gct_param_mask gct_workload_check_params(const gct_workload *wl, const double *values, char *err,
+                                         size_t errlen)
+{
+    for (uint32_t i = 0; i < wl->nparams; i++)
+        if (!gct_param_check(&wl->params[i], values[i], err, errlen))
+            return GCT_PARAM_BIT(i);
+    return wl->check_params ? wl->check_params(values, err, errlen) : 0;
 }
 
 int gct_workload_parse(const gct_workload *wl, const char *const *settings, size_t n,
@@ -169,10 +202,10 @@ int gct_workload_parse(const gct_workload *wl, const char *const *settings, size
             return GCT_EINVAL;
         }
         given[k] = true;
-        if (!parse_value(&wl->params[k], eq + 1, &values[k], err, errlen))
+        if (!gct_param_parse(&wl->params[k], eq + 1, &values[k], err, errlen))
             return GCT_EINVAL;
     }
-    if (wl->validate && !wl->validate(values, err, errlen))
+    if (wl->check_params && wl->check_params(values, err, errlen))
         return GCT_EINVAL;
     return GCT_OK;
 }

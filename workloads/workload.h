@@ -45,7 +45,7 @@ extern "C" {
 #endif
 
 /* Bumped on any incompatible change to gct_workload or gct_workload_run. */
-#define GCT_WORKLOAD_ABI 1
+#define GCT_WORKLOAD_ABI 2
 
 #define GCT_WL_MAX_PARAMS 8
 #define GCT_WL_MAX_METRICS 8
@@ -55,6 +55,10 @@ typedef enum gct_param_kind {
     GCT_PARAM_REAL,   /* a finite number in [min, max] */
     GCT_PARAM_CHOICE, /* one of `choices`; the value is its index */
 } gct_param_kind;
+
+/* A set of parameters of one workload, by index in its table. */
+typedef uint32_t gct_param_mask;
+#define GCT_PARAM_BIT(i) ((gct_param_mask)1u << (i))
 
 typedef struct gct_param {
     const char *name;
@@ -73,6 +77,17 @@ typedef struct gct_workload_metric {
 
 typedef struct gct_workload_run gct_workload_run;
 
+/* The presets of gctune sweep (harness/sweep_spec.c), by which a workload
+ * gives its own operation counts. */
+typedef enum gct_preset {
+    GCT_PRESET_QUICK,
+    GCT_PRESET_DEFAULT,
+    GCT_PRESET_FULL,
+    GCT_NPRESETS
+} gct_preset;
+/* "quick", "default", "full" */
+extern const char *const gct_preset_names[GCT_NPRESETS];
+
 typedef struct gct_workload {
     uint32_t abi; /* GCT_WORKLOAD_ABI */
     const char *name;
@@ -80,10 +95,21 @@ typedef struct gct_workload {
     const gct_param *params;
     uint32_t nparams;
     size_t state_size; /* bytes of r->state, zeroed before setup, freed after teardown */
+    /* Operations per repetition in each preset of gctune sweep, every one
+     * at least 1 (the registry check says so):
+     *     .preset_ops = {[GCT_PRESET_QUICK] = 500, [GCT_PRESET_DEFAULT] = 1000,
+     *                    [GCT_PRESET_FULL] = 4000},
+     * An operation costs from a microsecond (a cache lookup) to a millisecond
+     * (a tree of 2047 nodes), so each workload picks counts that make one
+     * repetition last a fraction of a second (gencycle at 700/10/10 on a
+     * 2-core machine). */
+    int64_t preset_ops[GCT_NPRESETS];
 
-    /* Optional: reject a combination of individually valid values.  Writes a
-     * message naming the parameters and returns false. */
-    bool (*validate)(const double *values, char *err, size_t errlen);
+    /* Optional: reject a combination of individually valid values.  Returns
+     * 0 to accept, else the parameters the combination involves, as a mask
+     * of GCT_PARAM_BIT(index) (so that a caller can say where the values came
+     * from), with a message naming them. */
+    gct_param_mask (*check_params)(const double *values, char *err, size_t errlen);
     /* Build the initial heap.  Returns GCT_OK, or an error with a message. */
     int (*setup)(gct_workload_run *r, char *err, size_t errlen);
     /* One operation (the unit of throughput). */
@@ -126,6 +152,18 @@ struct gct_workload_run {
  */
 int gct_workload_parse(const gct_workload *wl, const char *const *settings, size_t n,
                        double values[GCT_WL_MAX_PARAMS], char *err, size_t errlen);
+
+/* One value of parameter p from the user's text ("12", "0.02", "strong"),
+ * checked against its range; false with a message naming p and the text. */
+bool gct_param_parse(const gct_param *p, const char *text, double *out, char *err, size_t errlen);
+/* A value already parsed: in range, whole for an integer, an index for a
+ * choice?  False with a message naming p and the value. */
+bool gct_param_check(const gct_param *p, double value, char *err, size_t errlen);
+/* Every value of values[0 .. wl->nparams) checked (gct_param_check), then
+ * their combination (wl->check_params).  Returns 0 if all is well, else the
+ * parameters at fault (GCT_PARAM_BIT(index)) with a message. */
+gct_param_mask gct_workload_check_params(const gct_workload *wl, const double *values, char *err,
+                                         size_t errlen);
 
 /* Create a run on heap h (parameters from gct_workload_parse) and set it up.
  * On error returns NULL with a message; the heap is left as it was found
@@ -175,7 +213,8 @@ size_t gct_workload_count(void);
 const gct_workload *gct_workload_at(size_t i);
 const gct_workload *gct_workload_find(const char *name);
 /* False with a message if two workloads share a name or a table is malformed
- * (wrong ABI, too many parameters, a default outside its range). */
+ * (wrong ABI, too many parameters, a default outside its range, a preset
+ * without its operation count). */
 bool gct_workload_registry_check(char *err, size_t errlen);
 /* "trees, dlist, cache, requests, longlived" */
 void gct_workload_names(char *buf, size_t len);

@@ -1,13 +1,13 @@
 /*
- * executor.h — run a schedule of processes (schedule.h): every job, one
+ * child_process.h — run a schedule of processes (schedule.h): every job, one
  * repetition of one configuration, in a child process of its own, so that
  * heap layout, allocator state, huge pages and memory peaks never carry
  * from one repetition to the next; up to `jobs` at once, each pinned to a
  * core of its own; a crash, a timeout or an out-of-memory abort of one
  * process is reported and the rest go on.
  */
-#ifndef GCT_EXECUTOR_H
-#define GCT_EXECUTOR_H
+#ifndef GCT_CHILD_PROCESS_H
+#define GCT_CHILD_PROCESS_H
 
 #include <signal.h>
 #include <stdbool.h>
@@ -17,7 +17,7 @@
 #include "config.h"
 #include "schedule.h"
 
-typedef struct gct_exec_opts {
+typedef struct gct_child_process_opts {
     int jobs;           /* children at once (>= 1) */
     bool pin;           /* pin child k of the running set to core k */
     bool quiet;         /* no Google Benchmark console output */
@@ -26,9 +26,9 @@ typedef struct gct_exec_opts {
     int64_t mem_limit;  /* heap limit per child in bytes (the out-of-memory guard); 0: none */
     bool sanitized;     /* built with sanitizers: no address-space limit */
     const char *workdir;
-} gct_exec_opts;
+} gct_child_process_opts;
 
-typedef struct gct_exec_result {
+typedef struct gct_child_process_result {
     size_t index;      /* into the schedule */
     const gct_job *job;
     const gct_config *cfg;
@@ -40,17 +40,17 @@ typedef struct gct_exec_result {
     char records_csv[4096];
     char pauses_csv[4096];
     char gbench_json[4096];
-} gct_exec_result;
+} gct_child_process_result;
 
-typedef struct gct_exec_events {
+typedef struct gct_child_process_events {
     /* Asked before a job starts: true (with a reason) to record it as not
      * run instead, e.g. when an earlier round of its configuration crashed. */
     bool (*skip)(void *ud, const gct_job *job, char *reason, size_t len);
     void (*started)(void *ud, size_t index, const gct_config *cfg);
-    void (*finished)(void *ud, const gct_exec_result *res);
+    void (*finished)(void *ud, const gct_child_process_result *res);
     void (*tick)(void *ud); /* about twice a second while children run */
     void *ud;
-} gct_exec_events;
+} gct_child_process_events;
 
 /*
  * Run jobs[0..n) in order, job k being one repetition of cfgs[jobs[k].config].
@@ -58,13 +58,14 @@ typedef struct gct_exec_events {
  * any did not, 130 if *stop became non-zero (the running children are killed
  * and reported as interrupted; jobs not started are not reported).
  */
-int gct_execute(const gct_config *cfgs, const gct_job *jobs, size_t n, const gct_exec_opts *o,
-                const gct_exec_events *ev, volatile sig_atomic_t *stop);
+int gct_child_process_run_jobs(const gct_config *cfgs, const gct_job *jobs, size_t n,
+                               const gct_child_process_opts *o, const gct_child_process_events *ev,
+                               volatile sig_atomic_t *stop);
 
 /* The body of a child: run one repetition and write its files (used by
- * gct_execute, and in-process by tests).  Returns the exit status the child
- * uses. */
-int gct_execute_child(const gct_config *cfg, const gct_job *job, int slot,
-                      const gct_exec_opts *o, const gct_exec_result *paths);
+ * gct_child_process_run_jobs, and in-process by tests).  Returns the exit
+ * status the child uses. */
+int gct_child_process_body(const gct_config *cfg, const gct_job *job, int slot,
+                           const gct_child_process_opts *o, const gct_child_process_result *paths);
 
 #endif

@@ -1,6 +1,6 @@
-/* executor.c — one child process per configuration (see executor.h). */
+/* child_process.c — one child process per repetition (see child_process.h). */
 #define _GNU_SOURCE
-#include "executor.h"
+#include "child_process.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "files.h"
-#include "runner.h"
+#include "repetition.h"
 #include "topology.h"
 
 /* Child exit statuses. */
@@ -27,7 +27,7 @@ static double now_s(void)
 }
 
 /* A process's files are named by its place in the schedule. */
-static void set_paths(gct_exec_result *r, const char *workdir)
+static void set_paths(gct_child_process_result *r, const char *workdir)
 {
     size_t p = r->job->process;
     snprintf(r->records_csv, sizeof r->records_csv, "%s/p%zu.records.csv", workdir, p);
@@ -40,16 +40,16 @@ static void stderr_path(char *buf, size_t len, const char *workdir, const gct_jo
     snprintf(buf, len, "%s/p%zu.stderr", workdir, job->process);
 }
 
-int gct_execute_child(const gct_config *cfg, const gct_job *job, int slot,
-                      const gct_exec_opts *o, const gct_exec_result *paths)
+int gct_child_process_body(const gct_config *cfg, const gct_job *job, int slot,
+                           const gct_child_process_opts *o, const gct_child_process_result *paths)
 {
     char cpus[64] = "", err[512];
     if (o->pin && gct_pin_to_core(slot, cpus, sizeof cpus, err, sizeof err) != 0) {
         fprintf(stderr, "cannot pin to core %d: %s\n", slot, err);
         return CHILD_CANNOT_PIN;
     }
-    gct_runner_out out;
-    gct_runner_opts ro = {
+    gct_repetition_out out;
+    gct_repetition_opts ro = {
         .round = job->round,
         .process = job->process,
         .warmup = o->warmup,
@@ -57,13 +57,13 @@ int gct_execute_child(const gct_config *cfg, const gct_job *job, int slot,
         .quiet = o->quiet,
         .heap_limit = o->mem_limit,
     };
-    int failed = gct_runner_run(cfg, paths->gbench_json, &ro, &out);
+    int failed = gct_repetition_run(cfg, paths->gbench_json, &ro, &out);
     int rc = failed ? CHILD_SOME_REPS_FAILED : CHILD_OK;
-    if (gct_runner_write(&out, paths->records_csv, paths->pauses_csv, err, sizeof err) != 0) {
+    if (gct_repetition_write(&out, paths->records_csv, paths->pauses_csv, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
         rc = CHILD_CANNOT_WRITE;
     }
-    gct_runner_out_free(&out);
+    gct_repetition_out_free(&out);
     return rc;
 }
 
@@ -75,8 +75,8 @@ typedef struct child {
     bool interrupted;
 } child;
 
-static pid_t spawn(const gct_config *c, const gct_job *job, int slot, const gct_exec_opts *o,
-                   gct_exec_result *paths)
+static pid_t spawn(const gct_config *c, const gct_job *job, int slot,
+                   const gct_child_process_opts *o, gct_child_process_result *paths)
 {
     char errpath[4200];
     stderr_path(errpath, sizeof errpath, o->workdir, job);
@@ -97,7 +97,7 @@ static pid_t spawn(const gct_config *c, const gct_job *job, int slot, const gct_
             close(null);
         }
     }
-    /* The heap enforces mem_limit itself (the runner sets it); the
+    /* The heap enforces mem_limit itself (the repetition sets it); the
      * address-space limit, with room for code, stacks and Google Benchmark,
      * is a backstop for everything else.  Not under AddressSanitizer, which
      * reserves terabytes of address space for its shadow. */
@@ -106,7 +106,7 @@ static pid_t spawn(const gct_config *c, const gct_job *job, int slot, const gct_
         struct rlimit rl = {as, as};
         setrlimit(RLIMIT_AS, &rl);
     }
-    _exit(gct_execute_child(c, job, slot, o, paths));
+    _exit(gct_child_process_body(c, job, slot, o, paths));
 }
 
 static void describe_exit(int status, const child *ch, double timeout, const char *errpath,
@@ -132,12 +132,13 @@ static void describe_exit(int status, const child *ch, double timeout, const cha
     }
 }
 
-int gct_execute(const gct_config *cfgs, const gct_job *jobs, size_t n, const gct_exec_opts *o,
-                const gct_exec_events *ev, volatile sig_atomic_t *stop)
+int gct_child_process_run_jobs(const gct_config *cfgs, const gct_job *jobs, size_t n,
+                               const gct_child_process_opts *o, const gct_child_process_events *ev,
+                               volatile sig_atomic_t *stop)
 {
     int width = o->jobs > 0 ? o->jobs : 1;
     child *slots = calloc((size_t)width, sizeof *slots);
-    gct_exec_result *res = calloc(n ? n : 1, sizeof *res);
+    gct_child_process_result *res = calloc(n ? n : 1, sizeof *res);
     if (!slots || !res) {
         free(slots);
         free(res);
@@ -151,7 +152,7 @@ int gct_execute(const gct_config *cfgs, const gct_job *jobs, size_t n, const gct
         for (int s = 0; s < width && next < n && !(stop && *stop); s++) {
             if (slots[s].pid)
                 continue;
-            gct_exec_result *r = &res[next];
+            gct_child_process_result *r = &res[next];
             r->index = next;
             r->job = &jobs[next];
             r->cfg = &cfgs[jobs[next].config];
@@ -197,7 +198,7 @@ int gct_execute(const gct_config *cfgs, const gct_job *jobs, size_t n, const gct
             for (int s = 0; s < width; s++) {
                 if (slots[s].pid != pid)
                     continue;
-                gct_exec_result *r = &res[slots[s].index];
+                gct_child_process_result *r = &res[slots[s].index];
                 r->seconds = now_s() - slots[s].started;
                 bool clean = WIFEXITED(status) && (WEXITSTATUS(status) == CHILD_OK ||
                                                    WEXITSTATUS(status) == CHILD_SOME_REPS_FAILED);

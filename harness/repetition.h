@@ -1,14 +1,14 @@
 /*
- * runner.h — measure one repetition of one configuration in this process
- * (the executor gives every repetition a process of its own): first an
+ * repetition.h — measure one repetition of one configuration in this process
+ * (child_process.h gives every repetition a process of its own): first an
  * untimed warm-up on a heap of its own (code, caches, the allocator's arenas
  * and the CPU's clock settle), then the timed work as one Google Benchmark
  * run of one iteration (a fixed amount of work), with setup and teardown
- * outside the timed region.  The runner records the pauses itself, since
+ * outside the timed region.  The repetition records the pauses itself, since
  * Google Benchmark keeps no per-pause data.
  */
-#ifndef GCT_RUNNER_H
-#define GCT_RUNNER_H
+#ifndef GCT_REPETITION_H
+#define GCT_REPETITION_H
 
 #include <stdbool.h>
 
@@ -16,35 +16,35 @@
 #include "pauses.h"
 #include "record.h"
 
-typedef struct gct_runner_out {
+typedef struct gct_repetition_out {
     gct_results records;   /* one: this repetition */
     gct_pause_rows pauses; /* every pause of it */
-} gct_runner_out;
+} gct_repetition_out;
 
-typedef struct gct_runner_opts {
+typedef struct gct_repetition_opts {
     int round;          /* the sweep's round, also the repetition number */
     size_t process;     /* position in the sweep's schedule */
     double warmup;      /* warm-up operations as a fraction of c->ops (0: none) */
     const char *cpus;   /* CPUs this process is pinned to ("" or NULL: not pinned) */
     bool quiet;         /* no Google Benchmark console table */
     int64_t heap_limit; /* the out-of-memory guard of the heaps, bytes (0: none) */
-} gct_runner_opts;
+} gct_repetition_opts;
 
 /* Warm-up operations for ops timed ones: at least 1 unless warmup is 0. */
-int64_t gct_runner_warmup_ops(int64_t ops, double warmup);
+int64_t gct_repetition_warmup_ops(int64_t ops, double warmup);
 
 /*
  * Run one repetition of c: the warm-up, then the timed work.  `gbench_json`
  * receives Google Benchmark's JSON (NULL: none).  Returns the number of
  * failed repetitions, 0 or 1 (the record says why).
  */
-int gct_runner_run(const gct_config *c, const char *gbench_json, const gct_runner_opts *o,
-                   gct_runner_out *out);
+int gct_repetition_run(const gct_config *c, const char *gbench_json, const gct_repetition_opts *o,
+                       gct_repetition_out *out);
 
-void gct_runner_out_free(gct_runner_out *out);
+void gct_repetition_out_free(gct_repetition_out *out);
 
 /* Write out's records and pauses to the two files, atomically. */
-int gct_runner_write(const gct_runner_out *out, const char *records_csv, const char *pauses_csv,
-                     char *err, size_t errlen);
+int gct_repetition_write(const gct_repetition_out *out, const char *records_csv,
+                         const char *pauses_csv, char *err, size_t errlen);
 
 #endif

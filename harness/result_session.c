@@ -1,6 +1,6 @@
-/* session.c — run a sweep's processes, keep the result directory current. */
+/* result_session.c — run a sweep's processes, keep the result directory current. */
 #define _GNU_SOURCE
-#include "session.h"
+#include "result_session.h"
 
 #include <ftw.h>
 #include <math.h>
@@ -12,20 +12,20 @@
 #include <unistd.h>
 
 #include "build_info.h"
-#include "executor.h"
+#include "child_process.h"
 #include "resultdir.h"
 #include "schedule.h"
 #include "summary.h"
 
-volatile sig_atomic_t gct_session_stop;
+volatile sig_atomic_t gct_result_session_stop;
 
 static void on_signal(int sig)
 {
     (void)sig;
-    gct_session_stop = 1;
+    gct_result_session_stop = 1;
 }
 
-void gct_session_catch_signals(void)
+void gct_result_session_catch_signals(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -34,7 +34,7 @@ void gct_session_catch_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-json_t *gct_session_loadavg_json(void)
+json_t *gct_result_session_loadavg_json(void)
 {
     double l[3];
     FILE *f = fopen("/proc/loadavg", "r");
@@ -62,8 +62,8 @@ typedef struct progress {
     double t0, last_write;
     bool tty, quiet;
     const char *current;
-    const gct_session_opts *o;
-    gct_session_result *res;
+    const gct_result_session_opts *o;
+    gct_result_session_result *res;
     const char *dir;
     char **gbench_parts;
     int write_errors;
@@ -120,8 +120,8 @@ static void on_started(void *ud, size_t index, const gct_config *cfg)
 
 /* A process that brought back no record: a failed row in its place, so that
  * it shows in results.csv with its reason. */
-static void failed_row(gct_session_result *res, const gct_config *c, const gct_exec_result *er,
-                       const char *reason)
+static void failed_row(gct_result_session_result *res, const gct_config *c,
+                       const gct_child_process_result *er, const char *reason)
 {
     gct_result r;
     gct_config_record(c, &r);
@@ -150,7 +150,7 @@ static void keep_current(progress *p, bool force)
 }
 
 /* Bring one process's record in; returns it (NULL if it brought none). */
-static const gct_result *adopt(progress *p, const gct_exec_result *er)
+static const gct_result *adopt(progress *p, const gct_child_process_result *er)
 {
     char err[600];
     gct_results part;
@@ -178,7 +178,7 @@ static const gct_result *adopt(progress *p, const gct_exec_result *er)
     return &p->res->rows.rows[p->res->rows.n - 1];
 }
 
-static void on_finished(void *ud, const gct_exec_result *er)
+static void on_finished(void *ud, const gct_child_process_result *er)
 {
     progress *p = ud;
     const gct_result *r = NULL;
@@ -254,7 +254,7 @@ static gct_job *schedule(const gct_config *cfgs, size_t n, uint64_t seed, size_t
     return jobs;
 }
 
-static void write_end(const char *dir, gct_session_result *res, progress *p, size_t n)
+static void write_end(const char *dir, gct_result_session_result *res, progress *p, size_t n)
 {
     char err[600];
     gct_summary sum;
@@ -267,7 +267,7 @@ static void write_end(const char *dir, gct_session_result *res, progress *p, siz
         p->write_errors++;
     }
     gct_summary_free(&sum);
-    const gct_session_opts *o = p->o;
+    const gct_result_session_opts *o = p->o;
     if (!o->meta)
         return;
     json_t *end = json_object();
@@ -286,15 +286,15 @@ static void write_end(const char *dir, gct_session_result *res, progress *p, siz
     json_object_set_new(o->meta, "outcome", end);
     json_t *load = json_object_get(o->meta, "load");
     if (json_is_object(load))
-        json_object_set_new(load, "after", gct_session_loadavg_json());
+        json_object_set_new(load, "after", gct_result_session_loadavg_json());
     if (gct_rdir_write_json(dir, "meta.json", o->meta, err, sizeof err)) {
         fprintf(stderr, "gctune: %s\n", err);
         p->write_errors++;
     }
 }
 
-int gct_session_run(const gct_config *cfgs, size_t n, const gct_session_opts *o,
-                    gct_session_result *res)
+int gct_result_session_run(const gct_config *cfgs, size_t n, const gct_result_session_opts *o,
+                           gct_result_session_result *res)
 {
     memset(res, 0, sizeof *res);
     char err[600];
@@ -318,7 +318,7 @@ int gct_session_run(const gct_config *cfgs, size_t n, const gct_session_opts *o,
     snprintf(work, sizeof work, "%s/.work", dir);
     if (o->meta) {
         json_t *load = json_object();
-        json_object_set_new(load, "before", gct_session_loadavg_json());
+        json_object_set_new(load, "before", gct_result_session_loadavg_json());
         json_object_set_new(o->meta, "load", load);
     }
     if (o->meta && !temporary && gct_rdir_write_json(dir, "meta.json", o->meta, err, sizeof err)) {
@@ -347,7 +347,7 @@ int gct_session_run(const gct_config *cfgs, size_t n, const gct_session_opts *o,
         free(p.gbench_parts);
         return 2;
     }
-    gct_exec_opts eo = {
+    gct_child_process_opts eo = {
         .jobs = o->jobs,
         .pin = o->pin,
         .quiet = !o->gbench_console,
@@ -357,8 +357,8 @@ int gct_session_run(const gct_config *cfgs, size_t n, const gct_session_opts *o,
         .sanitized = strcmp(GCT_SANITIZE, "none") != 0,
         .workdir = work,
     };
-    gct_exec_events ev = {on_skip, on_started, on_finished, on_tick, &p};
-    int rc = gct_execute(cfgs, jobs, njobs, &eo, &ev, &gct_session_stop);
+    gct_child_process_events ev = {on_skip, on_started, on_finished, on_tick, &p};
+    int rc = gct_child_process_run_jobs(cfgs, jobs, njobs, &eo, &ev, &gct_result_session_stop);
     if (p.tty && !p.quiet)
         fprintf(stderr, "\r\033[K");
     res->interrupted = rc == 130;
@@ -381,4 +381,7 @@ int gct_session_run(const gct_config *cfgs, size_t n, const gct_session_opts *o,
     return (rc != 0 || res->configs_failed) ? 1 : 0;
 }
 
-void gct_session_result_free(gct_session_result *res) { gct_results_free(&res->rows); }
+void gct_result_session_result_free(gct_result_session_result *res)
+{
+    gct_results_free(&res->rows);
+}

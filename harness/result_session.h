@@ -1,13 +1,13 @@
 /*
- * session.h — measure a sweep's configurations into a result directory:
+ * result_session.h — measure a sweep's configurations into a result directory:
  * schedule their repetitions in interleaved rounds (schedule.h), run each
- * in a process of its own (executor.h), and keep the directory current
+ * in a process of its own (child_process.h), and keep the directory current
  * after every process, so that an interrupted or killed sweep keeps what
  * finished; at the end, the result model (summary.csv, noise.csv) and
  * Google Benchmark's merged JSON.
  */
-#ifndef GCT_SESSION_H
-#define GCT_SESSION_H
+#ifndef GCT_RESULT_SESSION_H
+#define GCT_RESULT_SESSION_H
 
 #include <jansson.h>
 #include <signal.h>
@@ -17,7 +17,7 @@
 #include "config.h"
 #include "record.h"
 
-typedef struct gct_session_opts {
+typedef struct gct_result_session_opts {
     const char *out;    /* result directory; NULL: a temporary one, removed after */
     int jobs;
     bool pin;
@@ -33,24 +33,24 @@ typedef struct gct_session_opts {
      * to add the predicted CPython GC time); may be NULL. */
     void (*annotate)(void *ud, gct_result *r);
     void *annotate_ud;
-} gct_session_opts;
+} gct_result_session_opts;
 
-typedef struct gct_session_result {
+typedef struct gct_result_session_result {
     gct_results rows;  /* every record, failed processes included */
     size_t configs_done, configs_failed;   /* configurations with every process accounted for */
     size_t processes_run, processes_failed;
     bool interrupted;
     char out[4096];    /* where the results are ("" if temporary) */
-} gct_session_result;
+} gct_result_session_result;
 
-int gct_session_run(const gct_config *cfgs, size_t n, const gct_session_opts *o,
-                    gct_session_result *res);
-void gct_session_result_free(gct_session_result *res);
+int gct_result_session_run(const gct_config *cfgs, size_t n, const gct_result_session_opts *o,
+                           gct_result_session_result *res);
+void gct_result_session_result_free(gct_result_session_result *res);
 
 /* The 1-, 5- and 15-minute load averages as a JSON array (null if unknown). */
-json_t *gct_session_loadavg_json(void);
+json_t *gct_result_session_loadavg_json(void);
 
-extern volatile sig_atomic_t gct_session_stop;
-void gct_session_catch_signals(void);
+extern volatile sig_atomic_t gct_result_session_stop;
+void gct_result_session_catch_signals(void);
 
 #endif

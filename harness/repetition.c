@@ -1,6 +1,6 @@
-/* runner.c — one configuration, every repetition, through Google Benchmark. */
+/* repetition.c — one repetition of one configuration in this process (Google Benchmark). */
 #define _POSIX_C_SOURCE 200809L
-#include "runner.h"
+#include "repetition.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -18,8 +18,8 @@
 
 typedef struct rep_ctx {
     const gct_config *c;
-    const gct_runner_opts *o;
-    gct_runner_out *out;
+    const gct_repetition_opts *o;
+    gct_repetition_out *out;
     int failures;
     int64_t warmup_ops;
     char warmup_error[512]; /* the warm-up's setup failed: the repetition fails too */
@@ -63,7 +63,7 @@ static void identity(const rep_ctx *x, gct_result *r)
     r->warmup_ops = x->warmup_ops;
 }
 
-int64_t gct_runner_warmup_ops(int64_t ops, double warmup)
+int64_t gct_repetition_warmup_ops(int64_t ops, double warmup)
 {
     if (!(warmup > 0))
         return 0;
@@ -273,11 +273,12 @@ static void one_rep(gct_gb_state *st, void *ud)
     gct_results_push(&x->out->records, &r);
 }
 
-int gct_runner_run(const gct_config *c, const char *gbench_json, const gct_runner_opts *o,
-                   gct_runner_out *out)
+int gct_repetition_run(const gct_config *c, const char *gbench_json, const gct_repetition_opts *o,
+                       gct_repetition_out *out)
 {
     memset(out, 0, sizeof *out);
-    rep_ctx x = {.c = c, .o = o, .out = out, .warmup_ops = gct_runner_warmup_ops(c->ops, o->warmup)};
+    rep_ctx x = {
+        .c = c, .o = o, .out = out, .warmup_ops = gct_repetition_warmup_ops(c->ops, o->warmup)};
     const char *cpus = o->cpus;
     char buf[1024];
     gct_gb_add_context("gctune_config_id", c->id);
@@ -315,14 +316,14 @@ int gct_runner_run(const gct_config *c, const char *gbench_json, const gct_runne
     return x.failures;
 }
 
-void gct_runner_out_free(gct_runner_out *out)
+void gct_repetition_out_free(gct_repetition_out *out)
 {
     gct_results_free(&out->records);
     gct_pause_rows_free(&out->pauses);
 }
 
-int gct_runner_write(const gct_runner_out *out, const char *records_csv, const char *pauses_csv,
-                     char *err, size_t errlen)
+int gct_repetition_write(const gct_repetition_out *out, const char *records_csv,
+                         const char *pauses_csv, char *err, size_t errlen)
 {
     gct_afile a;
     FILE *f = gct_afile_open(&a, records_csv, err, errlen);
