@@ -28,17 +28,17 @@
  *   twin (pymalloc):   [PyGC_Head][PyObject_HEAD][weaklist][gct_link cell][epoch]
  *
  * L and the twin's cell form a two-node ring while both live.  heap.c unlinks
- * L when it frees the gct object (h->young is set, so gct__free does), which
+ * L when it frees the gct object (h->hot.young is set, so gct__free does), which
  * leaves the cell pointing at itself: the twin knows its object died without
  * reading freed memory.  Such dead twins are taken out of the interpreter's
  * lists (and freed) when their generation is next collected, before CPython
  * looks at it.
  *
  * What follows the real interpreter and what mirrors the heap:
- *  - count[0]: the inline allocation path and gct__free keep h->count[0] by
+ *  - count[0]: the inline allocation path and gct__free keep h->hot.count[0] by
  *    CPython's rule (+1 per container allocation, -1 per container free but
  *    never below 0) and call collect_auto exactly when it passes threshold[0].
- *    Containers allocated since the last collection wait on h->young (the
+ *    Containers allocated since the last collection wait on h->hot.young (the
  *    pending list); collect_auto gives each a twin, in allocation order, so
  *    they join generation 0's tail in the order CPython would have tracked
  *    them, sets the interpreter's count[0] to one less than the heap's, and
@@ -95,7 +95,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "collector.h"
+#include "internal/backend.h"
 
 /* gcc says __SANITIZE_ADDRESS__, clang __has_feature(address_sanitizer). */
 #if defined(__SANITIZE_ADDRESS__)
@@ -137,7 +137,7 @@ typedef struct twin {
 
 typedef struct cpy {
     gct_heap *h;
-    gct_link pending; /* h->young: containers allocated since the last collection */
+    gct_link pending; /* h->hot.young: containers allocated since the last collection */
     struct _gc_runtime_state *gc;
     twin *spare; /* allocated by the trigger, not bound yet */
     uint64_t epoch;
@@ -224,7 +224,7 @@ static int clamp_int(int64_t v) { return v > INT_MAX ? INT_MAX : v < 0 ? 0 : (in
 static void mirror_counts(cpy *st)
 {
     for (int i = 0; i < NGEN; i++)
-        st->h->count[i] = st->gc->generations[i].count;
+        st->h->hot.count[i] = st->gc->generations[i].count;
 }
 
 static void mirror_stats(cpy *st)
@@ -241,7 +241,7 @@ static void mirror_stats(cpy *st)
 static void sync_to_interpreter(cpy *st)
 {
     bind_pending(st);
-    st->gc->generations[0].count = clamp_int(st->h->count[0]);
+    st->gc->generations[0].count = clamp_int(st->h->hot.count[0]);
 }
 
 /* ---- generation lists (pycore_gc.h) --------------------------------------- */
@@ -607,7 +607,7 @@ static void set_threshold(gct_heap *h)
 {
     PyObject *args[NGEN];
     for (int i = 0; i < NGEN; i++)
-        args[i] = PyLong_FromLong(clamp_int(h->threshold[i]));
+        args[i] = PyLong_FromLong(clamp_int(h->hot.threshold[i]));
     Py_DECREF(call(gc_set_threshold_fn, args, NGEN));
     for (int i = 0; i < NGEN; i++)
         Py_DECREF(args[i]);
@@ -616,7 +616,7 @@ static void set_threshold(gct_heap *h)
 static void cp_set_knob(gct_heap *h, uint32_t index, int64_t value)
 {
     if (index <= KNOB_GEN2) {
-        h->threshold[index] = value;
+        h->hot.threshold[index] = value;
         if (current && current->h == h) {
             PyGILState_STATE g = PyGILState_Ensure();
             set_threshold(h);
@@ -643,9 +643,9 @@ static int cp_init(gct_heap *h, const int64_t *k)
     st->h = h;
     st->pending.next = st->pending.prev = &st->pending;
     h->priv = st;
-    h->rc = true;
-    h->track_mask = GCT_SHAPE_CONTAINER;
-    h->young = &st->pending;
+    h->hot.rc = true;
+    h->hot.track_mask = GCT_SHAPE_CONTAINER;
+    h->hot.young = &st->pending;
     for (uint32_t i = 0; i < gct_collector_cpython.nknobs; i++)
         cp_set_knob(h, i, k[i]);
 
@@ -707,7 +707,7 @@ static void cp_fini(gct_heap *h)
     PyGILState_Release(g);
     free(st);
     h->priv = NULL;
-    h->young = NULL;
+    h->hot.young = NULL;
 }
 
 /* count[0] passed threshold[0] at an allocation: let CPython collect. */
@@ -718,7 +718,7 @@ static void cp_collect_auto(gct_heap *h)
     sync_to_interpreter(st);
     /* The twin of the object being allocated is CPython's allocation: its
      * _PyObject_GC_Link brings count[0] to the heap's value and decides. */
-    st->gc->generations[0].count = clamp_int(h->count[0] - 1);
+    st->gc->generations[0].count = clamp_int(h->hot.count[0] - 1);
     st->ran = false;
     PyGC_Enable();
     twin *t = twin_new();
@@ -730,7 +730,7 @@ static void cp_collect_auto(gct_heap *h)
     if (!st->ran)
         gct__fatal("cpython: count[0]=%lld passed threshold %lld but the interpreter did not "
                    "collect",
-                   (long long)h->count[0], (long long)h->threshold[0]);
+                   (long long)h->hot.count[0], (long long)h->hot.threshold[0]);
     mirror_counts(st);
     PyGILState_Release(g);
 }
@@ -839,7 +839,7 @@ static void check_obj(void *ud, gct_obj *o)
 static bool cp_verify(gct_heap *h, char *err, size_t errlen)
 {
     cpy *st = state(h);
-    if (h->collecting) {
+    if (h->hot.collecting) {
         snprintf(err, errlen, "verify called during a collection");
         return false;
     }
@@ -899,17 +899,17 @@ static bool cp_verify(gct_heap *h, char *err, size_t errlen)
         ok = false;
     }
     for (int i = 0; ok && i < NGEN; i++) {
-        if (st->gc->generations[i].threshold != clamp_int(h->threshold[i])) {
+        if (st->gc->generations[i].threshold != clamp_int(h->hot.threshold[i])) {
             snprintf(err, errlen, "threshold %d is %d in the interpreter, %lld in the heap", i,
-                     st->gc->generations[i].threshold, (long long)h->threshold[i]);
+                     st->gc->generations[i].threshold, (long long)h->hot.threshold[i]);
             ok = false;
-        } else if (i > 0 && st->gc->generations[i].count != h->count[i]) {
+        } else if (i > 0 && st->gc->generations[i].count != h->hot.count[i]) {
             snprintf(err, errlen, "count[%d] is %d in the interpreter, %lld in the heap", i,
-                     st->gc->generations[i].count, (long long)h->count[i]);
+                     st->gc->generations[i].count, (long long)h->hot.count[i]);
             ok = false;
         }
     }
-    if (ok && h->count[0] < 0) {
+    if (ok && h->hot.count[0] < 0) {
         snprintf(err, errlen, "count[0] is negative");
         ok = false;
     }

@@ -13,7 +13,7 @@
  * There is no collector state at all: no prefix, no trigger (track_mask 0),
  * so allocation and freeing cost only the allocator and the accounting.
  */
-#include "collector.h"
+#include "internal/backend.h"
 
 enum { KNOB_CASCADE };
 
@@ -24,9 +24,9 @@ static const gct_knob knobs[] = {
 
 static int rc_init(gct_heap *h, const int64_t *k)
 {
-    h->rc = true;
-    h->track_mask = 0;
-    h->young = NULL;
+    h->hot.rc = true;
+    h->hot.track_mask = 0;
+    h->hot.young = NULL;
     h->cascade_limit = k[KNOB_CASCADE];
     return GCT_OK;
 }
