@@ -244,6 +244,22 @@ static void sync_to_interpreter(cpy *st)
     st->gc->generations[0].count = clamp_int(st->h->hot.count[0]);
 }
 
+/* A call that may collect is bracketed the same way every time: the GIL, the
+ * pending containers bound and count[0] handed to the interpreter on the way
+ * in, the interpreter's counts mirrored on the way out. */
+static PyGILState_STATE interp_enter(cpy *st)
+{
+    PyGILState_STATE g = PyGILState_Ensure();
+    sync_to_interpreter(st);
+    return g;
+}
+
+static void interp_leave(cpy *st, PyGILState_STATE g)
+{
+    mirror_counts(st);
+    PyGILState_Release(g);
+}
+
 /* ---- generation lists (pycore_gc.h) --------------------------------------- */
 
 static PyGC_Head *gen_head(cpy *st, int i)
@@ -426,20 +442,26 @@ static void drop_ref(cpy *st, gct_obj *c)
     }
 }
 
-static int twin_clear(PyObject *self)
+/* Empty every slot of o, dropping the reference each held (tp_clear, and
+ * a twin's death). */
+static void drop_slots(cpy *st, gct_obj *o)
 {
-    twin *t = (twin *)self;
-    if (!twin_alive(t) || !current)
-        return 0;
-    gct_obj *o = obj_of(t);
     uint32_t ns = o->shape->nslots;
     for (uint32_t i = 0; i < ns; i++) {
         gct_obj *c = o->slots[i];
         if (c) {
             o->slots[i] = NULL;
-            drop_ref(current, c);
+            drop_ref(st, c);
         }
     }
+}
+
+static int twin_clear(PyObject *self)
+{
+    twin *t = (twin *)self;
+    if (!twin_alive(t) || !current)
+        return 0;
+    drop_slots(current, obj_of(t));
     return 0;
 }
 
@@ -455,14 +477,7 @@ static void twin_dealloc(PyObject *self)
         gct_obj *o = obj_of(t);
         GCT_CHECK(o->refcnt == 0, "cpython: twin of %p (%s) dies with refcnt %u", (void *)o,
                   o->shape->name, o->refcnt);
-        uint32_t ns = o->shape->nslots;
-        for (uint32_t i = 0; i < ns; i++) {
-            gct_obj *c = o->slots[i];
-            if (c) {
-                o->slots[i] = NULL;
-                drop_ref(st, c);
-            }
-        }
+        drop_slots(st, o);
         gct__free(st->h, o); /* unlinks the prefix link: the cell loops */
     }
     PyTypeObject *tp = Py_TYPE(self);
@@ -714,8 +729,7 @@ static void cp_fini(gct_heap *h)
 static void cp_collect_auto(gct_heap *h)
 {
     cpy *st = state(h);
-    PyGILState_STATE g = PyGILState_Ensure();
-    sync_to_interpreter(st);
+    PyGILState_STATE g = interp_enter(st);
     /* The twin of the object being allocated is CPython's allocation: its
      * _PyObject_GC_Link brings count[0] to the heap's value and decides. */
     st->gc->generations[0].count = clamp_int(h->hot.count[0] - 1);
@@ -731,8 +745,7 @@ static void cp_collect_auto(gct_heap *h)
         gct__fatal("cpython: count[0]=%lld passed threshold %lld but the interpreter did not "
                    "collect",
                    (long long)h->hot.count[0], (long long)h->hot.threshold[0]);
-    mirror_counts(st);
-    PyGILState_Release(g);
+    interp_leave(st, g);
 }
 
 static int64_t cp_collect(gct_heap *h, int gen)
@@ -740,27 +753,23 @@ static int64_t cp_collect(gct_heap *h, int gen)
     if (gen < 0 || gen >= NGEN)
         return GCT_EINVAL;
     cpy *st = state(h);
-    PyGILState_STATE g = PyGILState_Ensure();
-    sync_to_interpreter(st);
+    PyGILState_STATE g = interp_enter(st);
     st->ran = false;
     int64_t n = gc_collect_gen(gen);
     if (!st->ran)
         gct__fatal("cpython: gc.collect(%d) did not run", gen);
-    mirror_counts(st);
-    PyGILState_Release(g);
+    interp_leave(st, g);
     return n;
 }
 
 static int cp_freeze(gct_heap *h)
 {
     cpy *st = state(h);
-    PyGILState_STATE g = PyGILState_Ensure();
-    sync_to_interpreter(st);
+    PyGILState_STATE g = interp_enter(st);
     for (int i = 0; i < NGEN; i++)
         purge_dead(st, i);
     Py_DECREF(call(gc_freeze_fn, NULL, 0));
-    mirror_counts(st);
-    PyGILState_Release(g);
+    interp_leave(st, g);
     return GCT_OK;
 }
 

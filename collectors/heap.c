@@ -101,6 +101,16 @@ static void knob_names(const gct_collector *c, char *buf, size_t len)
         snprintf(buf, len, "none");
 }
 
+/* The message for a knob name c does not have, naming the ones it has. */
+static void no_such_knob(const gct_collector *c, const char *name, size_t namelen, char *err,
+                         size_t errlen)
+{
+    char names[200];
+    knob_names(c, names, sizeof names);
+    snprintf(err, errlen, "collector '%s' has no knob '%.*s' (knobs: %s)", c->name, (int)namelen,
+             name, names);
+}
+
 static bool knob_in_range(const gct_knob *k, int64_t v, char *err, size_t errlen)
 {
     if (v < k->min || v > k->max) {
@@ -145,10 +155,7 @@ gct_heap *gct_heap_new(const char *collector, const char *const *knobs, size_t n
         }
         int k = knob_index(c, knobs[a], (size_t)(eq - knobs[a]));
         if (k < 0) {
-            char names[200];
-            knob_names(c, names, sizeof names);
-            snprintf(err, errlen, "collector '%s' has no knob '%.*s' (knobs: %s)", c->name,
-                     (int)(eq - knobs[a]), knobs[a], names);
+            no_such_knob(c, knobs[a], (size_t)(eq - knobs[a]), err, errlen);
             return NULL;
         }
         if (given[k]) {
@@ -258,10 +265,7 @@ int gct_heap_set_knob(gct_heap *h, const char *name, int64_t value, char *err, s
     }
     int k = knob_index(h->ops, name, strlen(name));
     if (k < 0) {
-        char names[200];
-        knob_names(h->ops, names, sizeof names);
-        snprintf(err, errlen, "collector '%s' has no knob '%s' (knobs: %s)", h->ops->name, name,
-                 names);
+        no_such_knob(h->ops, name, strlen(name), err, errlen);
         return GCT_EINVAL;
     }
     if (!knob_in_range(&h->ops->knobs[k], value, err, errlen))
