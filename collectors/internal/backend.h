@@ -6,7 +6,7 @@
  * include it, and cannot by accident: it refuses to compile unless
  * GCT_BUILD_BACKEND is defined, which only the collectors library and the
  * tests' build define (the way CPython guards Include/internal with
- * Py_BUILD_CORE).  tests/check-api-boundary.sh proves the workloads' build
+ * Py_BUILD_CORE).  tests/check-api-boundary.py proves the workloads' build
  * cannot reach it.
  *
  * Invariants the backends and the heap keep between them:
