@@ -2,7 +2,7 @@
  * cpython.c — the real CPython 3.11 cycle collector, embedded: ground truth
  * for gencycle's model (`gctune validate` runs the same workloads on both).
  *
- * The object layout question.  heap.h fixes what every backend shares: the
+ * The object layout question.  object.h fixes what every backend shares: the
  * 16-byte header {uint32 refcnt, flags, sizeclass, spare; shape}, slots after
  * it, memory from the heap's pool, and inline hot paths that touch only that
  * header.  A PyObject is {Py_ssize_t ob_refcnt; PyTypeObject *ob_type} with its
@@ -10,7 +10,7 @@
  * to be both the workload's gct_shape (workloads compare o->shape with their
  * own static shapes) and the type the collector calls tp_traverse through,
  * and word 0 would mix refcnt with the flags byte.  Nor can the PyObject live
- * in the prefix of the pool block: heap.c frees blocks on its own (a decref to
+ * in the prefix of the pool block: the heap frees blocks on its own (a decref to
  * zero, a cascade) and tells no backend, so a PyGC_Head in a freed block would
  * stay linked in CPython's generation lists.
  *
@@ -21,13 +21,13 @@
  * the slots, its tp_dealloc untracks it, releases the slots and frees the gct
  * object.  The collector that decides is CPython's gc_collect_main, untouched.
  * Atomic objects (no slots) get no twin, as CPython's ints and strings are
- * never tracked.  gct weak references (heap.c's shape) are tracked containers
+ * never tracked.  gct weak references (weakref.c's shape) are tracked containers
  * that traverse nothing, as a weakref.ref without callback is.
  *
  *   gct block (pool):  [gct_link L][gct_obj header][slots][payload]
  *   twin (pymalloc):   [PyGC_Head][PyObject_HEAD][weaklist][gct_link cell][epoch]
  *
- * L and the twin's cell form a two-node ring while both live.  heap.c unlinks
+ * L and the twin's cell form a two-node ring while both live.  dealloc.c unlinks
  * L when it frees the gct object (h->hot.young is set, so gct__free does), which
  * leaves the cell pointing at itself: the twin knows its object died without
  * reading freed memory.  Such dead twins are taken out of the interpreter's
@@ -69,7 +69,7 @@
  *
  * What this cannot check: count[0]'s rule is the heap's own code, shared with
  * gencycle, so `gctune validate` does not test it (the scripts in tests/oracle do, on
- * the real interpreter).  It could if heap.c told the backend about frees
+ * the real interpreter).  It could if the heap told the backend about frees
  * (then a twin would die with its object and PyObject_GC_Del would count) and
  * allocations (then PyObject_GC_New would).  Each collection also touches
  * twice the memory of a native one (twin -> gct object -> slot -> referent's

@@ -6,7 +6,7 @@
  *    roots (plus any a C caller holds itself).
  *  - An object is freed the moment its count reaches zero, and everything
  *    that dies with it is freed by the same explicit-worklist cascade
- *    (heap.c: gct__dealloc), never by recursion.
+ *    (dealloc.c: gct__dealloc), never by recursion.
  *  - Nothing else ever frees: cycles leak.  gct_heap_leaks reports them (live
  *    minus reachable from the roots), and the heap's teardown releases them.
  *
