@@ -19,8 +19,9 @@ void gct__free(gct_heap *h, gct_obj *o)
     if (o->shape->flags & GCT_SHAPE_WEAKREF)
         gct__weakref_unlink(h, o);
     if (h->hot.young && (o->shape->flags & GCT_SHAPE_CONTAINER)) {
-        /* gencycle: untrack, and count[0] goes down but never below zero
-         * (PyObject_GC_Del). */
+        /* A backend that has new containers linked onto its list
+         * (gencycle, cpython): untrack, and count[0] goes down but never
+         * below zero (PyObject_GC_Del). */
         gct_link *l = gct_obj_link(o);
         if (l->next) {
             l->prev->next = l->next;
