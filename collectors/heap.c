@@ -188,8 +188,9 @@ gct_heap *gct_heap_create(const gct_collector *c, const int64_t *knobs, char *er
         return NULL;
     }
     if (c->abi != GCT_COLLECTOR_ABI || c->nknobs > GCT_MAX_KNOBS) {
-        snprintf(err, errlen, "collector '%s' has a malformed table (interface version %u, %u knobs)",
-                 c->name, c->abi, c->nknobs);
+        snprintf(err, errlen,
+                 "collector '%s' has a malformed table (interface version %u, %u knobs)", c->name,
+                 c->abi, c->nknobs);
         return NULL;
     }
     int64_t values[GCT_MAX_KNOBS];

@@ -197,12 +197,30 @@ static inline const int64_t *gct_heap_counts(const gct_heap *h) { return gct__ho
 const gct_gen_stats *gct_heap_stats(const gct_heap *h);
 
 /* Exact accounting, prefix bytes included. */
-static inline int64_t gct_heap_live_objects(const gct_heap *h) { return gct__hot_c(h)->live_objects; }
-static inline int64_t gct_heap_live_bytes(const gct_heap *h) { return gct__hot_c(h)->live_bytes; }
-static inline int64_t gct_heap_peak_objects(const gct_heap *h) { return gct__hot_c(h)->peak_objects; }
-static inline int64_t gct_heap_peak_bytes(const gct_heap *h) { return gct__hot_c(h)->peak_bytes; }
-static inline int64_t gct_heap_total_allocs(const gct_heap *h) { return gct__hot_c(h)->total_allocs; }
-static inline int64_t gct_heap_total_frees(const gct_heap *h) { return gct__hot_c(h)->total_frees; }
+static inline int64_t gct_heap_live_objects(const gct_heap *h)
+{
+    return gct__hot_c(h)->live_objects;
+}
+static inline int64_t gct_heap_live_bytes(const gct_heap *h)
+{
+    return gct__hot_c(h)->live_bytes;
+}
+static inline int64_t gct_heap_peak_objects(const gct_heap *h)
+{
+    return gct__hot_c(h)->peak_objects;
+}
+static inline int64_t gct_heap_peak_bytes(const gct_heap *h)
+{
+    return gct__hot_c(h)->peak_bytes;
+}
+static inline int64_t gct_heap_total_allocs(const gct_heap *h)
+{
+    return gct__hot_c(h)->total_allocs;
+}
+static inline int64_t gct_heap_total_frees(const gct_heap *h)
+{
+    return gct__hot_c(h)->total_frees;
+}
 /* The most memory the allocator ever obtained from the system. */
 static inline int64_t gct_heap_peak_footprint(const gct_heap *h)
 {

@@ -57,18 +57,20 @@ static gct_heap *gencycle3(int64_t t0, int64_t t1, int64_t t2)
 
 #define assert_count(h, c0, c1, c2)                                                            \
     do {                                                                                       \
-        cr_assert(gct_heap_counts(h)[0] == (c0) && gct_heap_counts(h)[1] == (c1) && gct_heap_counts(h)[2] == (c2),           \
+        const int64_t *cnt_ = gct_heap_counts(h);                                              \
+        cr_assert(cnt_[0] == (c0) && cnt_[1] == (c1) && cnt_[2] == (c2),                       \
                   "count is (%" PRId64 ", %" PRId64 ", %" PRId64 "), expected (%d, %d, %d)",   \
-                  gct_heap_counts(h)[0], gct_heap_counts(h)[1], gct_heap_counts(h)[2], (int)(c0), (int)(c1), (int)(c2));     \
+                  cnt_[0], cnt_[1], cnt_[2], (int)(c0), (int)(c1), (int)(c2));                 \
     } while (0)
 
 #define assert_stats(h, g, ncoll, ncollected)                                                  \
     do {                                                                                       \
-        cr_assert(gct_heap_stats(h)[g].collections == (ncoll) && gct_heap_stats(h)[g].collected == (ncollected) \
-                      && gct_heap_stats(h)[g].uncollectable == 0,                                       \
+        const gct_gen_stats *st_ = &gct_heap_stats(h)[g];                                      \
+        cr_assert(st_->collections == (ncoll) && st_->collected == (ncollected)                \
+                      && st_->uncollectable == 0,                                              \
                   "stats[%d] = {%" PRId64 ", %" PRId64 ", %" PRId64 "}, expected {%d, %d, 0}", \
-                  (int)(g), gct_heap_stats(h)[g].collections, gct_heap_stats(h)[g].collected,                  \
-                  gct_heap_stats(h)[g].uncollectable, (int)(ncoll), (int)(ncollected));               \
+                  (int)(g), st_->collections, st_->collected, st_->uncollectable, (int)(ncoll),  \
+                  (int)(ncollected));                                                          \
     } while (0)
 
 /* Examined objects of the last pause: the size of the collected set. */
