@@ -2,12 +2,12 @@
  * internal/backend.h — the heap as the collector backends see it.
  *
  * Who it is for: the files of collectors/ (the heap's own and one per
- * backend) and white-box tests.  Workloads, the harness and bench must not
- * include it, and cannot by accident: it refuses to compile unless
- * GCT_BUILD_BACKEND is defined, which only the collectors library and the
- * tests' build define (the way CPython guards Include/internal with
- * Py_BUILD_CORE).  tests/check-api-boundary.py proves the workloads' build
- * cannot reach it.
+ * backend), white-box tests, and gct-bench's benchmark of gct__record_pause.
+ * Workloads and the harness must not include it, and cannot by accident: it
+ * refuses to compile unless GCT_BUILD_BACKEND is defined, which only the
+ * collectors library and gct_collectors_internal_dep (tests, gct-bench)
+ * define, the way CPython guards Include/internal with Py_BUILD_CORE.
+ * tests/check-api-boundary.py proves the workloads' build cannot reach it.
  *
  * Invariants the backends and the heap keep between them:
  *  - struct gct_heap begins with gct__heap_hot (heap.h), which the inline hot
