@@ -45,16 +45,16 @@ struct gct_collector {
     uint32_t prefix;       /* bytes of private header before each object */
     uint32_t ngenerations; /* generations with statistics (0 for refcount) */
 
-    /* Set up h->priv and the data the hot paths read (h->hot).  `knobs` holds one
-     * validated value per entry of the knob table. */
+    /* Set up h->priv and the data the hot paths read (h->hot).  `knobs`
+     * holds one validated value per entry of the knob table. */
     int (*init)(gct_heap *h, const int64_t *knobs);
     /* Release h->priv.  The heap frees the objects themselves. */
     void (*fini)(gct_heap *h);
     /* A knob changed at run time (already range-checked). */
     void (*set_knob)(gct_heap *h, uint32_t index, int64_t value);
-    /* count[0] exceeded threshold[0] at an allocation (h->collecting is set). */
+    /* count[0] exceeded threshold[0] at an allocation (h->hot.collecting is set). */
     void (*collect_auto)(gct_heap *h);
-    /* Explicit collection (h->collecting is set); generation already mapped
+    /* Explicit collection (h->hot.collecting is set); generation already mapped
      * from GCT_GEN_FULL.  Returns collected + uncollectable or GCT_EINVAL. */
     int64_t (*collect)(gct_heap *h, int generation);
     /* Optional (NULL = GCT_ENOTSUP). */

@@ -10,7 +10,7 @@
  * Invariants:
  *  - An object is a 16-byte header (gct_obj), then `nslots` reference slots,
  *    then `payload` bytes, as its gct_shape says.  A backend may put a
- *    private prefix before the header (the heap knows its size, h->prefix).
+ *    private prefix before the header (the heap knows its size, h->hot.prefix).
  *  - The flags byte is shared.  The heap owns bits 0-2 (WEAKREFD, FREE,
  *    REACH) and bits 6-7 are unassigned.  Bits 3-5 (GCT_OF_BACKEND0..2) are
  *    reserved for the backend running the heap, which names them in its own
@@ -18,11 +18,13 @@
  *    a collection every backend bit is clear, and the heap's verifier checks
  *    that for all of them.
  *  - The heap can link every new container onto a list chosen by the
- *    backend (h->young) through a two-word prefix {next, prev} just before the
- *    header: struct gct__link and gct__link_append_before below are that
- *    mechanism, the only part of it the inline allocation path needs.  The
- *    name has two underscores because it is not the workloads' business;
- *    backends know the same type as gct_link (internal/backend.h).
+ *    backend (h->hot.young) through a two-word prefix {next, prev} just
+ *    before the header: struct gct__link and gct__link_append_before below
+ *    are that mechanism, the only part of it the inline allocation path
+ *    needs.  The name has two underscores because it is not the workloads'
+ *    business; backends know the same type as gct_link (internal/backend.h).
+ *    It is one type, not a private copy, so that the compiler sees the
+ *    allocation path's stores and gencycle's loads as the same objects.
  *  - Names: gct_ is public; gct__ is the collectors' own, declared here only
  *    because inline code needs it.
  */
