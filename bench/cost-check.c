@@ -62,13 +62,13 @@ static int run_one(const char *collector, const gct_workload *wl, const double *
     }
     gct_heap_clear_pauses(h);
     gct_gen_stats before[3];
-    memcpy(before, h->stats, sizeof before);
+    memcpy(before, gct_heap_stats(h), sizeof before);
     gct_workload_ops(run, ops);
     for (int g = 0; g < 3; g++) {
-        m->work[g].collections = h->stats[g].collections - before[g].collections;
-        m->work[g].collected = h->stats[g].collected - before[g].collected;
-        m->work[g].examined = h->stats[g].examined - before[g].examined;
-        m->work[g].traversed = h->stats[g].traversed - before[g].traversed;
+        m->work[g].collections = gct_heap_stats(h)[g].collections - before[g].collections;
+        m->work[g].collected = gct_heap_stats(h)[g].collected - before[g].collected;
+        m->work[g].examined = gct_heap_stats(h)[g].examined - before[g].examined;
+        m->work[g].traversed = gct_heap_stats(h)[g].traversed - before[g].traversed;
     }
     for (size_t i = 0; i < gct_heap_npauses(h); i++) {
         const gct_pause *p = &gct_heap_pauses(h)[i];

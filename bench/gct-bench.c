@@ -41,6 +41,7 @@
 #include "collector.h"
 #include "gbench.h"
 #include "heap.h"
+#include "internal/backend.h" /* record_cost_ns times gct__record_pause itself */
 #include "rng.h"
 #include "workload.h"
 
@@ -158,7 +159,7 @@ static void build_graph(gct_heap *h, int64_t n, uint64_t seed)
 
 static void build(gct_heap *h, int kind, int64_t n)
 {
-    bool was = h->enabled;
+    bool was = gct_heap_enabled(h);
     gct_heap_set_enabled(h, false);
     switch (kind) {
     case TREE: build_tree(h, n); break;
@@ -183,7 +184,7 @@ static void bm_collect_live(gct_gb_state *st, void *ud)
     const collect_case *c = ud;
     gct_heap *h = heap_new(c->collector, NULL, 0);
     build(h, c->kind, c->n);
-    int64_t live = h->live_objects;
+    int64_t live = gct_heap_live_objects(h);
     gct_heap_collect(h, GCT_GEN_FULL); /* into the oldest generation */
     uint64_t total = 0;
     int64_t iters = 0;
@@ -193,7 +194,7 @@ static void bm_collect_live(gct_gb_state *st, void *ud)
         int64_t freed = gct_heap_collect(h, GCT_GEN_FULL);
         total += gct_now_ns() - t0;
         iters++;
-        if (freed != 0 || h->live_objects != live)
+        if (freed != 0 || gct_heap_live_objects(h) != live)
             ok = false;
     }
     if (!ok)
@@ -214,14 +215,14 @@ static void bm_collect_dead(gct_gb_state *st, void *ud)
         gct_heap *h = heap_new(c->collector, NULL, 0);
         build(h, c->kind, c->n);
         gct_root_pop(h);
-        int64_t live = h->live_objects;
+        int64_t live = gct_heap_live_objects(h);
         gct_gb_resume(st);
         uint64_t t0 = gct_now_ns();
         int64_t freed = gct_heap_collect(h, GCT_GEN_FULL);
         total += gct_now_ns() - t0;
         gct_gb_pause(st);
         iters++;
-        if (freed != live || h->live_objects != 0)
+        if (freed != live || gct_heap_live_objects(h) != 0)
             ok = false;
         gct_heap_destroy(h);
         gct_gb_resume(st);
@@ -289,7 +290,7 @@ static void bm_alloc(gct_gb_state *st, void *ud)
         n += ALLOC_LOOP;
     }
     gct_gb_counter(st, "ns_per_obj", (double)total / (double)n);
-    gct_gb_counter(st, "collections", (double)h->stats[0].collections);
+    gct_gb_counter(st, "collections", (double)gct_heap_stats(h)[0].collections);
     gct_heap_destroy(h);
 }
 

@@ -2,11 +2,16 @@
  * collector.h — the interface every collector backend implements, and the
  * registry that finds them by name.
  *
+ * Who it is for: the backends (which implement gct_collector) and the
+ * harness, which chooses collectors by name and reads their knob tables.
+ * Neither needs the heap's insides for that: backends get those from
+ * internal/backend.h, and the harness never does.
+ *
  * A backend is one file, collectors/<name>.c, exporting exactly one symbol: a
  * `const gct_collector gct_collector_<name>`.  The heap calls its functions
  * only on cold paths (creation, a crossed threshold, explicit requests,
  * verification, teardown); the hot paths in heap.h read the data the backend
- * sets up in `init` (h->rc, h->track_mask, h->young, h->threshold).
+ * sets up in `init` (hot.rc, hot.track_mask, hot.young, hot.threshold).
  */
 #ifndef GCT_COLLECTOR_H
 #define GCT_COLLECTOR_H
@@ -40,16 +45,16 @@ struct gct_collector {
     uint32_t prefix;       /* bytes of private header before each object */
     uint32_t ngenerations; /* generations with statistics (0 for refcount) */
 
-    /* Set up h->priv and the data the hot paths read.  `knobs` holds one
-     * validated value per entry of the knob table. */
+    /* Set up h->priv and the data the hot paths read (h->hot).  `knobs`
+     * holds one validated value per entry of the knob table. */
     int (*init)(gct_heap *h, const int64_t *knobs);
     /* Release h->priv.  The heap frees the objects themselves. */
     void (*fini)(gct_heap *h);
     /* A knob changed at run time (already range-checked). */
     void (*set_knob)(gct_heap *h, uint32_t index, int64_t value);
-    /* count[0] exceeded threshold[0] at an allocation (h->collecting is set). */
+    /* count[0] exceeded threshold[0] at an allocation (h->hot.collecting is set). */
     void (*collect_auto)(gct_heap *h);
-    /* Explicit collection (h->collecting is set); generation already mapped
+    /* Explicit collection (h->hot.collecting is set); generation already mapped
      * from GCT_GEN_FULL.  Returns collected + uncollectable or GCT_EINVAL. */
     int64_t (*collect)(gct_heap *h, int generation);
     /* Optional (NULL = GCT_ENOTSUP). */
@@ -69,36 +74,6 @@ const gct_collector *gct_collector_find(const char *name);
 bool gct_collector_registry_check(char *err, size_t errlen);
 /* "refcount, gencycle, marksweep" */
 void gct_collector_names(char *buf, size_t len);
-
-/* Helpers for backends (heap.c). */
-void gct__record_pause(gct_heap *h, gct_pause_kind kind, uint64_t start_ns, int64_t examined,
-                       int64_t traversed, int64_t freed);
-void gct__emit_event(gct_heap *h, gct_event_phase phase, int generation, int64_t collected,
-                     int64_t uncollectable);
-/* Free an object whose references have already been dropped (no decrefs). */
-void gct__free(gct_heap *h, gct_obj *o);
-/* Clear every weak reference to o (o is about to die). */
-void gct__weakrefs_clear(gct_heap *h, gct_obj *o);
-/* A growable stack of objects for tracing without recursion. */
-typedef struct gct_objstack {
-    gct_obj **items;
-    size_t n, cap;
-} gct_objstack;
-void gct_objstack_push_slow(gct_objstack *s, gct_obj *o);
-static inline void gct_objstack_push(gct_objstack *s, gct_obj *o)
-{
-    if (s->n == s->cap)
-        gct_objstack_push_slow(s, o);
-    else
-        s->items[s->n++] = o;
-}
-void gct_objstack_free(gct_objstack *s);
-
-static inline gct_link *gct_obj_link(gct_obj *o)
-{
-    return (gct_link *)(void *)((char *)o - sizeof(gct_link));
-}
-static inline gct_obj *gct_link_obj(gct_link *l) { return (gct_obj *)(void *)(l + 1); }
 
 extern const gct_collector gct_collector_refcount;
 extern const gct_collector gct_collector_gencycle;

@@ -2,7 +2,7 @@
  * cpython.c — the real CPython 3.11 cycle collector, embedded: ground truth
  * for gencycle's model (`gctune validate` runs the same workloads on both).
  *
- * The object layout question.  heap.h fixes what every backend shares: the
+ * The object layout question.  object.h fixes what every backend shares: the
  * 16-byte header {uint32 refcnt, flags, sizeclass, spare; shape}, slots after
  * it, memory from the heap's pool, and inline hot paths that touch only that
  * header.  A PyObject is {Py_ssize_t ob_refcnt; PyTypeObject *ob_type} with its
@@ -10,7 +10,7 @@
  * to be both the workload's gct_shape (workloads compare o->shape with their
  * own static shapes) and the type the collector calls tp_traverse through,
  * and word 0 would mix refcnt with the flags byte.  Nor can the PyObject live
- * in the prefix of the pool block: heap.c frees blocks on its own (a decref to
+ * in the prefix of the pool block: the heap frees blocks on its own (a decref to
  * zero, a cascade) and tells no backend, so a PyGC_Head in a freed block would
  * stay linked in CPython's generation lists.
  *
@@ -21,24 +21,24 @@
  * the slots, its tp_dealloc untracks it, releases the slots and frees the gct
  * object.  The collector that decides is CPython's gc_collect_main, untouched.
  * Atomic objects (no slots) get no twin, as CPython's ints and strings are
- * never tracked.  gct weak references (heap.c's shape) are tracked containers
+ * never tracked.  gct weak references (weakref.c's shape) are tracked containers
  * that traverse nothing, as a weakref.ref without callback is.
  *
  *   gct block (pool):  [gct_link L][gct_obj header][slots][payload]
  *   twin (pymalloc):   [PyGC_Head][PyObject_HEAD][weaklist][gct_link cell][epoch]
  *
- * L and the twin's cell form a two-node ring while both live.  heap.c unlinks
- * L when it frees the gct object (h->young is set, so gct__free does), which
+ * L and the twin's cell form a two-node ring while both live.  dealloc.c unlinks
+ * L when it frees the gct object (h->hot.young is set, so gct__free does), which
  * leaves the cell pointing at itself: the twin knows its object died without
  * reading freed memory.  Such dead twins are taken out of the interpreter's
  * lists (and freed) when their generation is next collected, before CPython
  * looks at it.
  *
  * What follows the real interpreter and what mirrors the heap:
- *  - count[0]: the inline allocation path and gct__free keep h->count[0] by
+ *  - count[0]: the inline allocation path and gct__free keep h->hot.count[0] by
  *    CPython's rule (+1 per container allocation, -1 per container free but
  *    never below 0) and call collect_auto exactly when it passes threshold[0].
- *    Containers allocated since the last collection wait on h->young (the
+ *    Containers allocated since the last collection wait on h->hot.young (the
  *    pending list); collect_auto gives each a twin, in allocation order, so
  *    they join generation 0's tail in the order CPython would have tracked
  *    them, sets the interpreter's count[0] to one less than the heap's, and
@@ -69,7 +69,7 @@
  *
  * What this cannot check: count[0]'s rule is the heap's own code, shared with
  * gencycle, so `gctune validate` does not test it (the scripts in tests/oracle do, on
- * the real interpreter).  It could if heap.c told the backend about frees
+ * the real interpreter).  It could if the heap told the backend about frees
  * (then a twin would die with its object and PyObject_GC_Del would count) and
  * allocations (then PyObject_GC_New would).  Each collection also touches
  * twice the memory of a native one (twin -> gct object -> slot -> referent's
@@ -95,7 +95,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "collector.h"
+#include "internal/backend.h"
 
 /* gcc says __SANITIZE_ADDRESS__, clang __has_feature(address_sanitizer). */
 #if defined(__SANITIZE_ADDRESS__)
@@ -137,7 +137,7 @@ typedef struct twin {
 
 typedef struct cpy {
     gct_heap *h;
-    gct_link pending; /* h->young: containers allocated since the last collection */
+    gct_link pending; /* h->hot.young: containers allocated since the last collection */
     struct _gc_runtime_state *gc;
     twin *spare; /* allocated by the trigger, not bound yet */
     uint64_t epoch;
@@ -224,7 +224,7 @@ static int clamp_int(int64_t v) { return v > INT_MAX ? INT_MAX : v < 0 ? 0 : (in
 static void mirror_counts(cpy *st)
 {
     for (int i = 0; i < NGEN; i++)
-        st->h->count[i] = st->gc->generations[i].count;
+        st->h->hot.count[i] = st->gc->generations[i].count;
 }
 
 static void mirror_stats(cpy *st)
@@ -241,7 +241,23 @@ static void mirror_stats(cpy *st)
 static void sync_to_interpreter(cpy *st)
 {
     bind_pending(st);
-    st->gc->generations[0].count = clamp_int(st->h->count[0]);
+    st->gc->generations[0].count = clamp_int(st->h->hot.count[0]);
+}
+
+/* A call that may collect is bracketed the same way every time: the GIL, the
+ * pending containers bound and count[0] handed to the interpreter on the way
+ * in, the interpreter's counts mirrored on the way out. */
+static PyGILState_STATE interp_enter(cpy *st)
+{
+    PyGILState_STATE g = PyGILState_Ensure();
+    sync_to_interpreter(st);
+    return g;
+}
+
+static void interp_leave(cpy *st, PyGILState_STATE g)
+{
+    mirror_counts(st);
+    PyGILState_Release(g);
 }
 
 /* ---- generation lists (pycore_gc.h) --------------------------------------- */
@@ -426,20 +442,26 @@ static void drop_ref(cpy *st, gct_obj *c)
     }
 }
 
-static int twin_clear(PyObject *self)
+/* Empty every slot of o, dropping the reference each held (tp_clear, and
+ * a twin's death). */
+static void drop_slots(cpy *st, gct_obj *o)
 {
-    twin *t = (twin *)self;
-    if (!twin_alive(t) || !current)
-        return 0;
-    gct_obj *o = obj_of(t);
     uint32_t ns = o->shape->nslots;
     for (uint32_t i = 0; i < ns; i++) {
         gct_obj *c = o->slots[i];
         if (c) {
             o->slots[i] = NULL;
-            drop_ref(current, c);
+            drop_ref(st, c);
         }
     }
+}
+
+static int twin_clear(PyObject *self)
+{
+    twin *t = (twin *)self;
+    if (!twin_alive(t) || !current)
+        return 0;
+    drop_slots(current, obj_of(t));
     return 0;
 }
 
@@ -455,14 +477,7 @@ static void twin_dealloc(PyObject *self)
         gct_obj *o = obj_of(t);
         GCT_CHECK(o->refcnt == 0, "cpython: twin of %p (%s) dies with refcnt %u", (void *)o,
                   o->shape->name, o->refcnt);
-        uint32_t ns = o->shape->nslots;
-        for (uint32_t i = 0; i < ns; i++) {
-            gct_obj *c = o->slots[i];
-            if (c) {
-                o->slots[i] = NULL;
-                drop_ref(st, c);
-            }
-        }
+        drop_slots(st, o);
         gct__free(st->h, o); /* unlinks the prefix link: the cell loops */
     }
     PyTypeObject *tp = Py_TYPE(self);
@@ -607,7 +622,7 @@ static void set_threshold(gct_heap *h)
 {
     PyObject *args[NGEN];
     for (int i = 0; i < NGEN; i++)
-        args[i] = PyLong_FromLong(clamp_int(h->threshold[i]));
+        args[i] = PyLong_FromLong(clamp_int(h->hot.threshold[i]));
     Py_DECREF(call(gc_set_threshold_fn, args, NGEN));
     for (int i = 0; i < NGEN; i++)
         Py_DECREF(args[i]);
@@ -616,7 +631,7 @@ static void set_threshold(gct_heap *h)
 static void cp_set_knob(gct_heap *h, uint32_t index, int64_t value)
 {
     if (index <= KNOB_GEN2) {
-        h->threshold[index] = value;
+        h->hot.threshold[index] = value;
         if (current && current->h == h) {
             PyGILState_STATE g = PyGILState_Ensure();
             set_threshold(h);
@@ -643,9 +658,9 @@ static int cp_init(gct_heap *h, const int64_t *k)
     st->h = h;
     st->pending.next = st->pending.prev = &st->pending;
     h->priv = st;
-    h->rc = true;
-    h->track_mask = GCT_SHAPE_CONTAINER;
-    h->young = &st->pending;
+    h->hot.rc = true;
+    h->hot.track_mask = GCT_SHAPE_CONTAINER;
+    h->hot.young = &st->pending;
     for (uint32_t i = 0; i < gct_collector_cpython.nknobs; i++)
         cp_set_knob(h, i, k[i]);
 
@@ -707,18 +722,17 @@ static void cp_fini(gct_heap *h)
     PyGILState_Release(g);
     free(st);
     h->priv = NULL;
-    h->young = NULL;
+    h->hot.young = NULL;
 }
 
 /* count[0] passed threshold[0] at an allocation: let CPython collect. */
 static void cp_collect_auto(gct_heap *h)
 {
     cpy *st = state(h);
-    PyGILState_STATE g = PyGILState_Ensure();
-    sync_to_interpreter(st);
+    PyGILState_STATE g = interp_enter(st);
     /* The twin of the object being allocated is CPython's allocation: its
      * _PyObject_GC_Link brings count[0] to the heap's value and decides. */
-    st->gc->generations[0].count = clamp_int(h->count[0] - 1);
+    st->gc->generations[0].count = clamp_int(h->hot.count[0] - 1);
     st->ran = false;
     PyGC_Enable();
     twin *t = twin_new();
@@ -730,9 +744,8 @@ static void cp_collect_auto(gct_heap *h)
     if (!st->ran)
         gct__fatal("cpython: count[0]=%lld passed threshold %lld but the interpreter did not "
                    "collect",
-                   (long long)h->count[0], (long long)h->threshold[0]);
-    mirror_counts(st);
-    PyGILState_Release(g);
+                   (long long)h->hot.count[0], (long long)h->hot.threshold[0]);
+    interp_leave(st, g);
 }
 
 static int64_t cp_collect(gct_heap *h, int gen)
@@ -740,27 +753,23 @@ static int64_t cp_collect(gct_heap *h, int gen)
     if (gen < 0 || gen >= NGEN)
         return GCT_EINVAL;
     cpy *st = state(h);
-    PyGILState_STATE g = PyGILState_Ensure();
-    sync_to_interpreter(st);
+    PyGILState_STATE g = interp_enter(st);
     st->ran = false;
     int64_t n = gc_collect_gen(gen);
     if (!st->ran)
         gct__fatal("cpython: gc.collect(%d) did not run", gen);
-    mirror_counts(st);
-    PyGILState_Release(g);
+    interp_leave(st, g);
     return n;
 }
 
 static int cp_freeze(gct_heap *h)
 {
     cpy *st = state(h);
-    PyGILState_STATE g = PyGILState_Ensure();
-    sync_to_interpreter(st);
+    PyGILState_STATE g = interp_enter(st);
     for (int i = 0; i < NGEN; i++)
         purge_dead(st, i);
     Py_DECREF(call(gc_freeze_fn, NULL, 0));
-    mirror_counts(st);
-    PyGILState_Release(g);
+    interp_leave(st, g);
     return GCT_OK;
 }
 
@@ -839,7 +848,7 @@ static void check_obj(void *ud, gct_obj *o)
 static bool cp_verify(gct_heap *h, char *err, size_t errlen)
 {
     cpy *st = state(h);
-    if (h->collecting) {
+    if (h->hot.collecting) {
         snprintf(err, errlen, "verify called during a collection");
         return false;
     }
@@ -899,17 +908,17 @@ static bool cp_verify(gct_heap *h, char *err, size_t errlen)
         ok = false;
     }
     for (int i = 0; ok && i < NGEN; i++) {
-        if (st->gc->generations[i].threshold != clamp_int(h->threshold[i])) {
+        if (st->gc->generations[i].threshold != clamp_int(h->hot.threshold[i])) {
             snprintf(err, errlen, "threshold %d is %d in the interpreter, %lld in the heap", i,
-                     st->gc->generations[i].threshold, (long long)h->threshold[i]);
+                     st->gc->generations[i].threshold, (long long)h->hot.threshold[i]);
             ok = false;
-        } else if (i > 0 && st->gc->generations[i].count != h->count[i]) {
+        } else if (i > 0 && st->gc->generations[i].count != h->hot.count[i]) {
             snprintf(err, errlen, "count[%d] is %d in the interpreter, %lld in the heap", i,
-                     st->gc->generations[i].count, (long long)h->count[i]);
+                     st->gc->generations[i].count, (long long)h->hot.count[i]);
             ok = false;
         }
     }
-    if (ok && h->count[0] < 0) {
+    if (ok && h->hot.count[0] < 0) {
         snprintf(err, errlen, "count[0] is negative");
         ok = false;
     }

@@ -8,8 +8,8 @@
  *    words that precede its header (the model of PyGC_Head).  Atomic objects
  *    are never tracked.  A new container is appended to the tail of gens[0].
  *  - No object carries GCT_OF_COLLECTING or GCT_OF_UNREACHABLE.
- *  - h->count[0] is net container allocations since the last collection of
- *    generation 0, never negative; h->count[g] (g > 0) is collections of
+ *  - h->hot.count[0] is net container allocations since the last collection of
+ *    generation 0, never negative; h->hot.count[g] (g > 0) is collections of
  *    generation g-1 since the last collection of generation g.
  *
  * During a collection of generation g, the link's prev word holds gc_refs
@@ -21,7 +21,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "collector.h"
+#include "internal/backend.h"
+
+/* gencycle's flags, in bits object.h reserves for the backend (BACKEND0 is
+ * left unused, so the values are those the flags always had). */
+enum {
+    GCT_OF_COLLECTING = GCT_OF_BACKEND1,  /* in the set being collected */
+    GCT_OF_UNREACHABLE = GCT_OF_BACKEND2, /* tentatively unreachable */
+};
 
 enum { KNOB_GEN0, KNOB_GEN1, KNOB_GEN2, KNOB_CASCADE };
 
@@ -62,14 +69,7 @@ static int64_t list_size(const gct_link *l)
     return n;
 }
 
-static void list_append(gct_link *node, gct_link *list)
-{
-    gct_link *last = list->prev;
-    node->prev = last;
-    node->next = list;
-    last->next = node;
-    list->prev = node;
-}
+static void list_append(gct_link *node, gct_link *list) { gct__link_append(node, list); }
 
 /* Append all of from to to; from becomes empty. */
 static void list_merge(gct_link *from, gct_link *to)
@@ -374,9 +374,9 @@ static int64_t collect_main(gct_heap *h, int gen)
     uint64_t t0 = h->record_pauses ? gct_now_ns() : 0; /* the clock only for the pause log */
 
     if (gen + 1 < NGEN)
-        h->count[gen + 1] += 1;
+        h->hot.count[gen + 1] += 1;
     for (int i = 0; i <= gen; i++)
-        h->count[i] = 0;
+        h->hot.count[i] = 0;
     for (int i = 0; i < gen; i++)
         list_merge(&g->gens[i], &g->gens[gen]);
 
@@ -472,7 +472,7 @@ static void gc_collect_auto(gct_heap *h)
 {
     gencycle *g = state(h);
     for (int i = NGEN - 1; i >= 0; i--) {
-        if (h->count[i] > h->threshold[i]) {
+        if (h->hot.count[i] > h->hot.threshold[i]) {
             if (i == NGEN - 1 && g->long_lived_pending < g->long_lived_total / 4)
                 continue;
             collect_with_callback(h, i);
@@ -495,7 +495,7 @@ static int gc_freeze(gct_heap *h)
     gencycle *g = state(h);
     for (int i = 0; i < NGEN; i++) {
         list_merge(&g->gens[i], &g->permanent);
-        h->count[i] = 0;
+        h->hot.count[i] = 0;
     }
     return GCT_OK;
 }
@@ -514,7 +514,7 @@ static int64_t gc_freeze_count(gct_heap *h) { return list_size(&state(h)->perman
 static void gc_set_knob(gct_heap *h, uint32_t index, int64_t value)
 {
     if (index <= KNOB_GEN2)
-        h->threshold[index] = value;
+        h->hot.threshold[index] = value;
     else if (index == KNOB_CASCADE)
         h->cascade_limit = value;
 }
@@ -528,9 +528,9 @@ static int gc_init(gct_heap *h, const int64_t *k)
         list_init(&g->gens[i]);
     list_init(&g->permanent);
     h->priv = g;
-    h->rc = true;
-    h->track_mask = GCT_SHAPE_CONTAINER;
-    h->young = &g->gens[0];
+    h->hot.rc = true;
+    h->hot.track_mask = GCT_SHAPE_CONTAINER;
+    h->hot.young = &g->gens[0];
     for (uint32_t i = 0; i < gct_collector_gencycle.nknobs; i++)
         gc_set_knob(h, i, k[i]);
     return GCT_OK;
@@ -540,7 +540,7 @@ static void gc_fini(gct_heap *h)
 {
     free(h->priv);
     h->priv = NULL;
-    h->young = NULL;
+    h->hot.young = NULL;
 }
 
 /* ---- verifier ------------------------------------------------------------ */
@@ -593,7 +593,7 @@ static bool gc_verify(gct_heap *h, char *err, size_t errlen)
 {
     gencycle *g = state(h);
     static const char *const names[] = {"generation 0", "generation 1", "generation 2"};
-    if (h->collecting) {
+    if (h->hot.collecting) {
         snprintf(err, errlen, "verify called during a collection");
         return false;
     }
@@ -615,8 +615,8 @@ static bool gc_verify(gct_heap *h, char *err, size_t errlen)
         return false;
     }
     for (int i = 0; i < NGEN; i++) {
-        if (h->count[i] < 0) {
-            snprintf(err, errlen, "count[%d] is negative (%lld)", i, (long long)h->count[i]);
+        if (h->hot.count[i] < 0) {
+            snprintf(err, errlen, "count[%d] is negative (%lld)", i, (long long)h->hot.count[i]);
             return false;
         }
     }

@@ -1,11 +1,20 @@
 /*
- * heap.h — the object model every workload programs against.
+ * heap.h — the object model every workload programs against: the workload
+ * API.
  *
- * An object is a 16-byte public header (gct_obj), then `nslots` reference
- * slots, then `payload` bytes.  Its layout is described by a gct_shape.  A
- * collector may put a private prefix of `h->prefix` bytes before the header
- * (gencycle puts two list words there, as CPython puts PyGC_Head before
- * PyObject), so each backend pays only for what it uses.
+ * Who it is for: workloads (through workloads/workload.h), tests, bench and
+ * the harness.  Backends see more through internal/backend.h; the harness
+ * also reads collector.h (the backends' tables and the registry).  The heap
+ * itself, struct gct_heap, is incomplete here: only its first member, the
+ * part the inline hot paths read (gct__heap_hot), is spelled out, and inline
+ * code reaches it through gct__hot(h), a cast of the heap pointer to its first
+ * member.  Everything else a workload may ask has a function below.
+ *
+ * An object (object.h) is a 16-byte public header (gct_obj), then `nslots`
+ * reference slots, then `payload` bytes, as its gct_shape says.  A collector
+ * may put a private prefix before the header (gencycle puts two list words
+ * there, as CPython puts PyGC_Head before PyObject), so each backend pays
+ * only for what it uses.
  *
  * Invariants every backend and workload relies on:
  *  - A workload holds references outside the heap only through the root
@@ -21,9 +30,12 @@
  *    (like CPython's weakref objects, they are tracked containers with no
  *    strong references).  When the target dies, the weak reference reads NULL.
  *
- * The hot operations (allocation fast path, incref, decref, store, load) are
- * inline functions.  The differences between backends reach them as data
- * (h->rc, h->track_mask, h->young) and never as indirect calls.
+ * The hot operations (allocation fast path, incref, decref, store, load,
+ * roots) are inline functions.  The differences between backends reach them
+ * as data in gct__heap_hot (rc, track_mask, the threshold, and `young`: a
+ * backend may ask the heap to link every new container onto a list of its
+ * choosing through a two-word prefix, object.h's gct__link) and never as
+ * indirect calls.
  */
 #ifndef GCT_HEAP_H
 #define GCT_HEAP_H
@@ -32,76 +44,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "object.h"
 #include "pool.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* ---- shapes -------------------------------------------------------------- */
-
-enum {
-    GCT_SHAPE_OBJECT = 1u << 0,    /* set on every shape: marksweep tracks all */
-    GCT_SHAPE_CONTAINER = 1u << 1, /* a GC object in CPython's sense (has slots) */
-    GCT_SHAPE_WEAKREF = 1u << 2,   /* the built-in weak reference shape */
-};
-
-typedef struct gct_shape {
-    const char *name;
-    uint32_t nslots;  /* reference slots */
-    uint32_t payload; /* payload bytes after the slots */
-    uint32_t flags;   /* GCT_SHAPE_* */
-    uint32_t size;    /* header + slots + payload, without any prefix */
-} gct_shape;
-
-/* A static initializer: GCT_SHAPE("node", 2, 16). */
-#define GCT_SHAPE(name_, nslots_, payload_)                                          \
-    {                                                                                \
-        .name = (name_), .nslots = (nslots_), .payload = (payload_),                 \
-        .flags = GCT_SHAPE_OBJECT | ((nslots_) > 0 ? GCT_SHAPE_CONTAINER : 0u),      \
-        .size = (uint32_t)(sizeof(gct_obj) + (nslots_) * sizeof(gct_obj *) + (payload_)) \
-    }
-
-/* ---- objects ------------------------------------------------------------- */
-
-typedef struct gct_obj gct_obj;
-
-/* The same as GCT_SHAPE, for shapes sized at run time. */
-static inline void gct_shape_init(gct_shape *s, const char *name, uint32_t nslots, uint32_t payload);
-
-enum {
-    GCT_OF_WEAKREFD = 1u << 0,    /* some weak reference points at this object */
-    GCT_OF_FREE = 1u << 1,        /* the block is on a free list (checked builds) */
-    GCT_OF_REACH = 1u << 2,       /* visited by gct_heap_census */
-    GCT_OF_MARK = 1u << 3,        /* marksweep: marked live */
-    GCT_OF_COLLECTING = 1u << 4,  /* gencycle: in the set being collected */
-    GCT_OF_UNREACHABLE = 1u << 5, /* gencycle: tentatively unreachable */
-};
-
-struct gct_obj {
-    uint32_t refcnt;  /* not maintained when !h->rc (marksweep) */
-    uint8_t flags;    /* GCT_OF_* */
-    uint8_t sizeclass;/* allocator size class; 0 = large object */
-    uint16_t spare;
-    const gct_shape *shape;
-    gct_obj *slots[];
-};
-
-_Static_assert(sizeof(gct_obj) == 16, "the public header is two words");
-
-static inline void gct_shape_init(gct_shape *s, const char *name, uint32_t nslots, uint32_t payload)
-{
-    s->name = name;
-    s->nslots = nslots;
-    s->payload = payload;
-    s->flags = GCT_SHAPE_OBJECT | (nslots > 0 ? GCT_SHAPE_CONTAINER : 0u);
-    s->size = (uint32_t)(sizeof(gct_obj) + nslots * sizeof(gct_obj *) + payload);
-}
-
-static inline void *gct_payload(gct_obj *o)
-{
-    return (void *)(o->slots + o->shape->nslots);
-}
 
 /* ---- pauses and events --------------------------------------------------- */
 
@@ -163,28 +111,21 @@ typedef struct gct_gen_stats {
 /* ---- the heap ------------------------------------------------------------ */
 
 typedef struct gct_collector gct_collector;
-typedef struct gct_link gct_link;
-struct gct_link { /* a doubly linked list node (gencycle's prefix) */
-    gct_link *next;
-    gct_link *prev;
-};
+typedef struct gct_heap gct_heap; /* complete only in internal/backend.h */
 
-/* An open-addressing map from object to a word (heap.c). */
-typedef struct gct_ptrmap {
-    const void **keys;
-    uintptr_t *vals;
-    size_t cap, n; /* cap is 0 or a power of two */
-} gct_ptrmap;
-
-typedef struct gct_heap gct_heap;
-struct gct_heap {
-    /* Read by the inline hot paths: the backend's difference as data. */
+/*
+ * What the inline hot paths read and write: the first member of struct
+ * gct_heap (so a gct_heap * converts to a pointer to it).  The backend sets
+ * the first group up in its init.  Not for workloads to touch: they use the
+ * functions below.
+ */
+typedef struct gct__heap_hot {
     bool rc;              /* maintain reference counts (false: marksweep) */
     bool enabled;         /* automatic collection enabled (gc.enable) */
     bool collecting;      /* a collection is running */
     uint32_t track_mask;  /* shape flags whose objects count toward the trigger */
     uint32_t prefix;      /* bytes of backend header before each gct_obj */
-    gct_link *young;      /* if set, tracked objects are appended here (gen0) */
+    struct gct__link *young; /* if set, new containers are linked at its tail */
     int64_t count[GCT_MAX_GEN];     /* count[0]: allocations toward the trigger */
     int64_t threshold[GCT_MAX_GEN];
 
@@ -197,34 +138,13 @@ struct gct_heap {
 
     gct_obj **roots;
     size_t nroots, roots_cap;
+} gct__heap_hot;
 
-    const gct_collector *ops;
-    void *priv; /* the backend's own state */
-    int64_t knobs[GCT_MAX_KNOBS]; /* current value of each of ops->knobs */
-    gct_gen_stats stats[GCT_MAX_GEN];
-
-    /* Reference-count cascades (refcount and gencycle). */
-    int64_t cascade_limit; /* record a cascade freeing >= this many objects */
-    gct_obj **work;        /* explicit worklist: freeing never recurses */
-    size_t work_cap;
-
-    /* Pause log, owned by the heap. */
-    gct_pause *pauses;
-    size_t npauses, pauses_cap;
-    bool record_pauses;
-    uint64_t created_ns;
-
-    gct_event_fn on_event;
-    void *on_event_ud;
-    bool verify_each; /* run the verifier after every collection; abort on failure */
-
-    /* Weak references: target -> first weak reference to it. */
-    gct_ptrmap weak;
-};
-
-/* Error codes (negative return values). */
-enum { GCT_OK = 0, GCT_EINVAL = -1, GCT_ENOTSUP = -2, GCT_ENOMEM = -3 };
-const char *gct_strerror(int code);
+static inline gct__heap_hot *gct__hot(gct_heap *h) { return (gct__heap_hot *)(void *)h; }
+static inline const gct__heap_hot *gct__hot_c(const gct_heap *h)
+{
+    return (const gct__heap_hot *)(const void *)h;
+}
 
 /*
  * Create a heap run by the named collector.  `knobs` are "name=value"
@@ -233,8 +153,17 @@ const char *gct_strerror(int code);
  */
 gct_heap *gct_heap_new(const char *collector, const char *const *knobs, size_t n, char *err,
                        size_t errlen);
+/*
+ * The same from values: `knobs` holds one value per entry of c->knobs, in
+ * its order (NULL: every default), each checked against the knob's range.
+ * gct_heap_new is this after reading the text.
+ */
+gct_heap *gct_heap_create(const gct_collector *c, const int64_t *knobs, char *err, size_t errlen);
 /* Free every object and the heap.  Roots still held are simply released. */
 void gct_heap_destroy(gct_heap *h);
+
+/* The collector running h (collector.h describes it). */
+const gct_collector *gct_heap_collector(const gct_heap *h);
 
 /* Knobs by name (thresholds are knobs: gen0, gen1, gen2, cascade). */
 int gct_heap_get_knob(gct_heap *h, const char *name, int64_t *value);
@@ -252,11 +181,51 @@ int gct_heap_unfreeze(gct_heap *h);
 int64_t gct_heap_freeze_count(gct_heap *h);
 
 void gct_heap_set_enabled(gct_heap *h, bool enabled);
+static inline bool gct_heap_enabled(const gct_heap *h) { return gct__hot_c(h)->enabled; }
 void gct_heap_set_event_fn(gct_heap *h, gct_event_fn fn, void *ud);
 void gct_heap_set_verify_each(gct_heap *h, bool on);
 /* The out-of-memory guard: once the allocator would hold more than `bytes`
  * (0: no limit), the process stops with a message naming the limit. */
 void gct_heap_set_limit(gct_heap *h, int64_t bytes);
+
+/* ---- what a heap can tell ------------------------------------------------ */
+
+/* gc.get_count(): GCT_MAX_GEN counters; [0] is allocations toward the
+ * trigger, [g] collections of generation g-1 since the last of g. */
+static inline const int64_t *gct_heap_counts(const gct_heap *h) { return gct__hot_c(h)->count; }
+/* gc.get_stats(): GCT_MAX_GEN entries, totals since the heap was made. */
+const gct_gen_stats *gct_heap_stats(const gct_heap *h);
+
+/* Exact accounting, prefix bytes included. */
+static inline int64_t gct_heap_live_objects(const gct_heap *h)
+{
+    return gct__hot_c(h)->live_objects;
+}
+static inline int64_t gct_heap_live_bytes(const gct_heap *h)
+{
+    return gct__hot_c(h)->live_bytes;
+}
+static inline int64_t gct_heap_peak_objects(const gct_heap *h)
+{
+    return gct__hot_c(h)->peak_objects;
+}
+static inline int64_t gct_heap_peak_bytes(const gct_heap *h)
+{
+    return gct__hot_c(h)->peak_bytes;
+}
+static inline int64_t gct_heap_total_allocs(const gct_heap *h)
+{
+    return gct__hot_c(h)->total_allocs;
+}
+static inline int64_t gct_heap_total_frees(const gct_heap *h)
+{
+    return gct__hot_c(h)->total_frees;
+}
+/* The most memory the allocator ever obtained from the system. */
+static inline int64_t gct_heap_peak_footprint(const gct_heap *h)
+{
+    return gct__hot_c(h)->pool.peak_footprint;
+}
 
 /* Run the backend's verifier plus the heap's own checks (every slot points
  * at a live object, accounting matches a walk of the allocator).  With
@@ -275,39 +244,33 @@ void gct_heap_foreach(gct_heap *h, gct_obj_fn fn, void *ud);
 
 /* Pause log.  Recording is on by default. */
 void gct_heap_set_record_pauses(gct_heap *h, bool on);
-static inline size_t gct_heap_npauses(const gct_heap *h) { return h->npauses; }
-static inline const gct_pause *gct_heap_pauses(const gct_heap *h) { return h->pauses; }
+size_t gct_heap_npauses(const gct_heap *h);
+const gct_pause *gct_heap_pauses(const gct_heap *h);
 void gct_heap_clear_pauses(gct_heap *h);
 
 uint64_t gct_now_ns(void);
 
-/* ---- out-of-line parts of the hot paths (heap.c) ------------------------- */
+/* ---- out-of-line parts of the hot paths ---------------------------------- */
 void gct__collect_auto(gct_heap *h);
 void gct__dealloc(gct_heap *h, gct_obj *o);
 void gct__roots_grow(gct_heap *h);
 gct_obj *gct__alloc_large(gct_heap *h, const gct_shape *s, size_t size);
-void gct__fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-
-#if defined(GCT_CHECKS) && GCT_CHECKS
-#define GCT_CHECK(cond, ...) ((cond) ? (void)0 : gct__fatal(__VA_ARGS__))
-#else
-#define GCT_CHECK(cond, ...) ((void)0)
-#endif
 
 /* ---- the hot operations -------------------------------------------------- */
 
 static inline void gct_incref(gct_heap *h, gct_obj *o)
 {
     GCT_CHECK(!(o->flags & GCT_OF_FREE), "incref of freed object %p", (void *)o);
-    if (h->rc)
+    if (gct__hot(h)->rc)
         o->refcnt++;
 }
 
 static inline void gct_decref(gct_heap *h, gct_obj *o)
 {
     GCT_CHECK(!(o->flags & GCT_OF_FREE), "decref of freed object %p", (void *)o);
-    GCT_CHECK(!h->rc || o->refcnt > 0, "decref below zero of %p (%s)", (void *)o, o->shape->name);
-    if (h->rc && --o->refcnt == 0)
+    GCT_CHECK(!gct__hot(h)->rc || o->refcnt > 0, "decref below zero of %p (%s)", (void *)o,
+              o->shape->name);
+    if (gct__hot(h)->rc && --o->refcnt == 0)
         gct__dealloc(h, o);
 }
 
@@ -318,35 +281,43 @@ static inline gct_obj *gct_load(const gct_obj *o, uint32_t i)
     return o->slots[i];
 }
 
+/* *at = v, with v increfed and the old value decrefed (last): a slot store
+ * and a root store alike. */
+static inline void gct__assign(gct_heap *h, gct_obj **at, gct_obj *v)
+{
+    gct_obj *old = *at;
+    if (v)
+        gct_incref(h, v);
+    *at = v;
+    if (old)
+        gct_decref(h, old);
+}
+
 /* o.slots[i] = v, with v increfed and the old value decrefed (last). */
 static inline void gct_store(gct_heap *h, gct_obj *o, uint32_t i, gct_obj *v)
 {
     GCT_CHECK(!(o->flags & GCT_OF_FREE), "store into freed object %p", (void *)o);
     GCT_CHECK(i < o->shape->nslots, "slot %u out of range for shape %s", i, o->shape->name);
-    gct_obj *old = o->slots[i];
-    if (v)
-        gct_incref(h, v);
-    o->slots[i] = v;
-    if (old)
-        gct_decref(h, old);
+    gct__assign(h, &o->slots[i], v);
 }
 
 /* Allocate without rooting: refcnt 1 owned by the caller.  Internal; the
  * workload API is gct_new. */
 static inline gct_obj *gct__alloc(gct_heap *h, const gct_shape *s)
 {
+    gct__heap_hot *hh = gct__hot(h);
     /* Count and maybe collect first: the new object is not part of it. */
-    if (s->flags & h->track_mask) {
-        if (++h->count[0] > h->threshold[0] && h->threshold[0] != 0 && h->enabled &&
-            !h->collecting)
+    if (s->flags & hh->track_mask) {
+        if (++hh->count[0] > hh->threshold[0] && hh->threshold[0] != 0 && hh->enabled &&
+            !hh->collecting)
             gct__collect_auto(h);
     }
-    size_t size = (size_t)h->prefix + s->size;
+    size_t size = (size_t)hh->prefix + s->size;
     gct_obj *o;
     if (size <= GCT_POOL_MAX_SMALL) {
         unsigned cls = gct_pool_class(size);
-        char *block = (char *)gct_pool_alloc(&h->pool, cls);
-        o = (gct_obj *)(block + h->prefix);
+        char *block = (char *)gct_pool_alloc(&hh->pool, cls);
+        o = (gct_obj *)(block + hh->prefix);
         o->sizeclass = (uint8_t)cls;
     } else {
         o = gct__alloc_large(h, s, size);
@@ -357,60 +328,53 @@ static inline gct_obj *gct__alloc(gct_heap *h, const gct_shape *s)
     o->shape = s;
     for (uint32_t i = 0; i < s->nslots; i++)
         o->slots[i] = NULL;
-    if (h->young && (s->flags & GCT_SHAPE_CONTAINER)) {
-        gct_link *l = (gct_link *)((char *)o - sizeof(gct_link));
-        gct_link *last = h->young->prev;
-        l->prev = last;
-        l->next = h->young;
-        last->next = l;
-        h->young->prev = l;
-    }
-    h->total_allocs++;
-    h->live_objects++;
-    h->live_bytes += (int64_t)size;
-    if (h->live_objects > h->peak_objects)
-        h->peak_objects = h->live_objects;
-    if (h->live_bytes > h->peak_bytes)
-        h->peak_bytes = h->live_bytes;
+    if (hh->young && (s->flags & GCT_SHAPE_CONTAINER))
+        gct__link_append_before(o, hh->young);
+    hh->total_allocs++;
+    hh->live_objects++;
+    hh->live_bytes += (int64_t)size;
+    if (hh->live_objects > hh->peak_objects)
+        hh->peak_objects = hh->live_objects;
+    if (hh->live_bytes > hh->peak_bytes)
+        hh->peak_bytes = hh->live_bytes;
     return o;
 }
 
 /* ---- roots --------------------------------------------------------------- */
 
-static inline size_t gct_root_depth(const gct_heap *h) { return h->nroots; }
+static inline size_t gct_root_depth(const gct_heap *h) { return gct__hot_c(h)->nroots; }
 
 static inline gct_obj *gct_root_get(const gct_heap *h, size_t i)
 {
-    GCT_CHECK(i < h->nroots, "root %zu out of range (depth %zu)", i, h->nroots);
-    return h->roots[i];
+    const gct__heap_hot *hh = gct__hot_c(h);
+    GCT_CHECK(i < hh->nroots, "root %zu out of range (depth %zu)", i, hh->nroots);
+    return hh->roots[i];
 }
 
 /* roots[i] = v (v may be NULL). */
 static inline void gct_root_set(gct_heap *h, size_t i, gct_obj *v)
 {
-    GCT_CHECK(i < h->nroots, "root %zu out of range (depth %zu)", i, h->nroots);
-    gct_obj *old = h->roots[i];
-    if (v)
-        gct_incref(h, v);
-    h->roots[i] = v;
-    if (old)
-        gct_decref(h, old);
+    gct__heap_hot *hh = gct__hot(h);
+    GCT_CHECK(i < hh->nroots, "root %zu out of range (depth %zu)", i, hh->nroots);
+    gct__assign(h, &hh->roots[i], v);
 }
 
 /* Push a reference to an existing object (or NULL) onto the root stack. */
 static inline void gct_root_push(gct_heap *h, gct_obj *v)
 {
-    if (h->nroots == h->roots_cap)
+    gct__heap_hot *hh = gct__hot(h);
+    if (hh->nroots == hh->roots_cap)
         gct__roots_grow(h);
     if (v)
         gct_incref(h, v);
-    h->roots[h->nroots++] = v;
+    hh->roots[hh->nroots++] = v;
 }
 
 static inline void gct_root_pop(gct_heap *h)
 {
-    GCT_CHECK(h->nroots > 0, "root stack underflow");
-    gct_obj *v = h->roots[--h->nroots];
+    gct__heap_hot *hh = gct__hot(h);
+    GCT_CHECK(hh->nroots > 0, "root stack underflow");
+    gct_obj *v = hh->roots[--hh->nroots];
     if (v)
         gct_decref(h, v);
 }
@@ -418,24 +382,26 @@ static inline void gct_root_pop(gct_heap *h)
 /* Pop until the depth is `depth`. */
 static inline void gct_root_truncate(gct_heap *h, size_t depth)
 {
-    while (h->nroots > depth)
+    while (gct__hot(h)->nroots > depth)
         gct_root_pop(h);
 }
 
 static inline gct_obj *gct_root_top(const gct_heap *h)
 {
-    GCT_CHECK(h->nroots > 0, "root stack empty");
-    return h->roots[h->nroots - 1];
+    const gct__heap_hot *hh = gct__hot_c(h);
+    GCT_CHECK(hh->nroots > 0, "root stack empty");
+    return hh->roots[hh->nroots - 1];
 }
 
 /* Allocate an object of shape s, with every slot NULL and the payload
  * uninitialised, and push it on the root stack (which owns its reference). */
 static inline gct_obj *gct_new(gct_heap *h, const gct_shape *s)
 {
-    if (h->nroots == h->roots_cap)
+    gct__heap_hot *hh = gct__hot(h);
+    if (hh->nroots == hh->roots_cap)
         gct__roots_grow(h);
     gct_obj *o = gct__alloc(h, s);
-    h->roots[h->nroots++] = o;
+    hh->roots[hh->nroots++] = o;
     return o;
 }
 

@@ -3,10 +3,10 @@
  * sweep of the whole allocator.
  *
  * Invariants:
- *  - Reference counts are not maintained (h->rc is false): incref and decref
+ *  - Reference counts are not maintained (h->hot.rc is false): incref and decref
  *    cost one predictable branch, and nothing is freed outside a collection.
  *  - Outside a collection no object carries GCT_OF_MARK.
- *  - h->count[0] is allocations (of any shape) since the last collection; a
+ *  - h->hot.count[0] is allocations (of any shape) since the last collection; a
  *    collection runs at the allocation that makes it exceed gen0, the same
  *    strict rule as gencycle's generation 0, so the two compare directly.
  *  - Marking is precise (only slots are references) and uses an explicit mark
@@ -19,7 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "collector.h"
+#include "internal/backend.h"
+
+/* marksweep's flag, in the first of the bits object.h reserves for the
+ * backend: set by the mark, cleared by the sweep. */
+enum { GCT_OF_MARK = GCT_OF_BACKEND0 };
 
 enum { KNOB_GEN0 };
 
@@ -67,8 +71,8 @@ static int64_t mark(gct_heap *h, gct_objstack *st, int64_t *refs)
         st->n = 0;
     }
     gct_obj **top = st->items + st->n, **end = st->items + st->cap;
-    for (size_t i = h->nroots; i-- > 0;) {
-        gct_obj *r = h->roots[i];
+    for (size_t i = h->hot.nroots; i-- > 0;) {
+        gct_obj *r = h->hot.roots[i];
         if (r)
             mark_push(r, &top, &end, st);
     }
@@ -114,11 +118,11 @@ static int64_t ms_collect(gct_heap *h, int generation)
     marksweep *ms = h->priv;
     gct__emit_event(h, GCT_EVENT_START, GCT_PAUSE_FULL, 0, 0);
     uint64_t t0 = h->record_pauses ? gct_now_ns() : 0; /* the clock only for the pause log */
-    h->count[0] = 0;
+    h->hot.count[0] = 0;
     int64_t traversed;
     mark(h, &ms->stack, &traversed);
     struct sweep_ctx c = {h, 0, 0};
-    gct_pool_foreach(&h->pool, sweep_block, &c);
+    gct_pool_foreach(&h->hot.pool, sweep_block, &c);
     h->stats[0].collections++;
     h->stats[0].collected += c.freed;
     h->stats[0].examined += c.examined;
@@ -133,7 +137,7 @@ static void ms_collect_auto(gct_heap *h) { ms_collect(h, 0); }
 static void ms_set_knob(gct_heap *h, uint32_t index, int64_t value)
 {
     if (index == KNOB_GEN0)
-        h->threshold[0] = value;
+        h->hot.threshold[0] = value;
 }
 
 static int ms_init(gct_heap *h, const int64_t *k)
@@ -142,10 +146,10 @@ static int ms_init(gct_heap *h, const int64_t *k)
     if (!ms)
         return GCT_ENOMEM;
     h->priv = ms;
-    h->rc = false;
-    h->track_mask = GCT_SHAPE_OBJECT; /* every allocation counts */
-    h->young = NULL;
-    h->threshold[0] = k[KNOB_GEN0];
+    h->hot.rc = false;
+    h->hot.track_mask = GCT_SHAPE_OBJECT; /* every allocation counts */
+    h->hot.young = NULL;
+    h->hot.threshold[0] = k[KNOB_GEN0];
     return GCT_OK;
 }
 
@@ -177,7 +181,7 @@ static bool ms_verify(gct_heap *h, char *err, size_t errlen)
                  (long long)c.marked);
         return false;
     }
-    if (h->count[0] < 0) {
+    if (h->hot.count[0] < 0) {
         snprintf(err, errlen, "the allocation count is negative");
         return false;
     }

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "heap.h"
+#include "object.h"
 
 /* Chunks and their headers are cache-line sized and aligned, so that blocks
  * whose size is a multiple of 64 never straddle two cache lines (a full

@@ -6,14 +6,14 @@
  *    roots (plus any a C caller holds itself).
  *  - An object is freed the moment its count reaches zero, and everything
  *    that dies with it is freed by the same explicit-worklist cascade
- *    (heap.c: gct__dealloc), never by recursion.
+ *    (dealloc.c: gct__dealloc), never by recursion.
  *  - Nothing else ever frees: cycles leak.  gct_heap_leaks reports them (live
  *    minus reachable from the roots), and the heap's teardown releases them.
  *
  * There is no collector state at all: no prefix, no trigger (track_mask 0),
  * so allocation and freeing cost only the allocator and the accounting.
  */
-#include "collector.h"
+#include "internal/backend.h"
 
 enum { KNOB_CASCADE };
 
@@ -24,9 +24,9 @@ static const gct_knob knobs[] = {
 
 static int rc_init(gct_heap *h, const int64_t *k)
 {
-    h->rc = true;
-    h->track_mask = 0;
-    h->young = NULL;
+    h->hot.rc = true;
+    h->hot.track_mask = 0;
+    h->hot.young = NULL;
     h->cascade_limit = k[KNOB_CASCADE];
     return GCT_OK;
 }

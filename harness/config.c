@@ -88,13 +88,7 @@ int64_t gct_config_knob(const gct_config *c, const char *name)
 
 gct_heap *gct_config_heap(const gct_config *c, char *err, size_t errlen)
 {
-    char text[GCT_MAX_KNOBS][96];
-    const char *assign[GCT_MAX_KNOBS];
-    for (uint32_t i = 0; i < c->collector->nknobs; i++) {
-        snprintf(text[i], sizeof text[i], "%s=%" PRId64, c->collector->knobs[i].name, c->knobs[i]);
-        assign[i] = text[i];
-    }
-    return gct_heap_new(c->collector->name, assign, c->collector->nknobs, err, errlen);
+    return gct_heap_create(c->collector, c->knobs, err, errlen);
 }
 
 void gct_config_make_twin(const gct_config *c, gct_config *twin)

@@ -166,11 +166,11 @@ static void gc_work(const gct_heap *h, const gct_gen_stats *before, gct_result *
     int64_t *tr[] = {&r->traversed_gen0, &r->traversed_gen1, &r->traversed_gen2};
     r->gc_examined = r->gc_traversed = r->gc_freed = 0;
     for (int g = 0; g < GCT_MAX_GEN; g++) {
-        *ex[g] = h->stats[g].examined - before[g].examined;
-        *tr[g] = h->stats[g].traversed - before[g].traversed;
+        *ex[g] = gct_heap_stats(h)[g].examined - before[g].examined;
+        *tr[g] = gct_heap_stats(h)[g].traversed - before[g].traversed;
         r->gc_examined += *ex[g];
         r->gc_traversed += *tr[g];
-        r->gc_freed += h->stats[g].collected - before[g].collected;
+        r->gc_freed += gct_heap_stats(h)[g].collected - before[g].collected;
     }
 }
 
@@ -204,7 +204,7 @@ static void one_rep(gct_gb_state *st, void *ud)
         }
         gct_heap_clear_pauses(h);
         gct_gen_stats before[GCT_MAX_GEN];
-        memcpy(before, h->stats, sizeof before);
+        memcpy(before, gct_heap_stats(h), sizeof before);
         uint64_t c0 = cpu_ns(), t0 = gct_now_ns();
         gct_gb_resume(st);
 
@@ -216,16 +216,16 @@ static void one_rep(gct_gb_state *st, void *ud)
         r.cpu_s = (double)(c1 - c0) / 1e9;
         r.ops_per_s = r.wall_s > 0 ? (double)c->ops / r.wall_s : 0;
         pause_metrics(x, &r, h, t0, t1 - t0);
-        r.collections_gen0 = h->stats[0].collections - before[0].collections;
-        r.collections_gen1 = h->stats[1].collections - before[1].collections;
-        r.collections_gen2 = h->stats[2].collections - before[2].collections;
-        r.collected_gen0 = h->stats[0].collected - before[0].collected;
-        r.collected_gen1 = h->stats[1].collected - before[1].collected;
-        r.collected_gen2 = h->stats[2].collected - before[2].collected;
+        r.collections_gen0 = gct_heap_stats(h)[0].collections - before[0].collections;
+        r.collections_gen1 = gct_heap_stats(h)[1].collections - before[1].collections;
+        r.collections_gen2 = gct_heap_stats(h)[2].collections - before[2].collections;
+        r.collected_gen0 = gct_heap_stats(h)[0].collected - before[0].collected;
+        r.collected_gen1 = gct_heap_stats(h)[1].collected - before[1].collected;
+        r.collected_gen2 = gct_heap_stats(h)[2].collected - before[2].collected;
         gc_work(h, before, &r);
-        r.peak_objects = h->peak_objects;
-        r.peak_bytes = h->peak_bytes;
-        r.peak_footprint = h->pool.peak_footprint;
+        r.peak_objects = gct_heap_peak_objects(h);
+        r.peak_bytes = gct_heap_peak_bytes(h);
+        r.peak_footprint = gct_heap_peak_footprint(h);
 
         /* Outside the timed region: the workload's self-check and the
          * collector's verifier; then a full collection, after which what is

@@ -145,9 +145,10 @@ static void on_event(void *ud, gct_event_phase phase, const gct_event_info *info
 {
     trace_ctx *x = ud;
     if (phase == GCT_EVENT_START) {
-        gct_vcoll c = {.alloc = x->h->total_allocs, .gen = info->generation, .phase = x->phase};
-        if (x->h->count[0] > x->t->max_count0)
-            x->t->max_count0 = x->h->count[0];
+        gct_vcoll c = {
+            .alloc = gct_heap_total_allocs(x->h), .gen = info->generation, .phase = x->phase};
+        if (gct_heap_counts(x->h)[0] > x->t->max_count0)
+            x->t->max_count0 = gct_heap_counts(x->h)[0];
         push_coll(x->t, &c);
     } else if (x->t->ncolls) {
         x->t->colls[x->t->ncolls - 1].collected = info->collected + info->uncollectable;
@@ -182,11 +183,11 @@ void gct_validate_trace(const char *collector, const gct_vworkload *w, const gct
     x.phase = GCT_VPHASE_OPS;
     gct_workload_ops(run, w->ops);
     t->wall_s = (double)(gct_now_ns() - t0) / 1e9;
-    memcpy(t->stats, h->stats, sizeof t->stats);
-    memcpy(t->count, h->count, sizeof t->count);
-    if (h->count[0] > t->max_count0)
-        t->max_count0 = h->count[0];
-    t->allocs = h->total_allocs;
+    memcpy(t->stats, gct_heap_stats(h), sizeof t->stats);
+    memcpy(t->count, gct_heap_counts(h), sizeof t->count);
+    if (gct_heap_counts(h)[0] > t->max_count0)
+        t->max_count0 = gct_heap_counts(h)[0];
+    t->allocs = gct_heap_total_allocs(h);
     t->checksum = gct_workload_checksum(run);
     t->ok = true;
     if (!gct_workload_check(run, err, sizeof err)) {
@@ -201,7 +202,7 @@ void gct_validate_trace(const char *collector, const gct_vworkload *w, const gct
     x.phase = GCT_VPHASE_TEARDOWN;
     gct_workload_free(run);
     gct_heap_collect(h, GCT_GEN_FULL);
-    t->left_objects = h->live_objects;
+    t->left_objects = gct_heap_live_objects(h);
     if (t->ok && !gct_heap_verify(h, true, err, sizeof err)) {
         snprintf(t->err, sizeof t->err, "verifier after teardown: %.220s", err);
         t->ok = false;

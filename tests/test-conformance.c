@@ -7,12 +7,12 @@
  * backend's name is in every assertion message.
  *
  * Expected semantics, derived from what the backend declares:
- *  - rc (h->rc): an object is freed the moment its last reference goes, by
+ *  - rc (h->hot.rc): an object is freed the moment its last reference goes, by
  *    an explicit-worklist cascade; a cascade freeing >= the `cascade` knob is
  *    recorded as a GCT_PAUSE_CASCADE pause, a smaller one is not.
  *  - collects (ops->collect != NULL): gct_heap_collect(h, GCT_GEN_FULL) frees
  *    every object unreachable from the roots, cycles included, returns the
- *    number of unreachable *tracked* objects (shape flags & h->track_mask:
+ *    number of unreachable *tracked* objects (shape flags & h->hot.track_mask:
  *    containers for gencycle, as CPython counts only GC objects; everything
  *    for marksweep), and appends exactly one pause.
  *  - refcount (rc, no collect): cycles leak, and gct_heap_leaks reports
@@ -40,6 +40,7 @@
 
 #include "collector.h"
 #include "heap.h"
+#include "internal/backend.h" /* white-box: the whole struct gct_heap */
 
 /* UBSan's default is to report and carry on, which would let a test pass
  * over undefined behaviour: make it fatal (ignored in builds without UBSan). */
@@ -122,32 +123,32 @@ static void on_event(void *ud, gct_event_phase phase, const gct_event_info *info
     t->nev++;
 }
 
-static int64_t osize(const tc *t, const gct_shape *s) { return (int64_t)t->h->prefix + s->size; }
+static int64_t osize(const tc *t, const gct_shape *s) { return (int64_t)t->h->hot.prefix + s->size; }
 
 /* Does a full collection count objects of this shape in its return value? */
-static bool tracked(const tc *t, const gct_shape *s) { return (s->flags & t->h->track_mask) != 0; }
+static bool tracked(const tc *t, const gct_shape *s) { return (s->flags & t->h->hot.track_mask) != 0; }
 
 static void check_acct(const tc *t, int line)
 {
     const gct_heap *h = t->h;
-    cr_assert_eq(h->live_objects, t->live,
+    cr_assert_eq(gct_heap_live_objects(h), t->live,
                  "%s, line %d: live_objects is %" PRId64 ", expected %" PRId64, t->be, line,
-                 h->live_objects, t->live);
-    cr_assert_eq(h->live_bytes, t->bytes,
+                 gct_heap_live_objects(h), t->live);
+    cr_assert_eq(gct_heap_live_bytes(h), t->bytes,
                  "%s, line %d: live_bytes is %" PRId64 ", expected %" PRId64, t->be, line,
-                 h->live_bytes, t->bytes);
-    cr_assert_eq(h->peak_objects, t->peak,
+                 gct_heap_live_bytes(h), t->bytes);
+    cr_assert_eq(gct_heap_peak_objects(h), t->peak,
                  "%s, line %d: peak_objects is %" PRId64 ", expected %" PRId64, t->be, line,
-                 h->peak_objects, t->peak);
-    cr_assert_eq(h->peak_bytes, t->peak_bytes,
+                 gct_heap_peak_objects(h), t->peak);
+    cr_assert_eq(gct_heap_peak_bytes(h), t->peak_bytes,
                  "%s, line %d: peak_bytes is %" PRId64 ", expected %" PRId64, t->be, line,
-                 h->peak_bytes, t->peak_bytes);
-    cr_assert_eq(h->total_allocs, t->allocs,
+                 gct_heap_peak_bytes(h), t->peak_bytes);
+    cr_assert_eq(gct_heap_total_allocs(h), t->allocs,
                  "%s, line %d: total_allocs is %" PRId64 ", expected %" PRId64, t->be, line,
-                 h->total_allocs, t->allocs);
-    cr_assert_eq(h->total_frees, t->allocs - t->live,
+                 gct_heap_total_allocs(h), t->allocs);
+    cr_assert_eq(gct_heap_total_frees(h), t->allocs - t->live,
                  "%s, line %d: total_frees is %" PRId64 ", expected %" PRId64, t->be, line,
-                 h->total_frees, t->allocs - t->live);
+                 gct_heap_total_frees(h), t->allocs - t->live);
 }
 #define ACCT(t) check_acct((t), __LINE__)
 
@@ -239,12 +240,12 @@ static void open_heap(tc *t, const backend_param *bp, const char *const *knobs, 
     cr_assert(t->h, "%s: gct_heap_new failed: %s", c->name, err);
     t->be = c->name;
     cr_log_info("backend %s", c->name);
-    t->rc = t->h->rc;
+    t->rc = t->h->hot.rc;
     t->collects = c->collect != NULL;
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         if (strcmp(known[i].name, c->name))
             continue;
-        cr_assert_eq(t->rc, known[i].rc, "%s: h->rc is %d, documented %d", c->name, t->rc,
+        cr_assert_eq(t->rc, known[i].rc, "%s: h->hot.rc is %d, documented %d", c->name, t->rc,
                      known[i].rc);
         cr_assert_eq(t->collects, known[i].collects, "%s: collects is %d, documented %d", c->name,
                      t->collects, known[i].collects);
@@ -264,14 +265,14 @@ static void close_heap(tc *t)
 /* The kind a full collection records and reports in its events. */
 static gct_pause_kind full_kind(const tc *t)
 {
-    uint32_t ng = t->h->ops->ngenerations;
+    uint32_t ng = gct_heap_collector(t->h)->ngenerations;
     return ng > 1 ? (gct_pause_kind)(ng - 1) : GCT_PAUSE_FULL;
 }
 
 /* The kind an automatic collection of the youngest generation records. */
 static gct_pause_kind young_kind(const tc *t)
 {
-    return t->h->ops->ngenerations > 1 ? GCT_PAUSE_GEN0 : GCT_PAUSE_FULL;
+    return gct_heap_collector(t->h)->ngenerations > 1 ? GCT_PAUSE_GEN0 : GCT_PAUSE_FULL;
 }
 
 static void check_pause(const tc *t, const gct_pause *p, gct_pause_kind kind, int64_t freed,
@@ -300,16 +301,16 @@ static void check_pause(const tc *t, const gct_pause *p, gct_pause_kind kind, in
 static const gct_pause *collect_full(tc *t, int64_t expect, int line)
 {
     gct_heap *h = t->h;
-    const gct_collector *c = h->ops;
+    const gct_collector *c = gct_heap_collector(h);
     size_t np = gct_heap_npauses(h), ne = t->nev;
     size_t sg = c->ngenerations ? c->ngenerations - 1 : 0;
-    gct_gen_stats before = h->stats[sg];
+    gct_gen_stats before = gct_heap_stats(h)[sg];
     uint64_t t0 = gct_now_ns();
     int64_t r = gct_heap_collect(h, GCT_GEN_FULL);
     uint64_t t1 = gct_now_ns();
     cr_assert_eq(r, expect, "%s, line %d: full collection returned %" PRId64 ", expected %" PRId64,
                  t->be, line, r, expect);
-    cr_assert_not(h->collecting, "%s, line %d: still collecting after the collection", t->be, line);
+    cr_assert_not(h->hot.collecting, "%s, line %d: still collecting after the collection", t->be, line);
     check_verify(t, line);
     if (!t->collects) {
         cr_assert_eq(gct_heap_npauses(h), np, "%s, line %d: a no-op collection recorded a pause",
@@ -334,16 +335,16 @@ static const gct_pause *collect_full(tc *t, int64_t expect, int line)
                  "%s, line %d: STOP reports %" PRId64 " collected, returned %" PRId64, t->be, line,
                  e->info.collected, r);
     cr_assert_eq(e->info.uncollectable, 0, "%s, line %d: uncollectable objects", t->be, line);
-    cr_assert_eq(h->stats[sg].collections, before.collections + 1,
+    cr_assert_eq(gct_heap_stats(h)[sg].collections, before.collections + 1,
                  "%s, line %d: stats[%zu].collections did not go up by one", t->be, line, sg);
-    cr_assert_eq(h->stats[sg].collected, before.collected + r,
+    cr_assert_eq(gct_heap_stats(h)[sg].collected, before.collected + r,
                  "%s, line %d: stats[%zu].collected did not go up by the result", t->be, line, sg);
-    cr_assert(h->stats[sg].examined == before.examined + p->examined &&
-                  h->stats[sg].traversed == before.traversed + p->traversed,
+    cr_assert(gct_heap_stats(h)[sg].examined == before.examined + p->examined &&
+                  gct_heap_stats(h)[sg].traversed == before.traversed + p->traversed,
               "%s, line %d: stats[%zu] examined/traversed went up by %" PRId64 "/%" PRId64
               ", the pause says %" PRId64 "/%" PRId64,
-              t->be, line, sg, h->stats[sg].examined - before.examined,
-              h->stats[sg].traversed - before.traversed, p->examined, p->traversed);
+              t->be, line, sg, gct_heap_stats(h)[sg].examined - before.examined,
+              gct_heap_stats(h)[sg].traversed - before.traversed, p->examined, p->traversed);
     return p;
 }
 #define COLLECT(t, expect) collect_full((t), (expect), __LINE__)
@@ -477,9 +478,9 @@ BACKEND_TEST(work_counters_by_hand)
     ACCT(&t);
     int64_t ex = 0, tr = 0, coll = 0;
     for (int g = 0; g < GCT_MAX_GEN; g++) {
-        ex += t.h->stats[g].examined;
-        tr += t.h->stats[g].traversed;
-        coll += t.h->stats[g].collections;
+        ex += gct_heap_stats(t.h)[g].examined;
+        tr += gct_heap_stats(t.h)[g].traversed;
+        coll += gct_heap_stats(t.h)[g].collections;
     }
     cr_assert_eq(coll, t.collects ? 1 : 0, "%s: %" PRId64 " collections", t.be, coll);
     if (p)
@@ -912,7 +913,7 @@ BACKEND_TEST(chain_10m_marked_live)
     int64_t len = 0;
     gct_obj *x = head, *last = NULL;
     for (; x; x = gct_load(x, 0)) {
-        cr_assert_not(x->flags & (GCT_OF_FREE | GCT_OF_MARK),
+        cr_assert_not(x->flags & (GCT_OF_FREE | GCT_OF_BACKEND_MASK),
                       "%s: chain node %" PRId64 " flags 0x%x", t.be, len, x->flags);
         last = x;
         len++;
@@ -1477,7 +1478,7 @@ BACKEND_TEST(collect_generations)
 {
     tc t;
     open_heap(&t, bp, NULL, 0);
-    int ng = (int)t.h->ops->ngenerations;
+    int ng = (int)gct_heap_collector(t.h)->ngenerations;
     int valid = ng ? ng : 1;
     cr_assert_eq(gct_heap_collect(t.h, valid), GCT_EINVAL, "%s: generation %d accepted", t.be,
                  valid);

@@ -150,7 +150,7 @@ static void on_event(void *ud, gct_event_phase phase, const gct_event_info *info
             t->r = realloc(t->r, t->cap * sizeof *t->r);
             cr_assert(t->r);
         }
-        t->r[t->n++] = (rec){t->h->total_allocs, info->generation, -1, -1, -1};
+        t->r[t->n++] = (rec){gct_heap_total_allocs(t->h), info->generation, -1, -1, -1};
     } else {
         if (!t->open || info->generation != t->r[t->n - 1].gen)
             t->protocol_errors++;
@@ -181,7 +181,7 @@ static gct_heap *heap3(const char *collector, int64_t t0, int64_t t1, int64_t t2
 static void verify(gct_heap *h)
 {
     char err[512];
-    cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: verify: %s", h->ops->name, err);
+    cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: verify: %s", gct_heap_collector(h)->name, err);
 }
 
 /* The examined and traversed counts come from the pause log, in collection
@@ -248,9 +248,9 @@ static void finish(gct_heap *h, outcome *o)
 {
     verify(h);
     fill_examined(&o->t);
-    memcpy(o->count, h->count, sizeof o->count);
-    memcpy(o->stats, h->stats, sizeof o->stats);
-    o->live = h->live_objects;
+    memcpy(o->count, gct_heap_counts(h), sizeof o->count);
+    memcpy(o->stats, gct_heap_stats(h), sizeof o->stats);
+    o->live = gct_heap_live_objects(h);
     o->frozen = gct_heap_freeze_count(h);
 }
 
@@ -325,7 +325,7 @@ static void p_random(gct_heap *h, uint64_t seed, outcome *o)
             static const int64_t g0[] = {3, 10, 50, 0};
             gct_heap_set_knob(h, "gen0", g0[gct_rng_below(&rng, 4)], NULL, 0);
         } else if (x < 985) {
-            gct_heap_set_enabled(h, !h->enabled);
+            gct_heap_set_enabled(h, !gct_heap_enabled(h));
         } else {
             /* Read every weak reference on the roots: what the program
              * observes must not depend on the collector. */
@@ -520,11 +520,11 @@ Test(handworked, keep_3_2_2_on_the_real_collector)
                   k + 1, t.r[k].gen, t.r[k].alloc + 1, gen, a);
     }
     cr_assert_eq(t.n, k);
-    cr_assert(h->count[0] == 2 && h->count[1] == 0 && h->count[2] == 1,
-              "count (%" PRId64 ", %" PRId64 ", %" PRId64 ")", h->count[0], h->count[1],
-              h->count[2]);
-    cr_assert(h->stats[0].collections == 21 && h->stats[1].collections == 7 &&
-              h->stats[2].collections == 2);
+    cr_assert(gct_heap_counts(h)[0] == 2 && gct_heap_counts(h)[1] == 0 && gct_heap_counts(h)[2] == 1,
+              "count (%" PRId64 ", %" PRId64 ", %" PRId64 ")", gct_heap_counts(h)[0], gct_heap_counts(h)[1],
+              gct_heap_counts(h)[2]);
+    cr_assert(gct_heap_stats(h)[0].collections == 21 && gct_heap_stats(h)[1].collections == 7 &&
+              gct_heap_stats(h)[2].collections == 2);
     gct_heap_destroy(h);
     free(t.r);
 }
@@ -608,14 +608,14 @@ Test(twins, one_heap_at_a_time_and_a_clean_start_each_time)
     cr_assert(strstr(err, "cpython"), "%s", err);
     for (int i = 0; i < 100; i++)
         gct_new(h, &node);
-    cr_assert_gt(h->stats[0].collections, 0);
+    cr_assert_gt(gct_heap_stats(h)[0].collections, 0);
     gct_heap_destroy(h);
     /* The next heap starts from the clean state again. */
     trace t;
     h = heap3("cpython", 700, 10, 10, &t);
-    cr_assert(h->count[0] == 0 && h->count[1] == 0 && h->count[2] == 0);
+    cr_assert(gct_heap_counts(h)[0] == 0 && gct_heap_counts(h)[1] == 0 && gct_heap_counts(h)[2] == 0);
     for (int g = 0; g < 3; g++)
-        cr_assert(h->stats[g].collections == 0 && h->stats[g].collected == 0);
+        cr_assert(gct_heap_stats(h)[g].collections == 0 && gct_heap_stats(h)[g].collected == 0);
     cr_assert_eq(gct_heap_freeze_count(h), 0);
     cr_assert_eq(twins_in(-1), 0, "twins of the destroyed heap are still tracked");
     cr_assert_eq(gct_heap_collect(h, 2), 0);
@@ -656,7 +656,7 @@ Test(twins, a_real_weak_reference_to_a_twin_dies_with_its_cycle)
     Py_DECREF(wr);
     Py_DECREF(gc);
     PyGILState_Release(s);
-    cr_assert_eq(h->live_objects, 0);
+    cr_assert_eq(gct_heap_live_objects(h), 0);
     gct_heap_destroy(h);
 }
 
@@ -695,7 +695,7 @@ Test(twins, freeze_and_unfreeze_move_only_gctune_objects)
     cr_assert_eq(gct_heap_freeze(h), GCT_OK);
     cr_assert_eq(gct_heap_freeze_count(h), 25);
     cr_assert_eq(py_long("get_freeze_count"), interp + 25);
-    cr_assert(h->count[0] == 0 && h->count[1] == 0 && h->count[2] == 0);
+    cr_assert(gct_heap_counts(h)[0] == 0 && gct_heap_counts(h)[1] == 0 && gct_heap_counts(h)[2] == 0);
     gct_root_truncate(h, 20); /* five frozen objects die by reference counting */
     cr_assert_eq(gct_heap_freeze_count(h), 20);
     cr_assert_eq(gct_heap_unfreeze(h), GCT_OK);
@@ -727,9 +727,9 @@ Test(twins, a_long_garbage_ring_is_freed_without_deep_recursion)
         x = gct_load(x, 0);
     gct_store(h, x, 0, gct_root_get(h, 0));
     gct_root_pop(h);
-    cr_assert_eq(h->live_objects, n);
+    cr_assert_eq(gct_heap_live_objects(h), n);
     cr_assert_eq(gct_heap_collect(h, 2), n);
-    cr_assert_eq(h->live_objects, 0);
+    cr_assert_eq(gct_heap_live_objects(h), 0);
     verify(h);
     gct_heap_destroy(h);
 }
@@ -744,7 +744,7 @@ Test(twins, disabled_collection_counts_on_and_explicit_collection_works)
         gct_heap_set_enabled(h, false);
         p_cycles(h, 100, o);
         cr_assert_eq(o->t.n, 0, "a collection ran while disabled");
-        cr_assert_eq(h->count[0], 200);
+        cr_assert_eq(gct_heap_counts(h)[0], 200);
         cr_assert_eq(gct_heap_collect(h, 0), 200);
         gct_heap_set_enabled(h, true);
         p_cycles(h, 30, o);

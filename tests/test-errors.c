@@ -13,6 +13,7 @@
 
 #include "collector.h"
 #include "heap.h"
+#include "internal/backend.h" /* white-box: the whole struct gct_heap */
 
 #define ERRLEN 512
 
@@ -302,7 +303,7 @@ Test(errors, set_knob_out_of_range_changes_nothing)
         const gct_collector *c = gct_collector_at(i);
         gct_heap *h = new_ok(c->name, NULL, 0);
         int64_t thresholds[GCT_MAX_GEN];
-        memcpy(thresholds, h->threshold, sizeof thresholds);
+        memcpy(thresholds, h->hot.threshold, sizeof thresholds);
         int64_t cascade = h->cascade_limit;
         for (uint32_t k = 0; k < c->nknobs; k++) {
             const gct_knob *kn = &c->knobs[k];
@@ -322,7 +323,7 @@ Test(errors, set_knob_out_of_range_changes_nothing)
                              c->name, kn->name, v);
             }
         }
-        cr_assert_eq(memcmp(thresholds, h->threshold, sizeof thresholds), 0,
+        cr_assert_eq(memcmp(thresholds, h->hot.threshold, sizeof thresholds), 0,
                      "%s: a rejected set_knob changed the thresholds", c->name);
         cr_assert_eq(h->cascade_limit, cascade);
         gct_heap_destroy(h);
@@ -340,7 +341,7 @@ Test(errors, freeze_not_supported_on_refcount_and_marksweep)
         cr_assert_eq(gct_heap_freeze(h), GCT_ENOTSUP, "%s: freeze", names[i]);
         cr_assert_eq(gct_heap_unfreeze(h), GCT_ENOTSUP, "%s: unfreeze", names[i]);
         cr_assert_eq(gct_heap_freeze_count(h), GCT_ENOTSUP, "%s: freeze_count", names[i]);
-        cr_assert_eq(h->live_objects, 1);
+        cr_assert_eq(gct_heap_live_objects(h), 1);
         char err[ERRLEN];
         cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: %s", names[i], err);
         gct_heap_destroy(h);
@@ -391,8 +392,8 @@ Test(errors, collect_bad_generation_on_every_backend)
         cr_assert_eq(cnt.events, 0, "%s: a rejected collect emitted events", c->name);
         cr_assert_eq(gct_heap_npauses(h), 0, "%s: a rejected collect recorded a pause", c->name);
         for (int g = 0; g < GCT_MAX_GEN; g++)
-            cr_assert_eq(h->stats[g].collections, 0);
-        cr_assert_eq(h->live_objects, 2);
+            cr_assert_eq(gct_heap_stats(h)[g].collections, 0);
+        cr_assert_eq(gct_heap_live_objects(h), 2);
         /* Every good generation works: 0..ngen-1 and GCT_GEN_FULL. */
         char err[ERRLEN];
         for (int g = 0; g < first_bad; g++) {
@@ -403,7 +404,7 @@ Test(errors, collect_bad_generation_on_every_backend)
         cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: %s", c->name, err);
         /* Tracing and cycle collectors have freed the cycle by now. */
         if (c->ngenerations)
-            cr_assert_eq(h->live_objects, 0, "%s: the garbage cycle survived", c->name);
+            cr_assert_eq(gct_heap_live_objects(h), 0, "%s: the garbage cycle survived", c->name);
         gct_heap_destroy(h);
     }
 }
@@ -449,7 +450,7 @@ Test(registry, check_passes_and_tables_are_sane)
         }
         /* A heap created without knobs carries the defaults. */
         gct_heap *h = new_ok(c->name, NULL, 0);
-        cr_assert_eq(h->ops, c);
+        cr_assert_eq(gct_heap_collector(h), c);
         for (uint32_t k = 0; k < c->nknobs; k++) {
             int64_t v;
             cr_assert_eq(gct_heap_get_knob(h, c->knobs[k].name, &v), GCT_OK);

@@ -21,6 +21,7 @@
 
 #include "collector.h"
 #include "heap.h"
+#include "internal/backend.h" /* white-box: the whole struct gct_heap */
 
 static const gct_shape node = GCT_SHAPE("node", 1, 0); /* like a 1-slot __slots__ class */
 static const gct_shape pair = GCT_SHAPE("pair", 2, 8);
@@ -56,18 +57,20 @@ static gct_heap *gencycle3(int64_t t0, int64_t t1, int64_t t2)
 
 #define assert_count(h, c0, c1, c2)                                                            \
     do {                                                                                       \
-        cr_assert(h->count[0] == (c0) && h->count[1] == (c1) && h->count[2] == (c2),           \
+        const int64_t *cnt_ = gct_heap_counts(h);                                              \
+        cr_assert(cnt_[0] == (c0) && cnt_[1] == (c1) && cnt_[2] == (c2),                       \
                   "count is (%" PRId64 ", %" PRId64 ", %" PRId64 "), expected (%d, %d, %d)",   \
-                  h->count[0], h->count[1], h->count[2], (int)(c0), (int)(c1), (int)(c2));     \
+                  cnt_[0], cnt_[1], cnt_[2], (int)(c0), (int)(c1), (int)(c2));                 \
     } while (0)
 
 #define assert_stats(h, g, ncoll, ncollected)                                                  \
     do {                                                                                       \
-        cr_assert(h->stats[g].collections == (ncoll) && h->stats[g].collected == (ncollected) \
-                      && h->stats[g].uncollectable == 0,                                       \
+        const gct_gen_stats *st_ = &gct_heap_stats(h)[g];                                      \
+        cr_assert(st_->collections == (ncoll) && st_->collected == (ncollected)                \
+                      && st_->uncollectable == 0,                                              \
                   "stats[%d] = {%" PRId64 ", %" PRId64 ", %" PRId64 "}, expected {%d, %d, 0}", \
-                  (int)(g), h->stats[g].collections, h->stats[g].collected,                  \
-                  h->stats[g].uncollectable, (int)(ncoll), (int)(ncollected));               \
+                  (int)(g), st_->collections, st_->collected, st_->uncollectable, (int)(ncoll),  \
+                  (int)(ncollected));                                                          \
     } while (0)
 
 /* Examined objects of the last pause: the size of the collected set. */
@@ -277,7 +280,7 @@ Test(table, only_the_collected_generation_stats_change)
     assert_stats(h, 0, 1, 2);
     assert_stats(h, 1, 1, 2);
     assert_stats(h, 2, 2, 4);
-    cr_assert_eq(h->live_objects, 0);
+    cr_assert_eq(gct_heap_live_objects(h), 0);
     gct_heap_destroy(h);
 }
 
@@ -334,7 +337,7 @@ Test(table, frozen_garbage_cycle_survives_until_unfreeze)
     cr_assert_eq(gct_heap_freeze_count(h), 2);
     cr_assert_eq(collect(&R, 2), 0, "the permanent generation was scanned");
     cr_assert_eq(collect(&R, GCT_GEN_FULL), 0);
-    cr_assert_eq(h->live_objects, 2);
+    cr_assert_eq(gct_heap_live_objects(h), 2);
     cr_assert_eq(gct_heap_freeze_count(h), 2);
 
     cr_assert_eq(gct_heap_unfreeze(h), GCT_OK);
@@ -345,10 +348,10 @@ Test(table, frozen_garbage_cycle_survives_until_unfreeze)
     cr_assert_eq(last_examined(h), 0);
     cr_assert_eq(collect(&R, 1), 0);
     cr_assert_eq(last_examined(h), 0);
-    cr_assert_eq(h->live_objects, 2);
+    cr_assert_eq(gct_heap_live_objects(h), 2);
     cr_assert_eq(collect(&R, 2), 2);
     cr_assert_eq(last_examined(h), 2);
-    cr_assert_eq(h->live_objects, 0);
+    cr_assert_eq(gct_heap_live_objects(h), 0);
     assert_stats(h, 2, 3, 2);
     gct_heap_destroy(h);
 }
@@ -377,7 +380,7 @@ Test(table, frozen_objects_are_not_scanned_by_automatic_collections)
         saw_gen2 |= R.r[i].gen == 2;
     }
     cr_assert(saw_gen2, "no generation-2 collection happened");
-    cr_assert_eq(h->live_objects, 60);
+    cr_assert_eq(gct_heap_live_objects(h), 60);
     cr_assert_eq(gct_heap_unfreeze(h), GCT_OK);
     cr_assert_eq(collect(&R, 2), 20);
     gct_heap_destroy(h);
@@ -398,16 +401,16 @@ Test(table, set_threshold_with_omitted_values_keeps_the_others)
     cr_assert_eq(v, 7);
     cr_assert_eq(gct_heap_get_knob(h, "cascade", &v), GCT_OK);
     cr_assert_eq(v, 50);
-    cr_assert(h->threshold[0] == 100 && h->threshold[1] == 6 && h->threshold[2] == 7);
+    cr_assert(h->hot.threshold[0] == 100 && h->hot.threshold[1] == 6 && h->hot.threshold[2] == 7);
     cr_assert_eq(h->cascade_limit, 50);
     /* gc.set_threshold(100, 9): gen2 keeps its value. */
     cr_assert_eq(gct_heap_set_knob(h, "gen1", 9, NULL, 0), GCT_OK);
-    cr_assert(h->threshold[0] == 100 && h->threshold[1] == 9 && h->threshold[2] == 7);
+    cr_assert(h->hot.threshold[0] == 100 && h->hot.threshold[1] == 9 && h->hot.threshold[2] == 7);
     cr_assert_eq(gct_heap_get_knob(h, "gen2", &v), GCT_OK);
     cr_assert_eq(v, 7);
     /* The defaults are CPython 3.11's (700, 10, 10). */
     gct_heap *d = gencycle(NULL, 0);
-    cr_assert(d->threshold[0] == 700 && d->threshold[1] == 10 && d->threshold[2] == 10);
+    cr_assert(d->hot.threshold[0] == 700 && d->hot.threshold[1] == 10 && d->hot.threshold[2] == 10);
     gct_heap_destroy(d);
     gct_heap_destroy(h);
 }
@@ -445,17 +448,17 @@ Test(table, disabled_blocks_automatic_but_not_explicit_collection)
     recorder R;
     attach(&R, h);
     gct_heap_set_enabled(h, false);
-    cr_assert(!h->enabled);
+    cr_assert(!gct_heap_enabled(h));
     for (int i = 0; i < 100; i++)
         make_cycle(&R);
     cr_assert_eq(R.n, 0, "%zu collections while disabled", R.n);
     assert_count(h, 200, 0, 0);
     cr_assert_eq(collect(&R, 0), 200);
     assert_count(h, 0, 1, 0);
-    cr_assert_eq(h->live_objects, 0);
+    cr_assert_eq(gct_heap_live_objects(h), 0);
     /* Enabled again: the strict trigger counts from 0 again. */
     gct_heap_set_enabled(h, true);
-    cr_assert(h->enabled);
+    cr_assert(gct_heap_enabled(h));
     R.alloc = 0;
     for (int i = 0; i < 4; i++)
         alloc_keep(&R, &node);
@@ -481,7 +484,7 @@ Test(table, collect_bad_generation_is_einval)
     for (int g = 0; g < 3; g++)
         assert_stats(h, g, 0, 0);
     cr_assert_eq(gct_heap_npauses(h), 0);
-    cr_assert_eq(h->live_objects, 2);
+    cr_assert_eq(gct_heap_live_objects(h), 2);
     /* GCT_GEN_FULL (-1) is generation 2. */
     cr_assert_eq(collect(&R, GCT_GEN_FULL), 2);
     cr_assert_eq(R.r[0].gen, 2);
@@ -514,13 +517,13 @@ Test(table, collect_returns_collected_plus_uncollectable)
     for (size_t i = 0; i < 3; i++)
         gct_root_set(h, i, NULL); /* keep only the weak reference */
     cr_assert_eq(gct_root_top(h), wr);
-    cr_assert_eq(h->live_objects, 7);
+    cr_assert_eq(gct_heap_live_objects(h), 7);
     cr_assert_eq(collect(&R, 2), 5);
     cr_assert_eq(R.r[0].collected, 5);
     cr_assert_eq(R.r[0].uncollectable, 0);
     cr_assert_eq(gct_weakref_get(wr), NULL, "the weak reference to garbage was not cleared");
     assert_stats(h, 2, 1, 5);
-    cr_assert_eq(h->live_objects, 1);
+    cr_assert_eq(gct_heap_live_objects(h), 1);
     /* Nothing left: 0. */
     gct_root_truncate(h, 0);
     cr_assert_eq(collect(&R, 2), 0);
@@ -630,7 +633,7 @@ Test(count, frees_decrement_but_never_below_zero)
     collect(&R, 0); /* count (0, 1, 0); 7 objects in generation 1 */
     gct_root_truncate(h, 0);
     assert_count(h, 0, 1, 0);
-    cr_assert_eq(h->live_objects, 0);
+    cr_assert_eq(gct_heap_live_objects(h), 0);
     alloc_keep(&R, &node);
     assert_count(h, 1, 1, 0);
     gct_heap_destroy(h);
@@ -676,7 +679,7 @@ Test(count, frees_before_allocations_bank_no_credit)
     static const expect e[] = {{6, 0, 0, 5}};
     assert_sequence(&R, e, 1);
     assert_count(h, 2, 1, 0);
-    cr_assert_eq(h->live_objects, 6 + 8);
+    cr_assert_eq(gct_heap_live_objects(h), 6 + 8);
     gct_heap_destroy(h);
 }
 
@@ -725,7 +728,7 @@ Test(count, strict_trigger_at_allocation_n_plus_1)
         assert_count(h, 0, 1, 0);
         cr_assert_eq(o->refcnt, 1);
         cr_assert_eq(gct_root_top(h), o);
-        cr_assert_eq(h->live_objects, 2 * n + 1);
+        cr_assert_eq(gct_heap_live_objects(h), 2 * n + 1);
         /* It alone is in generation 0. */
         cr_assert_eq(collect(&R, 0), 0);
         cr_assert_eq(last_examined(h), 1);
@@ -813,7 +816,7 @@ Test(sequence, keep_3_2_2_gen2_runs)
     assert_stats(h, 0, 21, 0);
     assert_stats(h, 1, 7, 0);
     assert_stats(h, 2, 2, 0);
-    cr_assert_eq(h->live_objects, 122);
+    cr_assert_eq(gct_heap_live_objects(h), 122);
     gct_heap_destroy(h);
 }
 
@@ -878,7 +881,7 @@ Test(sequence, skip_gen2_by_the_25_percent_rule)
     assert_stats(h, 0, 15, 0);
     assert_stats(h, 1, 4, 0);
     assert_stats(h, 2, 1 + 1, 0);
-    cr_assert_eq(h->live_objects, 282);
+    cr_assert_eq(gct_heap_live_objects(h), 282);
     gct_heap_destroy(h);
 }
 
@@ -967,7 +970,7 @@ Test(sequence, cycles_3_2_2)
     assert_stats(h, 0, 11, 22);
     assert_stats(h, 1, 3, 24);
     assert_stats(h, 2, 1, 8);
-    cr_assert_eq(h->live_objects, 6);
+    cr_assert_eq(gct_heap_live_objects(h), 6);
     int64_t leaked = 0;
     gct_heap_leaks(h, &leaked, NULL);
     cr_assert_eq(leaked, 6);
@@ -979,7 +982,7 @@ Test(sequence, cycles_3_2_2)
     cr_assert_eq(last_examined(h), 5);
     cr_assert_eq(collect(&R, 2), 2);
     cr_assert_eq(last_examined(h), 2);
-    cr_assert_eq(h->live_objects, 0);
+    cr_assert_eq(gct_heap_live_objects(h), 0);
     /* A finished cycle's objects hold one reference each (the partner), and
      * a collection traverses each reference twice: the whole set in
      * subtract_refs, then each object once more, reachable or not.  The
@@ -1071,7 +1074,7 @@ Test(work, a_cycle_and_a_chain_by_hand)
     assert_last_pause(h, 3, 6, 0);
     assert_work(h, 1, 1, 3, 6, 0);
     gct_root_pop(h);
-    cr_assert_eq(h->live_objects, 0);
+    cr_assert_eq(gct_heap_live_objects(h), 0);
     cr_assert_eq(gct_heap_collect(h, 2), 0);
     assert_last_pause(h, 0, 0, 0);
     assert_work(h, 2, 1, 0, 0, 0);

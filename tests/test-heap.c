@@ -4,6 +4,7 @@
 
 #include "collector.h"
 #include "heap.h"
+#include "internal/backend.h" /* white-box: the whole struct gct_heap */
 
 static const gct_shape pair = GCT_SHAPE("pair", 2, 8);
 static const gct_shape atom = GCT_SHAPE("atom", 0, 24);
@@ -19,7 +20,7 @@ static gct_heap *heap(const char *name)
 static void verify(gct_heap *h)
 {
     char err[512];
-    cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: %s", h->ops->name, err);
+    cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: %s", gct_heap_collector(h)->name, err);
 }
 
 Test(heap, accounting_and_store)
@@ -30,13 +31,13 @@ Test(heap, accounting_and_store)
         gct_obj *a = gct_new(h, &atom);
         gct_store(h, p, 0, a);
         gct_root_pop(h);
-        cr_assert_eq(h->live_objects, 2);
+        cr_assert_eq(gct_heap_live_objects(h), 2);
         cr_assert_eq(gct_load(p, 0), a);
         verify(h);
         gct_root_pop(h);
         gct_heap_collect(h, GCT_GEN_FULL);
-        cr_assert_eq(h->live_objects, 0, "%s: %lld live", h->ops->name, (long long)h->live_objects);
-        cr_assert_eq(h->live_bytes, 0);
+        cr_assert_eq(gct_heap_live_objects(h), 0, "%s: %lld live", gct_heap_collector(h)->name, (long long)gct_heap_live_objects(h));
+        cr_assert_eq(gct_heap_live_bytes(h), 0);
         verify(h);
         gct_heap_destroy(h);
     }
@@ -53,7 +54,7 @@ Test(heap, exact_refcount_check_catches_a_count_off_by_one_either_way)
         uint32_t before = a->refcnt;
         verify(h);
         cr_assert_eq(a->refcnt, before, "the check must leave counts as they were");
-        if (h->rc) {
+        if (h->hot.rc) {
             char err[512];
             a->refcnt++;
             cr_assert_not(gct_heap_verify(h, true, err, sizeof err));
@@ -95,7 +96,7 @@ Test(heap, weakref_target_survives_the_collection_its_allocation_starts)
         gct_heap_collect(h, GCT_GEN_FULL);
         cr_assert_null(gct_weakref_get(wr), "%s: the garbage target outlived a full collection",
                        tracing[c][0]);
-        cr_assert_eq(h->live_objects, 1); /* the weak reference itself */
+        cr_assert_eq(gct_heap_live_objects(h), 1); /* the weak reference itself */
         verify(h);
         gct_heap_destroy(h);
     }
@@ -122,16 +123,16 @@ Test(heap, a_new_heap_on_a_destroyed_heaps_arenas_is_a_fresh_heap)
                 prev = o;
             }
             gct_store(h, prev, 0, first);
-            cr_assert_eq(h->live_objects, n, "%s round %d: %lld live", name, round,
-                         (long long)h->live_objects);
+            cr_assert_eq(gct_heap_live_objects(h), n, "%s round %d: %lld live", name, round,
+                         (long long)gct_heap_live_objects(h));
             verify(h);
             gct_root_pop(h);
             gct_heap_collect(h, GCT_GEN_FULL);
             if (strcmp(name, "refcount"))
-                cr_assert_eq(h->live_objects, 0, "%s round %d: %lld live after collecting", name,
-                             round, (long long)h->live_objects);
+                cr_assert_eq(gct_heap_live_objects(h), 0, "%s round %d: %lld live after collecting", name,
+                             round, (long long)gct_heap_live_objects(h));
             verify(h);
-            footprint[round] = h->pool.peak_footprint;
+            footprint[round] = gct_heap_peak_footprint(h);
             gct_heap_destroy(h);
         }
         cr_assert_lt(footprint[1], footprint[0], "%s: the small heap counts only its own memory "

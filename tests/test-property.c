@@ -20,7 +20,7 @@
  *  - after a full collection (explicit, or an automatic one: marksweep's
  *    are always full, gencycle's of generation 2 are): for a collecting
  *    backend, live == reachable; an explicit one returns the unreachable
- *    tracked objects (shape flags & h->track_mask) before it and records one
+ *    tracked objects (shape flags & h->hot.track_mask) before it and records one
  *    pause with freed == the result, examined == the tracked live objects.
  *  - reference counting (refcount, gencycle): every live unreachable object is
  *    referenced from another live unreachable one (nothing with no references
@@ -50,6 +50,7 @@
 
 #include "collector.h"
 #include "heap.h"
+#include "internal/backend.h" /* white-box: the whole struct gct_heap */
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -392,7 +393,7 @@ static uint64_t ident(prop *P, gct_obj *o)
 
 static int64_t osize(const prop *P, const gct_obj *o)
 {
-    return (int64_t)P->h->prefix + o->shape->size;
+    return (int64_t)P->h->hot.prefix + o->shape->size;
 }
 
 static void on_event(void *ud, gct_event_phase phase, const gct_event_info *info)
@@ -400,7 +401,7 @@ static void on_event(void *ud, gct_event_phase phase, const gct_event_info *info
     prop *P = ud;
     if (phase == GCT_EVENT_START) {
         PCHECK(P, P->ev_start == P->ev_stop, "a START event inside a collection%s", "");
-        PCHECK(P, P->h->collecting, "a START event outside a collection%s", "");
+        PCHECK(P, P->h->hot.collecting, "a START event outside a collection%s", "");
         P->ev_start++;
     } else {
         PCHECK(P, P->ev_start == P->ev_stop + 1, "a STOP event without a START%s", "");
@@ -472,15 +473,15 @@ static int64_t check_state(prop *P, bool must_equal, const char *when)
         }
         bytes += osize(P, o);
     }
-    PCHECK(P, h->live_objects == (int64_t)P->live.n,
-           "%s: live_objects %" PRId64 " but foreach finds %zu", when, h->live_objects, P->live.n);
-    PCHECK(P, h->live_bytes == bytes, "%s: live_bytes %" PRId64 " but foreach finds %" PRId64, when,
-           h->live_bytes, bytes);
-    PCHECK(P, h->total_allocs == P->allocs, "%s: total_allocs %" PRId64 ", the test made %" PRId64,
-           when, h->total_allocs, P->allocs);
-    PCHECK(P, h->total_frees == P->allocs - h->live_objects, "%s: total_frees %" PRId64, when,
-           h->total_frees);
-    PCHECK(P, h->peak_objects >= h->live_objects && h->peak_bytes >= h->live_bytes,
+    PCHECK(P, gct_heap_live_objects(h) == (int64_t)P->live.n,
+           "%s: live_objects %" PRId64 " but foreach finds %zu", when, gct_heap_live_objects(h), P->live.n);
+    PCHECK(P, gct_heap_live_bytes(h) == bytes, "%s: live_bytes %" PRId64 " but foreach finds %" PRId64, when,
+           gct_heap_live_bytes(h), bytes);
+    PCHECK(P, gct_heap_total_allocs(h) == P->allocs, "%s: total_allocs %" PRId64 ", the test made %" PRId64,
+           when, gct_heap_total_allocs(h), P->allocs);
+    PCHECK(P, gct_heap_total_frees(h) == P->allocs - gct_heap_live_objects(h), "%s: total_frees %" PRId64, when,
+           gct_heap_total_frees(h));
+    PCHECK(P, gct_heap_peak_objects(h) >= gct_heap_live_objects(h) && gct_heap_peak_bytes(h) >= gct_heap_live_bytes(h),
            "%s: peak below live", when);
 
     /* Every collection records one pause and one START/STOP pair. */
@@ -493,8 +494,8 @@ static int64_t check_state(prop *P, bool must_equal, const char *when)
 
     compute_reach(P);
     stats.checks++;
-    if (h->live_objects > stats.max_live)
-        stats.max_live = h->live_objects;
+    if (gct_heap_live_objects(h) > stats.max_live)
+        stats.max_live = gct_heap_live_objects(h);
 
     /* The unreachable live objects. */
     int64_t un = 0, un_bytes = 0, un_tracked = 0;
@@ -505,7 +506,7 @@ static int64_t check_state(prop *P, bool must_equal, const char *when)
             continue;
         un++;
         un_bytes += osize(P, o);
-        if (o->shape->flags & h->track_mask)
+        if (o->shape->flags & h->hot.track_mask)
             un_tracked++;
         stats.unreachable_seen++;
         for (uint32_t k = 0; k < o->shape->nslots; k++)
@@ -613,7 +614,7 @@ static void check_full_pause(prop *P, size_t np, int64_t r, int64_t examined_exp
     PCHECK(P, gct_heap_npauses(h) == np + 1, "a full collection recorded %zu pauses",
            gct_heap_npauses(h) - np);
     const gct_pause *p = &gct_heap_pauses(h)[np];
-    uint32_t ng = h->ops->ngenerations;
+    uint32_t ng = gct_heap_collector(h)->ngenerations;
     gct_pause_kind kind = ng > 1 ? (gct_pause_kind)(ng - 1) : GCT_PAUSE_FULL;
     PCHECK(P, p->kind == kind, "full collection pause of kind %s", gct_pause_kind_name(p->kind));
     PCHECK(P, p->freed == r, "full collection pause freed %" PRId64 ", returned %" PRId64, p->freed,
@@ -629,7 +630,7 @@ static int64_t count_tracked_live(prop *P)
 {
     int64_t n = 0;
     for (size_t i = 0; i < P->live.n; i++)
-        if (P->live.v[i]->shape->flags & P->h->track_mask)
+        if (P->live.v[i]->shape->flags & P->h->hot.track_mask)
             n++;
     return n;
 }
@@ -672,7 +673,7 @@ static void full_collection(prop *P)
 static void after_drop(prop *P, int64_t live_before, size_t np)
 {
     gct_heap *h = P->h;
-    int64_t freed = live_before - h->live_objects;
+    int64_t freed = live_before - gct_heap_live_objects(h);
     if (!P->rc) {
         PCHECK(P, freed == 0, "%" PRId64 " objects freed outside a collection", freed);
         PCHECK(P, gct_heap_npauses(h) == np, "a pause outside a collection%s", "");
@@ -712,7 +713,7 @@ static void after_alloc(prop *P, size_t np, bool was_frozen)
            p->freed);
     /* A collection of everything (marksweep, or gencycle's oldest
      * generation) leaves exactly the reachable set: the new object is rooted. */
-    uint32_t ng = h->ops->ngenerations;
+    uint32_t ng = gct_heap_collector(h)->ngenerations;
     bool full = p->kind == GCT_PAUSE_FULL || (ng > 1 && p->kind == (gct_pause_kind)(ng - 1));
     check_state(P, full && !was_frozen,
                 full ? "after an automatic full collection" : "after an automatic collection");
@@ -754,7 +755,7 @@ static void op_alloc(prop *P)
         if (src) {
             gct_store(h, src, below(&P->r, src->shape->nslots), o);
             if (chance(&P->r, 60)) {
-                int64_t before = h->live_objects;
+                int64_t before = gct_heap_live_objects(h);
                 np = gct_heap_npauses(h);
                 gct_root_pop(h);
                 after_drop(P, before, np);
@@ -778,21 +779,21 @@ static void op_store(prop *P)
         v = src;
     else
         v = pick(P);
-    int64_t before = h->live_objects;
+    int64_t before = gct_heap_live_objects(h);
     size_t np = gct_heap_npauses(h);
     gct_store(h, src, slot, v);
     after_drop(P, before, np);
     PCHECK(P, gct_load(src, slot) == v, "a store did not take%s", "");
 }
 
-static bool full_heap(const prop *P) { return (size_t)P->h->live_objects >= P->max_live; }
+static bool full_heap(const prop *P) { return (size_t)gct_heap_live_objects(P->h) >= P->max_live; }
 
 static void op_roots(prop *P)
 {
     gct_heap *h = P->h;
     size_t d = gct_root_depth(h);
     uint32_t k = below(&P->r, 100);
-    int64_t before = h->live_objects;
+    int64_t before = gct_heap_live_objects(h);
     size_t np = gct_heap_npauses(h);
     if (full_heap(P))
         k = 20 + below(&P->r, 80); /* no pushes */
@@ -812,7 +813,7 @@ static void op_roots(prop *P)
         while (gct_root_depth(h) > to) {
             gct_root_pop(h);
             after_drop(P, before, np);
-            before = h->live_objects;
+            before = gct_heap_live_objects(h);
             np = gct_heap_npauses(h);
         }
     }
@@ -822,7 +823,7 @@ static void op_roots(prop *P)
 static void op_partial(prop *P)
 {
     gct_heap *h = P->h;
-    uint32_t ng = h->ops->ngenerations;
+    uint32_t ng = gct_heap_collector(h)->ngenerations;
     int g = (int)below(&P->r, ng ? ng : 1);
     size_t np = gct_heap_npauses(h);
     bool was_frozen = frozen(P);
@@ -854,7 +855,7 @@ static void op_misc(prop *P)
             PCHECK(P, gct_heap_freeze_count(h) == 0, "%" PRId64 " objects frozen after unfreeze",
                    gct_heap_freeze_count(h));
     } else if (k < 75) {
-        gct_heap_set_enabled(h, !h->enabled);
+        gct_heap_set_enabled(h, !gct_heap_enabled(h));
     } else {
         int64_t v;
         if (gct_heap_get_knob(h, "gen0", &v) == GCT_OK) {
@@ -929,7 +930,7 @@ static void run_seed(size_t index, uint64_t seed)
     gct_heap_set_verify_each(P.h, true);
     gct_heap_set_event_fn(P.h, on_event, &P);
     P.can_freeze = gct_heap_freeze_count(P.h) != GCT_ENOTSUP;
-    P.rc = P.h->rc;
+    P.rc = P.h->hot.rc;
     P.collects = c->collect != NULL;
     if (gct_heap_get_knob(P.h, "cascade", &P.cascade) != GCT_OK)
         P.cascade = INT64_MAX;
@@ -972,18 +973,18 @@ static void run_seed(size_t index, uint64_t seed)
     full_collection(&P);
     /* Drop everything: a collecting backend ends empty, refcount with its
      * leaks only. */
-    int64_t before = P.h->live_objects;
+    int64_t before = gct_heap_live_objects(P.h);
     size_t np = gct_heap_npauses(P.h);
     while (gct_root_depth(P.h)) {
         gct_root_pop(P.h);
         after_drop(&P, before, np);
-        before = P.h->live_objects;
+        before = gct_heap_live_objects(P.h);
         np = gct_heap_npauses(P.h);
     }
     full_collection(&P);
     if (P.collects)
-        PCHECK(&P, P.h->live_objects == 0, "%" PRId64 " objects survive with no roots",
-               P.h->live_objects);
+        PCHECK(&P, gct_heap_live_objects(P.h) == 0, "%" PRId64 " objects survive with no roots",
+               gct_heap_live_objects(P.h));
     stats.allocs += P.allocs;
     gct_heap_destroy(P.h);
     free(P.live.v);

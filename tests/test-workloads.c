@@ -31,6 +31,7 @@
 
 #include "collector.h"
 #include "heap.h"
+#include "internal/backend.h" /* white-box: gct__free */
 #include "workload.h"
 
 #define ERRLEN 512
@@ -64,7 +65,7 @@ static gct_heap *busy_heap(const char *collector)
 static void verify(gct_heap *h, const char *when)
 {
     char err[ERRLEN] = "";
-    cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: verify %s: %s", h->ops->name, when,
+    cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: verify %s: %s", gct_heap_collector(h)->name, when,
               err);
 }
 
@@ -73,7 +74,7 @@ static gct_workload_run *start(gct_heap *h, const char *wl, const char *const *s
 {
     char err[ERRLEN] = "";
     gct_workload_run *r = gct_workload_new(wl, h, settings, n, seed, err, sizeof err);
-    cr_assert(r, "gct_workload_new(%s) on %s: %s", wl, h->ops->name, err);
+    cr_assert(r, "gct_workload_new(%s) on %s: %s", wl, gct_heap_collector(h)->name, err);
     return r;
 }
 
@@ -81,7 +82,7 @@ static void check(gct_workload_run *r)
 {
     char err[ERRLEN] = "";
     cr_assert(gct_workload_check(r, err, sizeof err), "%s on %s, after %lld ops: %s",
-              r->wl->name, r->h->ops->name, (long long)r->ops, err);
+              r->wl->name, gct_heap_collector(r->h)->name, (long long)r->ops, err);
 }
 
 static double metric(const gct_workload_run *r, const char *name)
@@ -460,7 +461,7 @@ Test(params, new_fails_cleanly)
     cr_assert_null(gct_workload_new("trees", h, bad, 2, 1, err, sizeof err));
     assert_has(err, "'color'");
     cr_assert_null(gct_workload_new("trees", h, bad, 2, 1, NULL, 0)); /* no buffer: no crash */
-    cr_assert_eq(h->live_objects, 0);
+    cr_assert_eq(gct_heap_live_objects(h), 0);
     cr_assert_eq(gct_root_depth(h), 0);
     gct_heap_destroy(h);
 }
@@ -491,7 +492,7 @@ ParameterizedTest(case_param *p, matrix, runs_clean)
     cr_assert_gt(gct_root_depth(h), base, "%s: no root held", what);
     bool collects = strcmp(collector, "refcount") != 0;
     if (collects)
-        cr_assert_gt(h->stats[0].collections, 0, "%s on %s: no collection ran", what,
+        cr_assert_gt(gct_heap_stats(h)[0].collections, 0, "%s on %s: no collection ran", what,
                      collector);
 
     /* Leaks before teardown, with the workload's roots still held. */
@@ -515,10 +516,10 @@ ParameterizedTest(case_param *p, matrix, runs_clean)
     gct_heap_collect(h, GCT_GEN_FULL);
     verify(h, "after teardown");
     if (collects)
-        cr_assert_eq(h->live_objects, 0, "%s on %s: %lld objects left after teardown", what,
-                     collector, (long long)h->live_objects);
+        cr_assert_eq(gct_heap_live_objects(h), 0, "%s on %s: %lld objects left after teardown", what,
+                     collector, (long long)gct_heap_live_objects(h));
     else
-        cr_assert_eq(leaks(h), h->live_objects, "%s on refcount: something is still reachable",
+        cr_assert_eq(leaks(h), gct_heap_live_objects(h), "%s on refcount: something is still reachable",
                      what);
     gct_workload_free(r);
     gct_heap_destroy(h);
@@ -561,8 +562,8 @@ Test(leaks, trees_weak_or_no_parents_leak_nothing)
         /* Teardown frees everything: no cycle anywhere. */
         gct_heap *h = r->h;
         gct_workload_teardown(r);
-        cr_assert_eq(h->live_objects, 0, "%s: %lld objects left", modes[i],
-                     (long long)h->live_objects);
+        cr_assert_eq(gct_heap_live_objects(h), 0, "%s: %lld objects left", modes[i],
+                     (long long)gct_heap_live_objects(h));
         finish(r);
     }
 }
@@ -587,7 +588,7 @@ Test(leaks, dlist_weak_backlinks_leak_nothing)
     cr_assert_eq(leaks(r->h), 0);
     gct_heap *h = r->h;
     gct_workload_teardown(r);
-    cr_assert_eq(h->live_objects, 0, "%lld objects left", (long long)h->live_objects);
+    cr_assert_eq(gct_heap_live_objects(h), 0, "%lld objects left", (long long)gct_heap_live_objects(h));
     finish(r);
 }
 
@@ -631,7 +632,7 @@ Test(leaks, longlived_leaks_nothing)
     cr_assert_eq(leaks(r->h), 0);
     gct_heap *h = r->h;
     gct_workload_teardown(r);
-    cr_assert_eq(h->live_objects, 0);
+    cr_assert_eq(gct_heap_live_objects(h), 0);
     finish(r);
 }
 
@@ -648,9 +649,9 @@ static outcome outcome_of(const char *collector, const config *c, uint64_t seed)
     gct_heap *h = busy_heap(collector);
     gct_workload_run *r = run_config(h, c, seed, 0);
     check(r);
-    outcome o = {.checksum = gct_workload_checksum(r), .allocs = h->total_allocs,
-                 .live = h->live_objects};
-    memcpy(o.stats, h->stats, sizeof o.stats);
+    outcome o = {.checksum = gct_workload_checksum(r), .allocs = gct_heap_total_allocs(h),
+                 .live = gct_heap_live_objects(h)};
+    memcpy(o.stats, gct_heap_stats(h), sizeof o.stats);
     finish(r);
     return o;
 }
@@ -813,8 +814,8 @@ Test(edges, extreme_settings_run_clean)
             gct_heap_collect(h, GCT_GEN_FULL);
             verify(h, "after teardown");
             if (c > 0)
-                cr_assert_eq(h->live_objects, 0, "%s on %s: %lld objects left",
-                             edges[e].workload, collectors[c], (long long)h->live_objects);
+                cr_assert_eq(gct_heap_live_objects(h), 0, "%s on %s: %lld objects left",
+                             edges[e].workload, collectors[c], (long long)gct_heap_live_objects(h));
             finish(r);
         }
     }
@@ -839,7 +840,7 @@ ParameterizedTest(unsigned *k, defaults, set_up_and_run)
                  w->name, gct_root_depth(h) - r->root_base);
     gct_workload_teardown(r);
     gct_heap_collect(h, GCT_GEN_FULL);
-    cr_assert_eq(h->live_objects, 0, "%s: %lld objects left", w->name, (long long)h->live_objects);
+    cr_assert_eq(gct_heap_live_objects(h), 0, "%s: %lld objects left", w->name, (long long)gct_heap_live_objects(h));
     finish(r);
 }
 

@@ -41,7 +41,7 @@ static void on_event(void *ud, gct_event_phase phase, const gct_event_info *info
             }
         }
         /* total_allocs counts the allocations before this one */
-        l->alloc[l->n] = l->h->total_allocs + 1;
+        l->alloc[l->n] = gct_heap_total_allocs(l->h) + 1;
         l->gen[l->n] = info->generation;
         l->coll[l->n] = 0;
     } else {
@@ -86,9 +86,9 @@ static void run(const char *kind, long k, const long t[3])
             cycle(h);
         }
     }
-    int64_t count[3] = {h->count[0], h->count[1], h->count[2]};
+    int64_t count[3] = {gct_heap_counts(h)[0], gct_heap_counts(h)[1], gct_heap_counts(h)[2]};
     gct_gen_stats stats[3];
-    memcpy(stats, h->stats, sizeof stats);
+    memcpy(stats, gct_heap_stats(h), sizeof stats);
     gct_heap_set_event_fn(h, NULL, NULL);
     int64_t left = gct_heap_collect(h, 2);
     if (!gct_heap_verify(h, true, err, sizeof err)) {
