@@ -119,9 +119,6 @@ bool fig_prepare_mmu(plot_ctx *c, figure *fig);
 void plot_draw(plot_ctx *c, const figure_desc *d, const char *wl);
 /* Record why a figure was not drawn (or not drawn well). */
 void plot_note(plot_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Append to a string buffer (silently truncating: every buffer here is sized
- * for far more than it holds). */
-void plot_appendf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- gnuplot.c: the drawing backend -------------------------------------- */
 

@@ -246,7 +246,7 @@ static void tradeoff_vars(const plot_ctx *c, figure *fig, const points *p, const
         for (size_t j = 0; j < p->n && !has; j++)
             has = !strcmp(p->who[j]->collector, c->collectors[i]);
         if (has)
-            plot_appendf(cols, sizeof cols, "%s%s", cols[0] ? " " : "", c->collectors[i]);
+            gct_appendf(cols, sizeof cols, "%s%s", cols[0] ? " " : "", c->collectors[i]);
     }
     fig_var(fig, "file", path);
     fig_var(fig, "front", fpath);
@@ -368,7 +368,7 @@ static void collectors_panel_var(const plot_ctx *c, figure *fig, int m)
             any = m == 1 ? v > 0 : isfinite(v);
         }
         if (any)
-            plot_appendf(list, sizeof list, "%s%s", list[0] ? " " : "", c->collectors[k]);
+            gct_appendf(list, sizeof list, "%s%s", list[0] ? " " : "", c->collectors[k]);
     }
     snprintf(var, sizeof var, "collectors_%d", m + 1);
     fig_var(fig, var, list);
@@ -388,7 +388,7 @@ bool fig_prepare_collectors(plot_ctx *c, figure *fig)
         return false;
     char names[256] = "";
     for (size_t k = 0; k < c->ncollectors; k++)
-        plot_appendf(names, sizeof names, "%s%s", k ? " " : "", c->collectors[k]);
+        gct_appendf(names, sizeof names, "%s%s", k ? " " : "", c->collectors[k]);
     fig_var(fig, "file", path);
     fig_var(fig, "collectors", names);
     for (int m = 0; m < PANELS; m++)

@@ -58,7 +58,7 @@ static void pause_cdf_curve(plot_ctx *c, const figure *fig, size_t i, const agg 
      * curve's title, where they cannot collide with another curve's. */
     fprintf(marks, "%s,%.6g,0.99,p99,0\n", lbl, p99);
     fprintf(marks, "%s,%.6g,1,max,1\n", lbl, mx);
-    plot_appendf(lbl, sizeof lbl, "_(p99_%s,_longest_%s)", hp, hm);
+    gct_appendf(lbl, sizeof lbl, "_(p99_%s,_longest_%s)", hp, hm);
     for (char *q = lbl; *q; q++)
         if (*q == ' ')
             *q = '_'; /* word() splits titles on spaces; the script turns _ back */
@@ -126,7 +126,7 @@ static void timeline_kinds(const plot_ctx *c, const agg *a, char *kinds, size_t 
         for (size_t i = 0; i < pr.n && !has; i++)
             has = pr.rows[i].rep == 0 && !strcmp(pr.rows[i].kind, all[k]);
         if (has)
-            plot_appendf(kinds, len, "%s%s", kinds[0] ? " " : "", all[k]);
+            gct_appendf(kinds, len, "%s%s", kinds[0] ? " " : "", all[k]);
     }
     gct_pause_rows_free(&pr);
 }

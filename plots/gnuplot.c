@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "format.h"
 
 const char *gct_gnuplot_path(void)
 {
@@ -43,7 +44,7 @@ FILE *plot_data_open(plot_ctx *c, gct_afile *af, char *path, size_t len, const c
     vsnprintf(name, sizeof name, fmt, ap);
     va_end(ap);
     path[0] = 0;
-    plot_appendf(path, len, "%s/%s", c->datadir, name);
+    gct_appendf(path, len, "%s/%s", c->datadir, name);
     char err[300];
     FILE *f = gct_afile_open(af, path, err, sizeof err);
     if (!f)
@@ -81,9 +82,9 @@ void fig_varf(figure *fig, const char *fmt, ...)
 void fig_curve_add(fig_curves *cv, const char *path, const char *title, unsigned rgb)
 {
     const char *sep = cv->n ? " " : "";
-    plot_appendf(cv->files, sizeof cv->files, "%s%s", sep, path);
-    plot_appendf(cv->titles, sizeof cv->titles, "%s%s", sep, title);
-    plot_appendf(cv->colors, sizeof cv->colors, "%s%u", sep, rgb);
+    gct_appendf(cv->files, sizeof cv->files, "%s%s", sep, path);
+    gct_appendf(cv->titles, sizeof cv->titles, "%s%s", sep, title);
+    gct_appendf(cv->colors, sizeof cv->colors, "%s%u", sep, rgb);
     cv->n++;
 }
 

@@ -10,21 +10,11 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "format.h"
 
 #ifndef GCT_PLOTS_DIR
 #define GCT_PLOTS_DIR "plots"
 #endif
-
-void plot_appendf(char *buf, size_t len, const char *fmt, ...)
-{
-    size_t used = strlen(buf);
-    if (used >= len)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + used, len - used, fmt, ap);
-    va_end(ap);
-}
 
 void plot_note(plot_ctx *c, const char *fmt, ...)
 {
@@ -45,15 +35,15 @@ static void figure_init(figure *fig, const figure_desc *d, const figure_variant 
     fig->variant = v;
     fig->wl = wl;
     fig->vars[0] = fig->caption[0] = fig->stem[0] = fig->title[0] = 0;
-    plot_appendf(fig->stem, sizeof fig->stem, "%s", d->name);
+    gct_appendf(fig->stem, sizeof fig->stem, "%s", d->name);
     if (v) {
-        plot_appendf(fig->stem, sizeof fig->stem, "-%s", v->key);
-        plot_appendf(fig->title, sizeof fig->title, "%s ", v->metric);
+        gct_appendf(fig->stem, sizeof fig->stem, "-%s", v->key);
+        gct_appendf(fig->title, sizeof fig->title, "%s ", v->metric);
     }
-    plot_appendf(fig->title, sizeof fig->title, "%s", d->title);
+    gct_appendf(fig->title, sizeof fig->title, "%s", d->title);
     if (wl) {
-        plot_appendf(fig->stem, sizeof fig->stem, "-%s", wl);
-        plot_appendf(fig->title, sizeof fig->title, ", %s", wl);
+        gct_appendf(fig->stem, sizeof fig->stem, "-%s", wl);
+        gct_appendf(fig->title, sizeof fig->title, ", %s", wl);
     }
     fig->width = d->width;
     fig->height = d->height;

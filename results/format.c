@@ -2,7 +2,9 @@
 #include "format.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static void fmt_duration(double us, const char *micro, char *buf, size_t len)
 {
@@ -57,4 +59,15 @@ void gct_fmt_pct(double frac, char *buf, size_t len)
         snprintf(buf, len, "%.1f%%", frac * 100);
     else
         snprintf(buf, len, "%.2g%%", frac * 100);
+}
+
+void gct_appendf(char *buf, size_t len, const char *fmt, ...)
+{
+    size_t used = strlen(buf);
+    if (used >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, len - used, fmt, ap);
+    va_end(ap);
 }
