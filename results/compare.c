@@ -483,19 +483,13 @@ void gct_cmp_write_csv(FILE *out, const gct_cmp *c)
                  "ratio_lo,ratio_hi,p,exact,p_b_better,detectable,noise_floor,threshold,verdict\n");
     for (size_t i = 0; i < c->n; i++) {
         const gct_cmp_row *r = &c->rows[i];
-        gct_csv_write_string(out, r->config_a);
-        fputc(',', out);
-        gct_csv_write_string(out, r->config_b);
-        fputc(',', out);
-        gct_csv_write_string(out, r->workload);
+        const char *ids[] = {r->config_a, r->config_b, r->workload};
+        gct_csv_write_strings(out, ids, 3);
         fprintf(out, ",%s,%zu,%zu", r->metric->field, r->na, r->nb);
         double v[] = {r->median_a, r->median_b, r->ratio, r->ratio_lo, r->ratio_hi, r->p};
-        for (size_t k = 0; k < 6; k++) {
-            fputc(',', out);
-            if (isfinite(v[k]))
-                fprintf(out, "%.9g", v[k]);
-        }
+        gct_csv_write_numbers(out, v, 6);
         fprintf(out, ",%d", r->exact);
+        /* These say "inf" where nothing could be detected, to 6 digits. */
         double w[] = {r->p_b_better, r->detectable, r->floor, r->threshold};
         for (size_t k = 0; k < 4; k++) {
             fputc(',', out);

@@ -1,6 +1,7 @@
 /* csv.c — strict CSV reading (see csv.h). */
 #include "csv.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,4 +200,27 @@ void gct_csv_write_string(FILE *out, const char *s)
         fputc(*s, out);
     }
     fputc('"', out);
+}
+
+void gct_csv_write_strings(FILE *out, const char *const *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputc(',', out);
+        gct_csv_write_string(out, s[i]);
+    }
+}
+
+void gct_csv_write_number(FILE *out, double v)
+{
+    if (isfinite(v))
+        fprintf(out, "%.9g", v);
+}
+
+void gct_csv_write_numbers(FILE *out, const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        fputc(',', out);
+        gct_csv_write_number(out, v[i]);
+    }
 }

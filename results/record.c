@@ -121,12 +121,7 @@ void gct_result_csv_row(FILE *out, const gct_result *r)
         case GCT_F_STR: gct_csv_write_string(out, *str_at(m, f)); break;
         case GCT_F_I64: fprintf(out, "%" PRId64, *i64_at(m, f)); break;
         case GCT_F_STATUS: fputs(gct_status_name(*status_at(m, f)), out); break;
-        case GCT_F_F64: {
-            double v = *f64_at(m, f);
-            if (isfinite(v))
-                fprintf(out, "%.9g", v); /* NaN and infinities: empty */
-            break;
-        }
+        case GCT_F_F64: gct_csv_write_number(out, *f64_at(m, f)); break;
         }
     }
     fputc('\n', out);

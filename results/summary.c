@@ -343,12 +343,6 @@ static void int_set(gct_config_summary *c, const int64_t *v)
     c->work_exact = v[11] != 0;
 }
 
-static void number(FILE *f, double v)
-{
-    if (isfinite(v))
-        fprintf(f, "%.9g", v);
-}
-
 static int write_summary_csv(const char *path, const gct_summary *s, char *err, size_t errlen)
 {
     gct_afile a;
@@ -376,12 +370,8 @@ static int write_summary_csv(const char *path, const gct_summary *s, char *err, 
             fprintf(f, ",%" PRId64, iv[k]);
         for (size_t k = 0; k < nsfields; k++) {
             const gct_stat *st = &c->stat[k];
-            fputc(',', f);
-            number(f, st->median);
-            fputc(',', f);
-            number(f, st->lo);
-            fputc(',', f);
-            number(f, st->hi);
+            double v[] = {st->median, st->lo, st->hi};
+            gct_csv_write_numbers(f, v, 3);
         }
         fputc('\n', f);
     }
@@ -398,17 +388,11 @@ static int write_noise_csv(const char *path, const gct_summary *s, char *err, si
                "detectable,spread\n");
     for (size_t i = 0; i < s->nnoise; i++) {
         const gct_noise *z = &s->noise[i];
-        gct_csv_write_string(f, z->workload);
-        fputc(',', f);
-        gct_csv_write_string(f, z->config);
-        fputc(',', f);
-        gct_csv_write_string(f, z->twin);
+        const char *ids[] = {z->workload, z->config, z->twin};
+        gct_csv_write_strings(f, ids, 3);
         fprintf(f, ",%zu,%zu", z->n_config, z->n_twin);
         double v[] = {z->ratio, z->lo, z->hi, z->p, z->detectable, z->spread};
-        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
-            fputc(',', f);
-            number(f, v[k]);
-        }
+        gct_csv_write_numbers(f, v, sizeof v / sizeof v[0]);
         fputc('\n', f);
     }
     return gct_afile_commit(&a, err, errlen);
