@@ -72,9 +72,7 @@ static void add_name(const char ***list, size_t *n, const char *name)
     for (size_t i = 0; i < *n; i++)
         if (!strcmp((*list)[i], name))
             return;
-    *list = realloc(*list, (*n + 1) * sizeof **list);
-    if (!*list)
-        abort();
+    *list = gct_xrealloc(*list, *n + 1, sizeof **list);
     (*list)[(*n)++] = name;
 }
 
