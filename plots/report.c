@@ -61,32 +61,37 @@ static void heading(doc *d, int level, const char *text)
     fprintf(d->html, "</h%d>\n", level);
 }
 
+/* A block of text: in Markdown between md_before and md_after, in HTML
+ * inside <tag>. */
+static void text_block(doc *d, const char *md_before, const char *md_after, const char *tag,
+                       const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void text_block(doc *d, const char *md_before, const char *md_after, const char *tag,
+                       const char *fmt, va_list ap)
+{
+    char buf[4096];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    fprintf(d->md, "%s%s%s", md_before, buf, md_after);
+    fprintf(d->html, "<%s>", tag);
+    html_text(d->html, buf);
+    fprintf(d->html, "</%s>\n", tag);
+}
+
 static void para(doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void para(doc *d, const char *fmt, ...)
 {
-    char buf[4096];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    text_block(d, "", "\n\n", "p", fmt, ap);
     va_end(ap);
-    fprintf(d->md, "%s\n\n", buf);
-    fprintf(d->html, "<p>");
-    html_text(d->html, buf);
-    fprintf(d->html, "</p>\n");
 }
 
 static void bullet(doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void bullet(doc *d, const char *fmt, ...)
 {
-    char buf[4096];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    text_block(d, "- ", "\n", "li", fmt, ap);
     va_end(ap);
-    fprintf(d->md, "- %s\n", buf);
-    fprintf(d->html, "<li>");
-    html_text(d->html, buf);
-    fprintf(d->html, "</li>\n");
 }
 
 static void list_begin(doc *d) { fprintf(d->html, "<ul>\n"); }
@@ -200,12 +205,6 @@ static const char *jstr(json_t *o, const char *path)
     return json_is_string(cur) ? json_string_value(cur) : NULL;
 }
 
-static json_t *jget(json_t *o, const char *a, const char *b)
-{
-    json_t *x = json_object_get(o, a);
-    return b ? json_object_get(x, b) : x;
-}
-
 /* "12.3k [12.0k, 12.6k]" from 5 processes on (a 95% CI), "12.3k (range
  * 12.0k-12.6k of 3)" below, "12.3k (1 run)" for one. */
 static void fmt_ops(const gct_config_summary *c, char *buf, size_t len)
@@ -245,72 +244,86 @@ static void config_row(doc *d, const char *objective, const gct_config_summary *
     table_row(d, cells);
 }
 
+/* jstr, or dflt where the value is missing (or, with empty_too, empty). */
+static const char *jstr_or(json_t *o, const char *path, const char *dflt, bool empty_too)
+{
+    const char *v = jstr(o, path);
+    return v && (*v || !empty_too) ? v : dflt;
+}
+
+/* A row of a two-column table: a name and a value from a format. */
+static void kv_row(doc *d, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void kv_row(doc *d, const char *key, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    const char *row[] = {key, buf};
+    table_row(d, row);
+}
+
+static long long jint(json_t *o, const char *key)
+{
+    return (long long)json_integer_value(json_object_get(o, key));
+}
+
+/* hwloc's view of the machine (meta.json's machine). */
+static void machine_rows(doc *d, json_t *m)
+{
+    kv_row(d, "CPU", "%s", jstr_or(m, "cpu_model", "?", false));
+    kv_row(d, "cores", "%lld cores, %lld hardware threads, %lld package(s), %lld NUMA node(s)",
+           jint(m, "cores"), jint(m, "pus"), jint(m, "packages"), jint(m, "numa_nodes"));
+    char buf[512] = "";
+    size_t k;
+    json_t *cache;
+    json_array_foreach(json_object_get(m, "caches"), k, cache)
+    {
+        gct_appendf(buf, sizeof buf, "%s%s %lld KiB x %lld", buf[0] ? ", " : "",
+                    jstr(cache, "level"), jint(cache, "bytes") / 1024, jint(cache, "count"));
+    }
+    kv_row(d, "caches", "%s", buf);
+    kv_row(d, "hypervisor", "%s", jstr_or(m, "hypervisor", "none detected", true));
+    kv_row(d, "frequency governor", "%s", jstr_or(m, "cpufreq_governor", "not exposed", true));
+}
+
+/* The load averages before and after the sweep (meta.json's load). */
+static void load_row(doc *d, json_t *load)
+{
+    json_t *b = json_object_get(load, "before"), *a = json_object_get(load, "after");
+    char after[64] = "not recorded (the sweep did not finish)";
+    if (json_array_size(a) == 3)
+        snprintf(after, sizeof after, "%.2f, %.2f, %.2f", json_number_value(json_array_get(a, 0)),
+                 json_number_value(json_array_get(a, 1)), json_number_value(json_array_get(a, 2)));
+    kv_row(d, "load (1, 5, 15 min)", "before: %.2f, %.2f, %.2f; after: %s",
+           json_number_value(json_array_get(b, 0)), json_number_value(json_array_get(b, 1)),
+           json_number_value(json_array_get(b, 2)), after);
+}
+
+static void build_rows(doc *d, json_t *meta)
+{
+    json_t *b = json_object_get(meta, "build");
+    kv_row(d, "gctune", "%s (git %s)", jstr_or(b, "gctune_version", "?", false),
+           jstr_or(b, "git_revision", "?", false));
+    kv_row(d, "compiler", "%s, %s build, -O%s, sanitizers %s", jstr_or(b, "compiler", "?", false),
+           jstr_or(b, "buildtype", "?", false), jstr_or(b, "optimization", "?", false),
+           jstr_or(b, "sanitizers", "?", false));
+    kv_row(d, "date", "%s", jstr_or(meta, "date", "?", false));
+}
+
 static void machine_section(doc *d, json_t *meta)
 {
     heading(d, 2, "Machine and build");
     json_t *m = json_object_get(meta, "machine");
     static const char *const h[] = {"", "this run"};
     table_begin(d, 2, h);
-    char buf[512];
-    const char *row[2];
-#define ROW(k, ...)                                                                                \
-    do {                                                                                           \
-        snprintf(buf, sizeof buf, __VA_ARGS__);                                                    \
-        row[0] = k;                                                                                \
-        row[1] = buf;                                                                              \
-        table_row(d, row);                                                                         \
-    } while (0)
-    if (m && json_is_object(m)) {
-        ROW("CPU", "%s", jstr(m, "cpu_model") ? jstr(m, "cpu_model") : "?");
-        ROW("cores", "%lld cores, %lld hardware threads, %lld package(s), %lld NUMA node(s)",
-            (long long)json_integer_value(jget(m, "cores", NULL)),
-            (long long)json_integer_value(jget(m, "pus", NULL)),
-            (long long)json_integer_value(jget(m, "packages", NULL)),
-            (long long)json_integer_value(jget(m, "numa_nodes", NULL)));
-        buf[0] = 0;
-        size_t k;
-        json_t *cache;
-        size_t used = 0;
-        json_array_foreach(json_object_get(m, "caches"), k, cache)
-        {
-            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %lld KiB x %lld",
-                                     used ? ", " : "", jstr(cache, "level"),
-                                     (long long)json_integer_value(jget(cache, "bytes", NULL)) / 1024,
-                                     (long long)json_integer_value(jget(cache, "count", NULL)));
-            if (used >= sizeof buf)
-                break;
-        }
-        row[0] = "caches";
-        row[1] = buf;
-        table_row(d, row);
-        ROW("hypervisor", "%s",
-            jstr(m, "hypervisor") && *jstr(m, "hypervisor") ? jstr(m, "hypervisor") : "none detected");
-        ROW("frequency governor", "%s",
-            jstr(m, "cpufreq_governor") && *jstr(m, "cpufreq_governor") ? jstr(m, "cpufreq_governor")
-                                                                        : "not exposed");
-    }
+    if (m && json_is_object(m))
+        machine_rows(d, m);
     json_t *load = json_object_get(meta, "load");
-    if (json_is_object(load)) {
-        json_t *b = json_object_get(load, "before"), *a = json_object_get(load, "after");
-        char after[64] = "not recorded (the sweep did not finish)";
-        if (json_array_size(a) == 3)
-            snprintf(after, sizeof after, "%.2f, %.2f, %.2f",
-                     json_number_value(json_array_get(a, 0)),
-                     json_number_value(json_array_get(a, 1)),
-                     json_number_value(json_array_get(a, 2)));
-        ROW("load (1, 5, 15 min)", "before: %.2f, %.2f, %.2f; after: %s",
-            json_number_value(json_array_get(b, 0)), json_number_value(json_array_get(b, 1)),
-            json_number_value(json_array_get(b, 2)), after);
-    }
-    json_t *b = json_object_get(meta, "build");
-    ROW("gctune", "%s (git %s)", jstr(b, "gctune_version") ? jstr(b, "gctune_version") : "?",
-        jstr(b, "git_revision") ? jstr(b, "git_revision") : "?");
-    ROW("compiler", "%s, %s build, -O%s, sanitizers %s", jstr(b, "compiler") ? jstr(b, "compiler") : "?",
-        jstr(b, "buildtype") ? jstr(b, "buildtype") : "?",
-        jstr(b, "optimization") ? jstr(b, "optimization") : "?",
-        jstr(b, "sanitizers") ? jstr(b, "sanitizers") : "?");
-    ROW("date", "%s", jstr(meta, "date") ? jstr(meta, "date") : "?");
-#undef ROW
+    if (json_is_object(load))
+        load_row(d, load);
+    build_rows(d, meta);
     table_end(d);
     json_t *w = m ? json_object_get(m, "warnings") : NULL;
     if (json_array_size(w)) {
@@ -326,25 +339,89 @@ static void machine_section(doc *d, json_t *meta)
     }
 }
 
+/* How the sweep ran: repetitions, rounds, warm-up, seed, pinning, preset,
+ * operations (meta.json's sweep). */
+static void sweep_bullets(doc *d, json_t *sw)
+{
+    bullet(d, "%lld repetitions of each, every one a process of its own, in %lld rounds "
+              "(each round every configuration once, in an order shuffled from the seed); "
+              "%.0f%% warm-up operations in each process before the timed ones; seed %lld%s",
+           jint(sw, "reps"), jint(sw, "reps"), 100 * json_number_value(json_object_get(sw, "warmup")),
+           jint(sw, "seed"),
+           json_is_true(json_object_get(sw, "pinned")) ? "; every process pinned to a core"
+                                                       : "; one process at a time");
+    const char *preset = jstr(sw, "preset");
+    if (preset && *preset)
+        bullet(d, "preset: %s", preset);
+    const char *key;
+    json_t *v;
+    char buf[512] = "";
+    json_object_foreach(json_object_get(sw, "ops"), key, v)
+    {
+        gct_appendf(buf, sizeof buf, "%s%s %lld", buf[0] ? ", " : "", key,
+                    (long long)json_integer_value(v));
+    }
+    if (buf[0])
+        bullet(d, "operations per repetition: %s", buf);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The values gen0, gen1 or gen2 (g = 0, 1, 2) took in collector's
+ * configurations, sorted (at most 64; a collector without it has none). */
+static size_t knob_values(const gct_summary *s, const char *collector, int g, int64_t *vals)
+{
+    size_t nv = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const gct_config_summary *a = &s->configs[i];
+        if (strcmp(a->collector, collector))
+            continue;
+        int64_t v = g == 0 ? a->gen0 : g == 1 ? a->gen1 : a->gen2;
+        bool seen = v < 0;
+        for (size_t j = 0; j < nv && !seen; j++)
+            seen = vals[j] == v;
+        if (!seen && nv < 64)
+            vals[nv++] = v;
+    }
+    qsort(vals, nv, sizeof *vals, cmp_i64);
+    return nv;
+}
+
+/* "gen0 in {100, 700}; gen1 in {10}" for one collector. */
+static void knobs_text(const gct_summary *s, const char *collector, char *buf, size_t len)
+{
+    static const char *const gens[] = {"gen0", "gen1", "gen2"};
+    for (int g = 0; g < 3; g++) {
+        int64_t vals[64];
+        size_t nv = knob_values(s, collector, g, vals);
+        if (!nv)
+            continue;
+        gct_appendf(buf, len, "%s%s in {", buf[0] ? "; " : "", gens[g]);
+        for (size_t j = 0; j < nv; j++)
+            gct_appendf(buf, len, "%s%" PRId64, j ? ", " : "", vals[j]);
+        gct_appendf(buf, len, "}");
+    }
+}
+
 static void swept_section(doc *d, json_t *meta, const gct_results *rows, const gct_summary *s)
 {
     heading(d, 2, "What was swept");
-    json_t *cl = json_object_get(meta, "command_line");
     char cmd[2048] = "";
-    size_t used = 0;
     size_t k;
     json_t *x;
-    json_array_foreach(cl, k, x)
+    json_array_foreach(json_object_get(meta, "command_line"), k, x)
     {
-        used += (size_t)snprintf(cmd + used, sizeof cmd - used, "%s%s", k ? " " : "",
-                                 json_string_value(x));
-        if (used >= sizeof cmd)
-            break;
+        gct_appendf(cmd, sizeof cmd, "%s%s", k ? " " : "", json_string_value(x));
     }
-    size_t failed = 0, twins = 0;
+    size_t failed = 0, twins = 0, nshort = 0;
     for (size_t i = 0; i < s->n; i++) {
         failed += s->configs[i].n == 0;
         twins += s->configs[i].aa_of[0] != 0;
+        nshort += s->configs[i].too_short;
     }
     list_begin(d);
     bullet(d, "command: %s", cmd);
@@ -352,80 +429,18 @@ static void swept_section(doc *d, json_t *meta, const gct_results *rows, const g
               "%zu processes",
            s->n, twins, failed, rows->n);
     json_t *sw = json_object_get(meta, "sweep");
-    if (sw) {
-        bullet(d, "%lld repetitions of each, every one a process of its own, in %lld rounds "
-                  "(each round every configuration once, in an order shuffled from the seed); "
-                  "%.0f%% warm-up operations in each process before the timed ones; seed %lld%s",
-               (long long)json_integer_value(json_object_get(sw, "reps")),
-               (long long)json_integer_value(json_object_get(sw, "reps")),
-               100 * json_number_value(json_object_get(sw, "warmup")),
-               (long long)json_integer_value(json_object_get(sw, "seed")),
-               json_is_true(json_object_get(sw, "pinned"))
-                   ? "; every process pinned to a core"
-                   : "; one process at a time");
-        const char *preset = jstr(sw, "preset");
-        if (preset && *preset)
-            bullet(d, "preset: %s", preset);
-        json_t *ops = json_object_get(sw, "ops");
-        const char *key;
-        json_t *v;
-        char buf[512] = "";
-        used = 0;
-        json_object_foreach(ops, key, v)
-        {
-            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s %lld", used ? ", " : "",
-                                     key, (long long)json_integer_value(v));
-            if (used >= sizeof buf)
-                break;
-        }
-        if (buf[0])
-            bullet(d, "operations per repetition: %s", buf);
-    }
+    if (sw)
+        sweep_bullets(d, sw);
     /* The values each collector's knobs took. */
     for (size_t c = 0; c < s->ncollectors; c++) {
         char buf[1024] = "";
-        static const char *const gens[] = {"gen0", "gen1", "gen2"};
-        used = 0;
-        for (int g = 0; g < 3; g++) {
-            int64_t vals[64];
-            size_t nv = 0;
-            for (size_t i = 0; i < s->n; i++) {
-                const gct_config_summary *a = &s->configs[i];
-                if (strcmp(a->collector, s->collectors[c]))
-                    continue;
-                int64_t v = g == 0 ? a->gen0 : g == 1 ? a->gen1 : a->gen2;
-                bool seen = v < 0;
-                for (size_t j = 0; j < nv && !seen; j++)
-                    seen = vals[j] == v;
-                if (!seen && nv < 64)
-                    vals[nv++] = v;
-            }
-            if (!nv)
-                continue;
-            for (size_t a = 1; a < nv; a++)
-                for (size_t b2 = a; b2 > 0 && vals[b2 - 1] > vals[b2]; b2--) {
-                    int64_t t = vals[b2];
-                    vals[b2] = vals[b2 - 1];
-                    vals[b2 - 1] = t;
-                }
-            used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s in {", used ? "; " : "",
-                                     gens[g]);
-            for (size_t j = 0; j < nv && used < sizeof buf; j++)
-                used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%" PRId64, j ? ", " : "",
-                                         vals[j]);
-            if (used < sizeof buf)
-                used += (size_t)snprintf(buf + used, sizeof buf - used, "}");
-        }
+        knobs_text(s, s->collectors[c], buf, sizeof buf);
         bullet(d, "%s: %s", s->collectors[c], buf[0] ? buf : "no thresholds (runs once)");
     }
     char wls[512] = "";
-    used = 0;
-    for (size_t w = 0; w < s->nworkloads && used < sizeof wls; w++)
-        used += (size_t)snprintf(wls + used, sizeof wls - used, "%s%s", w ? ", " : "", s->workloads[w]);
+    for (size_t w = 0; w < s->nworkloads; w++)
+        gct_appendf(wls, sizeof wls, "%s%s", w ? ", " : "", s->workloads[w]);
     bullet(d, "workloads: %s (parameters of each run in results.csv)", wls);
-    size_t nshort = 0;
-    for (size_t i = 0; i < s->n; i++)
-        nshort += s->configs[i].too_short;
     if (nshort)
         bullet(d, "%zu configuration%s time%s less than %.0f ms of work per process: too short "
                   "to time reliably (marked \"too short!\"); give them more operations",
@@ -651,42 +666,124 @@ static const char css[] =
     "figcaption{font-size:.92em;color:#444;margin-top:.3em}"
     "code{background:#f4f4f4;padding:0 .2em}";
 
-int gct_report_write(const char *dir, const gct_report_opts *o, size_t *notes, char *err,
-                     size_t errlen)
+/* What the report is made of: the records, the model and meta.json. */
+typedef struct inputs {
+    gct_results rows;
+    gct_summary s;
+    json_t *meta;
+} inputs;
+
+static int inputs_load(const char *dir, inputs *in, char *err, size_t errlen)
 {
-    *notes = 0;
     char path[4400];
     snprintf(path, sizeof path, "%s/results.csv", dir);
-    gct_results rows;
-    if (gct_results_read_csv(path, &rows, err, errlen) != 0)
+    if (gct_results_read_csv(path, &in->rows, err, errlen) != 0)
         return -1;
-    gct_summary s;
-    if (gct_summary_load(dir, &s, err, errlen) != 0) {
-        gct_results_free(&rows);
+    if (gct_summary_load(dir, &in->s, err, errlen) != 0) {
+        gct_results_free(&in->rows);
         return -1;
     }
     snprintf(path, sizeof path, "%s/meta.json", dir);
     json_error_t je;
-    json_t *meta = json_load_file(path, 0, &je);
-    if (!meta) {
+    in->meta = json_load_file(path, 0, &je);
+    if (!in->meta) {
         snprintf(err, errlen, "%s:%d: %s", path, je.line, je.text);
-        gct_summary_free(&s);
-        gct_results_free(&rows);
+        gct_summary_free(&in->s);
+        gct_results_free(&in->rows);
         return -1;
     }
-    gct_plot_result drawn;
-    memset(&drawn, 0, sizeof drawn);
-    const gct_plot_result *figs = &drawn;
-    char plot_err[800] = "";
-    bool have_figs = false;
-    if (o->figures) {
-        figs = o->figures;
-        have_figs = true;
-    } else if (o->draw) {
-        have_figs = gct_plot_dir(dir, &o->plot, &drawn, plot_err, sizeof plot_err) == 0;
-    } else if (o->figures_note) {
-        snprintf(plot_err, sizeof plot_err, "%s", o->figures_note);
+    return 0;
+}
+
+static void inputs_free(inputs *in)
+{
+    gct_summary_free(&in->s);
+    json_decref(in->meta);
+    gct_results_free(&in->rows);
+}
+
+/* The figures to show: those handed over, or drawn now into *drawn; NULL
+ * (why in why) when there are none to show. */
+static const gct_plot_result *report_figures(const char *dir, const gct_report_opts *o,
+                                             gct_plot_result *drawn, char *why, size_t len)
+{
+    memset(drawn, 0, sizeof *drawn);
+    if (o->figures)
+        return o->figures;
+    if (o->draw)
+        return gct_plot_dir(dir, &o->plot, drawn, why, len) == 0 ? drawn : NULL;
+    if (o->figures_note)
+        snprintf(why, len, "%s", o->figures_note);
+    return NULL;
+}
+
+/* The figures with their captions, and the notes of those not drawn;
+ * returns how many notes (1 for no figures at all). */
+static size_t figures_section(doc *d, const gct_report_opts *o, const gct_plot_result *figs,
+                              const char *why)
+{
+    heading(d, 2, "Figures");
+    if (!figs || !figs->n) {
+        para(d, "No figures: %s",
+             why[0] ? why : o->draw ? "nothing to draw" : "not drawn (--no-plots)");
+        return 1;
     }
+    for (size_t i = 0; i < figs->n; i++)
+        figure(d, &figs->figs[i]);
+    if (figs->nnotes) {
+        para(d, "Not drawn:");
+        list_begin(d);
+        for (size_t i = 0; i < figs->nnotes; i++)
+            bullet(d, "%s", figs->notes[i]);
+        list_end(d);
+    }
+    return figs->nnotes;
+}
+
+/* The whole report, in order. */
+static size_t report_body(doc *d, const inputs *in, const gct_report_opts *o,
+                          const gct_plot_result *figs, const char *why)
+{
+    fprintf(d->html, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                     "<title>gctune report</title><style>%s</style></head><body>\n",
+            css);
+    fprintf(d->md, "# gctune report\n\n");
+    fprintf(d->html, "<h1>gctune report</h1>\n");
+    para(d, "Results in %s, measured %s. Every number here comes from summary.csv and "
+            "noise.csv in that directory (made from results.csv, one row per process); every "
+            "figure from the data kept in plots/data/.",
+         d->dir, jstr_or(in->meta, "date", "?", false));
+    status_section(d, in->meta, &in->s);
+    if (in->s.n)
+        verdict_section(d, &in->rows, &in->s);
+    machine_section(d, in->meta);
+    swept_section(d, in->meta, &in->rows, &in->s);
+    if (in->s.n) {
+        best_section(d, &in->s, o->max_p99_us);
+        pareto_section(d, &in->s);
+    } else {
+        heading(d, 2, "Best configurations");
+        para(d, "No configuration completed successfully.");
+    }
+    size_t notes = figures_section(d, o, figs, why);
+    failed_section(d, &in->rows);
+    para(d, "Reproduce with the command line above on the same build (gctune %s, git %s).",
+         jstr_or(in->meta, "build.gctune_version", "?", false),
+         jstr_or(in->meta, "build.git_revision", "?", false));
+    fprintf(d->html, "</body></html>\n");
+    return notes;
+}
+
+int gct_report_write(const char *dir, const gct_report_opts *o, size_t *notes, char *err,
+                     size_t errlen)
+{
+    *notes = 0;
+    inputs in;
+    if (inputs_load(dir, &in, err, errlen) != 0)
+        return -1;
+    gct_plot_result drawn;
+    char why[800] = "";
+    const gct_plot_result *figs = report_figures(dir, o, &drawn, why, sizeof why);
 
     gct_afile amd, ahtml;
     char mdpath[4400], htmlpath[4400];
@@ -694,71 +791,19 @@ int gct_report_write(const char *dir, const gct_report_opts *o, size_t *notes, c
     snprintf(htmlpath, sizeof htmlpath, "%s/report.html", dir);
     FILE *md = gct_afile_open(&amd, mdpath, err, errlen);
     FILE *html = md ? gct_afile_open(&ahtml, htmlpath, err, errlen) : NULL;
+    int rc = -1;
     if (!md || !html) {
         if (md)
             gct_afile_abort(&amd);
-        gct_plot_result_free(&drawn);
-        json_decref(meta);
-        gct_summary_free(&s);
-        gct_results_free(&rows);
-        return -1;
-    }
-    doc d = {md, html, dir, 0};
-
-    fprintf(html, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                  "<title>gctune report</title><style>%s</style></head><body>\n",
-            css);
-    fprintf(md, "# gctune report\n\n");
-    fprintf(html, "<h1>gctune report</h1>\n");
-    para(&d, "Results in %s, measured %s. Every number here comes from summary.csv and "
-             "noise.csv in that directory (made from results.csv, one row per process); every "
-             "figure from the data kept in plots/data/.",
-         dir, jstr(meta, "date") ? jstr(meta, "date") : "?");
-    status_section(&d, meta, &s);
-    if (s.n)
-        verdict_section(&d, &rows, &s);
-    machine_section(&d, meta);
-    swept_section(&d, meta, &rows, &s);
-    if (s.n) {
-        best_section(&d, &s, o->max_p99_us);
-        pareto_section(&d, &s);
     } else {
-        heading(&d, 2, "Best configurations");
-        para(&d, "No configuration completed successfully.");
+        doc d = {md, html, dir, 0};
+        *notes = report_body(&d, &in, o, figs, why);
+        if (gct_afile_commit(&amd, err, errlen) != 0)
+            gct_afile_abort(&ahtml);
+        else
+            rc = gct_afile_commit(&ahtml, err, errlen) != 0 ? -1 : 0;
     }
-    heading(&d, 2, "Figures");
-    if (have_figs && figs->n) {
-        for (size_t i = 0; i < figs->n; i++)
-            figure(&d, &figs->figs[i]);
-        if (figs->nnotes) {
-            para(&d, "Not drawn:");
-            list_begin(&d);
-            for (size_t i = 0; i < figs->nnotes; i++)
-                bullet(&d, "%s", figs->notes[i]);
-            list_end(&d);
-        }
-        *notes = figs->nnotes;
-    } else {
-        para(&d, "No figures: %s",
-             plot_err[0] ? plot_err : o->draw ? "nothing to draw" : "not drawn (--no-plots)");
-        *notes = 1;
-    }
-    failed_section(&d, &rows);
-    para(&d, "Reproduce with the command line above on the same build (gctune %s, git %s).",
-         jstr(meta, "build.gctune_version") ? jstr(meta, "build.gctune_version") : "?",
-         jstr(meta, "build.git_revision") ? jstr(meta, "build.git_revision") : "?");
-    fprintf(html, "</body></html>\n");
-
-    int rc = 0;
-    if (gct_afile_commit(&amd, err, errlen) != 0) {
-        gct_afile_abort(&ahtml);
-        rc = -1;
-    } else if (gct_afile_commit(&ahtml, err, errlen) != 0) {
-        rc = -1;
-    }
-    gct_summary_free(&s);
     gct_plot_result_free(&drawn);
-    json_decref(meta);
-    gct_results_free(&rows);
+    inputs_free(&in);
     return rc;
 }

@@ -279,6 +279,61 @@ static bool unique_workloads(const selection *s)
     return true;
 }
 
+/* The pairs of configurations, one from each side, that share a config_id
+ * (by_workload false) or a workload; pa and pb hold nids x nids. */
+static size_t pair_by(const selection *sa, const selection *sb, bool by_workload,
+                      const gct_result **pa, const gct_result **pb)
+{
+    size_t np = 0;
+    for (size_t i = 0; i < sa->nids; i++)
+        for (size_t j = 0; j < sb->nids; j++) {
+            const gct_result *x = sa->first[i], *y = sb->first[j];
+            if (!strcmp(by_workload ? x->workload : x->config_id,
+                        by_workload ? y->workload : y->config_id)) {
+                pa[np] = x;
+                pb[np++] = y;
+            }
+        }
+    return np;
+}
+
+/* Pairs: the same config_id on both sides, or else one configuration per
+ * workload on each side, by workload.  0 with a message when neither. */
+static size_t pair_up(const selection *sa, const selection *sb, const gct_result **pa,
+                      const gct_result **pb, char *err, size_t errlen)
+{
+    size_t np = pair_by(sa, sb, false, pa, pb);
+    if (np)
+        return np;
+    if (!unique_workloads(sa) || !unique_workloads(sb)) {
+        snprintf(err, errlen,
+                 "A and B share no configuration (A has %zu, B %zu, e.g. '%s' and '%s'); to "
+                 "compare different settings, select one configuration per workload on each "
+                 "side, e.g. DIR:'gencycle.trees.gen0-700.*'",
+                 sa->nids, sb->nids, sa->first[0]->config_id, sb->first[0]->config_id);
+        return 0;
+    }
+    np = pair_by(sa, sb, true, pa, pb);
+    if (!np)
+        snprintf(err, errlen, "A and B share no configuration and no workload");
+    return np;
+}
+
+/* The geometric mean of each metric's ratios over the pairs. */
+static void geomeans(gct_cmp *out)
+{
+    for (size_t m = 0; m < gct_cmp_nmetrics && m < 32; m++) {
+        double logsum = 0;
+        size_t cnt = 0;
+        for (size_t i = m; i < out->n; i += gct_cmp_nmetrics)
+            if (isfinite(out->rows[i].ratio) && out->rows[i].ratio > 0) {
+                logsum += log(out->rows[i].ratio);
+                cnt++;
+            }
+        out->geomean[m] = cnt ? exp(logsum / (double)cnt) : NAN;
+    }
+}
+
 int gct_compare(const gct_results *a, const gct_results *b, const gct_cmp_opts *o, gct_cmp *out,
                 char *err, size_t errlen)
 {
@@ -296,41 +351,16 @@ int gct_compare(const gct_results *a, const gct_results *b, const gct_cmp_opts *
                  filter ? " matching " : "", filter ? filter : "");
         goto done;
     }
-    size_t cap = sa.nids * sb.nids, np = 0;
+    size_t cap = sa.nids * sb.nids;
     pa = malloc(cap * sizeof *pa);
     pb = malloc(cap * sizeof *pb);
     if (!pa || !pb) {
         snprintf(err, errlen, "out of memory");
         goto done;
     }
-    /* Pairs: the same config_id on both sides... */
-    for (size_t i = 0; i < sa.nids; i++)
-        for (size_t j = 0; j < sb.nids; j++)
-            if (!strcmp(sa.first[i]->config_id, sb.first[j]->config_id)) {
-                pa[np] = sa.first[i];
-                pb[np++] = sb.first[j];
-            }
-    /* ...or else one configuration per workload on each side, by workload. */
-    if (!np) {
-        if (!unique_workloads(&sa) || !unique_workloads(&sb)) {
-            snprintf(err, errlen,
-                     "A and B share no configuration (A has %zu, B %zu, e.g. '%s' and '%s'); to "
-                     "compare different settings, select one configuration per workload on each "
-                     "side, e.g. DIR:'gencycle.trees.gen0-700.*'",
-                     sa.nids, sb.nids, sa.first[0]->config_id, sb.first[0]->config_id);
-            goto done;
-        }
-        for (size_t i = 0; i < sa.nids; i++)
-            for (size_t j = 0; j < sb.nids; j++)
-                if (!strcmp(sa.first[i]->workload, sb.first[j]->workload)) {
-                    pa[np] = sa.first[i];
-                    pb[np++] = sb.first[j];
-                }
-        if (!np) {
-            snprintf(err, errlen, "A and B share no configuration and no workload");
-            goto done;
-        }
-    }
+    size_t np = pair_up(&sa, &sb, pa, pb, err, errlen);
+    if (!np)
+        goto done;
     if (!o->allow_different_work)
         for (size_t k = 0; k < np; k++)
             if (same_work(pa[k], pb[k], err, errlen))
@@ -344,17 +374,7 @@ int gct_compare(const gct_results *a, const gct_results *b, const gct_cmp_opts *
     out->min_reps = SIZE_MAX;
     for (size_t k = 0; k < np; k++)
         compare_pair(&sa, pa[k], &sb, pb[k], o, out);
-    /* The geometric mean of each metric's ratios over the pairs. */
-    for (size_t m = 0; m < gct_cmp_nmetrics && m < 32; m++) {
-        double logsum = 0;
-        size_t cnt = 0;
-        for (size_t i = m; i < out->n; i += gct_cmp_nmetrics)
-            if (isfinite(out->rows[i].ratio) && out->rows[i].ratio > 0) {
-                logsum += log(out->rows[i].ratio);
-                cnt++;
-            }
-        out->geomean[m] = cnt ? exp(logsum / (double)cnt) : NAN;
-    }
+    geomeans(out);
     rc = 0;
 done:
     free(pa);
@@ -463,19 +483,13 @@ void gct_cmp_write_csv(FILE *out, const gct_cmp *c)
                  "ratio_lo,ratio_hi,p,exact,p_b_better,detectable,noise_floor,threshold,verdict\n");
     for (size_t i = 0; i < c->n; i++) {
         const gct_cmp_row *r = &c->rows[i];
-        gct_csv_write_string(out, r->config_a);
-        fputc(',', out);
-        gct_csv_write_string(out, r->config_b);
-        fputc(',', out);
-        gct_csv_write_string(out, r->workload);
+        const char *ids[] = {r->config_a, r->config_b, r->workload};
+        gct_csv_write_strings(out, ids, 3);
         fprintf(out, ",%s,%zu,%zu", r->metric->field, r->na, r->nb);
         double v[] = {r->median_a, r->median_b, r->ratio, r->ratio_lo, r->ratio_hi, r->p};
-        for (size_t k = 0; k < 6; k++) {
-            fputc(',', out);
-            if (isfinite(v[k]))
-                fprintf(out, "%.9g", v[k]);
-        }
+        gct_csv_write_numbers(out, v, 6);
         fprintf(out, ",%d", r->exact);
+        /* These say "inf" where nothing could be detected, to 6 digits. */
         double w[] = {r->p_b_better, r->detectable, r->floor, r->threshold};
         for (size_t k = 0; k < 4; k++) {
             fputc(',', out);

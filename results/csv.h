@@ -32,5 +32,12 @@ static inline const char *gct_csv_cell(const gct_csv_table *t, size_t row, int c
 
 /* Write s as one CSV field (quoted when it holds a comma, quote or newline). */
 void gct_csv_write_string(FILE *out, const char *s);
+/* n strings as fields, comma-separated. */
+void gct_csv_write_strings(FILE *out, const char *const *s, size_t n);
+/* v as one CSV field, to 9 significant digits; empty when it does not
+ * exist (NaN and infinities: a result file never says "nan"). */
+void gct_csv_write_number(FILE *out, double v);
+/* n numbers as fields, each after a comma. */
+void gct_csv_write_numbers(FILE *out, const double *v, size_t n);
 
 #endif

@@ -2,35 +2,46 @@
 #include "format.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
-static void fmt_duration(double us, const char *micro, char *buf, size_t len)
+/* A unit and the value it stands for. */
+typedef struct rung {
+    double at;
+    const char *unit;
+} rung;
+
+/* v to 3 significant digits in the first unit it reaches (rungs from the
+ * largest down; the last takes everything below); "-" for NaN. */
+static void fmt_ladder(double v, const rung *r, size_t n, char *buf, size_t len)
 {
-    if (!isfinite(us))
+    if (!isfinite(v)) {
         snprintf(buf, len, "-");
-    else if (us >= 1e6)
-        snprintf(buf, len, "%.3g s", us / 1e6);
-    else if (us >= 1e3)
-        snprintf(buf, len, "%.3g ms", us / 1e3);
-    else
-        snprintf(buf, len, "%.3g %s", us, micro);
+        return;
+    }
+    size_t i = 0;
+    while (i + 1 < n && !(v >= r[i].at))
+        i++;
+    snprintf(buf, len, "%.3g%s", v / r[i].at, r[i].unit);
 }
 
-void gct_fmt_us(double us, char *buf, size_t len) { fmt_duration(us, "µs", buf, len); }
-void gct_fmt_us_ascii(double us, char *buf, size_t len) { fmt_duration(us, "us", buf, len); }
+void gct_fmt_us(double us, char *buf, size_t len)
+{
+    static const rung r[] = {{1e6, " s"}, {1e3, " ms"}, {1, " µs"}};
+    fmt_ladder(us, r, 3, buf, len);
+}
+
+void gct_fmt_us_ascii(double us, char *buf, size_t len)
+{
+    static const rung r[] = {{1e6, " s"}, {1e3, " ms"}, {1, " us"}};
+    fmt_ladder(us, r, 3, buf, len);
+}
 
 void gct_fmt_count(double v, char *buf, size_t len)
 {
-    if (!isfinite(v))
-        snprintf(buf, len, "-");
-    else if (v >= 1e9)
-        snprintf(buf, len, "%.3gG", v / 1e9);
-    else if (v >= 1e6)
-        snprintf(buf, len, "%.3gM", v / 1e6);
-    else if (v >= 1e3)
-        snprintf(buf, len, "%.3gk", v / 1e3);
-    else
-        snprintf(buf, len, "%.3g", v);
+    static const rung r[] = {{1e9, "G"}, {1e6, "M"}, {1e3, "k"}, {1, ""}};
+    fmt_ladder(v, r, 4, buf, len);
 }
 
 void gct_fmt_bytes(double b, char *buf, size_t len)
@@ -57,4 +68,15 @@ void gct_fmt_pct(double frac, char *buf, size_t len)
         snprintf(buf, len, "%.1f%%", frac * 100);
     else
         snprintf(buf, len, "%.2g%%", frac * 100);
+}
+
+void gct_appendf(char *buf, size_t len, const char *fmt, ...)
+{
+    size_t used = strlen(buf);
+    if (used >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, len - used, fmt, ap);
+    va_end(ap);
 }

@@ -17,4 +17,8 @@ void gct_fmt_bytes(double b, char *buf, size_t len);
 /* A relative difference: 0.031 -> "3.1%", 0.0004 -> "0.04%". */
 void gct_fmt_pct(double frac, char *buf, size_t len);
 
+/* Append to the string in buf (of len bytes), truncating; once buf is full
+ * further appends do nothing. */
+void gct_appendf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

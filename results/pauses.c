@@ -6,17 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+
 void gct_pause_rows_push(gct_pause_rows *set, const gct_pause_row *row)
 {
     if (set->n == set->cap) {
-        size_t ncap = set->cap ? set->cap * 2 : 256;
-        gct_pause_row *nr = realloc(set->rows, ncap * sizeof *nr);
-        if (!nr) {
-            fputs("gctune: out of memory\n", stderr);
-            abort();
-        }
-        set->rows = nr;
-        set->cap = ncap;
+        set->cap = set->cap ? set->cap * 2 : 256;
+        set->rows = gct_xrealloc(set->rows, set->cap, sizeof *set->rows);
     }
     set->rows[set->n++] = *row;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "csv.h"
 #include "files.h"
 
@@ -58,23 +59,13 @@ static double *f64_at(gct_result *r, const gct_field *f)
     return (double *)(void *)((char *)r + f->offset);
 }
 
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    if (!d) {
-        fputs("gctune: out of memory\n", stderr);
-        abort();
-    }
-    return d;
-}
-
 void gct_result_init(gct_result *r)
 {
     memset(r, 0, sizeof *r);
     for (size_t i = 0; i < gct_result_nfields; i++) {
         const gct_field *f = &gct_result_fields[i];
         if (f->type == GCT_F_STR)
-            *str_at(r, f) = xstrdup("");
+            *str_at(r, f) = gct_xstrdup("");
         else if (f->type == GCT_F_F64)
             *f64_at(r, f) = NAN;
     }
@@ -86,7 +77,7 @@ void gct_result_set_str(gct_result *r, const gct_field *f, const char *s)
 {
     char **p = str_at(r, f);
     free(*p);
-    *p = xstrdup(s);
+    *p = gct_xstrdup(s);
 }
 
 void gct_result_free(gct_result *r)
@@ -130,12 +121,7 @@ void gct_result_csv_row(FILE *out, const gct_result *r)
         case GCT_F_STR: gct_csv_write_string(out, *str_at(m, f)); break;
         case GCT_F_I64: fprintf(out, "%" PRId64, *i64_at(m, f)); break;
         case GCT_F_STATUS: fputs(gct_status_name(*status_at(m, f)), out); break;
-        case GCT_F_F64: {
-            double v = *f64_at(m, f);
-            if (isfinite(v))
-                fprintf(out, "%.9g", v); /* NaN and infinities: empty */
-            break;
-        }
+        case GCT_F_F64: gct_csv_write_number(out, *f64_at(m, f)); break;
         }
     }
     fputc('\n', out);
@@ -174,14 +160,8 @@ int gct_results_write_json(FILE *out, const gct_result *rows, size_t n)
 void gct_results_push(gct_results *set, gct_result *r)
 {
     if (set->n == set->cap) {
-        size_t ncap = set->cap ? set->cap * 2 : 16;
-        gct_result *nr = realloc(set->rows, ncap * sizeof *nr);
-        if (!nr) {
-            fputs("gctune: out of memory\n", stderr);
-            abort();
-        }
-        set->rows = nr;
-        set->cap = ncap;
+        set->cap = set->cap ? set->cap * 2 : 16;
+        set->rows = gct_xrealloc(set->rows, set->cap, sizeof *set->rows);
     }
     set->rows[set->n++] = *r;
 }

@@ -922,6 +922,72 @@ static double median_of(const double *v, size_t n)
     return m;
 }
 
+/* What the spread of a and b allows: the effect detected 80% of the time
+ * (detectable), the least observed effect that is significant (critical) and
+ * the bar an observed difference must clear (threshold).  level: the
+ * smallest two-sided level the test can reach with these counts. */
+static void effect_bars(const double *a, size_t na, const double *b, size_t nb, double floor_,
+                        double level, gct_effect *out)
+{
+    double sa = gct_log_spread(a, na), sb = gct_log_spread(b, nb), se = NAN, df = NAN;
+    bool model = median_model(sa, na, sb, nb, &se, &df) == 0;
+    out->detectable = gct_detectable_effect_sd(sa, na, sb, nb, floor_, RULE_ALPHA, RULE_POWER);
+    if (!(level > 0))
+        out->critical = INFINITY;
+    else if (model)
+        out->critical = expm1(t_quantile(1 - level / 2, INFINITY) * se);
+    /* The bar for the observed difference is the significance test's own
+     * detectable shift (or the floor), not the critical effect: sweeps made
+     * at different times differ by drift that no within-sweep spread sees,
+     * and bench/aa-check found the critical bar calling 3 of 42 identical
+     * pairs from consecutive sweeps different on a loaded machine.  The
+     * detectable effect reported lies z(0.8) standard errors above the bar. */
+    double bse, bdf;
+    bool floor_binds;
+    double bar = bar_shift(sa, na, sb, nb, floor_, RULE_ALPHA, RULE_POWER, &bse, &bdf, &floor_binds);
+    out->threshold = isnan(bar) ? fmax(isnan(out->critical) ? 0 : out->critical, floor_)
+                                : expm1(bar);
+}
+
+/* Every value of a and b is the same. */
+static bool all_identical(const double *a, size_t na, const double *b, size_t nb)
+{
+    bool identical = true;
+    for (size_t i = 0; i < na && identical; i++)
+        identical = a[i] == a[0];
+    for (size_t i = 0; i < nb && identical; i++)
+        identical = b[i] == a[0];
+    return identical;
+}
+
+/* The verdict rule on out's medians, interval and bars: a direction only
+ * when the test is significant, the interval of the ratio leaves out 1 and
+ * the difference clears the bar; out->why says which held. */
+static void effect_verdict(double p, double level, double floor_, gct_effect *out)
+{
+    if (!(level > 0))
+        return; /* too few runs */
+    out->why = "not significant";
+    if (!(p < RULE_ALPHA))
+        return;
+    if (!isnan(out->ratio) && !(out->hi < 1 || out->lo > 1))
+        return;
+    int sign = (out->median_b > out->median_a) - (out->median_b < out->median_a);
+    /* The size of the effect on the log scale, so that a drop to 1/(1+t)
+     * weighs as much as a rise to 1+t.  Without a ratio (median(a) == 0)
+     * any change of the median is unbounded relative to it. */
+    double effect = sign == 0 ? 0 : !(out->ratio > 0) ? INFINITY : fabs(log(out->ratio));
+    /* Strictly beyond the bar: a configuration compared with itself across
+     * two sweeps differs by exactly the drift that is its floor. */
+    if (!(effect > 0) || !(effect > log1p(out->threshold) * (1 + 1e-9))) {
+        bool below_floor = floor_ > 0 && !(effect > log1p(floor_) * (1 + 1e-9));
+        out->why = below_floor ? "below the noise floor" : "below the detectable effect";
+        return;
+    }
+    out->direction = sign;
+    out->why = "detected";
+}
+
 int gct_effect_of(const double *a, size_t na, const double *b, size_t nb, double noise_floor,
                   uint64_t seed, gct_effect *out)
 {
@@ -953,60 +1019,13 @@ int gct_effect_of(const double *a, size_t na, const double *b, size_t nb, double
     out->p_b_higher = u.p_b_wins;
     if (!isnan(out->ratio))
         gct_bootstrap_ratio_ci(a, na, b, nb, 0.95, RULE_RESAMPLES, seed, &out->lo, &out->hi);
-
-    /* What the spread allows: the effect detected 80% of the time, and the
-     * least observed effect that is significant. */
     double level = attainable_level(na, nb, RULE_ALPHA);
-    double sa = gct_log_spread(a, na), sb = gct_log_spread(b, nb), se = NAN, df = NAN;
-    bool model = median_model(sa, na, sb, nb, &se, &df) == 0;
     double floor_ = noise_floor > 0 ? noise_floor : 0;
-    out->detectable = gct_detectable_effect_sd(sa, na, sb, nb, floor_, RULE_ALPHA, RULE_POWER);
-    if (!(level > 0))
-        out->critical = INFINITY;
-    else if (model)
-        out->critical = expm1(t_quantile(1 - level / 2, INFINITY) * se);
-    /* The bar for the observed difference is the significance test's own
-     * detectable shift (or the floor), not the critical effect: sweeps made
-     * at different times differ by drift that no within-sweep spread sees,
-     * and bench/aa-check found the critical bar calling 3 of 42 identical
-     * pairs from consecutive sweeps different on a loaded machine.  The
-     * detectable effect reported lies z(0.8) standard errors above the bar. */
-    double bse, bdf;
-    bool floor_binds;
-    double bar = bar_shift(sa, na, sb, nb, floor_, RULE_ALPHA, RULE_POWER, &bse, &bdf, &floor_binds);
-    out->threshold = isnan(bar) ? fmax(isnan(out->critical) ? 0 : out->critical, floor_)
-                                : expm1(bar);
-
-    bool identical = true;
-    for (size_t i = 0; i < na && identical; i++)
-        identical = a[i] == a[0];
-    for (size_t i = 0; i < nb && identical; i++)
-        identical = b[i] == a[0];
-    if (identical) {
+    effect_bars(a, na, b, nb, floor_, level, out);
+    if (all_identical(a, na, b, nb))
         out->why = "identical";
-        return 0;
-    }
-    if (!(level > 0))
-        return 0; /* too few runs */
-    out->why = "not significant";
-    if (!(u.p < RULE_ALPHA))
-        return 0;
-    if (!isnan(out->ratio) && !(out->hi < 1 || out->lo > 1))
-        return 0;
-    int sign = (out->median_b > out->median_a) - (out->median_b < out->median_a);
-    /* The size of the effect on the log scale, so that a drop to 1/(1+t)
-     * weighs as much as a rise to 1+t.  Without a ratio (median(a) == 0)
-     * any change of the median is unbounded relative to it. */
-    double effect = sign == 0 ? 0 : !(out->ratio > 0) ? INFINITY : fabs(log(out->ratio));
-    /* Strictly beyond the bar: a configuration compared with itself across
-     * two sweeps differs by exactly the drift that is its floor. */
-    if (!(effect > 0) || !(effect > log1p(out->threshold) * (1 + 1e-9))) {
-        bool below_floor = floor_ > 0 && !(effect > log1p(floor_) * (1 + 1e-9));
-        out->why = below_floor ? "below the noise floor" : "below the detectable effect";
-        return 0;
-    }
-    out->direction = sign;
-    out->why = "detected";
+    else
+        effect_verdict(u.p, level, floor_, out);
     return 0;
 }
 

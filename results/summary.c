@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "csv.h"
 #include "files.h"
 #include "stats.h"
@@ -36,26 +37,6 @@ static int sfield_index(const char *name)
         if (!strcmp(sfields[k]->name, name))
             return (int)k;
     return -1;
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p) {
-        fputs("gctune: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    if (!d) {
-        fputs("gctune: out of memory\n", stderr);
-        abort();
-    }
-    return d;
 }
 
 const gct_stat *gct_summary_stat(const gct_config_summary *c, const char *field)
@@ -91,9 +72,7 @@ static void add_name(const char ***list, size_t *n, const char *name)
     for (size_t i = 0; i < *n; i++)
         if (!strcmp((*list)[i], name))
             return;
-    *list = realloc(*list, (*n + 1) * sizeof **list);
-    if (!*list)
-        abort();
+    *list = gct_xrealloc(*list, *n + 1, sizeof **list);
     (*list)[(*n)++] = name;
 }
 
@@ -146,12 +125,12 @@ static bool work_is_exact(const gct_results *rows, const char *id)
 static void summarize_config(const gct_results *rows, const gct_result *first, double *v,
                              gct_config_summary *c)
 {
-    c->id = xstrdup(first->config_id);
-    c->collector = xstrdup(first->collector);
-    c->workload = xstrdup(first->workload);
-    c->knobs = xstrdup(first->knobs);
-    c->params = xstrdup(first->params);
-    c->aa_of = xstrdup(first->aa_of);
+    c->id = gct_xstrdup(first->config_id);
+    c->collector = gct_xstrdup(first->collector);
+    c->workload = gct_xstrdup(first->workload);
+    c->knobs = gct_xstrdup(first->knobs);
+    c->params = gct_xstrdup(first->params);
+    c->aa_of = gct_xstrdup(first->aa_of);
     c->gen0 = first->gen0;
     c->gen1 = first->gen1;
     c->gen2 = first->gen2;
@@ -172,9 +151,9 @@ static void summarize_config(const gct_results *rows, const gct_result *first, d
             c->failed++;
         }
     }
-    c->failure = xstrdup(failure);
+    c->failure = gct_xstrdup(failure);
     c->ci = c->n >= GCT_CI_MIN_RUNS;
-    c->stat = xcalloc(nsfields, sizeof *c->stat);
+    c->stat = gct_xcalloc(nsfields, sizeof *c->stat);
     for (size_t k = 0; k < nsfields; k++) {
         gct_stat *st = &c->stat[k];
         size_t n = gct_summary_samples(rows, c->id, sfields[k], v);
@@ -194,8 +173,8 @@ static void summarize_config(const gct_results *rows, const gct_result *first, d
 static void measure_noise(const gct_results *rows, gct_summary *s)
 {
     const gct_field *f = gct_result_field("ops_per_s");
-    double *a = xcalloc(rows->n, sizeof *a), *b = xcalloc(rows->n, sizeof *b);
-    s->noise = xcalloc(s->n, sizeof *s->noise);
+    double *a = gct_xcalloc(rows->n, sizeof *a), *b = gct_xcalloc(rows->n, sizeof *b);
+    s->noise = gct_xcalloc(s->n, sizeof *s->noise);
     for (size_t i = 0; i < s->n; i++) {
         const gct_config_summary *twin = &s->configs[i];
         if (!twin->aa_of[0])
@@ -206,9 +185,9 @@ static void measure_noise(const gct_results *rows, gct_summary *s)
         size_t na = gct_summary_samples(rows, orig->id, f, a);
         size_t nb = gct_summary_samples(rows, twin->id, f, b);
         gct_noise *z = &s->noise[s->nnoise++];
-        z->workload = xstrdup(orig->workload);
-        z->config = xstrdup(orig->id);
-        z->twin = xstrdup(twin->id);
+        z->workload = gct_xstrdup(orig->workload);
+        z->config = gct_xstrdup(orig->id);
+        z->twin = gct_xstrdup(twin->id);
         z->n_config = na;
         z->n_twin = nb;
         z->ratio = z->lo = z->hi = z->p = z->detectable = z->spread = NAN;
@@ -230,8 +209,8 @@ void gct_summarize(const gct_results *rows, gct_summary *out)
 {
     init_fields();
     memset(out, 0, sizeof *out);
-    out->configs = xcalloc(rows->n, sizeof *out->configs);
-    double *v = xcalloc(rows->n, sizeof *v);
+    out->configs = gct_xcalloc(rows->n, sizeof *out->configs);
+    double *v = gct_xcalloc(rows->n, sizeof *v);
     for (size_t i = 0; i < rows->n; i++) {
         const gct_result *r = &rows->rows[i];
         if (gct_summary_find(out, r->config_id))
@@ -362,12 +341,6 @@ static void int_set(gct_config_summary *c, const int64_t *v)
     c->work_exact = v[11] != 0;
 }
 
-static void number(FILE *f, double v)
-{
-    if (isfinite(v))
-        fprintf(f, "%.9g", v);
-}
-
 static int write_summary_csv(const char *path, const gct_summary *s, char *err, size_t errlen)
 {
     gct_afile a;
@@ -395,12 +368,8 @@ static int write_summary_csv(const char *path, const gct_summary *s, char *err, 
             fprintf(f, ",%" PRId64, iv[k]);
         for (size_t k = 0; k < nsfields; k++) {
             const gct_stat *st = &c->stat[k];
-            fputc(',', f);
-            number(f, st->median);
-            fputc(',', f);
-            number(f, st->lo);
-            fputc(',', f);
-            number(f, st->hi);
+            double v[] = {st->median, st->lo, st->hi};
+            gct_csv_write_numbers(f, v, 3);
         }
         fputc('\n', f);
     }
@@ -417,17 +386,11 @@ static int write_noise_csv(const char *path, const gct_summary *s, char *err, si
                "detectable,spread\n");
     for (size_t i = 0; i < s->nnoise; i++) {
         const gct_noise *z = &s->noise[i];
-        gct_csv_write_string(f, z->workload);
-        fputc(',', f);
-        gct_csv_write_string(f, z->config);
-        fputc(',', f);
-        gct_csv_write_string(f, z->twin);
+        const char *ids[] = {z->workload, z->config, z->twin};
+        gct_csv_write_strings(f, ids, 3);
         fprintf(f, ",%zu,%zu", z->n_config, z->n_twin);
         double v[] = {z->ratio, z->lo, z->hi, z->p, z->detectable, z->spread};
-        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
-            fputc(',', f);
-            number(f, v[k]);
-        }
+        gct_csv_write_numbers(f, v, sizeof v / sizeof v[0]);
         fputc('\n', f);
     }
     return gct_afile_commit(&a, err, errlen);
@@ -506,7 +469,7 @@ static int cell_str(reader *r, size_t row, const char *name, char **v)
     int c = col_of(r, name);
     if (c < 0)
         return -1;
-    *v = xstrdup(gct_csv_cell(r->t, row, c));
+    *v = gct_xstrdup(gct_csv_cell(r->t, row, c));
     return 0;
 }
 
@@ -534,7 +497,7 @@ static int read_config(reader *r, size_t row, gct_config_summary *c)
         return -1;
     c->ci = !strcmp(interval, "ci95");
     free(interval);
-    c->stat = xcalloc(nsfields, sizeof *c->stat);
+    c->stat = gct_xcalloc(nsfields, sizeof *c->stat);
     for (size_t k = 0; k < nsfields; k++) {
         char name[128];
         const char *base = sfields[k]->name;
@@ -587,7 +550,7 @@ int gct_summary_load(const char *dir, gct_summary *s, char *err, size_t errlen)
     if (gct_csv_load(p, &t, err, errlen))
         return -1;
     reader r = {&t, err, errlen};
-    s->configs = xcalloc(t.nrows, sizeof *s->configs);
+    s->configs = gct_xcalloc(t.nrows, sizeof *s->configs);
     int rc = 0;
     for (size_t i = 0; i < t.nrows && !rc; i++) {
         rc = read_config(&r, i, &s->configs[i]);
@@ -600,7 +563,7 @@ int gct_summary_load(const char *dir, gct_summary *s, char *err, size_t errlen)
             rc = gct_csv_load(p, &t, err, errlen);
             if (!rc) {
                 r.t = &t;
-                s->noise = xcalloc(t.nrows, sizeof *s->noise);
+                s->noise = gct_xcalloc(t.nrows, sizeof *s->noise);
                 for (size_t i = 0; i < t.nrows && !rc; i++) {
                     rc = read_noise(&r, i, &s->noise[i]);
                     s->nnoise = i + 1;

@@ -1,0 +1,96 @@
+/* select.c — the configurations and pauses a figure shows (see figure.h). */
+#include "figure.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+size_t plot_best_per_collector(const plot_ctx *c, const char *wl, const agg **out)
+{
+    gct_summary sum = {.configs = c->aggs, .n = c->naggs, .collectors = c->collectors,
+                       .ncollectors = c->ncollectors};
+    return gct_summary_best_per_collector(&sum, wl, out, MAX_COLLECTORS);
+}
+
+const agg *plot_fastest_of(const plot_ctx *c, const char *wl, const char *collector)
+{
+    const agg *best = NULL;
+    for (size_t i = 0; i < c->naggs; i++) {
+        const agg *a = &c->aggs[i];
+        if (!strcmp(a->workload, wl) && !strcmp(a->collector, collector) &&
+            (!best || a->ops_s > best->ops_s))
+            best = a;
+    }
+    return best;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Distinct values of gen0, gen1 or gen2 (which = 0, 1, 2) among gencycle
+ * configurations of wl (NULL: every workload) at gen2 (-1: any), sorted;
+ * out holds 256. */
+static size_t distinct(const plot_ctx *c, const char *wl, int which, int64_t gen2, int64_t *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->naggs; i++) {
+        const agg *a = &c->aggs[i];
+        if (a->gen1 < 0 || (wl && strcmp(a->workload, wl)) || (gen2 >= 0 && a->gen2 != gen2))
+            continue;
+        int64_t v = which == 0 ? a->gen0 : which == 1 ? a->gen1 : a->gen2;
+        bool seen = false;
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = out[k] == v;
+        if (!seen && n < 256)
+            out[n++] = v;
+    }
+    qsort(out, n, sizeof *out, cmp_i64);
+    return n;
+}
+
+int64_t plot_fixed_gen2(const plot_ctx *c, const char *wl)
+{
+    int64_t v[256];
+    size_t n = distinct(c, wl, 2, -1, v);
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == 10)
+            return 10;
+    return n ? v[0] : -1;
+}
+
+void plot_gen_grid(const plot_ctx *c, const char *wl, gen_grid *g)
+{
+    g->gen2 = plot_fixed_gen2(c, wl);
+    g->n0 = distinct(c, wl, 0, g->gen2, g->gen0);
+    g->n1 = distinct(c, wl, 1, g->gen2, g->gen1);
+}
+
+const agg *plot_find_gen(const plot_ctx *c, const char *wl, int64_t g0, int64_t g1, int64_t g2)
+{
+    for (size_t i = 0; i < c->naggs; i++) {
+        const agg *a = &c->aggs[i];
+        if (a->gen1 >= 0 && !strcmp(a->workload, wl) && a->gen0 == g0 && a->gen1 == g1 &&
+            a->gen2 == g2)
+            return a;
+    }
+    return NULL;
+}
+
+void plot_pauses_path(const plot_ctx *c, const char *id, char *path, size_t len)
+{
+    snprintf(path, len, "%s/pauses/%s.csv", c->dir, id);
+}
+
+int plot_read_pauses(const plot_ctx *c, const char *id, gct_pause_rows *out)
+{
+    char path[4400], err[600];
+    plot_pauses_path(c, id, path, sizeof path);
+    if (access(path, R_OK) != 0) {
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    return gct_pauses_read(path, out, err, sizeof err);
+}
