@@ -324,9 +324,7 @@ static double collectors_best(const plot_ctx *c, const char *wl, const agg **bes
  * the workload's label). */
 static void collectors_csv(const plot_ctx *c, FILE *f)
 {
-    /* The header's first column has always come out as "workloadworkload"
-     * (nothing reads it by that name); kept for identical output. */
-    fprintf(f, "workloadworkload,label");
+    fprintf(f, "workload,label");
     static const char *const cols[PANELS] = {"rel_ops", "p99_us", "peak_mib", "leaked_mib"};
     for (size_t k = 0; k < c->ncollectors; k++)
         for (size_t m = 0; m < PANELS; m++)
