@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 /* Bumped on any incompatible change to gct_collector. */
-#define GCT_COLLECTOR_ABI 1
+#define GCT_COLLECTOR_ABI 2
 
 typedef struct gct_knob {
     const char *name;
@@ -44,6 +44,11 @@ struct gct_collector {
     uint32_t nknobs;
     uint32_t prefix;       /* bytes of private header before each object */
     uint32_t ngenerations; /* generations with statistics (0 for refcount) */
+    /* The CPython version whose collector this is or models ("3.11"), NULL
+     * for a collector a CPython user cannot run.  The harness asks this, not
+     * a knob's name, when it wants CPython's collectors (the A/A reference,
+     * the cost model's prices). */
+    const char *cpython;
 
     /* Set up h->priv and the data the hot paths read (h->hot).  `knobs`
      * holds one validated value per entry of the knob table. */

@@ -935,6 +935,7 @@ const gct_collector gct_collector_cpython = {
     .nknobs = sizeof knobs / sizeof knobs[0],
     .prefix = sizeof(gct_link),
     .ngenerations = NGEN,
+    .cpython = "3.11",
     .init = cp_init,
     .fini = cp_fini,
     .set_knob = cp_set_knob,

@@ -635,6 +635,7 @@ const gct_collector gct_collector_gencycle = {
     .nknobs = sizeof knobs / sizeof knobs[0],
     .prefix = sizeof(gct_link),
     .ngenerations = NGEN,
+    .cpython = "3.11",
     .init = gc_init,
     .fini = gc_fini,
     .set_knob = gc_set_knob,

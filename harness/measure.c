@@ -479,8 +479,8 @@ int gct_measure_add_twins(gct_measure *m)
                 const gct_config *c = &m->cfgs[j];
                 if (c->workload != wl)
                     continue;
-                bool generational = gct_config_knob(c, "gen1") >= 0;
-                if ((pass == 0 && generational && gct_config_is_default(c)) ||
+                bool cpython = c->collector->cpython != NULL;
+                if ((pass == 0 && cpython && gct_config_is_default(c)) ||
                     (pass == 1 && gct_config_is_default(c)) || pass == 2)
                     ref = c;
             }
@@ -499,12 +499,11 @@ int gct_measure_add_twins(gct_measure *m)
     return 0;
 }
 
-/* The cost model prices the work of the collectors that model CPython's (a
- * generational one: gen1 >= 0). */
+/* The cost model prices the work of the collectors that model CPython's. */
 static bool models_cpython(const gct_measure *m)
 {
     for (size_t i = 0; i < m->n; i++)
-        if (gct_config_knob(&m->cfgs[i], "gen1") >= 0)
+        if (m->cfgs[i].collector->cpython)
             return true;
     return false;
 }
@@ -536,8 +535,9 @@ static void obtain_cost_model(gct_measure *m, const char *cmd)
 static void predict(void *ud, gct_result *r)
 {
     const gct_costmodel *cost = ud;
-    if (r->gen1 < 0)
-        return; /* not a CPython model: no price */
+    const gct_collector *c = gct_collector_find(r->collector);
+    if (!c || !c->cpython)
+        return; /* not CPython's collector: no price */
     int64_t ex[3] = {r->examined_gen0, r->examined_gen1, r->examined_gen2};
     int64_t tr[3] = {r->traversed_gen0, r->traversed_gen1, r->traversed_gen2};
     int64_t fr[3] = {r->collected_gen0, r->collected_gen1, r->collected_gen2};

@@ -105,7 +105,7 @@ static const agg *timeline_pick(const plot_ctx *c, const char *wl)
     const agg *pick = NULL;
     for (int pass = 0; pass < 2 && !pick; pass++)
         for (size_t i = 0; i < nb && !pick; i++) {
-            if (pass == 0 && best[i]->gen1 < 0)
+            if (pass == 0 && !gct_summary_is_generational(best[i]))
                 continue;
             gct_pause_rows pr;
             if (plot_read_pauses(c, best[i]->id, &pr) == 0 && pr.n)

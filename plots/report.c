@@ -540,7 +540,7 @@ static void best_section(doc *d, const gct_summary *s, double max_p99)
             const gct_config_summary *a = &s->configs[i];
             if (strcmp(a->workload, wl) || !gct_summary_is_candidate(a))
                 continue;
-            if (a->defaults && a->gen1 >= 0)
+            if (a->defaults && gct_summary_is_generational(a))
                 deflt = a;
             if (!fast || a->ops_s > fast->ops_s)
                 fast = a;
@@ -571,7 +571,7 @@ static void best_section(doc *d, const gct_summary *s, double max_p99)
         config_row(d, "lowest peak memory", small);
         if (deflt) {
             char obj2[96], thr[48];
-            gct_headline_thresholds(deflt, thr, sizeof thr);
+            gct_summary_thresholds(deflt, thr, sizeof thr);
             snprintf(obj2, sizeof obj2, "%s's default (%s)", deflt->collector, thr);
             config_row(d, obj2, deflt);
         }

@@ -38,7 +38,7 @@ static size_t distinct(const plot_ctx *c, const char *wl, int which, int64_t gen
     size_t n = 0;
     for (size_t i = 0; i < c->naggs; i++) {
         const agg *a = &c->aggs[i];
-        if (a->gen1 < 0 || (wl && strcmp(a->workload, wl)) || (gen2 >= 0 && a->gen2 != gen2))
+        if (!gct_summary_is_generational(a) || (wl && strcmp(a->workload, wl)) || (gen2 >= 0 && a->gen2 != gen2))
             continue;
         int64_t v = which == 0 ? a->gen0 : which == 1 ? a->gen1 : a->gen2;
         bool seen = false;
@@ -72,7 +72,7 @@ const agg *plot_find_gen(const plot_ctx *c, const char *wl, int64_t g0, int64_t 
 {
     for (size_t i = 0; i < c->naggs; i++) {
         const agg *a = &c->aggs[i];
-        if (a->gen1 >= 0 && !strcmp(a->workload, wl) && a->gen0 == g0 && a->gen1 == g1 &&
+        if (gct_summary_is_generational(a) && !strcmp(a->workload, wl) && a->gen0 == g0 && a->gen1 == g1 &&
             a->gen2 == g2)
             return a;
     }

@@ -11,16 +11,6 @@
 
 #define HEADLINE_SEED 0xc0ffeeu
 
-void gct_headline_thresholds(const gct_config_summary *c, char *buf, size_t len)
-{
-    if (c->gen1 >= 0)
-        snprintf(buf, len, "%" PRId64 "/%" PRId64 "/%" PRId64, c->gen0, c->gen1, c->gen2);
-    else if (c->gen0 >= 0)
-        snprintf(buf, len, "%" PRId64, c->gen0);
-    else
-        snprintf(buf, len, "defaults");
-}
-
 static double stat_ratio(const gct_config_summary *b, const gct_config_summary *a, const char *f)
 {
     double x = gct_summary_stat(a, f)->median, y = gct_summary_stat(b, f)->median;
@@ -32,7 +22,7 @@ static const gct_config_summary *reference_of(const gct_summary *s, const char *
 {
     for (size_t i = 0; i < s->n; i++) {
         const gct_config_summary *c = &s->configs[i];
-        if (!strcmp(c->workload, wl) && !c->aa_of[0] && c->defaults && c->gen1 >= 0 && c->n)
+        if (!strcmp(c->workload, wl) && !c->aa_of[0] && c->defaults && gct_summary_is_generational(c) && c->n)
             return c;
     }
     return NULL;
@@ -48,14 +38,14 @@ static void describe(gct_headline *h)
                  "nothing to compare against");
         return;
     }
-    gct_headline_thresholds(r, ref, sizeof ref);
+    gct_summary_thresholds(r, ref, sizeof ref);
     if (!b || b == r || !h->compared) {
         snprintf(h->text, sizeof h->text,
                  "CPython's default %s is the fastest setting of %s measured here", ref,
                  r->collector);
         return;
     }
-    gct_headline_thresholds(b, best, sizeof best);
+    gct_summary_thresholds(b, best, sizeof best);
     gct_fmt_pct(h->floor, floor, sizeof floor);
     /* The bar the observed difference had to clear (stats.h). */
     if (isinf(h->effect.threshold))

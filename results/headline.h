@@ -33,7 +33,4 @@ typedef struct gct_headline {
 size_t gct_headlines(const gct_results *rows, const gct_summary *s, gct_headline *out,
                      size_t max);
 
-/* "700/10/10" (or "10000" for one threshold, "defaults" for none). */
-void gct_headline_thresholds(const gct_config_summary *c, char *buf, size_t len);
-
 #endif

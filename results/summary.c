@@ -288,15 +288,25 @@ size_t gct_summary_best_per_collector(const gct_summary *s, const char *wl,
     return n;
 }
 
+void gct_summary_thresholds(const gct_config_summary *c, char *buf, size_t len)
+{
+    if (gct_summary_is_generational(c))
+        snprintf(buf, len, "%" PRId64 "/%" PRId64 "/%" PRId64, c->gen0, c->gen1, c->gen2);
+    else if (c->gen0 >= 0)
+        snprintf(buf, len, "%" PRId64, c->gen0);
+    else
+        snprintf(buf, len, "defaults");
+}
+
 void gct_summary_label(const gct_config_summary *a, char *buf, size_t len)
 {
-    if (a->gen1 >= 0)
-        snprintf(buf, len, "%s:%" PRId64 "/%" PRId64 "/%" PRId64, a->collector, a->gen0, a->gen1,
-                 a->gen2);
-    else if (a->gen0 >= 0)
-        snprintf(buf, len, "%s:%" PRId64, a->collector, a->gen0);
-    else
+    if (a->gen0 < 0) {
         snprintf(buf, len, "%s", a->collector);
+        return;
+    }
+    char thr[96];
+    gct_summary_thresholds(a, thr, sizeof thr);
+    snprintf(buf, len, "%s:%s", a->collector, thr);
 }
 
 void gct_summary_interval_name(const gct_config_summary *c, char *buf, size_t len)

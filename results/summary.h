@@ -111,6 +111,16 @@ bool gct_summary_is_candidate(const gct_config_summary *c);
 size_t gct_summary_best_per_collector(const gct_summary *s, const char *wl,
                                       const gct_config_summary **out, size_t max);
 
+/* Whether c ran a collector with CPython's three thresholds (gencycle,
+ * cpython).  A record's gen1 is -1 when its collector has no gen1 knob; this
+ * is the one place results/ and plots/ read that convention. */
+static inline bool gct_summary_is_generational(const gct_config_summary *c)
+{
+    return c->gen1 >= 0;
+}
+
+/* "700/10/10" (or "10000" for one threshold, "defaults" for none). */
+void gct_summary_thresholds(const gct_config_summary *c, char *buf, size_t len);
 /* "gencycle:700/10/10", "marksweep:10000", "refcount" (no spaces). */
 void gct_summary_label(const gct_config_summary *c, char *buf, size_t len);
 
