@@ -5,6 +5,7 @@
  * test timeout bounds the program instead.) */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include "gct_test.h"
 #include <dirent.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -112,7 +113,7 @@ static void rm_rf(const char *path)
 {
     char cmd[512];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
-    cr_assert_eq(system(cmd), 0);
+    GCT_ASSERT_EQ(system(cmd), 0);
 }
 
 /* ---- help and usage ------------------------------------------------------ */
@@ -120,7 +121,7 @@ static void rm_rf(const char *path)
 Test(cli, help_for_every_command)
 {
     out o = gctune("--help", NULL);
-    cr_assert_eq(o.status, 0);
+    GCT_ASSERT_EQ(o.status, 0);
     static const char *const cmds[] = {"list", "info", "run", "sweep", "compare", "plot", "report"};
     const size_t ncmds = sizeof cmds / sizeof cmds[0];
     for (size_t i = 0; i < ncmds; i++)
@@ -128,7 +129,7 @@ Test(cli, help_for_every_command)
     free_out(&o);
     for (size_t i = 0; i < ncmds; i++) {
         o = gctune(cmds[i], "--help", NULL);
-        cr_assert_eq(o.status, 0, "%s --help exited %d", cmds[i], o.status);
+        GCT_ASSERT_EQ(o.status, 0, "%s --help exited %d", cmds[i], o.status);
         char want[64];
         snprintf(want, sizeof want, "usage: gctune %s", cmds[i]);
         cr_assert(strstr(o.stdout_text, want), "%s --help: %s", cmds[i], o.stdout_text);
@@ -155,8 +156,8 @@ static void expect_usage_error(const char *must, const char *first, ...)
     close(mkstemp(so));
     close(mkstemp(se));
     out o = finish(start(args, so, se), so, se);
-    cr_assert_eq(o.status, 2, "%s ... exited %d, expected 2; stderr: %s", args[0], o.status,
-                 o.stderr_text);
+    GCT_ASSERT_EQ(o.status, 2, "%s ... exited %d, expected 2; stderr: %s", args[0], o.status,
+                  o.stderr_text);
     cr_assert(strstr(o.stderr_text, must), "%s ...: stderr '%s' lacks '%s'", args[0],
               o.stderr_text, must);
     cr_assert_not(exists(outdir), "a rejected command left %s behind", outdir);
@@ -206,7 +207,7 @@ Test(cli, a_bad_sweep_file_is_named_with_its_line)
     char ini[] = "/tmp/gct-cli-ini-XXXXXX";
     int fd = mkstemp(ini);
     const char *text = "[sweep]\nworkloads = trees\n[knobs]\ngen0 = 100,lots\n";
-    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    GCT_ASSERT_EQ(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
     char must[128];
     snprintf(must, sizeof must, "%s [knobs] gen0: 'lots' is not a whole number", ini);
@@ -217,27 +218,27 @@ Test(cli, a_bad_sweep_file_is_named_with_its_line)
 Test(cli, list_and_info_as_json)
 {
     out o = gctune("list", "--json", NULL);
-    cr_assert_eq(o.status, 0);
+    GCT_ASSERT_EQ(o.status, 0);
     json_error_t je;
     json_t *j = json_loads(o.stdout_text, 0, &je);
     cr_assert(j, "list --json: %s", je.text);
     /* Every registered collector (cpython only where python3-dev was found). */
-    cr_assert_eq(json_array_size(json_object_get(j, "collectors")), gct_collector_count());
-    cr_assert_eq(json_array_size(json_object_get(j, "workloads")), 5);
+    GCT_ASSERT_EQ(json_array_size(json_object_get(j, "collectors")), gct_collector_count());
+    GCT_ASSERT_EQ(json_array_size(json_object_get(j, "workloads")), 5);
     json_decref(j);
     free_out(&o);
 
     o = gctune("info", "--json", NULL);
-    cr_assert_eq(o.status, 0);
+    GCT_ASSERT_EQ(o.status, 0);
     j = json_loads(o.stdout_text, 0, &je);
     cr_assert(j, "info --json: %s", je.text);
-    cr_assert_geq(json_integer_value(json_object_get(json_object_get(j, "machine"), "cores")), 1);
+    GCT_ASSERT_GEQ(json_integer_value(json_object_get(json_object_get(j, "machine"), "cores")), 1);
     cr_assert(json_string_value(json_object_get(json_object_get(j, "build"), "git_revision")));
     json_decref(j);
     free_out(&o);
 
     o = gctune("info", NULL);
-    cr_assert_eq(o.status, 0);
+    GCT_ASSERT_EQ(o.status, 0);
     cr_assert(strstr(o.stdout_text, "cores"));
     free_out(&o);
 }
@@ -248,7 +249,7 @@ Test(cli, run_prints_a_summary_and_json_records)
 {
     out o = gctune("run", "-c", "gencycle", "-w", "dlist", "-p", "lists=5", "-p", "length=50",
                    "--ops", "500", "--gen0", "50", NULL);
-    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    GCT_ASSERT_EQ(o.status, 0, "%s", o.stderr_text);
     static const char *const lines[] = {"throughput", "time in GC", "pauses", "MMU",
                                         "collections", "GC work", "peak live", "leaked"};
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
@@ -258,27 +259,27 @@ Test(cli, run_prints_a_summary_and_json_records)
 
     o = gctune("run", "-c", "refcount", "-w", "dlist", "-p", "lists=5", "-p", "length=50",
                "--ops", "500", "--reps", "2", "--json", NULL);
-    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    GCT_ASSERT_EQ(o.status, 0, "%s", o.stderr_text);
     json_error_t je;
     json_t *j = json_loads(o.stdout_text, 0, &je);
     cr_assert(j, "run --json: %s", je.text);
-    cr_assert_eq(json_array_size(j), 2);
+    GCT_ASSERT_EQ(json_array_size(j), 2);
     json_t *r = json_array_get(j, 1);
-    cr_assert_str_eq(json_string_value(json_object_get(r, "status")), "ok");
-    cr_assert_eq(json_integer_value(json_object_get(r, "ops")), 500);
-    cr_assert_eq(json_integer_value(json_object_get(r, "rep")), 1);
-    cr_assert_eq(json_integer_value(json_object_get(r, "round")), 1);
-    cr_assert_eq(json_integer_value(json_object_get(r, "warmup_ops")), 50, "10%% of 500 ops");
+    GCT_ASSERT_STR_EQ(json_string_value(json_object_get(r, "status")), "ok");
+    GCT_ASSERT_EQ(json_integer_value(json_object_get(r, "ops")), 500);
+    GCT_ASSERT_EQ(json_integer_value(json_object_get(r, "rep")), 1);
+    GCT_ASSERT_EQ(json_integer_value(json_object_get(r, "round")), 1);
+    GCT_ASSERT_EQ(json_integer_value(json_object_get(r, "warmup_ops")), 50, "10%% of 500 ops");
     /* Two repetitions, two processes. */
-    cr_assert_neq(json_integer_value(json_object_get(json_array_get(j, 0), "pid")),
-                  json_integer_value(json_object_get(r, "pid")));
+    GCT_ASSERT_NEQ(json_integer_value(json_object_get(json_array_get(j, 0), "pid")),
+                   json_integer_value(json_object_get(r, "pid")));
     json_decref(j);
     free_out(&o);
 
     /* Three processes: an interval is a range, never called a 95% CI. */
     o = gctune("run", "-c", "gencycle", "-w", "dlist", "-p", "lists=5", "-p", "length=50",
                "--ops", "500", "--reps", "3", NULL);
-    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    GCT_ASSERT_EQ(o.status, 0, "%s", o.stderr_text);
     cr_assert(strstr(o.stdout_text, "median of 3 processes; range"), "%s", o.stdout_text);
     cr_assert_null(strstr(o.stdout_text, "95% CI"), "%s", o.stdout_text);
     cr_assert(strstr(o.stdout_text, "the same in every process"), "%s", o.stdout_text);
@@ -316,7 +317,7 @@ Test(cli, a_tiny_sweep_writes_a_consistent_result_directory)
                    "-p", "length=50", "-p", "drop_every=50", "--gen0", "50,200",
                    "--gen1", "2", "--gen2", "2", "--ops", "400", "--reps", "2", "--out", outdir,
                    "--quiet", NULL);
-    cr_assert_eq(o.status, 0, "sweep exited %d: %s", o.status, o.stderr_text);
+    GCT_ASSERT_EQ(o.status, 0, "sweep exited %d: %s", o.status, o.stderr_text);
     cr_assert(strstr(o.stdout_text, outdir), "the sweep does not say where the results are");
     free_out(&o);
 
@@ -327,8 +328,8 @@ Test(cli, a_tiny_sweep_writes_a_consistent_result_directory)
     snprintf(p, sizeof p, "%s/results.csv", outdir);
     gct_results set;
     char err[512];
-    cr_assert_eq(gct_results_read_csv(p, &set, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(set.n, 12, "%zu rows", set.n);
+    GCT_ASSERT_EQ(gct_results_read_csv(p, &set, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(set.n, 12, "%zu rows", set.n);
     bool process_seen[12] = {false};
     size_t twins = 0;
     for (size_t i = 0; i < set.n; i++) {
@@ -338,22 +339,22 @@ Test(cli, a_tiny_sweep_writes_a_consistent_result_directory)
         cr_assert(r->process >= 0 && r->process < 12, "process %lld", (long long)r->process);
         cr_assert_not(process_seen[r->process], "process %lld twice", (long long)r->process);
         process_seen[r->process] = true;
-        cr_assert_eq(r->round, r->rep);
-        cr_assert_eq(r->round, r->process / 6, "%s: process %lld in round %lld: rounds interleave",
-                     r->config_id, (long long)r->process, (long long)r->round);
-        cr_assert_gt(r->pid, 0);
+        GCT_ASSERT_EQ(r->round, r->rep);
+        GCT_ASSERT_EQ(r->round, r->process / 6, "%s: process %lld in round %lld: rounds interleave",
+                      r->config_id, (long long)r->process, (long long)r->round);
+        GCT_ASSERT_GT(r->pid, 0);
         for (size_t k = 0; k < i; k++)
-            cr_assert_neq(set.rows[k].pid, r->pid, "two records from one process");
-        cr_assert_eq(r->warmup_ops, 40);
+            GCT_ASSERT_NEQ(set.rows[k].pid, r->pid, "two records from one process");
+        GCT_ASSERT_EQ(r->warmup_ops, 40);
         if (r->aa_of[0]) {
             twins++;
-            cr_assert_str_eq(r->aa_of, "refcount.dlist.lists-5.length-50.drop_every-50");
+            GCT_ASSERT_STR_EQ(r->aa_of, "refcount.dlist.lists-5.length-50.drop_every-50");
             char want[300];
             snprintf(want, sizeof want, "aa.%s", r->aa_of);
-            cr_assert_str_eq(r->config_id, want);
+            GCT_ASSERT_STR_EQ(r->config_id, want);
         }
-        cr_assert_eq(r->status, GCT_STATUS_OK, "%s: %s", r->config_id, r->reason);
-        cr_assert_eq(r->ops, 400);
+        GCT_ASSERT_EQ(r->status, GCT_STATUS_OK, "%s: %s", r->config_id, r->reason);
+        GCT_ASSERT_EQ(r->ops, 400);
         /* ops/s x time = ops */
         cr_assert(fabs(r->ops_per_s * r->wall_s - 400) < 1e-3, "%s: %g x %g", r->config_id,
                   r->ops_per_s, r->wall_s);
@@ -367,7 +368,7 @@ Test(cli, a_tiny_sweep_writes_a_consistent_result_directory)
         /* The pause file: its rows for this repetition sum to gc_s. */
         snprintf(p, sizeof p, "%s/pauses/%s.csv", outdir, r->config_id);
         gct_pause_rows pr;
-        cr_assert_eq(gct_pauses_read(p, &pr, err, sizeof err), 0, "%s", err);
+        GCT_ASSERT_EQ(gct_pauses_read(p, &pr, err, sizeof err), 0, "%s", err);
         double sum_us = 0;
         int64_t count = 0;
         for (size_t k = 0; k < pr.n; k++) {
@@ -376,38 +377,38 @@ Test(cli, a_tiny_sweep_writes_a_consistent_result_directory)
             sum_us += pr.rows[k].duration_us;
             count++;
         }
-        cr_assert_eq(count, r->pauses, "%s rep %lld: %lld pause rows, %lld pauses", r->config_id,
-                     (long long)r->rep, (long long)count, (long long)r->pauses);
+        GCT_ASSERT_EQ(count, r->pauses, "%s rep %lld: %lld pause rows, %lld pauses", r->config_id,
+                      (long long)r->rep, (long long)count, (long long)r->pauses);
         cr_assert(fabs(sum_us / 1e6 - r->gc_s) < 1e-6 * (double)(count + 1),
                   "%s: pause file sums to %g s, gc_s %g", r->config_id, sum_us / 1e6, r->gc_s);
         if (!strcmp(r->collector, "gencycle")) {
-            cr_assert_gt(r->collections_gen0, 0);
-            cr_assert_gt(r->gc_examined, 0);
-            cr_assert_gt(r->gc_traversed, 0);
+            GCT_ASSERT_GT(r->collections_gen0, 0);
+            GCT_ASSERT_GT(r->gc_examined, 0);
+            GCT_ASSERT_GT(r->gc_traversed, 0);
         }
         /* The GC work is the same in both processes of a configuration. */
         for (size_t k = 0; k < i; k++)
             if (!strcmp(set.rows[k].config_id, r->config_id)) {
-                cr_assert_eq(set.rows[k].gc_examined, r->gc_examined, "%s", r->config_id);
-                cr_assert_eq(set.rows[k].gc_traversed, r->gc_traversed, "%s", r->config_id);
-                cr_assert_eq(set.rows[k].collections_gen0, r->collections_gen0);
-                cr_assert_eq(set.rows[k].gc_freed, r->gc_freed);
+                GCT_ASSERT_EQ(set.rows[k].gc_examined, r->gc_examined, "%s", r->config_id);
+                GCT_ASSERT_EQ(set.rows[k].gc_traversed, r->gc_traversed, "%s", r->config_id);
+                GCT_ASSERT_EQ(set.rows[k].collections_gen0, r->collections_gen0);
+                GCT_ASSERT_EQ(set.rows[k].gc_freed, r->gc_freed);
             }
         gct_pause_rows_free(&pr);
     }
-    cr_assert_eq(twins, 2);
+    GCT_ASSERT_EQ(twins, 2);
     gct_results_free(&set);
 
     /* summary.csv: a header and one row per configuration, reps 2; noise.csv:
      * the A/A control. */
     snprintf(p, sizeof p, "%s/summary.csv", outdir);
-    cr_assert_eq(count_lines(p), 7);
+    GCT_ASSERT_EQ(count_lines(p), 7);
     char *summary = slurp(p);
     cr_assert(strstr(summary, "ops_per_s_median,ops_per_s_lo,ops_per_s_hi"));
     cr_assert(strstr(summary, ",range,"), "2 processes give a range, not a CI");
     free(summary);
     snprintf(p, sizeof p, "%s/noise.csv", outdir);
-    cr_assert_eq(count_lines(p), 2);
+    GCT_ASSERT_EQ(count_lines(p), 2);
 
     json_t *gb = load_json(outdir, "gbench.json");
     json_t *runs = json_object_get(gb, "benchmarks");
@@ -418,13 +419,13 @@ Test(cli, a_tiny_sweep_writes_a_consistent_result_directory)
         cr_assert(id);
         /* One run per process, named by its configuration alone (no
          * repetition count, no iterations), as compare.py matches them. */
-        cr_assert_str_eq(json_string_value(json_object_get(r, "name")), id);
+        GCT_ASSERT_STR_EQ(json_string_value(json_object_get(r, "name")), id);
         cr_assert(json_is_integer(json_object_get(r, "gctune_round")));
         iterations += !strcmp(json_string_value(json_object_get(r, "run_type")), "iteration");
     }
-    cr_assert_eq(iterations, 12);
+    GCT_ASSERT_EQ(iterations, 12);
     json_t *contexts = json_object_get(gb, "gctune_contexts");
-    cr_assert_eq(json_object_size(contexts), 6);
+    GCT_ASSERT_EQ(json_object_size(contexts), 6);
     const char *key;
     json_t *ctx;
     json_object_foreach(contexts, key, ctx)
@@ -438,18 +439,18 @@ Test(cli, a_tiny_sweep_writes_a_consistent_result_directory)
     json_decref(gb);
 
     json_t *meta = load_json(outdir, "meta.json");
-    cr_assert_eq(json_integer_value(json_object_get(meta, "schema_version")), GCT_RESULTS_SCHEMA);
+    GCT_ASSERT_EQ(json_integer_value(json_object_get(meta, "schema_version")), GCT_RESULTS_SCHEMA);
     cr_assert(json_is_array(json_object_get(meta, "command_line")));
     cr_assert(json_object_get(json_object_get(meta, "machine"), "cores"));
     cr_assert(json_object_get(json_object_get(meta, "build"), "git_revision"));
-    cr_assert_eq(json_integer_value(json_object_get(json_object_get(meta, "outcome"),
-                                                    "configurations_failed")),
-                 0);
-    cr_assert_eq(json_integer_value(json_object_get(json_object_get(meta, "outcome"),
-                                                    "processes_run")),
-                 12);
-    cr_assert_eq(json_array_size(json_object_get(json_object_get(meta, "load"), "before")), 3);
-    cr_assert_eq(json_array_size(json_object_get(json_object_get(meta, "load"), "after")), 3);
+    GCT_ASSERT_EQ(json_integer_value(json_object_get(json_object_get(meta, "outcome"),
+                                                     "configurations_failed")),
+                  0);
+    GCT_ASSERT_EQ(json_integer_value(json_object_get(json_object_get(meta, "outcome"),
+                                                     "processes_run")),
+                  12);
+    GCT_ASSERT_EQ(json_array_size(json_object_get(json_object_get(meta, "load"), "before")), 3);
+    GCT_ASSERT_EQ(json_array_size(json_object_get(json_object_get(meta, "load"), "after")), 3);
     json_decref(meta);
 
     /* Nothing of the children's scratch is left. */
@@ -459,7 +460,7 @@ Test(cli, a_tiny_sweep_writes_a_consistent_result_directory)
     /* The same directory again is refused (exit 2), and --force accepts it. */
     o = gctune("sweep", "-c", "refcount", "-w", "dlist", "--ops", "10", "--reps", "1", "--out",
                outdir, "--quiet", NULL);
-    cr_assert_eq(o.status, 2);
+    GCT_ASSERT_EQ(o.status, 2);
     cr_assert(strstr(o.stderr_text, "already holds results"), "%s", o.stderr_text);
     free_out(&o);
     char parent[160];
@@ -476,35 +477,35 @@ Test(cli, a_failing_configuration_is_recorded_and_the_sweep_goes_on)
     out o = gctune("sweep", "-c", "refcount", "-w", "trees,dlist", "-p", "trees.long_depth=22",
                    "-p", "dlist.lists=5", "--ops", "100", "--reps", "2", "--max-memory", "64M",
                    "--out", outdir, "--quiet", "--no-aa", NULL);
-    cr_assert_eq(o.status, 1, "a sweep with a failed configuration exits 1, not %d: %s", o.status,
-                 o.stderr_text);
+    GCT_ASSERT_EQ(o.status, 1, "a sweep with a failed configuration exits 1, not %d: %s", o.status,
+                  o.stderr_text);
     free_out(&o);
     char p[512], err[512];
     snprintf(p, sizeof p, "%s/results.csv", outdir);
     gct_results set;
-    cr_assert_eq(gct_results_read_csv(p, &set, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_results_read_csv(p, &set, err, sizeof err), 0, "%s", err);
     /* Two processes each: trees fails in round 0, and its round 1 is not
      * run (it would only fail again); dlist runs both. */
-    cr_assert_eq(set.n, 4);
+    GCT_ASSERT_EQ(set.n, 4);
     size_t ok = 0;
     for (size_t i = 0; i < set.n; i++) {
         const gct_result *r = &set.rows[i];
         if (!strcmp(r->workload, "dlist")) {
-            cr_assert_eq(r->status, GCT_STATUS_OK, "%s", r->reason);
+            GCT_ASSERT_EQ(r->status, GCT_STATUS_OK, "%s", r->reason);
             ok++;
         } else {
-            cr_assert_eq(r->status, GCT_STATUS_FAILED);
+            GCT_ASSERT_EQ(r->status, GCT_STATUS_FAILED);
             cr_assert(r->reason[0], "a failed configuration says why");
             if (r->round == 1)
                 cr_assert(strstr(r->reason, "not run: round 0 failed"), "%s", r->reason);
         }
     }
-    cr_assert_eq(ok, 2);
+    GCT_ASSERT_EQ(ok, 2);
     gct_results_free(&set);
     json_t *meta = load_json(outdir, "meta.json");
-    cr_assert_eq(json_integer_value(json_object_get(json_object_get(meta, "outcome"),
-                                                    "configurations_failed")),
-                 1);
+    GCT_ASSERT_EQ(json_integer_value(json_object_get(json_object_get(meta, "outcome"),
+                                                     "configurations_failed")),
+                  1);
     json_decref(meta);
     char parent[160];
     snprintf(parent, sizeof parent, "%s", outdir);
@@ -530,14 +531,14 @@ Test(cli, an_interrupted_sweep_keeps_what_finished)
     cr_assert(exists(p), "no configuration finished within a minute");
     kill(pid, SIGINT);
     out o = finish(pid, so, se);
-    cr_assert_eq(o.status, 130, "interrupted sweep exited %d", o.status);
+    GCT_ASSERT_EQ(o.status, 130, "interrupted sweep exited %d", o.status);
     cr_assert(strstr(o.stderr_text, "interrupted"), "%s", o.stderr_text);
     free_out(&o);
     gct_results set;
     char err[512];
-    cr_assert_eq(gct_results_read_csv(p, &set, err, sizeof err), 0, "%s", err);
-    cr_assert_geq(set.n, 1);
-    cr_assert_lt(set.n, 10000, "the sweep did not stop");
+    GCT_ASSERT_EQ(gct_results_read_csv(p, &set, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_GEQ(set.n, 1);
+    GCT_ASSERT_LT(set.n, 10000, "the sweep did not stop");
     gct_results_free(&set);
     json_t *meta = load_json(outdir, "meta.json");
     cr_assert(json_is_true(json_object_get(json_object_get(meta, "outcome"), "interrupted")));
@@ -564,11 +565,11 @@ Test(cli, compare_a_directory_with_itself_finds_no_difference)
     out o = gctune("sweep", "-c", "gencycle", "-w", "dlist", "-p", "lists=5", "-p", "length=50",
                    "-p", "drop_every=20", "--gen0", "20,500", "--gen1", "10", "--gen2", "10",
                    "--ops", "300", "--reps", "5", "--out", outdir, "--quiet", NULL);
-    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    GCT_ASSERT_EQ(o.status, 0, "%s", o.stderr_text);
     free_out(&o);
 
     o = gctune("compare", outdir, outdir, NULL);
-    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    GCT_ASSERT_EQ(o.status, 0, "%s", o.stderr_text);
     cr_assert_not(verdict_line(o.stdout_text), "a directory against itself:\n%s", o.stdout_text);
     cr_assert(strstr(o.stdout_text, "no detectable difference"), "%s", o.stdout_text);
     cr_assert(strstr(o.stdout_text, "geometric mean"));
@@ -578,29 +579,29 @@ Test(cli, compare_a_directory_with_itself_finds_no_difference)
 
     /* --json: every row, ratio 1. */
     o = gctune("compare", outdir, outdir, "--json", NULL);
-    cr_assert_eq(o.status, 0);
+    GCT_ASSERT_EQ(o.status, 0);
     json_error_t je;
     json_t *j = json_loads(o.stdout_text, 0, &je);
     cr_assert(j, "compare --json: %s", je.text);
     json_t *rows = json_object_get(j, "comparisons");
     /* Two configurations and the A/A twin of the first, 13 metrics each. */
-    cr_assert_eq(json_array_size(rows), 3 * 13, "%zu rows", json_array_size(rows));
+    GCT_ASSERT_EQ(json_array_size(rows), 3 * 13, "%zu rows", json_array_size(rows));
     for (size_t i = 0; i < json_array_size(rows); i++) {
         json_t *r = json_array_get(rows, i);
         json_t *ratio = json_object_get(r, "ratio");
         if (!json_is_null(ratio))
-            cr_assert_float_eq(json_number_value(ratio), 1.0, 1e-12);
+            GCT_ASSERT_DBL_NEAR(json_number_value(ratio), 1.0, 1e-12);
     }
     json_decref(j);
     free_out(&o);
 
     /* --csv: a header and 39 rows. */
     o = gctune("compare", outdir, outdir, "--csv", NULL);
-    cr_assert_eq(o.status, 0);
+    GCT_ASSERT_EQ(o.status, 0);
     size_t lines = 0;
     for (const char *p = o.stdout_text; *p; p++)
         lines += *p == '\n';
-    cr_assert_eq(lines, 40);
+    GCT_ASSERT_EQ(lines, 40);
     free_out(&o);
 
     /* Two thresholds against each other, paired by workload. */
@@ -608,7 +609,7 @@ Test(cli, compare_a_directory_with_itself_finds_no_difference)
     snprintf(a, sizeof a, "%s:*.gen0-20.*", outdir);
     snprintf(b, sizeof b, "%s:*.gen0-500.*", outdir);
     o = gctune("compare", a, b, NULL);
-    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    GCT_ASSERT_EQ(o.status, 0, "%s", o.stderr_text);
     cr_assert(strstr(o.stdout_text, "A gencycle.dlist.gen0-20") &&
                   strstr(o.stdout_text, "B gencycle.dlist.gen0-500"),
               "%s", o.stdout_text);
@@ -616,21 +617,21 @@ Test(cli, compare_a_directory_with_itself_finds_no_difference)
 
     /* Errors: exit 2 with the reason. */
     o = gctune("compare", outdir, NULL);
-    cr_assert_eq(o.status, 2);
+    GCT_ASSERT_EQ(o.status, 2);
     cr_assert(strstr(o.stderr_text, "give two result directories"), "%s", o.stderr_text);
     free_out(&o);
     o = gctune("compare", outdir, "/nonexistent/dir", NULL);
-    cr_assert_eq(o.status, 2);
+    GCT_ASSERT_EQ(o.status, 2);
     cr_assert(strstr(o.stderr_text, "'/nonexistent/dir' is not a result directory"), "%s",
               o.stderr_text);
     free_out(&o);
     snprintf(a, sizeof a, "%s:marksweep.*", outdir);
     o = gctune("compare", a, outdir, NULL);
-    cr_assert_eq(o.status, 2);
+    GCT_ASSERT_EQ(o.status, 2);
     cr_assert(strstr(o.stderr_text, "selects no successful runs"), "%s", o.stderr_text);
     free_out(&o);
     o = gctune("compare", outdir, outdir, "--fail-if-slower", "many", NULL);
-    cr_assert_eq(o.status, 2);
+    GCT_ASSERT_EQ(o.status, 2);
     free_out(&o);
 
     /* Runs that did different work do not compare, unless asked. */
@@ -639,15 +640,15 @@ Test(cli, compare_a_directory_with_itself_finds_no_difference)
     o = gctune("sweep", "-c", "gencycle", "-w", "dlist", "-p", "lists=5", "-p", "length=50",
                "-p", "drop_every=20", "--gen0", "20", "--gen1", "10", "--gen2", "10", "--ops",
                "200", "--reps", "2", "--out", other, "--quiet", "--no-plots", "--no-aa", NULL);
-    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    GCT_ASSERT_EQ(o.status, 0, "%s", o.stderr_text);
     free_out(&o);
     o = gctune("compare", outdir, other, NULL);
-    cr_assert_eq(o.status, 2);
+    GCT_ASSERT_EQ(o.status, 2);
     cr_assert(strstr(o.stderr_text, "different work (operations: 300 against 200)"), "%s",
               o.stderr_text);
     free_out(&o);
     o = gctune("compare", outdir, other, "--allow-different-work", NULL);
-    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    GCT_ASSERT_EQ(o.status, 0, "%s", o.stderr_text);
     free_out(&o);
 
     char parent[160];
@@ -670,7 +671,7 @@ static size_t count_files(const char *dir, const char *suffix, off_t min_size, c
         char p[600];
         snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
         struct stat st;
-        cr_assert_eq(stat(p, &st), 0);
+        GCT_ASSERT_EQ(stat(p, &st), 0);
         if (st.st_size < min_size && small)
             snprintf(small, smalllen, "%s (%lld bytes)", e->d_name, (long long)st.st_size);
         n++;
@@ -688,7 +689,7 @@ Test(cli, a_sweep_draws_every_figure_it_has_data_for)
                    "cache.capacity=200", "--gen0", "20,200", "--gen1", "2,10", "--gen2", "10",
                    "--ops", "dlist=400", "--ops", "cache=3000", "--reps", "3", "--out", outdir,
                    NULL);
-    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    GCT_ASSERT_EQ(o.status, 0, "%s", o.stderr_text);
     cr_assert(strstr(o.stdout_text, "figures in"), "%s", o.stdout_text);
     cr_assert(strstr(o.stdout_text, "report: "), "a sweep ends with a report: %s", o.stdout_text);
     free_out(&o);
@@ -698,8 +699,8 @@ Test(cli, a_sweep_draws_every_figure_it_has_data_for)
      * 3 heatmaps, 2 trade-offs, MMU = 2 + 2 x 8 = 18 figures. */
     size_t svg = count_files(plots, ".svg", 2000, small, sizeof small);
     size_t png = count_files(plots, ".png", 5000, small, sizeof small);
-    cr_assert_eq(svg, 18, "%zu SVG figures", svg);
-    cr_assert_eq(png, 18, "%zu PNG figures", png);
+    GCT_ASSERT_EQ(svg, 18, "%zu SVG figures", svg);
+    GCT_ASSERT_EQ(png, 18, "%zu PNG figures", png);
     cr_assert_not(small[0], "a figure is suspiciously small: %s", small);
     static const char *const expect[] = {"collectors.png", "throughput-gen0.png",
                                          "pause-cdf-dlist.png", "pause-timeline-cache.png",
@@ -718,14 +719,14 @@ Test(cli, a_sweep_draws_every_figure_it_has_data_for)
 
     /* gctune plot redraws, with PDF on request. */
     o = gctune("plot", outdir, "--pdf", NULL);
-    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    GCT_ASSERT_EQ(o.status, 0, "%s", o.stderr_text);
     free_out(&o);
-    cr_assert_eq(count_files(plots, ".pdf", 1000, NULL, 0), 18);
+    GCT_ASSERT_EQ(count_files(plots, ".pdf", 1000, NULL, 0), 18);
 
     /* The report: every section, links only to files that exist, and an HTML
      * page that needs nothing else (figures inline, no network). */
     o = gctune("report", outdir, "--max-p99", "5", NULL);
-    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    GCT_ASSERT_EQ(o.status, 0, "%s", o.stderr_text);
     free_out(&o);
     snprintf(p, sizeof p, "%s/report.md", outdir);
     char *md = slurp(p);
@@ -745,12 +746,12 @@ Test(cli, a_sweep_draws_every_figure_it_has_data_for)
         cr_assert(exists(target), "report.md links to %s, which does not exist", target);
         links++;
     }
-    cr_assert_geq(links, 2 * 18, "%zu links (a PNG and an SVG per figure)", links);
+    GCT_ASSERT_GEQ(links, 2 * 18, "%zu links (a PNG and an SVG per figure)", links);
     /* One number per statistic: the report's fastest configuration of each
      * workload shows the median of summary.csv. */
     gct_summary sum;
     char serr[600];
-    cr_assert_eq(gct_summary_load(outdir, &sum, serr, sizeof serr), 0, "%s", serr);
+    GCT_ASSERT_EQ(gct_summary_load(outdir, &sum, serr, sizeof serr), 0, "%s", serr);
     for (size_t w = 0; w < sum.nworkloads; w++) {
         const gct_config_summary *fast = NULL;
         for (size_t i = 0; i < sum.n; i++)
@@ -778,14 +779,14 @@ Test(cli, a_sweep_draws_every_figure_it_has_data_for)
     /* No gnuplot: plot fails clearly (exit 1), a sweep still succeeds. */
     setenv("GCTUNE_GNUPLOT", "/nonexistent/gnuplot", 1);
     o = gctune("plot", outdir, NULL);
-    cr_assert_eq(o.status, 1, "%s", o.stderr_text);
+    GCT_ASSERT_EQ(o.status, 1, "%s", o.stderr_text);
     cr_assert(strstr(o.stderr_text, "gnuplot is not installed"), "%s", o.stderr_text);
     free_out(&o);
     char other[400];
     snprintf(other, sizeof other, "%s-2", outdir);
     o = gctune("sweep", "-c", "refcount", "-w", "dlist", "--ops", "50", "--reps", "1", "--out",
                other, "--quiet", NULL);
-    cr_assert_eq(o.status, 0, "%s", o.stderr_text);
+    GCT_ASSERT_EQ(o.status, 0, "%s", o.stderr_text);
     cr_assert(strstr(o.stdout_text, "no figures: gnuplot is not installed"), "%s", o.stdout_text);
     free_out(&o);
     unsetenv("GCTUNE_GNUPLOT");
@@ -795,7 +796,7 @@ Test(cli, a_sweep_draws_every_figure_it_has_data_for)
     snprintf(third, sizeof third, "%s-3", outdir);
     o = gctune("sweep", "-c", "refcount", "-w", "dlist", "--ops", "50", "--reps", "1", "--out",
                third, "--quiet", "--no-plots", NULL);
-    cr_assert_eq(o.status, 0);
+    GCT_ASSERT_EQ(o.status, 0);
     free_out(&o);
     snprintf(p, sizeof p, "%s/plots", third);
     cr_assert_not(exists(p));

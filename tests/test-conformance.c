@@ -30,6 +30,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
+#include "gct_test.h"
 #include <criterion/parameterized.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -130,24 +131,24 @@ static bool tracked(const tc *t, const gct_shape *s) { return (s->flags & t->h->
 static void check_acct(const tc *t, int line)
 {
     const gct_heap *h = t->h;
-    cr_assert_eq(h->live_objects, t->live,
-                 "%s, line %d: live_objects is %" PRId64 ", expected %" PRId64, t->be, line,
-                 h->live_objects, t->live);
-    cr_assert_eq(h->live_bytes, t->bytes,
-                 "%s, line %d: live_bytes is %" PRId64 ", expected %" PRId64, t->be, line,
-                 h->live_bytes, t->bytes);
-    cr_assert_eq(h->peak_objects, t->peak,
-                 "%s, line %d: peak_objects is %" PRId64 ", expected %" PRId64, t->be, line,
-                 h->peak_objects, t->peak);
-    cr_assert_eq(h->peak_bytes, t->peak_bytes,
-                 "%s, line %d: peak_bytes is %" PRId64 ", expected %" PRId64, t->be, line,
-                 h->peak_bytes, t->peak_bytes);
-    cr_assert_eq(h->total_allocs, t->allocs,
-                 "%s, line %d: total_allocs is %" PRId64 ", expected %" PRId64, t->be, line,
-                 h->total_allocs, t->allocs);
-    cr_assert_eq(h->total_frees, t->allocs - t->live,
-                 "%s, line %d: total_frees is %" PRId64 ", expected %" PRId64, t->be, line,
-                 h->total_frees, t->allocs - t->live);
+    GCT_ASSERT_EQ(h->live_objects, t->live,
+                  "%s, line %d: live_objects is %" PRId64 ", expected %" PRId64, t->be, line,
+                  h->live_objects, t->live);
+    GCT_ASSERT_EQ(h->live_bytes, t->bytes,
+                  "%s, line %d: live_bytes is %" PRId64 ", expected %" PRId64, t->be, line,
+                  h->live_bytes, t->bytes);
+    GCT_ASSERT_EQ(h->peak_objects, t->peak,
+                  "%s, line %d: peak_objects is %" PRId64 ", expected %" PRId64, t->be, line,
+                  h->peak_objects, t->peak);
+    GCT_ASSERT_EQ(h->peak_bytes, t->peak_bytes,
+                  "%s, line %d: peak_bytes is %" PRId64 ", expected %" PRId64, t->be, line,
+                  h->peak_bytes, t->peak_bytes);
+    GCT_ASSERT_EQ(h->total_allocs, t->allocs,
+                  "%s, line %d: total_allocs is %" PRId64 ", expected %" PRId64, t->be, line,
+                  h->total_allocs, t->allocs);
+    GCT_ASSERT_EQ(h->total_frees, t->allocs - t->live,
+                  "%s, line %d: total_frees is %" PRId64 ", expected %" PRId64, t->be, line,
+                  h->total_frees, t->allocs - t->live);
 }
 #define ACCT(t) check_acct((t), __LINE__)
 
@@ -163,12 +164,12 @@ static void check_leaks(const tc *t, int64_t objs, int64_t bytes, int line)
 {
     int64_t o = -1, b = -1;
     gct_heap_leaks(t->h, &o, &b);
-    cr_assert_eq(o, objs,
-                 "%s, line %d: gct_heap_leaks reports %" PRId64 " objects, expected %" PRId64,
-                 t->be, line, o, objs);
-    cr_assert_eq(b, bytes,
-                 "%s, line %d: gct_heap_leaks reports %" PRId64 " bytes, expected %" PRId64, t->be,
-                 line, b, bytes);
+    GCT_ASSERT_EQ(o, objs,
+                  "%s, line %d: gct_heap_leaks reports %" PRId64 " objects, expected %" PRId64,
+                  t->be, line, o, objs);
+    GCT_ASSERT_EQ(b, bytes,
+                  "%s, line %d: gct_heap_leaks reports %" PRId64 " bytes, expected %" PRId64, t->be,
+                  line, b, bytes);
 }
 #define LEAKS(t, objs, bytes) check_leaks((t), (objs), (bytes), __LINE__)
 
@@ -197,17 +198,17 @@ static gct_obj *tnew(tc *t, const gct_shape *s, int line)
     gct_obj *o = gct_new(t->h, s);
     model_new(t, s, 1);
     cr_assert(o, "%s, line %d: gct_new returned NULL", t->be, line);
-    cr_assert_eq(gct_root_depth(t->h), depth + 1, "%s, line %d: gct_new did not push a root", t->be,
-                 line);
-    cr_assert_eq(gct_root_top(t->h), o, "%s, line %d: the new object is not on top of the roots",
-                 t->be, line);
-    cr_assert_eq(o->shape, s);
+    GCT_ASSERT_EQ(gct_root_depth(t->h), depth + 1, "%s, line %d: gct_new did not push a root", t->be,
+                  line);
+    GCT_ASSERT_EQ(gct_root_top(t->h), o, "%s, line %d: the new object is not on top of the roots",
+                  t->be, line);
+    GCT_ASSERT_EQ(o->shape, s);
     for (uint32_t i = 0; i < s->nslots; i++)
         cr_assert_null(gct_load(o, i), "%s, line %d: slot %u of a new object is not NULL", t->be,
                        line, i);
     if (t->rc)
-        cr_assert_eq(o->refcnt, 1, "%s, line %d: a new object has refcnt %u", t->be, line,
-                     o->refcnt);
+        GCT_ASSERT_EQ(o->refcnt, 1, "%s, line %d: a new object has refcnt %u", t->be, line,
+                      o->refcnt);
     check_acct(t, line);
     return o;
 }
@@ -218,10 +219,10 @@ static gct_obj *tweak(tc *t, gct_obj *target, int line)
     gct_obj *w = gct_weakref_new(t->h, target);
     model_new(t, &gct_weakref_shape, 1);
     cr_assert(w, "%s, line %d: gct_weakref_new returned NULL", t->be, line);
-    cr_assert_eq(gct_root_top(t->h), w, "%s, line %d: the weak reference is not on the roots",
-                 t->be, line);
-    cr_assert_eq(gct_weakref_get(w), target,
-                 "%s, line %d: a new weak reference does not read its target", t->be, line);
+    GCT_ASSERT_EQ(gct_root_top(t->h), w, "%s, line %d: the weak reference is not on the roots",
+                  t->be, line);
+    GCT_ASSERT_EQ(gct_weakref_get(w), target,
+                  "%s, line %d: a new weak reference does not read its target", t->be, line);
     cr_assert(target->flags & GCT_OF_WEAKREFD, "%s, line %d: target not flagged weakly referenced",
               t->be, line);
     check_acct(t, line);
@@ -244,10 +245,10 @@ static void open_heap(tc *t, const backend_param *bp, const char *const *knobs, 
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         if (strcmp(known[i].name, c->name))
             continue;
-        cr_assert_eq(t->rc, known[i].rc, "%s: h->rc is %d, documented %d", c->name, t->rc,
-                     known[i].rc);
-        cr_assert_eq(t->collects, known[i].collects, "%s: collects is %d, documented %d", c->name,
-                     t->collects, known[i].collects);
+        GCT_ASSERT_EQ(t->rc, known[i].rc, "%s: h->rc is %d, documented %d", c->name, t->rc,
+                      known[i].rc);
+        GCT_ASSERT_EQ(t->collects, known[i].collects, "%s: collects is %d, documented %d", c->name,
+                      t->collects, known[i].collects);
     }
     gct_heap_set_verify_each(t->h, true);
     gct_heap_set_event_fn(t->h, on_event, t);
@@ -277,17 +278,17 @@ static gct_pause_kind young_kind(const tc *t)
 static void check_pause(const tc *t, const gct_pause *p, gct_pause_kind kind, int64_t freed,
                         uint64_t t0, uint64_t t1, int line)
 {
-    cr_assert_eq(p->kind, kind, "%s, line %d: pause kind %s, expected %s", t->be, line,
-                 gct_pause_kind_name(p->kind), gct_pause_kind_name(kind));
-    cr_assert_eq(p->freed, freed, "%s, line %d: pause freed %" PRId64 ", expected %" PRId64, t->be,
-                 line, p->freed, freed);
-    cr_assert_geq(p->examined, p->freed, "%s, line %d: pause examined %" PRId64 " < freed %" PRId64,
-                  t->be, line, p->examined, p->freed);
-    cr_assert_geq(p->start_ns, t0, "%s, line %d: pause starts before the call", t->be, line);
-    cr_assert_geq(p->start_ns, t->h->created_ns, "%s, line %d: pause starts before the heap", t->be,
-                  line);
-    cr_assert_leq(p->start_ns + p->duration_ns, t1, "%s, line %d: pause ends after the call", t->be,
-                  line);
+    GCT_ASSERT_EQ(p->kind, kind, "%s, line %d: pause kind %s, expected %s", t->be, line,
+                  gct_pause_kind_name(p->kind), gct_pause_kind_name(kind));
+    GCT_ASSERT_EQ(p->freed, freed, "%s, line %d: pause freed %" PRId64 ", expected %" PRId64, t->be,
+                  line, p->freed, freed);
+    GCT_ASSERT_GEQ(p->examined, p->freed, "%s, line %d: pause examined %" PRId64 " < freed %" PRId64,
+                   t->be, line, p->examined, p->freed);
+    GCT_ASSERT_GEQ(p->start_ns, t0, "%s, line %d: pause starts before the call", t->be, line);
+    GCT_ASSERT_GEQ(p->start_ns, t->h->created_ns, "%s, line %d: pause starts before the heap", t->be,
+                   line);
+    GCT_ASSERT_LEQ(p->start_ns + p->duration_ns, t1, "%s, line %d: pause ends after the call", t->be,
+                   line);
 }
 
 /*
@@ -307,37 +308,37 @@ static const gct_pause *collect_full(tc *t, int64_t expect, int line)
     uint64_t t0 = gct_now_ns();
     int64_t r = gct_heap_collect(h, GCT_GEN_FULL);
     uint64_t t1 = gct_now_ns();
-    cr_assert_eq(r, expect, "%s, line %d: full collection returned %" PRId64 ", expected %" PRId64,
-                 t->be, line, r, expect);
+    GCT_ASSERT_EQ(r, expect, "%s, line %d: full collection returned %" PRId64 ", expected %" PRId64,
+                  t->be, line, r, expect);
     cr_assert_not(h->collecting, "%s, line %d: still collecting after the collection", t->be, line);
     check_verify(t, line);
     if (!t->collects) {
-        cr_assert_eq(gct_heap_npauses(h), np, "%s, line %d: a no-op collection recorded a pause",
-                     t->be, line);
-        cr_assert_eq(t->nev, ne, "%s, line %d: a no-op collection emitted events", t->be, line);
+        GCT_ASSERT_EQ(gct_heap_npauses(h), np, "%s, line %d: a no-op collection recorded a pause",
+                      t->be, line);
+        GCT_ASSERT_EQ(t->nev, ne, "%s, line %d: a no-op collection emitted events", t->be, line);
         return NULL;
     }
-    cr_assert_eq(gct_heap_npauses(h), np + 1, "%s, line %d: %zu pauses recorded by one collection",
-                 t->be, line, gct_heap_npauses(h) - np);
+    GCT_ASSERT_EQ(gct_heap_npauses(h), np + 1, "%s, line %d: %zu pauses recorded by one collection",
+                  t->be, line, gct_heap_npauses(h) - np);
     const gct_pause *p = &gct_heap_pauses(h)[np];
     check_pause(t, p, full_kind(t), r, t0, t1, line);
-    cr_assert_eq(t->nev, ne + 2, "%s, line %d: %zu events for one collection", t->be, line,
-                 t->nev - ne);
+    GCT_ASSERT_EQ(t->nev, ne + 2, "%s, line %d: %zu events for one collection", t->be, line,
+                  t->nev - ne);
     const ev *s = &t->evs[ne % NEV], *e = &t->evs[(ne + 1) % NEV];
-    cr_assert_eq(s->phase, GCT_EVENT_START, "%s, line %d: first event is not START", t->be, line);
-    cr_assert_eq(e->phase, GCT_EVENT_STOP, "%s, line %d: second event is not STOP", t->be, line);
-    cr_assert_eq(s->info.generation, (int)full_kind(t), "%s, line %d: START generation %d", t->be,
-                 line, s->info.generation);
-    cr_assert_eq(e->info.generation, (int)full_kind(t), "%s, line %d: STOP generation %d", t->be,
-                 line, e->info.generation);
-    cr_assert_eq(e->info.collected, r,
-                 "%s, line %d: STOP reports %" PRId64 " collected, returned %" PRId64, t->be, line,
-                 e->info.collected, r);
-    cr_assert_eq(e->info.uncollectable, 0, "%s, line %d: uncollectable objects", t->be, line);
-    cr_assert_eq(h->stats[sg].collections, before.collections + 1,
-                 "%s, line %d: stats[%zu].collections did not go up by one", t->be, line, sg);
-    cr_assert_eq(h->stats[sg].collected, before.collected + r,
-                 "%s, line %d: stats[%zu].collected did not go up by the result", t->be, line, sg);
+    GCT_ASSERT_EQ(s->phase, GCT_EVENT_START, "%s, line %d: first event is not START", t->be, line);
+    GCT_ASSERT_EQ(e->phase, GCT_EVENT_STOP, "%s, line %d: second event is not STOP", t->be, line);
+    GCT_ASSERT_EQ(s->info.generation, (int)full_kind(t), "%s, line %d: START generation %d", t->be,
+                  line, s->info.generation);
+    GCT_ASSERT_EQ(e->info.generation, (int)full_kind(t), "%s, line %d: STOP generation %d", t->be,
+                  line, e->info.generation);
+    GCT_ASSERT_EQ(e->info.collected, r,
+                  "%s, line %d: STOP reports %" PRId64 " collected, returned %" PRId64, t->be, line,
+                  e->info.collected, r);
+    GCT_ASSERT_EQ(e->info.uncollectable, 0, "%s, line %d: uncollectable objects", t->be, line);
+    GCT_ASSERT_EQ(h->stats[sg].collections, before.collections + 1,
+                  "%s, line %d: stats[%zu].collections did not go up by one", t->be, line, sg);
+    GCT_ASSERT_EQ(h->stats[sg].collected, before.collected + r,
+                  "%s, line %d: stats[%zu].collected did not go up by the result", t->be, line, sg);
     cr_assert(h->stats[sg].examined == before.examined + p->examined &&
                   h->stats[sg].traversed == before.traversed + p->traversed,
               "%s, line %d: stats[%zu] examined/traversed went up by %" PRId64 "/%" PRId64
@@ -403,11 +404,11 @@ static void check_ring(const tc *t, gct_obj *head, int n, int line)
         cr_assert_not(x->flags & GCT_OF_FREE, "%s, line %d: ring node %d is freed", t->be, line, i);
         gct_obj *next = gct_load(x, NEXT);
         cr_assert(next, "%s, line %d: ring node %d has no next", t->be, line, i);
-        cr_assert_eq(gct_load(next, PREV), x, "%s, line %d: ring node %d: next.prev != node", t->be,
-                     line, i);
+        GCT_ASSERT_EQ(gct_load(next, PREV), x, "%s, line %d: ring node %d: next.prev != node", t->be,
+                      line, i);
         x = next;
     }
-    cr_assert_eq(x, head, "%s, line %d: a ring of %d does not close", t->be, line, n);
+    GCT_ASSERT_EQ(x, head, "%s, line %d: a ring of %d does not close", t->be, line, n);
 }
 
 static int64_t chain_len(void)
@@ -481,7 +482,7 @@ BACKEND_TEST(work_counters_by_hand)
         tr += t.h->stats[g].traversed;
         coll += t.h->stats[g].collections;
     }
-    cr_assert_eq(coll, t.collects ? 1 : 0, "%s: %" PRId64 " collections", t.be, coll);
+    GCT_ASSERT_EQ(coll, t.collects ? 1 : 0, "%s: %" PRId64 " collections", t.be, coll);
     if (p)
         cr_assert(p->examined == ex && p->traversed == tr, "%s: the pause and the stats differ",
                   t.be);
@@ -515,8 +516,8 @@ BACKEND_TEST(two_cycle)
     LEAKS(&t, 0, 0);
     COLLECT(&t, 0); /* rooted: nothing to collect */
     ACCT(&t);
-    cr_assert_eq(gct_load(a, 0), b);
-    cr_assert_eq(gct_load(b, 0), a);
+    GCT_ASSERT_EQ(gct_load(a, 0), b);
+    GCT_ASSERT_EQ(gct_load(b, 0), a);
 
     gct_root_pop(t.h);
     gct_root_pop(t.h);
@@ -570,10 +571,10 @@ BACKEND_TEST(self_loop)
     gct_obj *a = NEW(&t, &link_shape);
     gct_store(t.h, a, 0, a);
     if (t.rc)
-        cr_assert_eq(a->refcnt, 2, "%s: self-loop refcnt %u", t.be, a->refcnt);
+        GCT_ASSERT_EQ(a->refcnt, 2, "%s: self-loop refcnt %u", t.be, a->refcnt);
     VERIFY(&t);
     COLLECT(&t, 0);
-    cr_assert_eq(gct_load(a, 0), a);
+    GCT_ASSERT_EQ(gct_load(a, 0), a);
     gct_root_pop(t.h);
     ACCT(&t);
     LEAKS(&t, 1, osize(&t, &link_shape));
@@ -682,12 +683,12 @@ BACKEND_TEST(rooted_cycle_survives)
     for (int round = 0; round < 3; round++) {
         COLLECT(&t, 0);
         ACCT(&t);
-        cr_assert_eq(gct_load(r, 0), a, "%s: round %d", t.be, round);
-        cr_assert_eq(gct_load(a, 0), b, "%s: round %d", t.be, round);
-        cr_assert_eq(gct_load(b, 0), a, "%s: round %d", t.be, round);
+        GCT_ASSERT_EQ(gct_load(r, 0), a, "%s: round %d", t.be, round);
+        GCT_ASSERT_EQ(gct_load(a, 0), b, "%s: round %d", t.be, round);
+        GCT_ASSERT_EQ(gct_load(b, 0), a, "%s: round %d", t.be, round);
         if (t.rc) {
-            cr_assert_eq(a->refcnt, 2, "%s: a.refcnt %u", t.be, a->refcnt);
-            cr_assert_eq(b->refcnt, 1, "%s: b.refcnt %u", t.be, b->refcnt);
+            GCT_ASSERT_EQ(a->refcnt, 2, "%s: a.refcnt %u", t.be, a->refcnt);
+            GCT_ASSERT_EQ(b->refcnt, 1, "%s: b.refcnt %u", t.be, b->refcnt);
         }
     }
     gct_root_pop(t.h); /* r dies by reference counting; the cycle stays */
@@ -730,20 +731,20 @@ BACKEND_TEST(live_graph_survives)
     }
     for (uint32_t i = 0; i < 4; i += 2)
         gct_store(t.h, kids[i], 2, kids[i + 1]); /* cross edges (no cycle) */
-    cr_assert_eq(gct_root_depth(t.h), 1);
+    GCT_ASSERT_EQ(gct_root_depth(t.h), 1);
     ACCT(&t);
     LEAKS(&t, 0, 0);
     for (int round = 0; round < 3; round++) {
         COLLECT(&t, 0);
         ACCT(&t);
         for (uint32_t i = 0; i < 4; i++) {
-            cr_assert_eq(gct_load(r, i), kids[i], "%s: round %d: r.%u", t.be, round, i);
-            cr_assert_eq(gct_load(kids[i], 1), atoms[i], "%s: round %d", t.be, round);
-            cr_assert_eq(gct_load(kids[i], 0), weaks[i], "%s: round %d", t.be, round);
-            cr_assert_eq(gct_weakref_get(weaks[i]), r, "%s: round %d: weak reference %u lost r",
-                         t.be, round, i);
+            GCT_ASSERT_EQ(gct_load(r, i), kids[i], "%s: round %d: r.%u", t.be, round, i);
+            GCT_ASSERT_EQ(gct_load(kids[i], 1), atoms[i], "%s: round %d", t.be, round);
+            GCT_ASSERT_EQ(gct_load(kids[i], 0), weaks[i], "%s: round %d", t.be, round);
+            GCT_ASSERT_EQ(gct_weakref_get(weaks[i]), r, "%s: round %d: weak reference %u lost r",
+                          t.be, round, i);
             if (i % 2 == 0)
-                cr_assert_eq(gct_load(kids[i], 2), kids[i + 1]);
+                GCT_ASSERT_EQ(gct_load(kids[i], 2), kids[i + 1]);
         }
     }
     gct_root_pop(t.h);
@@ -784,14 +785,14 @@ BACKEND_TEST(garbage_cycle_pointing_at_live)
     gct_store(t.h, b, 1, l);
     gct_root_truncate(t.h, 1);
     if (t.rc)
-        cr_assert_eq(l->refcnt, 3, "%s: l.refcnt %u", t.be, l->refcnt);
+        GCT_ASSERT_EQ(l->refcnt, 3, "%s: l.refcnt %u", t.be, l->refcnt);
     ACCT(&t);
     LEAKS(&t, 2, 2 * osize(&t, &pair_shape));
     COLLECT(&t, t.collects ? 2 : 0);
     if (t.collects) {
         GONE(&t, &pair_shape, 2);
         if (t.rc)
-            cr_assert_eq(l->refcnt, 1, "%s: l.refcnt %u after the collection", t.be, l->refcnt);
+            GCT_ASSERT_EQ(l->refcnt, 1, "%s: l.refcnt %u after the collection", t.be, l->refcnt);
     }
     ACCT(&t);
     cr_assert_not(l->flags & GCT_OF_FREE, "%s: the live object was freed", t.be);
@@ -871,17 +872,17 @@ BACKEND_TEST(chain_10m_freed)
         GONE(&t, &link_shape, n);
         ACCT(&t);
         if (n >= cascade_limit(&t)) {
-            cr_assert_eq(gct_heap_npauses(t.h), np + 1, "%s: %zu pauses for one cascade", t.be,
-                         gct_heap_npauses(t.h) - np);
+            GCT_ASSERT_EQ(gct_heap_npauses(t.h), np + 1, "%s: %zu pauses for one cascade", t.be,
+                          gct_heap_npauses(t.h) - np);
             check_pause(&t, &gct_heap_pauses(t.h)[np], GCT_PAUSE_CASCADE, n, t0, t1, __LINE__);
-            cr_assert_eq(gct_heap_pauses(t.h)[np].examined, n);
+            GCT_ASSERT_EQ(gct_heap_pauses(t.h)[np].examined, n);
         } else {
-            cr_assert_eq(gct_heap_npauses(t.h), np);
+            GCT_ASSERT_EQ(gct_heap_npauses(t.h), np);
         }
         COLLECT(&t, 0);
     } else {
         ACCT(&t); /* nothing is freed outside a collection */
-        cr_assert_eq(gct_heap_npauses(t.h), np);
+        GCT_ASSERT_EQ(gct_heap_npauses(t.h), np);
         LEAKS(&t, n, n * osize(&t, &link_shape));
         COLLECT(&t, t.collects ? n : 0);
         if (t.collects)
@@ -905,8 +906,8 @@ BACKEND_TEST(chain_10m_marked_live)
     ACCT(&t);
     const gct_pause *p = COLLECT(&t, 0);
     if (p)
-        cr_assert_geq(p->examined, n, "%s: a full collection examined %" PRId64 " of %" PRId64,
-                      t.be, p->examined, n);
+        GCT_ASSERT_GEQ(p->examined, n, "%s: a full collection examined %" PRId64 " of %" PRId64,
+                       t.be, p->examined, n);
     ACCT(&t);
     LEAKS(&t, 0, 0);
     int64_t len = 0;
@@ -917,9 +918,9 @@ BACKEND_TEST(chain_10m_marked_live)
         last = x;
         len++;
     }
-    cr_assert_eq(len, n, "%s: chain of %" PRId64 " has %" PRId64 " nodes after the collection",
-                 t.be, n, len);
-    cr_assert_eq(last, tail);
+    GCT_ASSERT_EQ(len, n, "%s: chain of %" PRId64 " has %" PRId64 " nodes after the collection",
+                  t.be, n, len);
+    GCT_ASSERT_EQ(last, tail);
     close_heap(&t); /* teardown with 10M live objects */
 }
 
@@ -938,7 +939,7 @@ BACKEND_TEST(ring_10m_collected)
     size_t np = gct_heap_npauses(t.h);
     gct_root_pop(t.h);
     ACCT(&t);
-    cr_assert_eq(gct_heap_npauses(t.h), np);
+    GCT_ASSERT_EQ(gct_heap_npauses(t.h), np);
     LEAKS(&t, n, n * osize(&t, &link_shape));
     COLLECT(&t, t.collects ? n : 0);
     if (t.collects) {
@@ -981,18 +982,18 @@ static void drop_cascade(tc *t, const gct_shape *s, int64_t n, int line)
     check_verify(t, line);
     int64_t limit = cascade_limit(t);
     if (n >= limit) {
-        cr_assert_eq(gct_heap_npauses(t->h), np + 1,
-                     "%s, line %d: a cascade of %" PRId64 " (limit %" PRId64
-                     ") recorded %zu pauses",
-                     t->be, line, n, limit, gct_heap_npauses(t->h) - np);
+        GCT_ASSERT_EQ(gct_heap_npauses(t->h), np + 1,
+                      "%s, line %d: a cascade of %" PRId64 " (limit %" PRId64
+                      ") recorded %zu pauses",
+                      t->be, line, n, limit, gct_heap_npauses(t->h) - np);
         const gct_pause *p = &gct_heap_pauses(t->h)[np];
         check_pause(t, p, GCT_PAUSE_CASCADE, n, t0, t1, line);
-        cr_assert_eq(p->examined, n, "%s, line %d: cascade examined %" PRId64, t->be, line,
-                     p->examined);
+        GCT_ASSERT_EQ(p->examined, n, "%s, line %d: cascade examined %" PRId64, t->be, line,
+                      p->examined);
     } else {
-        cr_assert_eq(gct_heap_npauses(t->h), np,
-                     "%s, line %d: a cascade of %" PRId64 " (limit %" PRId64 ") recorded a pause",
-                     t->be, line, n, limit);
+        GCT_ASSERT_EQ(gct_heap_npauses(t->h), np,
+                      "%s, line %d: a cascade of %" PRId64 " (limit %" PRId64 ") recorded a pause",
+                      t->be, line, n, limit);
     }
 }
 
@@ -1007,7 +1008,7 @@ BACKEND_TEST(cascade_pause)
         build_chain(&t, &link_shape, 1000, NULL);
         gct_root_pop(t.h);
         ACCT(&t);
-        cr_assert_eq(gct_heap_npauses(t.h), 0);
+        GCT_ASSERT_EQ(gct_heap_npauses(t.h), 0);
         COLLECT(&t, t.collects ? 1000 : 0);
         if (t.collects)
             GONE(&t, &link_shape, 1000);
@@ -1015,8 +1016,8 @@ BACKEND_TEST(cascade_pause)
         close_heap(&t);
         return;
     }
-    cr_assert_eq(limit, 1000, "%s: the cascade knob defaults to %" PRId64 ", documented 1000", t.be,
-                 limit);
+    GCT_ASSERT_EQ(limit, 1000, "%s: the cascade knob defaults to %" PRId64 ", documented 1000", t.be,
+                  limit);
     build_chain(&t, &link_shape, limit - 1, NULL);
     drop_cascade(&t, &link_shape, limit - 1, __LINE__);
     build_chain(&t, &link_shape, limit, NULL);
@@ -1025,9 +1026,9 @@ BACKEND_TEST(cascade_pause)
     drop_cascade(&t, &link_shape, 3 * limit, __LINE__);
 
     char err[256];
-    cr_assert_eq(gct_heap_set_knob(t.h, "cascade", 10, err, sizeof err), GCT_OK, "%s: %s", t.be,
-                 err);
-    cr_assert_eq(cascade_limit(&t), 10);
+    GCT_ASSERT_EQ(gct_heap_set_knob(t.h, "cascade", 10, err, sizeof err), GCT_OK, "%s: %s", t.be,
+                  err);
+    GCT_ASSERT_EQ(cascade_limit(&t), 10);
     build_chain(&t, &link_shape, 9, NULL);
     drop_cascade(&t, &link_shape, 9, __LINE__);
     build_chain(&t, &link_shape, 10, NULL);
@@ -1035,11 +1036,11 @@ BACKEND_TEST(cascade_pause)
     build_chain(&t, &link_shape, 1, NULL);
     drop_cascade(&t, &link_shape, 1, __LINE__);
     int64_t n = build_tree(&t, 4); /* 15 objects, branching */
-    cr_assert_eq(n, 15);
+    GCT_ASSERT_EQ(n, 15);
     drop_cascade(&t, &pair_shape, n, __LINE__);
 
-    cr_assert_eq(gct_heap_set_knob(t.h, "cascade", 2, err, sizeof err), GCT_OK, "%s: %s", t.be,
-                 err);
+    GCT_ASSERT_EQ(gct_heap_set_knob(t.h, "cascade", 2, err, sizeof err), GCT_OK, "%s: %s", t.be,
+                  err);
     build_chain(&t, &link_shape, 1, NULL);
     drop_cascade(&t, &link_shape, 1, __LINE__); /* a single object is never a cascade */
     build_chain(&t, &link_shape, 2, NULL);
@@ -1054,9 +1055,9 @@ BACKEND_TEST(cascade_pause)
     gct_store(t.h, holder, 0, NULL);
     GONE(&t, &link_shape, 5);
     ACCT(&t);
-    cr_assert_eq(gct_heap_npauses(t.h), np + 1, "%s: a store's cascade recorded no pause", t.be);
-    cr_assert_eq(gct_heap_pauses(t.h)[np].kind, GCT_PAUSE_CASCADE);
-    cr_assert_eq(gct_heap_pauses(t.h)[np].freed, 5);
+    GCT_ASSERT_EQ(gct_heap_npauses(t.h), np + 1, "%s: a store's cascade recorded no pause", t.be);
+    GCT_ASSERT_EQ(gct_heap_pauses(t.h)[np].kind, GCT_PAUSE_CASCADE);
+    GCT_ASSERT_EQ(gct_heap_pauses(t.h)[np].freed, 5);
 
     /* Recording off: no pause. */
     gct_heap_set_record_pauses(t.h, false);
@@ -1065,7 +1066,7 @@ BACKEND_TEST(cascade_pause)
     gct_root_pop(t.h);
     GONE(&t, &link_shape, 50);
     ACCT(&t);
-    cr_assert_eq(gct_heap_npauses(t.h), np, "%s: a pause was recorded with recording off", t.be);
+    GCT_ASSERT_EQ(gct_heap_npauses(t.h), np, "%s: a pause was recorded with recording off", t.be);
     close_heap(&t);
 }
 
@@ -1078,11 +1079,11 @@ BACKEND_TEST(weakref_kept_while_target_lives)
     gct_obj *tgt = NEW(&t, &pair_shape);
     gct_obj *w = WEAK(&t, tgt);
     if (t.rc)
-        cr_assert_eq(tgt->refcnt, 1, "%s: a weak reference took a strong reference", t.be);
+        GCT_ASSERT_EQ(tgt->refcnt, 1, "%s: a weak reference took a strong reference", t.be);
     VERIFY(&t);
     for (int i = 0; i < 3; i++) {
         COLLECT(&t, 0);
-        cr_assert_eq(gct_weakref_get(w), tgt, "%s: weak reference lost a live target", t.be);
+        GCT_ASSERT_EQ(gct_weakref_get(w), tgt, "%s: weak reference lost a live target", t.be);
     }
     /* Kept alive by a slot instead of a root: still read. */
     gct_obj *holder = NEW(&t, &pair_shape);
@@ -1090,7 +1091,7 @@ BACKEND_TEST(weakref_kept_while_target_lives)
     gct_root_set(t.h, 0, NULL);
     ACCT(&t);
     COLLECT(&t, 0);
-    cr_assert_eq(gct_weakref_get(w), tgt, "%s: weak reference lost a live target", t.be);
+    GCT_ASSERT_EQ(gct_weakref_get(w), tgt, "%s: weak reference lost a live target", t.be);
     cr_assert(tgt->flags & GCT_OF_WEAKREFD);
     ACCT(&t);
     close_heap(&t);
@@ -1118,9 +1119,9 @@ BACKEND_TEST(weakref_cleared_when_target_dies)
                        t.be);
     } else {
         /* Not dead until collected. */
-        cr_assert_eq(gct_weakref_get(wa1), atom);
-        cr_assert_eq(gct_weakref_get(wa2), atom);
-        cr_assert_eq(gct_weakref_get(wc), cont);
+        GCT_ASSERT_EQ(gct_weakref_get(wa1), atom);
+        GCT_ASSERT_EQ(gct_weakref_get(wa2), atom);
+        GCT_ASSERT_EQ(gct_weakref_get(wc), cont);
     }
     ACCT(&t);
     VERIFY(&t);
@@ -1163,7 +1164,7 @@ BACKEND_TEST(weakref_to_garbage_cycle)
     gct_root_set(t.h, 0, NULL);
     gct_root_set(t.h, 1, NULL);
     ACCT(&t);
-    cr_assert_eq(gct_weakref_get(w), a, "%s: the cycle is not dead before a collection", t.be);
+    GCT_ASSERT_EQ(gct_weakref_get(w), a, "%s: the cycle is not dead before a collection", t.be);
     LEAKS(&t, 2, 2 * osize(&t, &pair_shape));
     COLLECT(&t, t.collects ? 2 : 0);
     if (t.collects) {
@@ -1172,8 +1173,8 @@ BACKEND_TEST(weakref_to_garbage_cycle)
                        t.be);
         LEAKS(&t, 0, 0);
     } else {
-        cr_assert_eq(gct_weakref_get(w), a, "%s: weak reference to a leaked cycle lost it", t.be);
-        cr_assert_eq(gct_load(a, 0), b);
+        GCT_ASSERT_EQ(gct_weakref_get(w), a, "%s: weak reference to a leaked cycle lost it", t.be);
+        GCT_ASSERT_EQ(gct_load(a, 0), b);
         LEAKS(&t, 2, 2 * osize(&t, &pair_shape));
     }
     ACCT(&t);
@@ -1199,9 +1200,9 @@ BACKEND_TEST(weakref_dies_before_target)
     gct_obj *w1 = WEAK(&t, tgt);         /* root 1 */
     gct_obj *w2 = WEAK(&t, tgt);         /* root 2 */
     gct_obj *w3 = WEAK(&t, tgt);         /* root 3 */
-    cr_assert_eq(gct_root_get(t.h, 1), w1);
-    cr_assert_eq(gct_root_get(t.h, 2), w2);
-    cr_assert_eq(gct_root_get(t.h, 3), w3);
+    GCT_ASSERT_EQ(gct_root_get(t.h, 1), w1);
+    GCT_ASSERT_EQ(gct_root_get(t.h, 2), w2);
+    GCT_ASSERT_EQ(gct_root_get(t.h, 3), w3);
     static const size_t order[] = {2, 3, 1}; /* w2 (middle), w3 (head), w1 (last) */
     for (size_t k = 0; k < 3; k++) {
         gct_root_set(t.h, order[k], NULL);
@@ -1213,9 +1214,9 @@ BACKEND_TEST(weakref_dies_before_target)
             GONE(&t, &gct_weakref_shape, 1);
         ACCT(&t);
         for (size_t j = k + 1; j < 3; j++)
-            cr_assert_eq(gct_weakref_get(gct_root_get(t.h, order[j])), tgt,
-                         "%s: weak reference %zu lost its target when %zu died", t.be, order[j],
-                         order[k]);
+            GCT_ASSERT_EQ(gct_weakref_get(gct_root_get(t.h, order[j])), tgt,
+                          "%s: weak reference %zu lost its target when %zu died", t.be, order[j],
+                          order[k]);
         if (k < 2)
             cr_assert(tgt->flags & GCT_OF_WEAKREFD, "%s: target lost its flag too early", t.be);
     }
@@ -1263,7 +1264,7 @@ BACKEND_TEST(weakref_garbage_to_live)
         cr_assert_not(l->flags & GCT_OF_WEAKREFD,
                       "%s: target still flagged after its weak reference was collected", t.be);
     } else {
-        cr_assert_eq(gct_weakref_get(w), l);
+        GCT_ASSERT_EQ(gct_weakref_get(w), l);
     }
     ACCT(&t);
     gct_obj *w2 = WEAK(&t, l); /* root 1: links into l's chain */
@@ -1310,8 +1311,8 @@ BACKEND_TEST(weakref_within_garbage_cycle)
         cr_assert_null(gct_weakref_get(w2), "%s: weak reference to a collected object", t.be);
         LEAKS(&t, 0, 0);
     } else {
-        cr_assert_eq(gct_weakref_get(w), b);
-        cr_assert_eq(gct_weakref_get(w2), a);
+        GCT_ASSERT_EQ(gct_weakref_get(w), b);
+        GCT_ASSERT_EQ(gct_weakref_get(w2), a);
         LEAKS(&t, 3, bytes);
     }
     ACCT(&t);
@@ -1333,7 +1334,7 @@ BACKEND_TEST(weakref_to_weakref)
     if (t.collects && !t.rc)
         GONE(&t, &atom_shape, 1);
     cr_assert_null(gct_weakref_get(w1));
-    cr_assert_eq(gct_weakref_get(w2), w1);
+    GCT_ASSERT_EQ(gct_weakref_get(w2), w1);
     gct_root_set(t.h, 1, NULL);
     if (t.rc)
         GONE(&t, &gct_weakref_shape, 1);
@@ -1357,10 +1358,10 @@ BACKEND_TEST(store_semantics)
     gct_store(t.h, a, 1, x);
     gct_store(t.h, a, 1, x); /* the same value again */
     if (t.rc)
-        cr_assert_eq(x->refcnt, 3, "%s: x.refcnt %u", t.be, x->refcnt);
+        GCT_ASSERT_EQ(x->refcnt, 3, "%s: x.refcnt %u", t.be, x->refcnt);
     gct_store(t.h, a, 2, a); /* self-reference */
     if (t.rc)
-        cr_assert_eq(a->refcnt, 2, "%s: a.refcnt %u", t.be, a->refcnt);
+        GCT_ASSERT_EQ(a->refcnt, 2, "%s: a.refcnt %u", t.be, a->refcnt);
     VERIFY(&t);
     gct_store(t.h, a, 2, NULL);
     gct_store(t.h, a, 1, NULL);
@@ -1369,11 +1370,11 @@ BACKEND_TEST(store_semantics)
      * (incref before decref). */
     gct_root_set(t.h, 1, NULL);
     if (t.rc)
-        cr_assert_eq(x->refcnt, 1, "%s: x.refcnt %u", t.be, x->refcnt);
+        GCT_ASSERT_EQ(x->refcnt, 1, "%s: x.refcnt %u", t.be, x->refcnt);
     gct_store(t.h, a, 0, x);
     ACCT(&t);
     VERIFY(&t);
-    cr_assert_eq(gct_load(a, 0), x);
+    GCT_ASSERT_EQ(gct_load(a, 0), x);
     cr_assert_not(x->flags & GCT_OF_FREE);
     gct_store(t.h, a, 0, NULL);
     if (t.rc)
@@ -1390,7 +1391,7 @@ BACKEND_TEST(store_semantics)
     gct_root_push(t.h, NULL);
     gct_root_push(t.h, a);
     if (t.rc)
-        cr_assert_eq(a->refcnt, 2);
+        GCT_ASSERT_EQ(a->refcnt, 2);
     VERIFY(&t);
     gct_root_truncate(t.h, 1);
     VERIFY(&t);
@@ -1427,8 +1428,8 @@ BACKEND_TEST(auto_collect_at_threshold)
             gct_store(t.h, a, 0, a);
             gct_root_pop(t.h);
         }
-        cr_assert_eq(gct_heap_npauses(t.h), 0, "%s: an allocation recorded a pause", t.be);
-        cr_assert_eq(t.nev, 0, "%s: an allocation emitted an event", t.be);
+        GCT_ASSERT_EQ(gct_heap_npauses(t.h), 0, "%s: an allocation recorded a pause", t.be);
+        GCT_ASSERT_EQ(t.nev, 0, "%s: an allocation emitted an event", t.be);
         ACCT(&t);
         close_heap(&t);
         return;
@@ -1442,19 +1443,19 @@ BACKEND_TEST(auto_collect_at_threshold)
     gct_root_truncate(t.h, 0); /* two allocations, now garbage */
     for (int i = 0; i < 3; i++)
         NEW(&t, &pair_shape);
-    cr_assert_eq(gct_heap_npauses(t.h), 0, "%s: collected before the count exceeded gen0", t.be);
-    cr_assert_eq(t.nev, 0);
+    GCT_ASSERT_EQ(gct_heap_npauses(t.h), 0, "%s: collected before the count exceeded gen0", t.be);
+    GCT_ASSERT_EQ(t.nev, 0);
     uint64_t t0 = gct_now_ns();
     GONE(&t, &pair_shape, 2); /* the sixth allocation collects first */
     gct_obj *n = NEW(&t, &pair_shape);
     uint64_t t1 = gct_now_ns();
-    cr_assert_eq(gct_heap_npauses(t.h), 1, "%s: %zu pauses at the sixth allocation", t.be,
-                 gct_heap_npauses(t.h));
+    GCT_ASSERT_EQ(gct_heap_npauses(t.h), 1, "%s: %zu pauses at the sixth allocation", t.be,
+                  gct_heap_npauses(t.h));
     check_pause(&t, &gct_heap_pauses(t.h)[0], young_kind(&t), 2, t0, t1, __LINE__);
-    cr_assert_eq(t.nev, 2);
-    cr_assert_eq(t.evs[0].phase, GCT_EVENT_START);
-    cr_assert_eq(t.evs[1].phase, GCT_EVENT_STOP);
-    cr_assert_eq(t.evs[1].info.collected, 2);
+    GCT_ASSERT_EQ(t.nev, 2);
+    GCT_ASSERT_EQ(t.evs[0].phase, GCT_EVENT_START);
+    GCT_ASSERT_EQ(t.evs[1].phase, GCT_EVENT_STOP);
+    GCT_ASSERT_EQ(t.evs[1].info.collected, 2);
     cr_assert_not(n->flags & GCT_OF_FREE);
     ACCT(&t);
     VERIFY(&t);
@@ -1466,7 +1467,7 @@ BACKEND_TEST(auto_collect_at_threshold)
         gct_store(t.h, o, 0, o);
         gct_root_pop(t.h);
     }
-    cr_assert_eq(gct_heap_npauses(t.h), 1, "%s: collected while disabled", t.be);
+    GCT_ASSERT_EQ(gct_heap_npauses(t.h), 1, "%s: collected while disabled", t.be);
     COLLECT(&t, 50); /* explicit collection works while disabled */
     GONE(&t, &pair_shape, 50);
     ACCT(&t);
@@ -1479,22 +1480,22 @@ BACKEND_TEST(collect_generations)
     open_heap(&t, bp, NULL, 0);
     int ng = (int)t.h->ops->ngenerations;
     int valid = ng ? ng : 1;
-    cr_assert_eq(gct_heap_collect(t.h, valid), GCT_EINVAL, "%s: generation %d accepted", t.be,
-                 valid);
-    cr_assert_eq(gct_heap_collect(t.h, 1000), GCT_EINVAL);
-    cr_assert_eq(gct_heap_collect(t.h, -2), GCT_EINVAL);
-    cr_assert_eq(gct_heap_npauses(t.h), 0, "%s: a rejected collection recorded a pause", t.be);
+    GCT_ASSERT_EQ(gct_heap_collect(t.h, valid), GCT_EINVAL, "%s: generation %d accepted", t.be,
+                  valid);
+    GCT_ASSERT_EQ(gct_heap_collect(t.h, 1000), GCT_EINVAL);
+    GCT_ASSERT_EQ(gct_heap_collect(t.h, -2), GCT_EINVAL);
+    GCT_ASSERT_EQ(gct_heap_npauses(t.h), 0, "%s: a rejected collection recorded a pause", t.be);
     for (int g = 0; g < valid; g++) {
         int64_t r = gct_heap_collect(t.h, g);
-        cr_assert_eq(r, 0, "%s: collecting generation %d of an empty heap returned %" PRId64, t.be,
-                     g, r);
+        GCT_ASSERT_EQ(r, 0, "%s: collecting generation %d of an empty heap returned %" PRId64, t.be,
+                      g, r);
         VERIFY(&t);
     }
     /* An empty heap: a full collection finds nothing and still records. */
     const gct_pause *p = COLLECT(&t, 0);
     if (p)
-        cr_assert_eq(p->examined, 0, "%s: examined %" PRId64 " objects of an empty heap", t.be,
-                     p->examined);
+        GCT_ASSERT_EQ(p->examined, 0, "%s: examined %" PRId64 " objects of an empty heap", t.be,
+                      p->examined);
     ACCT(&t);
     close_heap(&t);
 }

@@ -20,6 +20,7 @@
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include "gct_test.h"
 #include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
@@ -57,7 +58,7 @@ static double uniform(void) /* [-1, 1), splitmix64 */
 static void add_obs(gct_costmodel *m, int g, int64_t n, int64_t k, bool live, double noise,
                     bool holdout)
 {
-    cr_assert_lt(m->nobs, GCT_COSTMODEL_MAX_OBS);
+    GCT_ASSERT_LT(m->nobs, GCT_COSTMODEL_MAX_OBS);
     gct_costobs *o = &m->obs[m->nobs++];
     memset(o, 0, sizeof *o);
     snprintf(o->label, sizeof o->label, "gen%d %s n=%lld k=%lld", g, live ? "live" : "dead",
@@ -120,11 +121,11 @@ Test(fit, recovers_known_coefficients_exactly_without_noise)
     static gct_costmodel m;
     synthetic(&m, 0);
     char err[256];
-    cr_assert_eq(gct_costmodel_fit(&m, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_costmodel_fit(&m, err, sizeof err), 0, "%s", err);
     assert_recovered(&m, 1e-9);
-    cr_assert_lt(m.residual, 1e-9);
+    GCT_ASSERT_LT(m.residual, 1e-9);
     for (int g = 0; g < 3; g++)
-        cr_assert_lt(m.residual_gen[g], 1e-9);
+        GCT_ASSERT_LT(m.residual_gen[g], 1e-9);
     /* The held-out observation was not fitted: it is off by its factor 10. */
     cr_assert(fabs(m.holdout_residual - 0.9) < 1e-9, "held-out residual %g", m.holdout_residual);
 }
@@ -134,7 +135,7 @@ Test(fit, recovers_known_coefficients_closely_with_5_percent_noise)
     static gct_costmodel m;
     synthetic(&m, 0.05);
     char err[256];
-    cr_assert_eq(gct_costmodel_fit(&m, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_costmodel_fit(&m, err, sizeof err), 0, "%s", err);
     assert_recovered(&m, 0.15);
     cr_assert(m.residual > 0.005 && m.residual < 0.05, "residual %g for 5%% noise", m.residual);
 }
@@ -159,11 +160,11 @@ Test(fit, a_coefficient_the_data_makes_negative_is_zero)
         }
     }
     char err[256];
-    cr_assert_eq(gct_costmodel_fit(&m, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_costmodel_fit(&m, err, sizeof err), 0, "%s", err);
     for (int g = 0; g < 3; g++) {
-        cr_assert_eq(m.c_ref[g], 0.0, "reference[%d] = %g", g, m.c_ref[g]);
+        GCT_ASSERT_EQ(m.c_ref[g], 0.0, "reference[%d] = %g", g, m.c_ref[g]);
         cr_assert(m.c_obj[g] >= 0 && m.c_free[g] >= 0 && m.c_coll[g] >= 0);
-        cr_assert_gt(m.c_obj[g], 0);
+        GCT_ASSERT_GT(m.c_obj[g], 0);
     }
 }
 
@@ -178,7 +179,7 @@ Test(fit, too_few_observations_is_an_error_naming_the_generation)
             m.obs[w++] = m.obs[i];
     m.nobs = w;
     char err[256] = "";
-    cr_assert_eq(gct_costmodel_fit(&m, err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_costmodel_fit(&m, err, sizeof err), -1);
     assert_has(err, "generation 2");
     cr_assert_not(m.valid);
 }
@@ -205,7 +206,7 @@ Test(predict, a_known_work_vector)
      * gen2 20*50 + 8*100 + 0 + 500 = 2300 */
     double s = gct_costmodel_predict_s(&m, ex, tr, fr, co);
     cr_assert(fabs(s - 35560e-9) < 1e-15, "predicted %.12g s", s);
-    cr_assert_eq(gct_costmodel_predict_s(&m, zero, zero, zero, zero), 0.0);
+    GCT_ASSERT_EQ(gct_costmodel_predict_s(&m, zero, zero, zero, zero), 0.0);
     gct_costobs o = {.generation = 1, .examined = 200, .traversed = 400, .freed = 20,
                      .collections = 2};
     cr_assert(fabs(gct_costmodel_predict_obs_ns(&m, &o) - 6960) < 1e-9);
@@ -217,7 +218,7 @@ static void fitted(gct_costmodel *m)
 {
     synthetic(m, 0.05);
     char err[256];
-    cr_assert_eq(gct_costmodel_fit(m, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_costmodel_fit(m, err, sizeof err), 0, "%s", err);
     snprintf(m->cpu, sizeof m->cpu, "Test CPU @ 1 GHz");
     snprintf(m->hostname, sizeof m->hostname, "testhost");
     snprintf(m->python, sizeof m->python, "/usr/bin/python3.11");
@@ -236,7 +237,7 @@ static char *dump(const gct_costmodel *m)
 static void assert_same_model(const gct_costmodel *a, const gct_costmodel *b)
 {
     char *x = dump(a), *y = dump(b);
-    cr_assert_str_eq(x, y);
+    GCT_ASSERT_STR_EQ(x, y);
     free(x);
     free(y);
     for (int g = 0; g < 3; g++)
@@ -251,19 +252,19 @@ Test(json, round_trip)
     fitted(&m);
     json_t *j = gct_costmodel_to_json(&m);
     char err[256] = "";
-    cr_assert_eq(gct_costmodel_from_json(&back, j, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_costmodel_from_json(&back, j, err, sizeof err), 0, "%s", err);
     json_decref(j);
     assert_same_model(&m, &back);
     cr_assert(back.valid);
-    cr_assert_eq(back.nobs, m.nobs);
-    cr_assert_str_eq(back.obs[3].label, m.obs[3].label);
+    GCT_ASSERT_EQ(back.nobs, m.nobs);
+    GCT_ASSERT_STR_EQ(back.obs[3].label, m.obs[3].label);
     cr_assert(back.obs[m.nobs - 1].holdout);
     /* No held-out observations: the residual is NaN, written as null. */
     m.nobs--;
     m.holdout_residual = NAN;
     j = gct_costmodel_to_json(&m);
     cr_assert(json_is_null(json_object_get(json_object_get(j, "fit"), "holdout_residual")));
-    cr_assert_eq(gct_costmodel_from_json(&back, j, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_costmodel_from_json(&back, j, err, sizeof err), 0, "%s", err);
     cr_assert(isnan(back.holdout_residual));
     json_decref(j);
 }
@@ -280,7 +281,7 @@ static void remove_tmpdir(void)
 {
     char cmd[128];
     snprintf(cmd, sizeof cmd, "/bin/rm -rf '%s'", tmpdir); /* PATH may be changed */
-    cr_assert_eq(system(cmd), 0);
+    GCT_ASSERT_EQ(system(cmd), 0);
 }
 
 static void write_text(const char *path, const char *text)
@@ -299,8 +300,8 @@ Test(json, the_cache_file_round_trips_and_its_directory_is_made)
     static gct_costmodel m, back;
     fitted(&m);
     char err[512];
-    cr_assert_eq(gct_costmodel_save(&m, path, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(gct_costmodel_load(&back, path, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_costmodel_save(&m, path, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_costmodel_load(&back, path, err, sizeof err), 0, "%s", err);
     assert_same_model(&m, &back);
     remove_tmpdir();
 }
@@ -314,16 +315,16 @@ Test(json, a_malformed_cache_file_is_an_error_naming_the_file)
     static gct_costmodel m;
     char err[512];
 
-    cr_assert_eq(gct_costmodel_load(&m, path, err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_costmodel_load(&m, path, err, sizeof err), -1);
     assert_has(err, path);
 
     write_text(path, "{\"schema\": 1, \"coefficients_ns\": ");
-    cr_assert_eq(gct_costmodel_load(&m, path, err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_costmodel_load(&m, path, err, sizeof err), -1);
     assert_has(err, path);
     assert_has(err, "not JSON");
 
     write_text(path, "[1, 2, 3]\n");
-    cr_assert_eq(gct_costmodel_load(&m, path, err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_costmodel_load(&m, path, err, sizeof err), -1);
     assert_has(err, path);
     assert_has(err, "schema");
 
@@ -356,11 +357,11 @@ Test(json, a_malformed_cache_file_is_an_error_naming_the_file)
             break;
         case 6: json_object_del(json_object_get(j, "machine"), "hostname"); break;
         }
-        cr_assert_eq(json_dump_file(j, path, 0), 0);
+        GCT_ASSERT_EQ(json_dump_file(j, path, 0), 0);
         json_decref(j);
         err[0] = 0;
-        cr_assert_eq(gct_costmodel_load(&m, path, err, sizeof err), -1, "%s: loaded",
-                     cases[i].what);
+        GCT_ASSERT_EQ(gct_costmodel_load(&m, path, err, sizeof err), -1, "%s: loaded",
+                      cases[i].what);
         assert_has(err, path);
         assert_has(err, cases[i].expect);
     }
@@ -373,7 +374,7 @@ Test(json, a_malformed_cache_file_is_an_error_naming_the_file)
 static void use_fresh_cache(void)
 {
     make_tmpdir();
-    cr_assert_eq(setenv("XDG_CACHE_HOME", tmpdir, 1), 0);
+    GCT_ASSERT_EQ(setenv("XDG_CACHE_HOME", tmpdir, 1), 0);
 }
 
 Test(real, python3_is_calibrated_cached_and_predicts_held_out_collections)
@@ -383,18 +384,18 @@ Test(real, python3_is_calibrated_cached_and_predicts_held_out_collections)
         cr_skip_test("%s", err);
     use_fresh_cache();
     static gct_costmodel m, again;
-    cr_assert_eq(gct_costmodel_obtain(&m, false, NULL, err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_costmodel_obtain(&m, false, NULL, err, sizeof err), -1);
     assert_has(err, "no cost model cached");
 
     char path[4096];
-    cr_assert_eq(gct_costmodel_cache_path(path, sizeof path, err, sizeof err), 0);
+    GCT_ASSERT_EQ(gct_costmodel_cache_path(path, sizeof path, err, sizeof err), 0);
     /* A neighbour's burst of load can spoil a measurement (on this 2-core
      * machine a held-out median was once 3.5 x its prediction while other
      * jobs kept the load average near 5): a second calibration gets a
      * chance, and must pass. */
     for (int attempt = 0;; attempt++) {
         if (attempt == 0)
-            cr_assert_eq(gct_costmodel_obtain(&m, true, NULL, err, sizeof err), 0, "%s", err);
+            GCT_ASSERT_EQ(gct_costmodel_obtain(&m, true, NULL, err, sizeof err), 0, "%s", err);
         else
             cr_assert(gct_calibrate(&m, NULL, err, sizeof err) == 0 &&
                           gct_costmodel_save(&m, path, err, sizeof err) == 0,
@@ -419,11 +420,11 @@ Test(real, python3_is_calibrated_cached_and_predicts_held_out_collections)
             }
             held++;
         }
-        cr_assert_geq(held, 3, "only %zu held-out observations", held);
+        GCT_ASSERT_GEQ(held, 3, "only %zu held-out observations", held);
         if (!off)
             break;
-        cr_assert_eq(attempt, 0, "%zu held-out collections not within a factor of 2, again; %s",
-                     off, worst);
+        GCT_ASSERT_EQ(attempt, 0, "%zu held-out collections not within a factor of 2, again; %s",
+                      off, worst);
         /* Not cr_log_warn: Criterion 2.4 exits 1 after any warning. */
         fprintf(stderr,
                 "note: calibration %d: %zu held-out collections not within a factor of 2 (%s); "
@@ -434,26 +435,26 @@ Test(real, python3_is_calibrated_cached_and_predicts_held_out_collections)
     /* Cached where the documentation says, and found again without measuring. */
     char want[512];
     snprintf(want, sizeof want, "%s/gctune/cpython-cost.json", tmpdir);
-    cr_assert_str_eq(path, want);
-    cr_assert_eq(gct_costmodel_obtain(&again, false, NULL, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_STR_EQ(path, want);
+    GCT_ASSERT_EQ(gct_costmodel_obtain(&again, false, NULL, err, sizeof err), 0, "%s", err);
     assert_same_model(&m, &again);
 
     /* A cache for another machine is not used. */
     snprintf(again.hostname, sizeof again.hostname, "elsewhere");
-    cr_assert_eq(gct_costmodel_save(&again, path, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(gct_costmodel_obtain(&again, false, NULL, err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_costmodel_save(&again, path, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_costmodel_obtain(&again, false, NULL, err, sizeof err), -1);
     assert_has(err, "another machine");
     /* Nor for another interpreter. */
     gct_costmodel_load(&again, path, err, sizeof err);
     snprintf(again.hostname, sizeof again.hostname, "%s", m.hostname);
     snprintf(again.python_version, sizeof again.python_version, "2.7.18");
-    cr_assert_eq(gct_costmodel_save(&again, path, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(gct_costmodel_obtain(&again, false, NULL, err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_costmodel_save(&again, path, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_costmodel_obtain(&again, false, NULL, err, sizeof err), -1);
     assert_has(err, "another interpreter");
 
     /* A broken cache is an error naming it, even when calibrating is allowed. */
     write_text(path, "garbage");
-    cr_assert_eq(gct_costmodel_obtain(&again, true, NULL, err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_costmodel_obtain(&again, true, NULL, err, sizeof err), -1);
     assert_has(err, path);
     assert_has(err, "gctune calibrate");
     remove_tmpdir();
@@ -463,10 +464,10 @@ Test(real, no_interpreter_is_a_clear_error)
 {
     char err[512];
     static gct_costmodel m;
-    cr_assert_eq(setenv("PATH", "/nonexistent", 1), 0);
-    cr_assert_eq(gct_calibrate(&m, NULL, err, sizeof err), -1);
+    GCT_ASSERT_EQ(setenv("PATH", "/nonexistent", 1), 0);
+    GCT_ASSERT_EQ(gct_calibrate(&m, NULL, err, sizeof err), -1);
     assert_has(err, "no python3 on PATH");
-    cr_assert_eq(gct_calibrate(&m, "/nonexistent/python3", err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_calibrate(&m, "/nonexistent/python3", err, sizeof err), -1);
     assert_has(err, "/nonexistent/python3");
     /* An interpreter that fails: its message comes through. */
     make_tmpdir();
@@ -474,7 +475,7 @@ Test(real, no_interpreter_is_a_clear_error)
     snprintf(fake, sizeof fake, "%s/python3", tmpdir);
     write_text(fake, "#!/bin/sh\necho 'Fatal Python error: no luck' >&2\nexit 7\n");
     chmod(fake, 0755);
-    cr_assert_eq(gct_calibrate(&m, fake, err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_calibrate(&m, fake, err, sizeof err), -1);
     assert_has(err, "status 7");
     assert_has(err, "no luck");
     cr_assert_not(m.valid);
@@ -511,7 +512,7 @@ static void gctune(run_out *r, const char *const *args)
         _exit(127);
     }
     int st;
-    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    GCT_ASSERT_EQ(waitpid(pid, &st, 0), pid);
     r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     ssize_t k = pread(fo, r->out, sizeof r->out - 1, 0);
     r->out[k > 0 ? k : 0] = 0;
@@ -527,16 +528,16 @@ Test(command, bad_flags_exit_2_naming_the_flag)
 {
     static run_out r;
     gctune(&r, (const char *const[]){"calibrate", "--bogus", NULL});
-    cr_assert_eq(r.status, 2, "%s", r.err);
+    GCT_ASSERT_EQ(r.status, 2, "%s", r.err);
     assert_has(r.err, "--bogus");
     gctune(&r, (const char *const[]){"calibrate", "--python", NULL});
-    cr_assert_eq(r.status, 2, "%s", r.err);
+    GCT_ASSERT_EQ(r.status, 2, "%s", r.err);
     assert_has(r.err, "--python");
     gctune(&r, (const char *const[]){"calibrate", "extra", NULL});
-    cr_assert_eq(r.status, 2, "%s", r.err);
+    GCT_ASSERT_EQ(r.status, 2, "%s", r.err);
     assert_has(r.err, "extra");
     gctune(&r, (const char *const[]){"calibrate", "--help", NULL});
-    cr_assert_eq(r.status, 0);
+    GCT_ASSERT_EQ(r.status, 0);
     assert_has(r.out, "usage: gctune calibrate");
     gctune(&r, (const char *const[]){"--help", NULL});
     assert_has(r.out, "calibrate");
@@ -546,12 +547,12 @@ Test(command, no_python3_exits_1_with_a_clear_message)
 {
     use_fresh_cache();
     static run_out r;
-    cr_assert_eq(setenv("PATH", "/nonexistent", 1), 0);
+    GCT_ASSERT_EQ(setenv("PATH", "/nonexistent", 1), 0);
     gctune(&r, (const char *const[]){"calibrate", NULL});
-    cr_assert_eq(r.status, 1, "%s", r.err);
+    GCT_ASSERT_EQ(r.status, 1, "%s", r.err);
     assert_has(r.err, "no python3 on PATH");
     gctune(&r, (const char *const[]){"calibrate", "--python", "/nonexistent/python", NULL});
-    cr_assert_eq(r.status, 1, "%s", r.err);
+    GCT_ASSERT_EQ(r.status, 1, "%s", r.err);
     assert_has(r.err, "/nonexistent/python");
     remove_tmpdir();
 }
@@ -561,33 +562,33 @@ Test(command, show_prints_the_cached_model_or_says_there_is_none)
     use_fresh_cache();
     static run_out r;
     gctune(&r, (const char *const[]){"calibrate", "--show", NULL});
-    cr_assert_eq(r.status, 1, "%s", r.err);
+    GCT_ASSERT_EQ(r.status, 1, "%s", r.err);
     assert_has(r.err, "gctune calibrate");
     static gct_costmodel m;
     fitted(&m);
     char path[4096], err[512];
-    cr_assert_eq(gct_costmodel_cache_path(path, sizeof path, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(gct_costmodel_save(&m, path, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_costmodel_cache_path(path, sizeof path, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_costmodel_save(&m, path, err, sizeof err), 0, "%s", err);
     gctune(&r, (const char *const[]){"calibrate", "--show", NULL});
-    cr_assert_eq(r.status, 0, "%s", r.err);
+    GCT_ASSERT_EQ(r.status, 0, "%s", r.err);
     assert_has(r.out, "testhost");
     assert_has(r.out, "/usr/bin/python3.11");
     assert_has(r.out, "reference");
     assert_has(r.out, "held out");
     gctune(&r, (const char *const[]){"calibrate", "--show", "--json", NULL});
-    cr_assert_eq(r.status, 0, "%s", r.err);
+    GCT_ASSERT_EQ(r.status, 0, "%s", r.err);
     json_error_t je;
     json_t *j = json_loads(r.out, 0, &je);
     cr_assert(j, "not JSON: %s", je.text);
     static gct_costmodel back;
-    cr_assert_eq(gct_costmodel_from_json(&back, j, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_costmodel_from_json(&back, j, err, sizeof err), 0, "%s", err);
     assert_same_model(&m, &back);
-    cr_assert_str_eq(json_string_value(json_object_get(j, "cache")), path);
+    GCT_ASSERT_STR_EQ(json_string_value(json_object_get(j, "cache")), path);
     json_decref(j);
     /* A broken cache: exit 1 naming it. */
     write_text(path, "{");
     gctune(&r, (const char *const[]){"calibrate", "--show", NULL});
-    cr_assert_eq(r.status, 1);
+    GCT_ASSERT_EQ(r.status, 1);
     assert_has(r.err, path);
     remove_tmpdir();
 }

@@ -34,6 +34,7 @@
 #endif
 
 #include <criterion/criterion.h>
+#include "gct_test.h"
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -103,7 +104,7 @@ static cmd_out gctune(const char *const *args)
     close(fo);
     close(fe);
     int st;
-    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    GCT_ASSERT_EQ(waitpid(pid, &st, 0), pid);
     cmd_out o = {WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), slurp(so), slurp(se)};
     return o;
 }
@@ -196,7 +197,7 @@ static void fill_examined(trace *t)
             t->r[k++].traversed = p->traversed;
         }
     }
-    cr_assert_eq(k, t->n, "%zu collection pauses for %zu collections", k, t->n);
+    GCT_ASSERT_EQ(k, t->n, "%zu collection pauses for %zu collections", k, t->n);
 }
 
 /* What a program leaves behind, to compare between collectors. */
@@ -210,8 +211,8 @@ typedef struct outcome {
 
 static void assert_same(const outcome *m, const outcome *r, const char *what)
 {
-    cr_assert_eq(m->t.protocol_errors, 0, "%s: gencycle START/STOP errors", what);
-    cr_assert_eq(r->t.protocol_errors, 0, "%s: cpython START/STOP errors", what);
+    GCT_ASSERT_EQ(m->t.protocol_errors, 0, "%s: gencycle START/STOP errors", what);
+    GCT_ASSERT_EQ(r->t.protocol_errors, 0, "%s: cpython START/STOP errors", what);
     size_t n = m->t.n < r->t.n ? m->t.n : r->t.n;
     for (size_t i = 0; i < n; i++) {
         const rec *a = &m->t.r[i], *b = &r->t.r[i];
@@ -223,11 +224,11 @@ static void assert_same(const outcome *m, const outcome *r, const char *what)
                   what, i + 1, a->gen, a->alloc, a->examined, a->traversed, a->collected, b->gen,
                   b->alloc, b->examined, b->traversed, b->collected);
     }
-    cr_assert_eq(m->t.n, r->t.n, "%s: %zu collections on gencycle, %zu on cpython", what, m->t.n,
-                 r->t.n);
+    GCT_ASSERT_EQ(m->t.n, r->t.n, "%s: %zu collections on gencycle, %zu on cpython", what, m->t.n,
+                  r->t.n);
     for (int g = 0; g < 3; g++) {
-        cr_assert_eq(m->count[g], r->count[g], "%s: count[%d] %" PRId64 " vs %" PRId64, what, g,
-                     m->count[g], r->count[g]);
+        GCT_ASSERT_EQ(m->count[g], r->count[g], "%s: count[%d] %" PRId64 " vs %" PRId64, what, g,
+                      m->count[g], r->count[g]);
         const gct_gen_stats *x = &m->stats[g], *y = &r->stats[g];
         cr_assert(x->collections == y->collections && x->collected == y->collected &&
                       x->examined == y->examined && x->traversed == y->traversed,
@@ -237,11 +238,11 @@ static void assert_same(const outcome *m, const outcome *r, const char *what)
                   what, g, x->collections, x->collected, x->examined, x->traversed,
                   y->collections, y->collected, y->examined, y->traversed);
     }
-    cr_assert_eq(m->live, r->live, "%s: %" PRId64 " objects live on gencycle, %" PRId64, what,
-                 m->live, r->live);
-    cr_assert_eq(m->frozen, r->frozen, "%s: frozen %" PRId64 " vs %" PRId64, what, m->frozen,
-                 r->frozen);
-    cr_assert_eq(m->observed, r->observed, "%s: weak references read differently", what);
+    GCT_ASSERT_EQ(m->live, r->live, "%s: %" PRId64 " objects live on gencycle, %" PRId64, what,
+                  m->live, r->live);
+    GCT_ASSERT_EQ(m->frozen, r->frozen, "%s: frozen %" PRId64 " vs %" PRId64, what, m->frozen,
+                  r->frozen);
+    GCT_ASSERT_EQ(m->observed, r->observed, "%s: weak references read differently", what);
 }
 
 static void finish(gct_heap *h, outcome *o)
@@ -384,7 +385,7 @@ Test(sequences, keep_k_alive_on_a_grid)
     for (size_t g = 0; g < NGRID; g++)
         for (uint64_t k = 1; k <= 3000; k *= 7)
             n += same_on_both(grid[g][0], grid[g][1], grid[g][2], p_keep, k, true, "keep", NULL);
-    cr_assert_gt(n, 1000, "only %zu collections in all", n);
+    GCT_ASSERT_GT(n, 1000, "only %zu collections in all", n);
 }
 
 Test(sequences, k_cycles_created_and_dropped_on_a_grid)
@@ -394,7 +395,7 @@ Test(sequences, k_cycles_created_and_dropped_on_a_grid)
         for (uint64_t k = 1; k <= 3000; k *= 7)
             n += same_on_both(grid[g][0], grid[g][1], grid[g][2], p_cycles, k, true, "cycles",
                               NULL);
-    cr_assert_gt(n, 1000, "only %zu collections in all", n);
+    GCT_ASSERT_GT(n, 1000, "only %zu collections in all", n);
 }
 
 Test(sequences, random_programs)
@@ -405,8 +406,8 @@ Test(sequences, random_programs)
         for (size_t g = 0; g < NGRID; g++)
             n += same_on_both(grid[g][0], grid[g][1], grid[g][2], p_random, seed, seed & 1,
                               "random", &observed);
-    cr_assert_gt(n, 1000, "only %zu collections in all", n);
-    cr_assert_neq(observed, 0, "no weak reference was ever read");
+    GCT_ASSERT_GT(n, 1000, "only %zu collections in all", n);
+    GCT_ASSERT_NEQ(observed, 0, "no weak reference was ever read");
 }
 
 /* ---- work ---------------------------------------------------------------------------- */
@@ -444,7 +445,7 @@ Test(work, a_cycle_and_a_chain_by_hand_on_the_real_collector)
 {
     outcome r;
     run("cpython", 700, 10, 10, p_cycle_and_chain, 0, false, &r);
-    cr_assert_eq(r.t.n, 2);
+    GCT_ASSERT_EQ(r.t.n, 2);
     cr_assert(r.t.r[0].gen == 0 && r.t.r[0].examined == 6 && r.t.r[0].traversed == 12 &&
                   r.t.r[0].collected == 3,
               "collect(0): gen%d, examined %" PRId64 ", traversed %" PRId64 ", collected %" PRId64
@@ -476,8 +477,8 @@ Test(work, the_same_seed_gives_the_same_work_twice)
     gct_validate_trace("cpython", &rows[0], &th, 5, &a);
     gct_validate_trace("cpython", &rows[0], &th, 5, &b);
     cr_assert(a.ok && b.ok, "%s / %s", a.err, b.err);
-    cr_assert_eq(a.ncolls, b.ncolls);
-    cr_assert_gt(a.ncolls, 10, "only %zu collections", a.ncolls);
+    GCT_ASSERT_EQ(a.ncolls, b.ncolls);
+    GCT_ASSERT_GT(a.ncolls, 10, "only %zu collections", a.ncolls);
     int64_t traversed = 0;
     for (size_t i = 0; i < a.ncolls; i++) {
         cr_assert(a.colls[i].examined == b.colls[i].examined &&
@@ -487,8 +488,8 @@ Test(work, the_same_seed_gives_the_same_work_twice)
                   b.colls[i].traversed);
         traversed += a.colls[i].traversed;
     }
-    cr_assert_gt(traversed, 0);
-    cr_assert_eq(memcmp(a.stats, b.stats, sizeof a.stats), 0, "per-generation stats differ");
+    GCT_ASSERT_GT(traversed, 0);
+    GCT_ASSERT_EQ(memcmp(a.stats, b.stats, sizeof a.stats), 0, "per-generation stats differ");
     gct_vtrace_free(&a);
     gct_vtrace_free(&b);
 }
@@ -519,7 +520,7 @@ Test(handworked, keep_3_2_2_on_the_real_collector)
                   "collection #%zu: gen%d at allocation %" PRId64 ", expected gen%d at %" PRId64,
                   k + 1, t.r[k].gen, t.r[k].alloc + 1, gen, a);
     }
-    cr_assert_eq(t.n, k);
+    GCT_ASSERT_EQ(t.n, k);
     cr_assert(h->count[0] == 2 && h->count[1] == 0 && h->count[2] == 1,
               "count (%" PRId64 ", %" PRId64 ", %" PRId64 ")", h->count[0], h->count[1],
               h->count[2]);
@@ -582,7 +583,7 @@ Test(twins, every_container_has_a_tracked_twin_and_atoms_none)
 {
     warm_up();
     gct_heap *h = heap3("cpython", 700, 10, 10, NULL);
-    cr_assert_eq(twins_in(-1), 0, "the interpreter starts with gctune objects tracked");
+    GCT_ASSERT_EQ(twins_in(-1), 0, "the interpreter starts with gctune objects tracked");
     for (int i = 0; i < 50; i++) {
         gct_new(h, &pair);
         gct_new(h, &atom);
@@ -590,11 +591,11 @@ Test(twins, every_container_has_a_tracked_twin_and_atoms_none)
     gct_weakref_new(h, gct_root_get(h, 0));
     /* Twins are made when a collection may look: collect(0) moves all 51
      * containers to generation 1. */
-    cr_assert_eq(gct_heap_collect(h, 0), 0);
+    GCT_ASSERT_EQ(gct_heap_collect(h, 0), 0);
     verify(h);
-    cr_assert_eq(twins_in(0), 0);
-    cr_assert_eq(twins_in(1), 51);
-    cr_assert_eq(twins_in(-1), 51);
+    GCT_ASSERT_EQ(twins_in(0), 0);
+    GCT_ASSERT_EQ(twins_in(1), 51);
+    GCT_ASSERT_EQ(twins_in(-1), 51);
     gct_heap_destroy(h);
 }
 
@@ -608,7 +609,7 @@ Test(twins, one_heap_at_a_time_and_a_clean_start_each_time)
     cr_assert(strstr(err, "cpython"), "%s", err);
     for (int i = 0; i < 100; i++)
         gct_new(h, &node);
-    cr_assert_gt(h->stats[0].collections, 0);
+    GCT_ASSERT_GT(h->stats[0].collections, 0);
     gct_heap_destroy(h);
     /* The next heap starts from the clean state again. */
     trace t;
@@ -616,10 +617,10 @@ Test(twins, one_heap_at_a_time_and_a_clean_start_each_time)
     cr_assert(h->count[0] == 0 && h->count[1] == 0 && h->count[2] == 0);
     for (int g = 0; g < 3; g++)
         cr_assert(h->stats[g].collections == 0 && h->stats[g].collected == 0);
-    cr_assert_eq(gct_heap_freeze_count(h), 0);
-    cr_assert_eq(twins_in(-1), 0, "twins of the destroyed heap are still tracked");
-    cr_assert_eq(gct_heap_collect(h, 2), 0);
-    cr_assert_eq(t.n, 1);
+    GCT_ASSERT_EQ(gct_heap_freeze_count(h), 0);
+    GCT_ASSERT_EQ(twins_in(-1), 0, "twins of the destroyed heap are still tracked");
+    GCT_ASSERT_EQ(gct_heap_collect(h, 2), 0);
+    GCT_ASSERT_EQ(t.n, 1);
     gct_heap_destroy(h);
     free(t.r);
 }
@@ -632,7 +633,7 @@ Test(twins, a_real_weak_reference_to_a_twin_dies_with_its_cycle)
     gct_obj *b = gct_new(h, &node);
     gct_store(h, a, 0, b);
     gct_store(h, b, 0, a);
-    cr_assert_eq(gct_heap_collect(h, 0), 0); /* both twins now in generation 1 */
+    GCT_ASSERT_EQ(gct_heap_collect(h, 0), 0); /* both twins now in generation 1 */
     PyGILState_STATE s = PyGILState_Ensure();
     PyObject *gc = PyImport_ImportModule("gc");
     PyObject *objs = PyObject_CallMethod(gc, "get_objects", "i", 1);
@@ -649,14 +650,14 @@ Test(twins, a_real_weak_reference_to_a_twin_dies_with_its_cycle)
     gct_root_pop(h);
     gct_root_pop(h);
     verify(h);
-    cr_assert_eq(gct_heap_collect(h, 1), 2, "the dropped cycle was not collected");
+    GCT_ASSERT_EQ(gct_heap_collect(h, 1), 2, "the dropped cycle was not collected");
     verify(h);
     s = PyGILState_Ensure();
     cr_assert(PyWeakref_GetObject(wr) == Py_None, "the weak reference outlived its object");
     Py_DECREF(wr);
     Py_DECREF(gc);
     PyGILState_Release(s);
-    cr_assert_eq(h->live_objects, 0);
+    GCT_ASSERT_EQ(h->live_objects, 0);
     gct_heap_destroy(h);
 }
 
@@ -667,19 +668,19 @@ Test(twins, refcount_frees_leave_the_lists_before_the_collector_looks)
     gct_heap *h = heap3("cpython", 700, 10, 10, &t);
     for (int i = 0; i < 40; i++)
         gct_new(h, &pair);
-    cr_assert_eq(gct_heap_collect(h, 0), 0);
-    cr_assert_eq(twins_in(1), 40);
+    GCT_ASSERT_EQ(gct_heap_collect(h, 0), 0);
+    GCT_ASSERT_EQ(twins_in(1), 40);
     /* Reference counting frees 30 of them; their twins are dead but still
      * listed until generation 1 is collected. */
     for (int i = 0; i < 30; i++)
         gct_root_pop(h);
     verify(h);
-    cr_assert_eq(gct_heap_collect(h, 1), 0);
+    GCT_ASSERT_EQ(gct_heap_collect(h, 1), 0);
     verify(h);
     fill_examined(&t);
-    cr_assert_eq(t.r[1].examined, 10, "the collector looked at %" PRId64 " objects, 10 live",
-                 t.r[1].examined);
-    cr_assert_eq(twins_in(-1), 10);
+    GCT_ASSERT_EQ(t.r[1].examined, 10, "the collector looked at %" PRId64 " objects, 10 live",
+                  t.r[1].examined);
+    GCT_ASSERT_EQ(twins_in(-1), 10);
     gct_heap_destroy(h);
     free(t.r);
 }
@@ -689,20 +690,20 @@ Test(twins, freeze_and_unfreeze_move_only_gctune_objects)
     warm_up();
     gct_heap *h = heap3("cpython", 700, 10, 10, NULL);
     long interp = py_long("get_freeze_count");
-    cr_assert_gt(interp, 100, "the interpreter's own objects are not frozen (%ld)", interp);
+    GCT_ASSERT_GT(interp, 100, "the interpreter's own objects are not frozen (%ld)", interp);
     for (int i = 0; i < 25; i++)
         gct_new(h, &node);
-    cr_assert_eq(gct_heap_freeze(h), GCT_OK);
-    cr_assert_eq(gct_heap_freeze_count(h), 25);
-    cr_assert_eq(py_long("get_freeze_count"), interp + 25);
+    GCT_ASSERT_EQ(gct_heap_freeze(h), GCT_OK);
+    GCT_ASSERT_EQ(gct_heap_freeze_count(h), 25);
+    GCT_ASSERT_EQ(py_long("get_freeze_count"), interp + 25);
     cr_assert(h->count[0] == 0 && h->count[1] == 0 && h->count[2] == 0);
     gct_root_truncate(h, 20); /* five frozen objects die by reference counting */
-    cr_assert_eq(gct_heap_freeze_count(h), 20);
-    cr_assert_eq(gct_heap_unfreeze(h), GCT_OK);
+    GCT_ASSERT_EQ(gct_heap_freeze_count(h), 20);
+    GCT_ASSERT_EQ(gct_heap_unfreeze(h), GCT_OK);
     verify(h);
-    cr_assert_eq(gct_heap_freeze_count(h), 0);
-    cr_assert_eq(py_long("get_freeze_count"), interp, "unfreeze thawed the interpreter's objects");
-    cr_assert_eq(twins_in(2), 20);
+    GCT_ASSERT_EQ(gct_heap_freeze_count(h), 0);
+    GCT_ASSERT_EQ(py_long("get_freeze_count"), interp, "unfreeze thawed the interpreter's objects");
+    GCT_ASSERT_EQ(twins_in(2), 20);
     gct_heap_destroy(h);
 }
 
@@ -727,9 +728,9 @@ Test(twins, a_long_garbage_ring_is_freed_without_deep_recursion)
         x = gct_load(x, 0);
     gct_store(h, x, 0, gct_root_get(h, 0));
     gct_root_pop(h);
-    cr_assert_eq(h->live_objects, n);
-    cr_assert_eq(gct_heap_collect(h, 2), n);
-    cr_assert_eq(h->live_objects, 0);
+    GCT_ASSERT_EQ(h->live_objects, n);
+    GCT_ASSERT_EQ(gct_heap_collect(h, 2), n);
+    GCT_ASSERT_EQ(h->live_objects, 0);
     verify(h);
     gct_heap_destroy(h);
 }
@@ -743,9 +744,9 @@ Test(twins, disabled_collection_counts_on_and_explicit_collection_works)
         gct_heap *h = heap3(b ? "cpython" : "gencycle", 10, 10, 10, &o->t);
         gct_heap_set_enabled(h, false);
         p_cycles(h, 100, o);
-        cr_assert_eq(o->t.n, 0, "a collection ran while disabled");
-        cr_assert_eq(h->count[0], 200);
-        cr_assert_eq(gct_heap_collect(h, 0), 200);
+        GCT_ASSERT_EQ(o->t.n, 0, "a collection ran while disabled");
+        GCT_ASSERT_EQ(h->count[0], 200);
+        GCT_ASSERT_EQ(gct_heap_collect(h, 0), 200);
         gct_heap_set_enabled(h, true);
         p_cycles(h, 30, o);
         finish(h, o);
@@ -773,10 +774,10 @@ Test(validate, every_workload_matches_end_to_end)
         for (int j = 0; j < 2; j++) {
             gct_vcase c = {.w = &rows[i], .th = &th[j]};
             gct_validate_case(&c, 7);
-            cr_assert_eq(c.status, GCT_V_MATCH, "%s @ %s: %s: %s", rows[i].label, th[j].label,
-                         gct_vstatus_name(c.status), c.detail);
-            cr_assert_gt(c.real.ncolls, 2, "%s @ %s: no automatic collection", rows[i].label,
-                         th[j].label);
+            GCT_ASSERT_EQ(c.status, GCT_V_MATCH, "%s @ %s: %s: %s", rows[i].label, th[j].label,
+                          gct_vstatus_name(c.status), c.detail);
+            GCT_ASSERT_GT(c.real.ncolls, 2, "%s @ %s: no automatic collection", rows[i].label,
+                          th[j].label);
             gct_vtrace_free(&c.model);
             gct_vtrace_free(&c.real);
         }
@@ -796,7 +797,7 @@ Test(validate, a_divergence_is_reported_where_it_happens)
     gct_validate_trace("gencycle", &rows[0], &a, 1, &c.model);
     gct_validate_trace("cpython", &rows[0], &b, 1, &c.real);
     gct_validate_compare(&c);
-    cr_assert_eq(c.status, GCT_V_MISMATCH, "%s", c.summary);
+    GCT_ASSERT_EQ(c.status, GCT_V_MISMATCH, "%s", c.summary);
     cr_assert(strstr(c.detail, "collection #1:"), "%s", c.detail);
     cr_assert(strstr(c.summary, "alloc +1"), "%s", c.summary);
 
@@ -804,17 +805,17 @@ Test(validate, a_divergence_is_reported_where_it_happens)
     gct_vtrace_free(&c.real);
     gct_validate_trace("cpython", &rows[0], &a, 1, &c.real);
     gct_validate_compare(&c);
-    cr_assert_eq(c.status, GCT_V_MATCH, "%s", c.detail);
+    GCT_ASSERT_EQ(c.status, GCT_V_MATCH, "%s", c.detail);
     c.real.colls[3].collected -= 2;
     gct_validate_compare(&c);
-    cr_assert_eq(c.status, GCT_V_MISMATCH);
+    GCT_ASSERT_EQ(c.status, GCT_V_MISMATCH);
     cr_assert(strstr(c.summary, "#4") && strstr(c.summary, "coll -2"), "%s", c.summary);
     c.real.colls[3].collected += 2;
 
     /* The same collection, the same set, different traversal work. */
     c.real.colls[2].traversed += 5;
     gct_validate_compare(&c);
-    cr_assert_eq(c.status, GCT_V_MISMATCH);
+    GCT_ASSERT_EQ(c.status, GCT_V_MISMATCH);
     cr_assert(strstr(c.summary, "#3") && strstr(c.summary, "traversed +5"), "%s", c.summary);
     cr_assert(strstr(c.detail, "traversed"), "%s", c.detail);
     c.real.colls[2].traversed -= 5;
@@ -822,29 +823,29 @@ Test(validate, a_divergence_is_reported_where_it_happens)
     /* Per-generation totals are compared too. */
     c.real.stats[0].traversed++;
     gct_validate_compare(&c);
-    cr_assert_eq(c.status, GCT_V_MISMATCH);
-    cr_assert_str_eq(c.summary, "gen0 stats");
+    GCT_ASSERT_EQ(c.status, GCT_V_MISMATCH);
+    GCT_ASSERT_STR_EQ(c.summary, "gen0 stats");
     c.real.stats[0].traversed--;
 
     /* A missing collection at the end. */
     c.real.ncolls--;
     gct_validate_compare(&c);
-    cr_assert_eq(c.status, GCT_V_MISMATCH);
+    GCT_ASSERT_EQ(c.status, GCT_V_MISMATCH);
     cr_assert(strstr(c.summary, "-1 collections"), "%s", c.summary);
     c.real.ncolls++;
 
     /* The checksum: what the workload observed. */
     c.real.checksum ^= 1;
     gct_validate_compare(&c);
-    cr_assert_eq(c.status, GCT_V_MISMATCH);
-    cr_assert_str_eq(c.summary, "checksum");
+    GCT_ASSERT_EQ(c.status, GCT_V_MISMATCH);
+    GCT_ASSERT_STR_EQ(c.summary, "checksum");
     c.real.checksum ^= 1;
 
     /* A failed run is a failure, whatever the rest says. */
     c.real.ok = false;
     snprintf(c.real.err, sizeof c.real.err, "self-check: broken");
     gct_validate_compare(&c);
-    cr_assert_eq(c.status, GCT_V_FAILED);
+    GCT_ASSERT_EQ(c.status, GCT_V_FAILED);
     cr_assert(strstr(c.detail, "broken"), "%s", c.detail);
     gct_vtrace_free(&c.model);
     gct_vtrace_free(&c.real);
@@ -865,7 +866,7 @@ Test(validate, an_explained_difference_keeps_its_reason)
     c.model.max_count0 = c.real.max_count0 = INT64_C(3000000000);
     c.real.count[0] += 1;
     gct_validate_compare(&c);
-    cr_assert_eq(c.status, GCT_V_EXPLAINED, "%s", gct_vstatus_name(c.status));
+    GCT_ASSERT_EQ(c.status, GCT_V_EXPLAINED, "%s", gct_vstatus_name(c.status));
     cr_assert(strstr(c.reason, "INT_MAX"), "%s", c.reason);
     cr_assert(c.detail[0], "an explained difference lost its divergence");
     gct_vtrace_free(&c.model);
@@ -877,40 +878,40 @@ Test(validate, the_command_prints_tables_or_json_and_exits_by_outcome)
     cmd_out o = gctune((const char *const[]){"validate", "-w", "cache", "--thresholds",
                                               "700/10/10,3/2/2", "--ops", "300", "--json", "-q",
                                               NULL});
-    cr_assert_eq(o.status, 0, "validate exited %d: %s", o.status, o.err);
+    GCT_ASSERT_EQ(o.status, 0, "validate exited %d: %s", o.status, o.err);
     json_error_t je;
     json_t *j = json_loads(o.out, 0, &je);
     cr_assert(j, "not JSON: %s", je.text);
     json_t *cases = json_object_get(j, "cases");
-    cr_assert_eq(json_array_size(cases), 4, "cache and cache values=weak x 2 thresholds");
-    cr_assert_eq(json_integer_value(json_object_get(json_object_get(j, "summary"), "match")), 4);
+    GCT_ASSERT_EQ(json_array_size(cases), 4, "cache and cache values=weak x 2 thresholds");
+    GCT_ASSERT_EQ(json_integer_value(json_object_get(json_object_get(j, "summary"), "match")), 4);
     cr_assert(json_string_length(json_object_get(j, "cpython_version")) > 0);
     for (size_t i = 0; i < 4; i++) {
         json_t *c = json_array_get(cases, i);
-        cr_assert_str_eq(json_string_value(json_object_get(c, "status")), "match");
+        GCT_ASSERT_STR_EQ(json_string_value(json_object_get(c, "status")), "match");
         json_t *real = json_object_get(c, "cpython"), *model = json_object_get(c, "gencycle");
         cr_assert(json_is_real(json_object_get(real, "pause_max_us")));
         cr_assert(json_real_value(json_object_get(model, "full_collection_us")) > 0);
         cr_assert(json_equal(json_object_get(real, "collections"),
                              json_object_get(model, "collections")));
-        cr_assert_gt(json_integer_value(json_object_get(real, "sequence_length")), 1);
+        GCT_ASSERT_GT(json_integer_value(json_object_get(real, "sequence_length")), 1);
     }
     json_decref(j);
     cmd_free(&o);
 
     o = gctune((const char *const[]){"validate", "-w", "trees", "--thresholds", "100/2/2",
                                      "--ops", "20", "-q", NULL});
-    cr_assert_eq(o.status, 0, "validate exited %d: %s", o.status, o.err);
+    GCT_ASSERT_EQ(o.status, 0, "validate exited %d: %s", o.status, o.err);
     cr_assert(strstr(o.out, "pauses in us"), "%s", o.out);
     cr_assert(strstr(o.out, "2 cases: 2 match, 0 explained, 0 mismatch, 0 failed"), "%s", o.out);
     cmd_free(&o);
 
     o = gctune((const char *const[]){"validate", "--thresholds", "700/10", NULL});
-    cr_assert_eq(o.status, 2);
+    GCT_ASSERT_EQ(o.status, 2);
     cr_assert(strstr(o.err, "'700/10'"), "%s", o.err);
     cmd_free(&o);
     o = gctune((const char *const[]){"validate", "-w", "nope", NULL});
-    cr_assert_eq(o.status, 2);
+    GCT_ASSERT_EQ(o.status, 2);
     cr_assert(strstr(o.err, "unknown workload 'nope'"), "%s", o.err);
     cmd_free(&o);
 }
@@ -921,7 +922,7 @@ Test(validate, absent_backend_is_not_registered_and_validate_says_why)
 {
     cr_assert_null(gct_collector_find("cpython"));
     cmd_out o = gctune((const char *const[]){"validate", "-q", NULL});
-    cr_assert_eq(o.status, 1);
+    GCT_ASSERT_EQ(o.status, 1);
     cr_assert(strstr(o.err, "python3-dev"), "%s", o.err);
     cmd_free(&o);
 }

@@ -6,6 +6,7 @@
  * offending value.
  */
 #include <criterion/criterion.h>
+#include "gct_test.h"
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -101,7 +102,7 @@ Test(errors, null_or_tiny_error_buffer_is_safe)
     cr_assert_null(gct_heap_new("a-rather-long-unknown-collector-name", NULL, 0, buf, 16));
     cr_assert(memchr(buf, 0, 16) != NULL, "message not terminated within its buffer");
     for (size_t i = 16; i < sizeof buf; i++)
-        cr_assert_eq(buf[i], 'X', "byte %zu past the buffer was written", i);
+        GCT_ASSERT_EQ(buf[i], 'X', "byte %zu past the buffer was written", i);
 }
 
 /* ---- knob names ----------------------------------------------------------- */
@@ -173,8 +174,8 @@ Test(errors, malformed_assignments)
      * still created with the defaults. */
     gct_heap *h = new_ok("gencycle", NULL, 0);
     int64_t v;
-    cr_assert_eq(gct_heap_get_knob(h, "gen0", &v), GCT_OK);
-    cr_assert_eq(v, 700);
+    GCT_ASSERT_EQ(gct_heap_get_knob(h, "gen0", &v), GCT_OK);
+    GCT_ASSERT_EQ(v, 700);
     gct_heap_destroy(h);
 }
 
@@ -186,9 +187,9 @@ Test(errors, null_knob_entries_and_names_are_errors_not_crashes)
     assert_has(err, "NULL");
     gct_heap *h = new_ok("gencycle", NULL, 0);
     int64_t v = 42;
-    cr_assert_eq(gct_heap_get_knob(h, NULL, &v), GCT_EINVAL);
-    cr_assert_eq(v, 42);
-    cr_assert_eq(gct_heap_set_knob(h, NULL, 5, err, sizeof err), GCT_EINVAL);
+    GCT_ASSERT_EQ(gct_heap_get_knob(h, NULL, &v), GCT_EINVAL);
+    GCT_ASSERT_EQ(v, 42);
+    GCT_ASSERT_EQ(gct_heap_set_knob(h, NULL, 5, err, sizeof err), GCT_EINVAL);
     assert_has(err, "NULL");
     gct_heap_destroy(h);
 }
@@ -243,8 +244,8 @@ Test(errors, every_knob_range_is_enforced_at_creation)
                 const char *const knobs[] = {text};
                 gct_heap *h = new_ok(c->name, knobs, 1);
                 int64_t v;
-                cr_assert_eq(gct_heap_get_knob(h, kn->name, &v), GCT_OK);
-                cr_assert_eq(v, ok[j], "%s: %s read back as %" PRId64, c->name, text, v);
+                GCT_ASSERT_EQ(gct_heap_get_knob(h, kn->name, &v), GCT_OK);
+                GCT_ASSERT_EQ(v, ok[j], "%s: %s read back as %" PRId64, c->name, text, v);
                 gct_heap_destroy(h);
             }
             if (kn->min > INT64_MIN) {
@@ -279,19 +280,19 @@ Test(errors, set_knob_unknown_name)
         const gct_collector *c = gct_collector_at(i);
         gct_heap *h = new_ok(c->name, NULL, 0);
         char err[ERRLEN] = "";
-        cr_assert_eq(gct_heap_set_knob(h, "nosuchknob", 5, err, sizeof err), GCT_EINVAL);
+        GCT_ASSERT_EQ(gct_heap_set_knob(h, "nosuchknob", 5, err, sizeof err), GCT_EINVAL);
         assert_has(err, "nosuchknob");
         assert_lists_knobs(err, c);
-        cr_assert_eq(gct_heap_set_knob(h, "", 5, err, sizeof err), GCT_EINVAL);
-        cr_assert_eq(gct_heap_set_knob(h, "nosuchknob", 5, NULL, 0), GCT_EINVAL);
+        GCT_ASSERT_EQ(gct_heap_set_knob(h, "", 5, err, sizeof err), GCT_EINVAL);
+        GCT_ASSERT_EQ(gct_heap_set_knob(h, "nosuchknob", 5, NULL, 0), GCT_EINVAL);
         int64_t v = 12345;
-        cr_assert_eq(gct_heap_get_knob(h, "nosuchknob", &v), GCT_EINVAL);
-        cr_assert_eq(v, 12345, "get_knob wrote through on an unknown knob");
+        GCT_ASSERT_EQ(gct_heap_get_knob(h, "nosuchknob", &v), GCT_EINVAL);
+        GCT_ASSERT_EQ(v, 12345, "get_knob wrote through on an unknown knob");
         gct_heap_destroy(h);
     }
     gct_heap *h = new_ok("marksweep", NULL, 0);
     char err[ERRLEN] = "";
-    cr_assert_eq(gct_heap_set_knob(h, "gen1", 5, err, sizeof err), GCT_EINVAL);
+    GCT_ASSERT_EQ(gct_heap_set_knob(h, "gen1", 5, err, sizeof err), GCT_EINVAL);
     assert_has(err, "gen1");
     gct_heap_destroy(h);
 }
@@ -313,18 +314,18 @@ Test(errors, set_knob_out_of_range_changes_nothing)
                 if (!valid[j])
                     continue;
                 char err[ERRLEN] = "";
-                cr_assert_eq(gct_heap_set_knob(h, kn->name, bad[j], err, sizeof err), GCT_EINVAL,
-                             "%s: %s=%" PRId64 " accepted", c->name, kn->name, bad[j]);
+                GCT_ASSERT_EQ(gct_heap_set_knob(h, kn->name, bad[j], err, sizeof err), GCT_EINVAL,
+                              "%s: %s=%" PRId64 " accepted", c->name, kn->name, bad[j]);
                 assert_range_message(err, kn, bad[j]);
                 int64_t v;
-                cr_assert_eq(gct_heap_get_knob(h, kn->name, &v), GCT_OK);
-                cr_assert_eq(v, kn->def, "%s: %s changed to %" PRId64 " by a rejected set",
-                             c->name, kn->name, v);
+                GCT_ASSERT_EQ(gct_heap_get_knob(h, kn->name, &v), GCT_OK);
+                GCT_ASSERT_EQ(v, kn->def, "%s: %s changed to %" PRId64 " by a rejected set",
+                              c->name, kn->name, v);
             }
         }
-        cr_assert_eq(memcmp(thresholds, h->threshold, sizeof thresholds), 0,
-                     "%s: a rejected set_knob changed the thresholds", c->name);
-        cr_assert_eq(h->cascade_limit, cascade);
+        GCT_ASSERT_EQ(memcmp(thresholds, h->threshold, sizeof thresholds), 0,
+                      "%s: a rejected set_knob changed the thresholds", c->name);
+        GCT_ASSERT_EQ(h->cascade_limit, cascade);
         gct_heap_destroy(h);
     }
 }
@@ -337,24 +338,24 @@ Test(errors, freeze_not_supported_on_refcount_and_marksweep)
     for (size_t i = 0; i < 2; i++) {
         gct_heap *h = new_ok(names[i], NULL, 0);
         gct_new(h, &node);
-        cr_assert_eq(gct_heap_freeze(h), GCT_ENOTSUP, "%s: freeze", names[i]);
-        cr_assert_eq(gct_heap_unfreeze(h), GCT_ENOTSUP, "%s: unfreeze", names[i]);
-        cr_assert_eq(gct_heap_freeze_count(h), GCT_ENOTSUP, "%s: freeze_count", names[i]);
-        cr_assert_eq(h->live_objects, 1);
+        GCT_ASSERT_EQ(gct_heap_freeze(h), GCT_ENOTSUP, "%s: freeze", names[i]);
+        GCT_ASSERT_EQ(gct_heap_unfreeze(h), GCT_ENOTSUP, "%s: unfreeze", names[i]);
+        GCT_ASSERT_EQ(gct_heap_freeze_count(h), GCT_ENOTSUP, "%s: freeze_count", names[i]);
+        GCT_ASSERT_EQ(h->live_objects, 1);
         char err[ERRLEN];
         cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: %s", names[i], err);
         gct_heap_destroy(h);
     }
     gct_heap *h = new_ok("gencycle", NULL, 0);
-    cr_assert_eq(gct_heap_freeze(h), GCT_OK);
-    cr_assert_eq(gct_heap_freeze_count(h), 0);
-    cr_assert_eq(gct_heap_unfreeze(h), GCT_OK);
+    GCT_ASSERT_EQ(gct_heap_freeze(h), GCT_OK);
+    GCT_ASSERT_EQ(gct_heap_freeze_count(h), 0);
+    GCT_ASSERT_EQ(gct_heap_unfreeze(h), GCT_OK);
     gct_heap_destroy(h);
-    cr_assert_str_eq(gct_strerror(GCT_ENOTSUP), "not supported by this collector");
-    cr_assert_str_eq(gct_strerror(GCT_EINVAL), "invalid argument");
-    cr_assert_str_eq(gct_strerror(GCT_OK), "ok");
-    cr_assert_str_eq(gct_strerror(GCT_ENOMEM), "out of memory");
-    cr_assert_str_eq(gct_strerror(-99), "unknown error");
+    GCT_ASSERT_STR_EQ(gct_strerror(GCT_ENOTSUP), "not supported by this collector");
+    GCT_ASSERT_STR_EQ(gct_strerror(GCT_EINVAL), "invalid argument");
+    GCT_ASSERT_STR_EQ(gct_strerror(GCT_OK), "ok");
+    GCT_ASSERT_STR_EQ(gct_strerror(GCT_ENOMEM), "out of memory");
+    GCT_ASSERT_STR_EQ(gct_strerror(-99), "unknown error");
 }
 
 struct counter {
@@ -385,25 +386,25 @@ Test(errors, collect_bad_generation_on_every_backend)
         int first_bad = ngen ? ngen : 1;
         const int bad[] = {first_bad, first_bad + 1, 3, 100, INT_MAX, -2, -100, INT_MIN};
         for (size_t j = 0; j < sizeof bad / sizeof bad[0]; j++) {
-            cr_assert_eq(gct_heap_collect(h, bad[j]), GCT_EINVAL, "%s: collect(%d)", c->name,
-                         bad[j]);
+            GCT_ASSERT_EQ(gct_heap_collect(h, bad[j]), GCT_EINVAL, "%s: collect(%d)", c->name,
+                          bad[j]);
         }
-        cr_assert_eq(cnt.events, 0, "%s: a rejected collect emitted events", c->name);
-        cr_assert_eq(gct_heap_npauses(h), 0, "%s: a rejected collect recorded a pause", c->name);
+        GCT_ASSERT_EQ(cnt.events, 0, "%s: a rejected collect emitted events", c->name);
+        GCT_ASSERT_EQ(gct_heap_npauses(h), 0, "%s: a rejected collect recorded a pause", c->name);
         for (int g = 0; g < GCT_MAX_GEN; g++)
-            cr_assert_eq(h->stats[g].collections, 0);
-        cr_assert_eq(h->live_objects, 2);
+            GCT_ASSERT_EQ(h->stats[g].collections, 0);
+        GCT_ASSERT_EQ(h->live_objects, 2);
         /* Every good generation works: 0..ngen-1 and GCT_GEN_FULL. */
         char err[ERRLEN];
         for (int g = 0; g < first_bad; g++) {
-            cr_assert_geq(gct_heap_collect(h, g), 0, "%s: collect(%d)", c->name, g);
+            GCT_ASSERT_GEQ(gct_heap_collect(h, g), 0, "%s: collect(%d)", c->name, g);
             cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: %s", c->name, err);
         }
-        cr_assert_geq(gct_heap_collect(h, GCT_GEN_FULL), 0, "%s: collect(FULL)", c->name);
+        GCT_ASSERT_GEQ(gct_heap_collect(h, GCT_GEN_FULL), 0, "%s: collect(FULL)", c->name);
         cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: %s", c->name, err);
         /* Tracing and cycle collectors have freed the cycle by now. */
         if (c->ngenerations)
-            cr_assert_eq(h->live_objects, 0, "%s: the garbage cycle survived", c->name);
+            GCT_ASSERT_EQ(h->live_objects, 0, "%s: the garbage cycle survived", c->name);
         gct_heap_destroy(h);
     }
 }
@@ -415,7 +416,7 @@ Test(registry, check_passes_and_tables_are_sane)
     char err[ERRLEN] = "";
     cr_assert(gct_collector_registry_check(err, sizeof err), "registry: %s", err);
     size_t n = gct_collector_count();
-    cr_assert_geq(n, 3);
+    GCT_ASSERT_GEQ(n, 3);
     cr_assert_null(gct_collector_at(n));
     char names[512];
     gct_collector_names(names, sizeof names);
@@ -425,35 +426,35 @@ Test(registry, check_passes_and_tables_are_sane)
         cr_assert(c->name && c->name[0], "collector %zu has no name", i);
         cr_assert(c->summary && c->summary[0], "%s has no summary", c->name);
         cr_assert_null(strchr(c->summary, '\n'), "%s: the summary is not one line", c->name);
-        cr_assert_eq(c->abi, GCT_COLLECTOR_ABI, "%s: abi %u", c->name, c->abi);
-        cr_assert_eq(gct_collector_find(c->name), c);
-        cr_assert_leq(c->nknobs, GCT_MAX_KNOBS, "%s: %u knobs", c->name, c->nknobs);
-        cr_assert_leq(c->ngenerations, GCT_MAX_GEN, "%s", c->name);
+        GCT_ASSERT_EQ(c->abi, GCT_COLLECTOR_ABI, "%s: abi %u", c->name, c->abi);
+        GCT_ASSERT_EQ(gct_collector_find(c->name), c);
+        GCT_ASSERT_LEQ(c->nknobs, GCT_MAX_KNOBS, "%s: %u knobs", c->name, c->nknobs);
+        GCT_ASSERT_LEQ(c->ngenerations, GCT_MAX_GEN, "%s", c->name);
         cr_assert(c->init, "%s has no init", c->name);
         assert_has(names, c->name);
         for (size_t j = 0; j < i; j++)
-            cr_assert_str_neq(gct_collector_at(j)->name, c->name, "duplicate name");
+            GCT_ASSERT_STR_NEQ(gct_collector_at(j)->name, c->name, "duplicate name");
         for (uint32_t k = 0; k < c->nknobs; k++) {
             const gct_knob *kn = &c->knobs[k];
             cr_assert(kn->name && kn->name[0], "%s: knob %u has no name", c->name, k);
             cr_assert_null(strchr(kn->name, '='), "%s: knob name %s", c->name, kn->name);
             cr_assert(kn->help && kn->help[0], "%s: knob %s has no help", c->name, kn->name);
             cr_assert(kn->unit, "%s: knob %s has no unit", c->name, kn->name);
-            cr_assert_leq(kn->min, kn->max, "%s: knob %s", c->name, kn->name);
+            GCT_ASSERT_LEQ(kn->min, kn->max, "%s: knob %s", c->name, kn->name);
             cr_assert(kn->def >= kn->min && kn->def <= kn->max,
                       "%s: default %" PRId64 " of knob %s outside %" PRId64 "..%" PRId64,
                       c->name, kn->def, kn->name, kn->min, kn->max);
             for (uint32_t j = 0; j < k; j++)
-                cr_assert_str_neq(c->knobs[j].name, kn->name, "%s: knob %s twice", c->name,
-                                  kn->name);
+                GCT_ASSERT_STR_NEQ(c->knobs[j].name, kn->name, "%s: knob %s twice", c->name,
+                                   kn->name);
         }
         /* A heap created without knobs carries the defaults. */
         gct_heap *h = new_ok(c->name, NULL, 0);
-        cr_assert_eq(h->ops, c);
+        GCT_ASSERT_EQ(h->ops, c);
         for (uint32_t k = 0; k < c->nknobs; k++) {
             int64_t v;
-            cr_assert_eq(gct_heap_get_knob(h, c->knobs[k].name, &v), GCT_OK);
-            cr_assert_eq(v, c->knobs[k].def, "%s: %s = %" PRId64, c->name, c->knobs[k].name, v);
+            GCT_ASSERT_EQ(gct_heap_get_knob(h, c->knobs[k].name, &v), GCT_OK);
+            GCT_ASSERT_EQ(v, c->knobs[k].def, "%s: %s = %" PRId64, c->name, c->knobs[k].name, v);
         }
         gct_heap_destroy(h);
     }

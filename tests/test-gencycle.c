@@ -14,6 +14,7 @@
  * (exact reference counts) after every collection it causes.
  */
 #include <criterion/criterion.h>
+#include "gct_test.h"
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -137,7 +138,7 @@ static void attach(recorder *R, gct_heap *h)
  * well formed and run the full verifier. */
 static void after_alloc(recorder *R, size_t nbefore)
 {
-    cr_assert_eq(R->protocol_error, 0, "malformed START/STOP events");
+    GCT_ASSERT_EQ(R->protocol_error, 0, "malformed START/STOP events");
     cr_assert(!R->open, "a collection has not reported STOP");
     cr_assert(R->n <= nbefore + 1, "one allocation caused %zu collections", R->n - nbefore);
     if (R->n != nbefore)
@@ -173,13 +174,13 @@ static int64_t collect(recorder *R, int gen)
     R->alloc = 0;
     int64_t r = gct_heap_collect(R->h, gen);
     R->alloc = saved;
-    cr_assert_eq(R->protocol_error, 0, "malformed START/STOP events");
+    GCT_ASSERT_EQ(R->protocol_error, 0, "malformed START/STOP events");
     cr_assert(!R->open, "a collection has not reported STOP");
     if (r >= 0) {
-        cr_assert_eq(R->n, before + 1, "collect(%d) reported %zu collections", gen, R->n - before);
-        cr_assert_eq(R->r[before].collected + R->r[before].uncollectable, r,
-                     "collect(%d) returned %" PRId64 " but STOP reported %" PRId64 "+%" PRId64,
-                     gen, r, R->r[before].collected, R->r[before].uncollectable);
+        GCT_ASSERT_EQ(R->n, before + 1, "collect(%d) reported %zu collections", gen, R->n - before);
+        GCT_ASSERT_EQ(R->r[before].collected + R->r[before].uncollectable, r,
+                      "collect(%d) returned %" PRId64 " but STOP reported %" PRId64 "+%" PRId64,
+                      gen, r, R->r[before].collected, R->r[before].uncollectable);
         verify(R->h);
     }
     return r;
@@ -207,19 +208,19 @@ static void assert_sequence(const recorder *R, const expect *e, size_t n)
                   i + 1, r->gen, r->alloc, r->collected, r->uncollectable, e[i].gen, e[i].alloc,
                   e[i].collected);
     }
-    cr_assert_eq(R->n, n, "%zu collections, expected %zu", R->n, n);
-    cr_assert_eq(gct_heap_npauses(h), n, "%zu pauses recorded, expected %zu",
-                 gct_heap_npauses(h), n);
+    GCT_ASSERT_EQ(R->n, n, "%zu collections, expected %zu", R->n, n);
+    GCT_ASSERT_EQ(gct_heap_npauses(h), n, "%zu pauses recorded, expected %zu",
+                  gct_heap_npauses(h), n);
     for (size_t i = 0; i < n; i++) {
         const gct_pause *p = &gct_heap_pauses(h)[i];
-        cr_assert_eq((int)p->kind, e[i].gen, "pause #%zu has kind %s", i + 1,
-                     gct_pause_kind_name(p->kind));
-        cr_assert_eq(p->freed, e[i].collected, "pause #%zu freed %" PRId64 ", expected %" PRId64,
-                     i + 1, p->freed, e[i].collected);
-        cr_assert_eq(p->examined, e[i].examined,
-                     "collection #%zu (gen%d at allocation %" PRId64 ") examined %" PRId64
-                     " objects, expected %" PRId64,
-                     i + 1, e[i].gen, e[i].alloc, p->examined, e[i].examined);
+        GCT_ASSERT_EQ((int)p->kind, e[i].gen, "pause #%zu has kind %s", i + 1,
+                      gct_pause_kind_name(p->kind));
+        GCT_ASSERT_EQ(p->freed, e[i].collected, "pause #%zu freed %" PRId64 ", expected %" PRId64,
+                      i + 1, p->freed, e[i].collected);
+        GCT_ASSERT_EQ(p->examined, e[i].examined,
+                      "collection #%zu (gen%d at allocation %" PRId64 ") examined %" PRId64
+                      " objects, expected %" PRId64,
+                      i + 1, e[i].gen, e[i].alloc, p->examined, e[i].examined);
     }
 }
 
@@ -235,19 +236,19 @@ Test(table, count_after_collect0_is_0_1_0)
     for (int i = 0; i < 5; i++)
         alloc_keep(&R, &node);
     assert_count(h, 5, 0, 0);
-    cr_assert_eq(collect(&R, 0), 0);
+    GCT_ASSERT_EQ(collect(&R, 0), 0);
     assert_count(h, 0, 1, 0);
-    cr_assert_eq(collect(&R, 1), 0);
+    GCT_ASSERT_EQ(collect(&R, 1), 0);
     assert_count(h, 0, 0, 1);
     /* And on an empty heap too. */
     gct_heap *e = gencycle(NULL, 0);
-    cr_assert_eq(gct_heap_collect(e, 0), 0);
+    GCT_ASSERT_EQ(gct_heap_collect(e, 0), 0);
     verify(e);
     assert_count(e, 0, 1, 0);
-    cr_assert_eq(gct_heap_collect(e, 1), 0);
+    GCT_ASSERT_EQ(gct_heap_collect(e, 1), 0);
     verify(e);
     assert_count(e, 0, 0, 1);
-    cr_assert_eq(gct_heap_collect(e, 2), 0);
+    GCT_ASSERT_EQ(gct_heap_collect(e, 2), 0);
     verify(e);
     assert_count(e, 0, 0, 0);
     gct_heap_destroy(e);
@@ -261,8 +262,8 @@ Test(table, only_the_collected_generation_stats_change)
     attach(&R, h);
     for (int g = 0; g < 3; g++) {
         make_cycle(&R);
-        cr_assert_eq(collect(&R, g), 2, "collect(%d) of one garbage cycle", g);
-        cr_assert_eq(R.r[R.n - 1].gen, g);
+        GCT_ASSERT_EQ(collect(&R, g), 2, "collect(%d) of one garbage cycle", g);
+        GCT_ASSERT_EQ(R.r[R.n - 1].gen, g);
         for (int j = 0; j < 3; j++) {
             if (j <= g)
                 assert_stats(h, j, 1, 2);
@@ -272,12 +273,12 @@ Test(table, only_the_collected_generation_stats_change)
     }
     /* GCT_GEN_FULL is generation 2. */
     make_cycle(&R);
-    cr_assert_eq(collect(&R, GCT_GEN_FULL), 2);
-    cr_assert_eq(R.r[R.n - 1].gen, 2);
+    GCT_ASSERT_EQ(collect(&R, GCT_GEN_FULL), 2);
+    GCT_ASSERT_EQ(R.r[R.n - 1].gen, 2);
     assert_stats(h, 0, 1, 2);
     assert_stats(h, 1, 1, 2);
     assert_stats(h, 2, 2, 4);
-    cr_assert_eq(h->live_objects, 0);
+    GCT_ASSERT_EQ(h->live_objects, 0);
     gct_heap_destroy(h);
 }
 
@@ -298,28 +299,28 @@ Test(table, freeze_zeroes_counts_and_moves_everything)
         alloc_keep(&R, &pair);
     alloc_keep(&R, &atom); /* never tracked: not frozen either */
     assert_count(h, 2, 1, 1);
-    cr_assert_eq(gct_heap_freeze_count(h), 0);
+    GCT_ASSERT_EQ(gct_heap_freeze_count(h), 0);
 
-    cr_assert_eq(gct_heap_freeze(h), GCT_OK);
+    GCT_ASSERT_EQ(gct_heap_freeze(h), GCT_OK);
     assert_count(h, 0, 0, 0);
-    cr_assert_eq(gct_heap_freeze_count(h), 7);
+    GCT_ASSERT_EQ(gct_heap_freeze_count(h), 7);
     verify(h);
     /* Every generation is empty now. */
     for (int g = 0; g < 3; g++) {
         collect(&R, g);
-        cr_assert_eq(last_examined(h), 0, "collect(%d) examined %" PRId64, g, last_examined(h));
+        GCT_ASSERT_EQ(last_examined(h), 0, "collect(%d) examined %" PRId64, g, last_examined(h));
     }
     /* A second freeze adds the new objects to the permanent generation. */
     alloc_keep(&R, &node);
-    cr_assert_eq(gct_heap_freeze(h), GCT_OK);
-    cr_assert_eq(gct_heap_freeze_count(h), 8);
-    cr_assert_eq(gct_heap_unfreeze(h), GCT_OK);
-    cr_assert_eq(gct_heap_freeze_count(h), 0);
+    GCT_ASSERT_EQ(gct_heap_freeze(h), GCT_OK);
+    GCT_ASSERT_EQ(gct_heap_freeze_count(h), 8);
+    GCT_ASSERT_EQ(gct_heap_unfreeze(h), GCT_OK);
+    GCT_ASSERT_EQ(gct_heap_freeze_count(h), 0);
     collect(&R, 1);
-    cr_assert_eq(last_examined(h), 0, "unfreeze put objects into generation 0 or 1");
+    GCT_ASSERT_EQ(last_examined(h), 0, "unfreeze put objects into generation 0 or 1");
     collect(&R, 2);
-    cr_assert_eq(last_examined(h), 8, "generation 2 after unfreeze holds %" PRId64,
-                 last_examined(h));
+    GCT_ASSERT_EQ(last_examined(h), 8, "generation 2 after unfreeze holds %" PRId64,
+                  last_examined(h));
     verify(h);
     gct_heap_destroy(h);
 }
@@ -330,25 +331,25 @@ Test(table, frozen_garbage_cycle_survives_until_unfreeze)
     recorder R;
     attach(&R, h);
     make_cycle(&R);
-    cr_assert_eq(gct_heap_freeze(h), GCT_OK);
-    cr_assert_eq(gct_heap_freeze_count(h), 2);
-    cr_assert_eq(collect(&R, 2), 0, "the permanent generation was scanned");
-    cr_assert_eq(collect(&R, GCT_GEN_FULL), 0);
-    cr_assert_eq(h->live_objects, 2);
-    cr_assert_eq(gct_heap_freeze_count(h), 2);
+    GCT_ASSERT_EQ(gct_heap_freeze(h), GCT_OK);
+    GCT_ASSERT_EQ(gct_heap_freeze_count(h), 2);
+    GCT_ASSERT_EQ(collect(&R, 2), 0, "the permanent generation was scanned");
+    GCT_ASSERT_EQ(collect(&R, GCT_GEN_FULL), 0);
+    GCT_ASSERT_EQ(h->live_objects, 2);
+    GCT_ASSERT_EQ(gct_heap_freeze_count(h), 2);
 
-    cr_assert_eq(gct_heap_unfreeze(h), GCT_OK);
-    cr_assert_eq(gct_heap_freeze_count(h), 0);
+    GCT_ASSERT_EQ(gct_heap_unfreeze(h), GCT_OK);
+    GCT_ASSERT_EQ(gct_heap_freeze_count(h), 0);
     verify(h);
     /* It is in generation 2: younger collections do not see it. */
-    cr_assert_eq(collect(&R, 0), 0);
-    cr_assert_eq(last_examined(h), 0);
-    cr_assert_eq(collect(&R, 1), 0);
-    cr_assert_eq(last_examined(h), 0);
-    cr_assert_eq(h->live_objects, 2);
-    cr_assert_eq(collect(&R, 2), 2);
-    cr_assert_eq(last_examined(h), 2);
-    cr_assert_eq(h->live_objects, 0);
+    GCT_ASSERT_EQ(collect(&R, 0), 0);
+    GCT_ASSERT_EQ(last_examined(h), 0);
+    GCT_ASSERT_EQ(collect(&R, 1), 0);
+    GCT_ASSERT_EQ(last_examined(h), 0);
+    GCT_ASSERT_EQ(h->live_objects, 2);
+    GCT_ASSERT_EQ(collect(&R, 2), 2);
+    GCT_ASSERT_EQ(last_examined(h), 2);
+    GCT_ASSERT_EQ(h->live_objects, 0);
     assert_stats(h, 2, 3, 2);
     gct_heap_destroy(h);
 }
@@ -365,21 +366,21 @@ Test(table, frozen_objects_are_not_scanned_by_automatic_collections)
     for (int i = 0; i < 10; i++)
         make_cycle(&R);
     gct_heap_set_enabled(h, true);
-    cr_assert_eq(R.n, 0);
-    cr_assert_eq(gct_heap_freeze(h), GCT_OK);
-    cr_assert_eq(gct_heap_freeze_count(h), 20);
+    GCT_ASSERT_EQ(R.n, 0);
+    GCT_ASSERT_EQ(gct_heap_freeze(h), GCT_OK);
+    GCT_ASSERT_EQ(gct_heap_freeze_count(h), 20);
     for (int i = 0; i < 40; i++)
         alloc_keep(&R, &node);
     cr_assert(R.n > 0);
     bool saw_gen2 = false;
     for (size_t i = 0; i < R.n; i++) {
-        cr_assert_eq(R.r[i].collected, 0);
+        GCT_ASSERT_EQ(R.r[i].collected, 0);
         saw_gen2 |= R.r[i].gen == 2;
     }
     cr_assert(saw_gen2, "no generation-2 collection happened");
-    cr_assert_eq(h->live_objects, 60);
-    cr_assert_eq(gct_heap_unfreeze(h), GCT_OK);
-    cr_assert_eq(collect(&R, 2), 20);
+    GCT_ASSERT_EQ(h->live_objects, 60);
+    GCT_ASSERT_EQ(gct_heap_unfreeze(h), GCT_OK);
+    GCT_ASSERT_EQ(collect(&R, 2), 20);
     gct_heap_destroy(h);
 }
 
@@ -389,22 +390,22 @@ Test(table, set_threshold_with_omitted_values_keeps_the_others)
     gct_heap *h = gencycle(knobs, 4);
     int64_t v;
     /* gc.set_threshold(100): gen1 and gen2 keep their values. */
-    cr_assert_eq(gct_heap_set_knob(h, "gen0", 100, NULL, 0), GCT_OK);
-    cr_assert_eq(gct_heap_get_knob(h, "gen0", &v), GCT_OK);
-    cr_assert_eq(v, 100);
-    cr_assert_eq(gct_heap_get_knob(h, "gen1", &v), GCT_OK);
-    cr_assert_eq(v, 6);
-    cr_assert_eq(gct_heap_get_knob(h, "gen2", &v), GCT_OK);
-    cr_assert_eq(v, 7);
-    cr_assert_eq(gct_heap_get_knob(h, "cascade", &v), GCT_OK);
-    cr_assert_eq(v, 50);
+    GCT_ASSERT_EQ(gct_heap_set_knob(h, "gen0", 100, NULL, 0), GCT_OK);
+    GCT_ASSERT_EQ(gct_heap_get_knob(h, "gen0", &v), GCT_OK);
+    GCT_ASSERT_EQ(v, 100);
+    GCT_ASSERT_EQ(gct_heap_get_knob(h, "gen1", &v), GCT_OK);
+    GCT_ASSERT_EQ(v, 6);
+    GCT_ASSERT_EQ(gct_heap_get_knob(h, "gen2", &v), GCT_OK);
+    GCT_ASSERT_EQ(v, 7);
+    GCT_ASSERT_EQ(gct_heap_get_knob(h, "cascade", &v), GCT_OK);
+    GCT_ASSERT_EQ(v, 50);
     cr_assert(h->threshold[0] == 100 && h->threshold[1] == 6 && h->threshold[2] == 7);
-    cr_assert_eq(h->cascade_limit, 50);
+    GCT_ASSERT_EQ(h->cascade_limit, 50);
     /* gc.set_threshold(100, 9): gen2 keeps its value. */
-    cr_assert_eq(gct_heap_set_knob(h, "gen1", 9, NULL, 0), GCT_OK);
+    GCT_ASSERT_EQ(gct_heap_set_knob(h, "gen1", 9, NULL, 0), GCT_OK);
     cr_assert(h->threshold[0] == 100 && h->threshold[1] == 9 && h->threshold[2] == 7);
-    cr_assert_eq(gct_heap_get_knob(h, "gen2", &v), GCT_OK);
-    cr_assert_eq(v, 7);
+    GCT_ASSERT_EQ(gct_heap_get_knob(h, "gen2", &v), GCT_OK);
+    GCT_ASSERT_EQ(v, 7);
     /* The defaults are CPython 3.11's (700, 10, 10). */
     gct_heap *d = gencycle(NULL, 0);
     cr_assert(d->threshold[0] == 700 && d->threshold[1] == 10 && d->threshold[2] == 10);
@@ -420,20 +421,20 @@ Test(table, threshold0_zero_disables_automatic_collection)
     attach(&R, h);
     for (int i = 0; i < 100000; i++)
         alloc_keep(&R, &node);
-    cr_assert_eq(R.n, 0, "%zu collections with gen0=0", R.n);
-    cr_assert_eq(gct_heap_npauses(h), 0);
+    GCT_ASSERT_EQ(R.n, 0, "%zu collections with gen0=0", R.n);
+    GCT_ASSERT_EQ(gct_heap_npauses(h), 0);
     for (int g = 0; g < 3; g++)
         assert_stats(h, g, 0, 0);
     assert_count(h, 100000, 0, 0);
     verify(h);
     /* Re-enabled: count[0] is far above the threshold, so the very next
      * container allocation collects generation 0 (without itself). */
-    cr_assert_eq(gct_heap_set_knob(h, "gen0", 700, NULL, 0), GCT_OK);
+    GCT_ASSERT_EQ(gct_heap_set_knob(h, "gen0", 700, NULL, 0), GCT_OK);
     alloc_keep(&R, &node);
-    cr_assert_eq(R.n, 1);
-    cr_assert_eq(R.r[0].gen, 0);
-    cr_assert_eq(R.r[0].alloc, 100001);
-    cr_assert_eq(last_examined(h), 100000);
+    GCT_ASSERT_EQ(R.n, 1);
+    GCT_ASSERT_EQ(R.r[0].gen, 0);
+    GCT_ASSERT_EQ(R.r[0].alloc, 100001);
+    GCT_ASSERT_EQ(last_examined(h), 100000);
     assert_count(h, 0, 1, 0);
     gct_heap_destroy(h);
 }
@@ -448,20 +449,20 @@ Test(table, disabled_blocks_automatic_but_not_explicit_collection)
     cr_assert(!h->enabled);
     for (int i = 0; i < 100; i++)
         make_cycle(&R);
-    cr_assert_eq(R.n, 0, "%zu collections while disabled", R.n);
+    GCT_ASSERT_EQ(R.n, 0, "%zu collections while disabled", R.n);
     assert_count(h, 200, 0, 0);
-    cr_assert_eq(collect(&R, 0), 200);
+    GCT_ASSERT_EQ(collect(&R, 0), 200);
     assert_count(h, 0, 1, 0);
-    cr_assert_eq(h->live_objects, 0);
+    GCT_ASSERT_EQ(h->live_objects, 0);
     /* Enabled again: the strict trigger counts from 0 again. */
     gct_heap_set_enabled(h, true);
     cr_assert(h->enabled);
     R.alloc = 0;
     for (int i = 0; i < 4; i++)
         alloc_keep(&R, &node);
-    cr_assert_eq(R.n, 2);
-    cr_assert_eq(R.r[1].alloc, 4);
-    cr_assert_eq(R.r[1].gen, 0);
+    GCT_ASSERT_EQ(R.n, 2);
+    GCT_ASSERT_EQ(R.r[1].alloc, 4);
+    GCT_ASSERT_EQ(R.r[1].gen, 0);
     gct_heap_destroy(h);
 }
 
@@ -473,18 +474,18 @@ Test(table, collect_bad_generation_is_einval)
     make_cycle(&R);
     static const int bad[] = {3, 4, 100, INT_MAX, -2, -3, -100, INT_MIN};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        cr_assert_eq(gct_heap_collect(h, bad[i]), GCT_EINVAL, "collect(%d)", bad[i]);
-        cr_assert_eq(R.n, 0, "collect(%d) emitted events", bad[i]);
-        cr_assert_eq(R.open, false);
+        GCT_ASSERT_EQ(gct_heap_collect(h, bad[i]), GCT_EINVAL, "collect(%d)", bad[i]);
+        GCT_ASSERT_EQ(R.n, 0, "collect(%d) emitted events", bad[i]);
+        GCT_ASSERT_EQ(R.open, false);
     }
     assert_count(h, 2, 0, 0);
     for (int g = 0; g < 3; g++)
         assert_stats(h, g, 0, 0);
-    cr_assert_eq(gct_heap_npauses(h), 0);
-    cr_assert_eq(h->live_objects, 2);
+    GCT_ASSERT_EQ(gct_heap_npauses(h), 0);
+    GCT_ASSERT_EQ(h->live_objects, 2);
     /* GCT_GEN_FULL (-1) is generation 2. */
-    cr_assert_eq(collect(&R, GCT_GEN_FULL), 2);
-    cr_assert_eq(R.r[0].gen, 2);
+    GCT_ASSERT_EQ(collect(&R, GCT_GEN_FULL), 2);
+    GCT_ASSERT_EQ(R.r[0].gen, 2);
     assert_stats(h, 2, 1, 2);
     gct_heap_destroy(h);
 }
@@ -513,17 +514,17 @@ Test(table, collect_returns_collected_plus_uncollectable)
     gct_obj *wr = gct_weakref_new(h, r1);
     for (size_t i = 0; i < 3; i++)
         gct_root_set(h, i, NULL); /* keep only the weak reference */
-    cr_assert_eq(gct_root_top(h), wr);
-    cr_assert_eq(h->live_objects, 7);
-    cr_assert_eq(collect(&R, 2), 5);
-    cr_assert_eq(R.r[0].collected, 5);
-    cr_assert_eq(R.r[0].uncollectable, 0);
-    cr_assert_eq(gct_weakref_get(wr), NULL, "the weak reference to garbage was not cleared");
+    GCT_ASSERT_EQ(gct_root_top(h), wr);
+    GCT_ASSERT_EQ(h->live_objects, 7);
+    GCT_ASSERT_EQ(collect(&R, 2), 5);
+    GCT_ASSERT_EQ(R.r[0].collected, 5);
+    GCT_ASSERT_EQ(R.r[0].uncollectable, 0);
+    GCT_ASSERT_EQ(gct_weakref_get(wr), NULL, "the weak reference to garbage was not cleared");
     assert_stats(h, 2, 1, 5);
-    cr_assert_eq(h->live_objects, 1);
+    GCT_ASSERT_EQ(h->live_objects, 1);
     /* Nothing left: 0. */
     gct_root_truncate(h, 0);
-    cr_assert_eq(collect(&R, 2), 0);
+    GCT_ASSERT_EQ(collect(&R, 2), 0);
     gct_heap_destroy(h);
 }
 
@@ -536,11 +537,11 @@ Test(table, collect_while_collecting_returns_0)
     attach(&R, h);
     make_cycle(&R);
     R.nest = true;
-    cr_assert_eq(collect(&R, 1), 2);
-    cr_assert_eq(R.n, 1);
-    cr_assert_eq(R.nnested, 4);
+    GCT_ASSERT_EQ(collect(&R, 1), 2);
+    GCT_ASSERT_EQ(R.n, 1);
+    GCT_ASSERT_EQ(R.nnested, 4);
     for (size_t i = 0; i < R.nnested; i++)
-        cr_assert_eq(R.nested[i], 0, "nested collect #%zu returned %" PRId64, i, R.nested[i]);
+        GCT_ASSERT_EQ(R.nested[i], 0, "nested collect #%zu returned %" PRId64, i, R.nested[i]);
     assert_stats(h, 0, 0, 0);
     assert_stats(h, 1, 1, 2);
     assert_stats(h, 2, 0, 0);
@@ -548,12 +549,12 @@ Test(table, collect_while_collecting_returns_0)
     R.alloc = 0;
     for (int i = 0; i < 4; i++)
         alloc_keep(&R, &node);
-    cr_assert_eq(R.n, 2);
-    cr_assert_eq(R.r[1].alloc, 4);
-    cr_assert_eq(R.nnested, 8);
+    GCT_ASSERT_EQ(R.n, 2);
+    GCT_ASSERT_EQ(R.r[1].alloc, 4);
+    GCT_ASSERT_EQ(R.nnested, 8);
     for (size_t i = 0; i < R.nnested; i++)
-        cr_assert_eq(R.nested[i], 0);
-    cr_assert_eq(gct_heap_npauses(h), 2);
+        GCT_ASSERT_EQ(R.nested[i], 0);
+    GCT_ASSERT_EQ(gct_heap_npauses(h), 2);
     gct_heap_destroy(h);
 }
 
@@ -564,16 +565,16 @@ Test(table, start_and_stop_events)
     attach(&R, h);
     make_cycle(&R);
     make_cycle(&R);
-    cr_assert_eq(collect(&R, 1), 4);
-    cr_assert_eq(R.n, 1);
-    cr_assert_eq(R.r[0].gen, 1);
-    cr_assert_eq(R.r[0].collected, 4);
-    cr_assert_eq(R.r[0].uncollectable, 0);
+    GCT_ASSERT_EQ(collect(&R, 1), 4);
+    GCT_ASSERT_EQ(R.n, 1);
+    GCT_ASSERT_EQ(R.r[0].gen, 1);
+    GCT_ASSERT_EQ(R.r[0].collected, 4);
+    GCT_ASSERT_EQ(R.r[0].uncollectable, 0);
     /* Detached: no more events. */
     gct_heap_set_event_fn(h, NULL, NULL);
-    cr_assert_eq(gct_heap_collect(h, 0), 0);
+    GCT_ASSERT_EQ(gct_heap_collect(h, 0), 0);
     verify(h);
-    cr_assert_eq(R.n, 1);
+    GCT_ASSERT_EQ(R.n, 1);
     gct_heap_destroy(h);
 }
 
@@ -605,10 +606,10 @@ Test(count, containers_and_weakrefs_count_atoms_never)
     gct_root_truncate(h, 0); /* atoms: no change */
     assert_count(h, 0, 0, 0);
     /* 10,000 atoms with gen0=0..: never a collection, count untouched. */
-    cr_assert_eq(gct_heap_set_knob(h, "gen0", 1, NULL, 0), GCT_OK);
+    GCT_ASSERT_EQ(gct_heap_set_knob(h, "gen0", 1, NULL, 0), GCT_OK);
     for (int i = 0; i < 10000; i++)
         alloc_keep(&R, &atom);
-    cr_assert_eq(R.n, 0);
+    GCT_ASSERT_EQ(R.n, 0);
     assert_count(h, 0, 0, 0);
     verify(h);
     gct_heap_destroy(h);
@@ -630,7 +631,7 @@ Test(count, frees_decrement_but_never_below_zero)
     collect(&R, 0); /* count (0, 1, 0); 7 objects in generation 1 */
     gct_root_truncate(h, 0);
     assert_count(h, 0, 1, 0);
-    cr_assert_eq(h->live_objects, 0);
+    GCT_ASSERT_EQ(h->live_objects, 0);
     alloc_keep(&R, &node);
     assert_count(h, 1, 1, 0);
     gct_heap_destroy(h);
@@ -676,7 +677,7 @@ Test(count, frees_before_allocations_bank_no_credit)
     static const expect e[] = {{6, 0, 0, 5}};
     assert_sequence(&R, e, 1);
     assert_count(h, 2, 1, 0);
-    cr_assert_eq(h->live_objects, 6 + 8);
+    GCT_ASSERT_EQ(h->live_objects, 6 + 8);
     gct_heap_destroy(h);
 }
 
@@ -691,7 +692,7 @@ Test(count, churn_never_collects)
         alloc_keep(&R, &node);
         gct_root_pop(h);
     }
-    cr_assert_eq(R.n, 0);
+    GCT_ASSERT_EQ(R.n, 0);
     assert_count(h, 0, 0, 0);
     gct_heap_destroy(h);
 }
@@ -713,22 +714,22 @@ Test(count, strict_trigger_at_allocation_n_plus_1)
             alloc_keep(&R, &node);
             alloc_keep(&R, &atom); /* atoms in between change nothing */
         }
-        cr_assert_eq(R.n, 0, "gen0=%" PRId64 ": collected before allocation %" PRId64, n, n + 1);
+        GCT_ASSERT_EQ(R.n, 0, "gen0=%" PRId64 ": collected before allocation %" PRId64, n, n + 1);
         assert_count(h, n, 0, 0);
         o = alloc_keep(&R, &node);
-        cr_assert_eq(R.n, 1, "gen0=%" PRId64 ": no collection at allocation %" PRId64, n, n + 1);
-        cr_assert_eq(R.r[0].alloc, 2 * n + 1);
-        cr_assert_eq(R.r[0].gen, 0);
-        cr_assert_eq(last_examined(h), n, "gen0=%" PRId64 ": the collection examined %" PRId64,
-                     n, last_examined(h));
+        GCT_ASSERT_EQ(R.n, 1, "gen0=%" PRId64 ": no collection at allocation %" PRId64, n, n + 1);
+        GCT_ASSERT_EQ(R.r[0].alloc, 2 * n + 1);
+        GCT_ASSERT_EQ(R.r[0].gen, 0);
+        GCT_ASSERT_EQ(last_examined(h), n, "gen0=%" PRId64 ": the collection examined %" PRId64,
+                      n, last_examined(h));
         /* The new object was not counted after the reset, and is alive. */
         assert_count(h, 0, 1, 0);
-        cr_assert_eq(o->refcnt, 1);
-        cr_assert_eq(gct_root_top(h), o);
-        cr_assert_eq(h->live_objects, 2 * n + 1);
+        GCT_ASSERT_EQ(o->refcnt, 1);
+        GCT_ASSERT_EQ(gct_root_top(h), o);
+        GCT_ASSERT_EQ(h->live_objects, 2 * n + 1);
         /* It alone is in generation 0. */
-        cr_assert_eq(collect(&R, 0), 0);
-        cr_assert_eq(last_examined(h), 1);
+        GCT_ASSERT_EQ(collect(&R, 0), 0);
+        GCT_ASSERT_EQ(last_examined(h), 1);
         gct_heap_destroy(h);
     }
 }
@@ -807,13 +808,13 @@ Test(sequence, keep_3_2_2_gen2_runs)
         }
         e[n++] = (expect){a, gen, 0, ex};
     }
-    cr_assert_eq(n, 30);
+    GCT_ASSERT_EQ(n, 30);
     assert_sequence(&R, e, n);
     assert_count(h, 2, 0, 1);
     assert_stats(h, 0, 21, 0);
     assert_stats(h, 1, 7, 0);
     assert_stats(h, 2, 2, 0);
-    cr_assert_eq(h->live_objects, 122);
+    GCT_ASSERT_EQ(h->live_objects, 122);
     gct_heap_destroy(h);
 }
 
@@ -828,7 +829,7 @@ static gct_heap *prebuilt(recorder *R, int64_t l)
     for (int64_t i = 0; i < l; i++)
         alloc_keep(R, &node);
     collect(R, 2);
-    cr_assert_eq(last_examined(h), l);
+    GCT_ASSERT_EQ(last_examined(h), l);
     gct_heap_set_enabled(h, true);
     assert_count(h, 0, 0, 0);
     attach(R, h);
@@ -878,7 +879,7 @@ Test(sequence, skip_gen2_by_the_25_percent_rule)
     assert_stats(h, 0, 15, 0);
     assert_stats(h, 1, 4, 0);
     assert_stats(h, 2, 1 + 1, 0);
-    cr_assert_eq(h->live_objects, 282);
+    GCT_ASSERT_EQ(h->live_objects, 282);
     gct_heap_destroy(h);
 }
 
@@ -967,19 +968,19 @@ Test(sequence, cycles_3_2_2)
     assert_stats(h, 0, 11, 22);
     assert_stats(h, 1, 3, 24);
     assert_stats(h, 2, 1, 8);
-    cr_assert_eq(h->live_objects, 6);
+    GCT_ASSERT_EQ(h->live_objects, 6);
     int64_t leaked = 0;
     gct_heap_leaks(h, &leaked, NULL);
-    cr_assert_eq(leaked, 6);
+    GCT_ASSERT_EQ(leaked, 6);
     /* The survivors sit where the derivation says: gen0 holds only B30,
      * gen1 B26 A28 B28 A30 (collect(1) examines 5), gen2 A26. */
-    cr_assert_eq(collect(&R, 0), 0);
-    cr_assert_eq(last_examined(h), 1);
-    cr_assert_eq(collect(&R, 1), 4); /* cycles 28, 30; B26 held by A26 */
-    cr_assert_eq(last_examined(h), 5);
-    cr_assert_eq(collect(&R, 2), 2);
-    cr_assert_eq(last_examined(h), 2);
-    cr_assert_eq(h->live_objects, 0);
+    GCT_ASSERT_EQ(collect(&R, 0), 0);
+    GCT_ASSERT_EQ(last_examined(h), 1);
+    GCT_ASSERT_EQ(collect(&R, 1), 4); /* cycles 28, 30; B26 held by A26 */
+    GCT_ASSERT_EQ(last_examined(h), 5);
+    GCT_ASSERT_EQ(collect(&R, 2), 2);
+    GCT_ASSERT_EQ(last_examined(h), 2);
+    GCT_ASSERT_EQ(h->live_objects, 0);
     /* A finished cycle's objects hold one reference each (the partner), and
      * a collection traverses each reference twice: the whole set in
      * subtract_refs, then each object once more, reachable or not.  The
@@ -987,13 +988,13 @@ Test(sequence, cycles_3_2_2)
      * just made holds NULL then.  The three explicit ones see only finished
      * cycles. */
     size_t nauto = sizeof e / sizeof e[0];
-    cr_assert_eq(gct_heap_npauses(h), nauto + 3);
+    GCT_ASSERT_EQ(gct_heap_npauses(h), nauto + 3);
     for (size_t i = 0; i < gct_heap_npauses(h); i++) {
         const gct_pause *p = &gct_heap_pauses(h)[i];
         int64_t refs = i < nauto ? p->examined - 1 : p->examined;
-        cr_assert_eq(p->traversed, 2 * refs,
-                     "pause %zu (%s): traversed %" PRId64 " for %" PRId64 " examined", i + 1,
-                     gct_pause_kind_name(p->kind), p->traversed, p->examined);
+        GCT_ASSERT_EQ(p->traversed, 2 * refs,
+                      "pause %zu (%s): traversed %" PRId64 " for %" PRId64 " examined", i + 1,
+                      gct_pause_kind_name(p->kind), p->traversed, p->examined);
     }
     gct_heap_destroy(h);
 }
@@ -1063,16 +1064,16 @@ Test(work, a_cycle_and_a_chain_by_hand)
 {
     gct_heap *h = gencycle3(700, 10, 10);
     cycle_and_chain(h);
-    cr_assert_eq(gct_heap_collect(h, 0), 3);
+    GCT_ASSERT_EQ(gct_heap_collect(h, 0), 3);
     assert_last_pause(h, 6, 12, 3);
     assert_work(h, 0, 1, 6, 12, 3);
     verify(h);
-    cr_assert_eq(gct_heap_collect(h, 1), 0);
+    GCT_ASSERT_EQ(gct_heap_collect(h, 1), 0);
     assert_last_pause(h, 3, 6, 0);
     assert_work(h, 1, 1, 3, 6, 0);
     gct_root_pop(h);
-    cr_assert_eq(h->live_objects, 0);
-    cr_assert_eq(gct_heap_collect(h, 2), 0);
+    GCT_ASSERT_EQ(h->live_objects, 0);
+    GCT_ASSERT_EQ(gct_heap_collect(h, 2), 0);
     assert_last_pause(h, 0, 0, 0);
     assert_work(h, 2, 1, 0, 0, 0);
     /* The younger generations' counters were left alone. */
@@ -1090,11 +1091,11 @@ Test(work, a_full_collection_counts_the_same_on_both_paths)
         gct_heap *h = gencycle3(700, 10, 10);
         if (frozen) {
             gct_new(h, &pair); /* stays rooted, frozen: never examined */
-            cr_assert_eq(gct_heap_freeze(h), GCT_OK);
-            cr_assert_eq(gct_heap_freeze_count(h), 1);
+            GCT_ASSERT_EQ(gct_heap_freeze(h), GCT_OK);
+            GCT_ASSERT_EQ(gct_heap_freeze_count(h), 1);
         }
         cycle_and_chain(h);
-        cr_assert_eq(gct_heap_collect(h, 2), 3);
+        GCT_ASSERT_EQ(gct_heap_collect(h, 2), 3);
         assert_last_pause(h, 6, 12, 3);
         assert_work(h, 2, 1, 6, 12, 3);
         verify(h);
@@ -1112,7 +1113,7 @@ Test(work, atoms_count_null_slots_and_weak_references_do_not)
     gct_root_pop(h);
     gct_weakref_new(h, p);
     /* Set: p (one atom reference, one NULL) and the weak reference (none). */
-    cr_assert_eq(gct_heap_collect(h, 0), 0);
+    GCT_ASSERT_EQ(gct_heap_collect(h, 0), 0);
     assert_last_pause(h, 2, 2, 0);
     gct_heap_destroy(h);
 }

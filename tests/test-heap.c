@@ -1,5 +1,6 @@
 /* test-heap.c — the heap API itself: accounting, roots, stores, knobs. */
 #include <criterion/criterion.h>
+#include "gct_test.h"
 #include <string.h>
 
 #include "collector.h"
@@ -30,13 +31,13 @@ Test(heap, accounting_and_store)
         gct_obj *a = gct_new(h, &atom);
         gct_store(h, p, 0, a);
         gct_root_pop(h);
-        cr_assert_eq(h->live_objects, 2);
-        cr_assert_eq(gct_load(p, 0), a);
+        GCT_ASSERT_EQ(h->live_objects, 2);
+        GCT_ASSERT_EQ(gct_load(p, 0), a);
         verify(h);
         gct_root_pop(h);
         gct_heap_collect(h, GCT_GEN_FULL);
-        cr_assert_eq(h->live_objects, 0, "%s: %lld live", h->ops->name, (long long)h->live_objects);
-        cr_assert_eq(h->live_bytes, 0);
+        GCT_ASSERT_EQ(h->live_objects, 0, "%s: %lld live", h->ops->name, (long long)h->live_objects);
+        GCT_ASSERT_EQ(h->live_bytes, 0);
         verify(h);
         gct_heap_destroy(h);
     }
@@ -52,7 +53,7 @@ Test(heap, exact_refcount_check_catches_a_count_off_by_one_either_way)
         gct_store(h, p, 1, a);
         uint32_t before = a->refcnt;
         verify(h);
-        cr_assert_eq(a->refcnt, before, "the check must leave counts as they were");
+        GCT_ASSERT_EQ(a->refcnt, before, "the check must leave counts as they were");
         if (h->rc) {
             char err[512];
             a->refcnt++;
@@ -63,7 +64,7 @@ Test(heap, exact_refcount_check_catches_a_count_off_by_one_either_way)
             cr_assert_not(gct_heap_verify(h, true, err, sizeof err));
             cr_assert(strstr(err, "off by -1"), "%s", err);
             a->refcnt++;
-            cr_assert_eq(a->refcnt, before);
+            GCT_ASSERT_EQ(a->refcnt, before);
         }
         verify(h);
         gct_heap_destroy(h);
@@ -88,14 +89,14 @@ Test(heap, weakref_target_survives_the_collection_its_allocation_starts)
         gct_root_pop(h);
         gct_root_pop(h); /* x and y: a garbage cycle the caller still points at */
         gct_obj *wr = gct_weakref_new(h, x);
-        cr_assert_eq(gct_weakref_get(wr), x, "%s: the target died under its weak reference",
-                     tracing[c][0]);
+        GCT_ASSERT_EQ(gct_weakref_get(wr), x, "%s: the target died under its weak reference",
+                      tracing[c][0]);
         cr_assert(!(x->flags & GCT_OF_FREE));
         verify(h);
         gct_heap_collect(h, GCT_GEN_FULL);
         cr_assert_null(gct_weakref_get(wr), "%s: the garbage target outlived a full collection",
                        tracing[c][0]);
-        cr_assert_eq(h->live_objects, 1); /* the weak reference itself */
+        GCT_ASSERT_EQ(h->live_objects, 1); /* the weak reference itself */
         verify(h);
         gct_heap_destroy(h);
     }
@@ -122,20 +123,20 @@ Test(heap, a_new_heap_on_a_destroyed_heaps_arenas_is_a_fresh_heap)
                 prev = o;
             }
             gct_store(h, prev, 0, first);
-            cr_assert_eq(h->live_objects, n, "%s round %d: %lld live", name, round,
-                         (long long)h->live_objects);
+            GCT_ASSERT_EQ(h->live_objects, n, "%s round %d: %lld live", name, round,
+                          (long long)h->live_objects);
             verify(h);
             gct_root_pop(h);
             gct_heap_collect(h, GCT_GEN_FULL);
             if (strcmp(name, "refcount"))
-                cr_assert_eq(h->live_objects, 0, "%s round %d: %lld live after collecting", name,
-                             round, (long long)h->live_objects);
+                GCT_ASSERT_EQ(h->live_objects, 0, "%s round %d: %lld live after collecting", name,
+                              round, (long long)h->live_objects);
             verify(h);
             footprint[round] = h->pool.peak_footprint;
             gct_heap_destroy(h);
         }
-        cr_assert_lt(footprint[1], footprint[0], "%s: the small heap counts only its own memory "
-                                                 "(%lld vs %lld bytes)",
-                     name, (long long)footprint[1], (long long)footprint[0]);
+        GCT_ASSERT_LT(footprint[1], footprint[0], "%s: the small heap counts only its own memory "
+                                                  "(%lld vs %lld bytes)",
+                      name, (long long)footprint[1], (long long)footprint[0]);
     }
 }

@@ -1,5 +1,6 @@
 /* test-stats.c — statistics against answers worked out by hand. */
 #include <criterion/criterion.h>
+#include "gct_test.h"
 #include <criterion/logging.h>
 #include <math.h>
 #include <string.h>
@@ -151,10 +152,10 @@ static void expect_mwu(const double *a, size_t na, const double *b, size_t nb, d
                        double p, bool exact)
 {
     gct_mwu r;
-    cr_assert_eq(gct_mann_whitney(a, na, b, nb, &r), 0);
+    GCT_ASSERT_EQ(gct_mann_whitney(a, na, b, nb, &r), 0);
     NEAR(r.u_a, u_a);
     NEAR(r.u_a + r.u_b, (double)(na * nb));
-    cr_assert_eq(r.exact, exact);
+    GCT_ASSERT_EQ(r.exact, exact);
     cr_assert(fabs(r.p - p) < 1e-9 * (p > 1e-3 ? 1 : 10), "p = %.12g, scipy says %.12g", r.p, p);
 }
 
@@ -217,7 +218,7 @@ Test(stats, probability_b_beats_a)
     NEAR(r.p_b_wins, 1.0);
     gct_mann_whitney((double[]){1, 2}, 2, (double[]){1, 2}, 2, &r);
     NEAR(r.p_b_wins, 0.5);
-    cr_assert_eq(gct_mann_whitney(NULL, 0, (double[]){1}, 1, &r), -1);
+    GCT_ASSERT_EQ(gct_mann_whitney(NULL, 0, (double[]){1}, 1, &r), -1);
 }
 
 Test(stats, bootstrap_ratio_interval)
@@ -242,10 +243,10 @@ Test(stats, pareto_frontier_of_a_hand_made_set)
     double y[] = {5, 2, 3, 1, 4, 6, 0.5, 0};
     size_t idx[8];
     size_t k = gct_pareto_front(x, y, 8, idx);
-    cr_assert_eq(k, 4, "%zu points on the frontier", k);
+    GCT_ASSERT_EQ(k, 4, "%zu points on the frontier", k);
     size_t want[] = {6, 3, 1, 0}; /* ascending throughput */
     for (size_t i = 0; i < 4; i++)
-        cr_assert_eq(idx[i], want[i], "frontier[%zu] = %zu, expected %zu", i, idx[i], want[i]);
+        GCT_ASSERT_EQ(idx[i], want[i], "frontier[%zu] = %zu, expected %zu", i, idx[i], want[i]);
 }
 
 /* ---- The verdict rule: gct_effect_of and the detectable effect ---------------- */
@@ -286,7 +287,7 @@ static double detection_rate(size_t na, size_t nb, double sigma, double shift, d
         draw(&s, a, na, 0, sigma, noisy);
         draw(&s, b, nb, sign * shift, sigma, noisy);
         gct_effect e;
-        cr_assert_eq(gct_effect_of(a, na, b, nb, floor_, (uint64_t)t, &e), 0);
+        GCT_ASSERT_EQ(gct_effect_of(a, na, b, nb, floor_, (uint64_t)t, &e), 0);
         if (e.direction == sign)
             hits++;
         else if (e.direction != 0)
@@ -474,7 +475,7 @@ Test(effect, three_runs_each_can_never_be_significant)
     double d = gct_detectable_effect(a, 3, b, 3, 0.05, 0.8);
     cr_assert(isinf(d) && d > 0, "detectable %g with 3 vs 3, expected INFINITY", d);
     gct_effect e;
-    cr_assert_eq(gct_effect_of(a, 3, b, 3, 0, 1, &e), 0);
+    GCT_ASSERT_EQ(gct_effect_of(a, 3, b, 3, 0, 1, &e), 0);
     expect_verdict(&e, 0, "too few runs");
     NEAR(e.p, 0.1);
     cr_assert(isinf(e.detectable) && isinf(e.critical) && isinf(e.threshold),
@@ -498,7 +499,7 @@ Test(effect, all_values_equal_is_identical)
 {
     double v[] = {42, 42, 42, 42, 42};
     gct_effect e;
-    cr_assert_eq(gct_effect_of(v, 5, v, 5, 0, 1, &e), 0);
+    GCT_ASSERT_EQ(gct_effect_of(v, 5, v, 5, 0, 1, &e), 0);
     expect_verdict(&e, 0, "identical");
     NEAR(e.ratio, 1);
     NEAR(e.lo, 1);
@@ -593,9 +594,9 @@ Test(effect, empty_sides_and_determinism)
 {
     double a[] = {100, 103, 98, 101, 99, 104}, b[] = {104, 108, 103, 106, 107, 105};
     gct_effect e, f;
-    cr_assert_eq(gct_effect_of(a, 0, b, 6, 0, 1, &e), -1);
+    GCT_ASSERT_EQ(gct_effect_of(a, 0, b, 6, 0, 1, &e), -1);
     cr_assert(e.direction == 0 && isnan(e.ratio) && isnan(e.p));
-    cr_assert_eq(gct_effect_of(a, 6, b, 0, 0, 1, &e), -1);
+    GCT_ASSERT_EQ(gct_effect_of(a, 6, b, 0, 0, 1, &e), -1);
     cr_assert(isnan(gct_detectable_effect(a, 0, b, 6, 0.05, 0.8)));
     gct_effect_of(a, 6, b, 6, 0, 77, &e);
     gct_effect_of(a, 6, b, 6, 0, 77, &f);

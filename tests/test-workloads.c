@@ -24,6 +24,7 @@
  *     every workload sets up and runs with its default parameters.
  */
 #include <criterion/criterion.h>
+#include "gct_test.h"
 #include <criterion/parameterized.h>
 #include <math.h>
 #include <stdio.h>
@@ -176,22 +177,22 @@ Test(registry, is_consistent)
 {
     char err[ERRLEN] = "";
     cr_assert(gct_workload_registry_check(err, sizeof err), "%s", err);
-    cr_assert_eq(gct_workload_count(), 5);
+    GCT_ASSERT_EQ(gct_workload_count(), 5);
     static const char *const names[] = {"trees", "dlist", "cache", "requests", "longlived"};
     for (size_t i = 0; i < 5; i++) {
         const gct_workload *w = gct_workload_find(names[i]);
         cr_assert(w, "%s is not registered", names[i]);
-        cr_assert_eq(w, gct_workload_at(i));
-        cr_assert_str_eq(w->name, names[i]);
+        GCT_ASSERT_EQ(w, gct_workload_at(i));
+        GCT_ASSERT_STR_EQ(w->name, names[i]);
         assert_has(w->summary, "one operation");
-        cr_assert_lt(strlen(w->summary), 140, "%s: the summary is not one line", w->name);
+        GCT_ASSERT_LT(strlen(w->summary), 140, "%s: the summary is not one line", w->name);
         cr_assert_null(strchr(w->summary, '\n'));
     }
     cr_assert_null(gct_workload_find("nope"));
     cr_assert_null(gct_workload_at(5));
     char buf[200];
     gct_workload_names(buf, sizeof buf);
-    cr_assert_str_eq(buf, "trees, dlist, cache, requests, longlived");
+    GCT_ASSERT_STR_EQ(buf, "trees, dlist, cache, requests, longlived");
 }
 
 /* The formatted defaults read back as the defaults. */
@@ -201,44 +202,44 @@ Test(registry, defaults_round_trip)
         const gct_workload *w = gct_workload_at(i);
         double defs[GCT_WL_MAX_PARAMS], back[GCT_WL_MAX_PARAMS];
         char err[ERRLEN] = "";
-        cr_assert_eq(gct_workload_parse(w, NULL, 0, defs, err, sizeof err), GCT_OK, "%s: %s",
-                     w->name, err);
+        GCT_ASSERT_EQ(gct_workload_parse(w, NULL, 0, defs, err, sizeof err), GCT_OK, "%s: %s",
+                      w->name, err);
         char text[512];
         gct_workload_format_params(w, defs, text, sizeof text);
         const char *settings[GCT_WL_MAX_PARAMS];
         size_t n = 0;
         for (char *tok = strtok(text, " "); tok; tok = strtok(NULL, " "))
             settings[n++] = tok;
-        cr_assert_eq(n, w->nparams, "%s: %zu settings for %u parameters", w->name, n, w->nparams);
-        cr_assert_eq(gct_workload_parse(w, settings, n, back, err, sizeof err), GCT_OK, "%s: %s",
-                     w->name, err);
+        GCT_ASSERT_EQ(n, w->nparams, "%s: %zu settings for %u parameters", w->name, n, w->nparams);
+        GCT_ASSERT_EQ(gct_workload_parse(w, settings, n, back, err, sizeof err), GCT_OK, "%s: %s",
+                      w->name, err);
         for (uint32_t k = 0; k < w->nparams; k++)
-            cr_assert_eq(back[k], defs[k], "%s: parameter %s", w->name, w->params[k].name);
+            GCT_ASSERT_EQ(back[k], defs[k], "%s: parameter %s", w->name, w->params[k].name);
     }
 }
 
 Test(registry, formats_values)
 {
     double v[GCT_WL_MAX_PARAMS];
-    cr_assert_eq(gct_workload_parse(&gct_workload_trees, NULL, 0, v, NULL, 0), GCT_OK);
+    GCT_ASSERT_EQ(gct_workload_parse(&gct_workload_trees, NULL, 0, v, NULL, 0), GCT_OK);
     char buf[200];
     gct_workload_format_params(&gct_workload_trees, v, buf, sizeof buf);
-    cr_assert_str_eq(buf, "depth=10 long_depth=16 parent=strong");
-    cr_assert_eq(gct_workload_parse(&gct_workload_requests, NULL, 0, v, NULL, 0), GCT_OK);
+    GCT_ASSERT_STR_EQ(buf, "depth=10 long_depth=16 parent=strong");
+    GCT_ASSERT_EQ(gct_workload_parse(&gct_workload_requests, NULL, 0, v, NULL, 0), GCT_OK);
     gct_workload_format_params(&gct_workload_requests, v, buf, sizeof buf);
-    cr_assert_str_eq(buf, "old_objects=200000 request_objects=300 cyclic=0.02 writes=4");
-    cr_assert_eq(gct_workload_param_index(&gct_workload_cache, "zipf"), 1);
-    cr_assert_eq(gct_workload_param_index(&gct_workload_cache, "zip"), -1);
+    GCT_ASSERT_STR_EQ(buf, "old_objects=200000 request_objects=300 cyclic=0.02 writes=4");
+    GCT_ASSERT_EQ(gct_workload_param_index(&gct_workload_cache, "zipf"), 1);
+    GCT_ASSERT_EQ(gct_workload_param_index(&gct_workload_cache, "zip"), -1);
 }
 
 Test(registry, array_shapes)
 {
-    cr_assert_eq(gct_wl_array_shape(0)->nslots, 1);
-    cr_assert_eq(gct_wl_array_shape(1)->nslots, 1);
-    cr_assert_eq(gct_wl_array_shape(3)->nslots, 4);
-    cr_assert_eq(gct_wl_array_shape(1000)->nslots, 1024);
-    cr_assert_eq(gct_wl_array_shape(1u << GCT_WL_ARRAY_MAX_LOG2)->nslots,
-                 1u << GCT_WL_ARRAY_MAX_LOG2);
+    GCT_ASSERT_EQ(gct_wl_array_shape(0)->nslots, 1);
+    GCT_ASSERT_EQ(gct_wl_array_shape(1)->nslots, 1);
+    GCT_ASSERT_EQ(gct_wl_array_shape(3)->nslots, 4);
+    GCT_ASSERT_EQ(gct_wl_array_shape(1000)->nslots, 1024);
+    GCT_ASSERT_EQ(gct_wl_array_shape(1u << GCT_WL_ARRAY_MAX_LOG2)->nslots,
+                  1u << GCT_WL_ARRAY_MAX_LOG2);
     cr_assert_null(gct_wl_array_shape((1u << GCT_WL_ARRAY_MAX_LOG2) + 1));
 }
 
@@ -247,12 +248,12 @@ Test(registry, array_shapes)
 Test(rng, reference_streams)
 {
     uint64_t x = 0;
-    cr_assert_eq(gct_splitmix64(&x), UINT64_C(0xe220a8397b1dcdaf));
+    GCT_ASSERT_EQ(gct_splitmix64(&x), UINT64_C(0xe220a8397b1dcdaf));
     gct_rng r = {{1, 2, 3, 4}};
-    cr_assert_eq(gct_rng_next(&r), UINT64_C(11520));
-    cr_assert_eq(gct_rng_next(&r), UINT64_C(0));
-    cr_assert_eq(gct_rng_next(&r), UINT64_C(1509978240));
-    cr_assert_eq(gct_rng_next(&r), UINT64_C(1215971899390074240));
+    GCT_ASSERT_EQ(gct_rng_next(&r), UINT64_C(11520));
+    GCT_ASSERT_EQ(gct_rng_next(&r), UINT64_C(0));
+    GCT_ASSERT_EQ(gct_rng_next(&r), UINT64_C(1509978240));
+    GCT_ASSERT_EQ(gct_rng_next(&r), UINT64_C(1215971899390074240));
 }
 
 Test(rng, seeding_is_deterministic)
@@ -264,7 +265,7 @@ Test(rng, seeding_is_deterministic)
     bool differ = false;
     for (int i = 0; i < 100; i++) {
         uint64_t va = gct_rng_next(&a), vc = gct_rng_next(&c);
-        cr_assert_eq(va, gct_rng_next(&b));
+        GCT_ASSERT_EQ(va, gct_rng_next(&b));
         differ |= va != vc;
     }
     cr_assert(differ);
@@ -280,17 +281,17 @@ Test(rng, bounded_draws)
     int64_t hist[6] = {0};
     for (int i = 0; i < 60000; i++) {
         uint64_t v = gct_rng_below(&r, 6);
-        cr_assert_lt(v, 6);
+        GCT_ASSERT_LT(v, 6);
         hist[v]++;
     }
     for (int i = 0; i < 6; i++)
         cr_assert(hist[i] > 9500 && hist[i] < 10500, "value %d drawn %lld times of 60000", i,
                   (long long)hist[i]);
     for (int i = 0; i < 1000; i++) {
-        cr_assert_eq(gct_rng_below(&r, 1), 0);
+        GCT_ASSERT_EQ(gct_rng_below(&r, 1), 0);
         double d = gct_rng_double(&r);
         cr_assert(d >= 0 && d < 1);
-        cr_assert_lt(gct_rng_below(&r, UINT64_MAX), UINT64_MAX);
+        GCT_ASSERT_LT(gct_rng_below(&r, UINT64_MAX), UINT64_MAX);
     }
     cr_assert(!gct_rng_chance(&r, 0));
     cr_assert(gct_rng_chance(&r, 1));
@@ -347,8 +348,8 @@ static const char *parse_fails(const gct_workload *w, const char *const *setting
     static char err[ERRLEN];
     memset(err, 0, sizeof err);
     double v[GCT_WL_MAX_PARAMS];
-    cr_assert_eq(gct_workload_parse(w, settings, n, v, err, sizeof err), GCT_EINVAL,
-                 "%s accepted %s", w->name, n ? settings[0] : "nothing");
+    GCT_ASSERT_EQ(gct_workload_parse(w, settings, n, v, err, sizeof err), GCT_EINVAL,
+                  "%s accepted %s", w->name, n ? settings[0] : "nothing");
     cr_assert(err[0], "no message");
     return err;
 }
@@ -430,7 +431,7 @@ Test(params, invalid_combinations)
     assert_has(m, "hold");
     const char *const hold_strong[] = {"values=strong", "hold=0"}; /* hold unused: fine */
     double v[GCT_WL_MAX_PARAMS];
-    cr_assert_eq(gct_workload_parse(&gct_workload_cache, hold_strong, 2, v, NULL, 0), GCT_OK);
+    GCT_ASSERT_EQ(gct_workload_parse(&gct_workload_cache, hold_strong, 2, v, NULL, 0), GCT_OK);
     const char *const initial[] = {"live_objects=100", "initial=200"};
     m = parse_fails(&gct_workload_longlived, initial, 2);
     assert_has(m, "initial=200");
@@ -440,7 +441,7 @@ Test(params, invalid_combinations)
     assert_has(m, "writes=2");
     assert_has(m, "old_objects=0");
     const char *const no_writes[] = {"old_objects=0", "writes=0"};
-    cr_assert_eq(gct_workload_parse(&gct_workload_requests, no_writes, 2, v, NULL, 0), GCT_OK);
+    GCT_ASSERT_EQ(gct_workload_parse(&gct_workload_requests, no_writes, 2, v, NULL, 0), GCT_OK);
     const char *const huge[] = {"lists=100000", "length=10000000"};
     m = parse_fails(&gct_workload_dlist, huge, 2);
     assert_has(m, "lists=100000");
@@ -460,8 +461,8 @@ Test(params, new_fails_cleanly)
     cr_assert_null(gct_workload_new("trees", h, bad, 2, 1, err, sizeof err));
     assert_has(err, "'color'");
     cr_assert_null(gct_workload_new("trees", h, bad, 2, 1, NULL, 0)); /* no buffer: no crash */
-    cr_assert_eq(h->live_objects, 0);
-    cr_assert_eq(gct_root_depth(h), 0);
+    GCT_ASSERT_EQ(h->live_objects, 0);
+    GCT_ASSERT_EQ(gct_root_depth(h), 0);
     gct_heap_destroy(h);
 }
 
@@ -487,39 +488,39 @@ ParameterizedTest(case_param *p, matrix, runs_clean)
     size_t base = gct_root_depth(h);
     gct_workload_run *r = run_config(h, c, 99, c->ops / 4);
     check(r);
-    cr_assert_eq(r->ops, c->ops);
-    cr_assert_gt(gct_root_depth(h), base, "%s: no root held", what);
+    GCT_ASSERT_EQ(r->ops, c->ops);
+    GCT_ASSERT_GT(gct_root_depth(h), base, "%s: no root held", what);
     bool collects = strcmp(collector, "refcount") != 0;
     if (collects)
-        cr_assert_gt(h->stats[0].collections, 0, "%s on %s: no collection ran", what,
-                     collector);
+        GCT_ASSERT_GT(h->stats[0].collections, 0, "%s on %s: no collection ran", what,
+                      collector);
 
     /* Leaks before teardown, with the workload's roots still held. */
     if (!collects) {
-        cr_assert_eq(leaks(h), r->cyclic_garbage,
-                     "%s on refcount: %lld objects leak, the workload made %lld cyclic garbage",
-                     what, (long long)leaks(h), (long long)r->cyclic_garbage);
+        GCT_ASSERT_EQ(leaks(h), r->cyclic_garbage,
+                      "%s on refcount: %lld objects leak, the workload made %lld cyclic garbage",
+                      what, (long long)leaks(h), (long long)r->cyclic_garbage);
     } else {
-        cr_assert_geq(gct_heap_collect(h, GCT_GEN_FULL), 0);
-        cr_assert_eq(leaks(h), 0, "%s on %s: %lld objects leak after a full collection", what,
-                     collector, (long long)leaks(h));
+        GCT_ASSERT_GEQ(gct_heap_collect(h, GCT_GEN_FULL), 0);
+        GCT_ASSERT_EQ(leaks(h), 0, "%s on %s: %lld objects leak after a full collection", what,
+                      collector, (long long)leaks(h));
         check(r); /* a full collection frees nothing live */
     }
     verify(h, "before teardown");
 
     gct_workload_teardown(r);
-    cr_assert_eq(gct_root_depth(h), base, "%s: teardown left roots", what);
+    GCT_ASSERT_EQ(gct_root_depth(h), base, "%s: teardown left roots", what);
     char err[ERRLEN];
     cr_assert_not(gct_workload_check(r, err, sizeof err), "check after teardown passed");
     gct_workload_teardown(r); /* idempotent */
     gct_heap_collect(h, GCT_GEN_FULL);
     verify(h, "after teardown");
     if (collects)
-        cr_assert_eq(h->live_objects, 0, "%s on %s: %lld objects left after teardown", what,
-                     collector, (long long)h->live_objects);
+        GCT_ASSERT_EQ(h->live_objects, 0, "%s on %s: %lld objects left after teardown", what,
+                      collector, (long long)h->live_objects);
     else
-        cr_assert_eq(leaks(h), h->live_objects, "%s on refcount: something is still reachable",
-                     what);
+        GCT_ASSERT_EQ(leaks(h), h->live_objects, "%s on refcount: something is still reachable",
+                      what);
     gct_workload_free(r);
     gct_heap_destroy(h);
 }
@@ -546,8 +547,8 @@ Test(leaks, trees_strong_parents_leak_every_dropped_tree)
 {
     const char *const s[] = {"depth=4", "long_depth=5", "parent=strong"};
     gct_workload_run *r = refcount_run("trees", s, 3, 20);
-    cr_assert_eq(leaks(r->h), 20 * 31, "%lld leaked, expected 20 trees of 31 nodes",
-                 (long long)leaks(r->h));
+    GCT_ASSERT_EQ(leaks(r->h), 20 * 31, "%lld leaked, expected 20 trees of 31 nodes",
+                  (long long)leaks(r->h));
     finish(r);
 }
 
@@ -557,12 +558,12 @@ Test(leaks, trees_weak_or_no_parents_leak_nothing)
     for (int i = 0; i < 2; i++) {
         const char *const s[] = {"depth=4", "long_depth=5", modes[i]};
         gct_workload_run *r = refcount_run("trees", s, 3, 20);
-        cr_assert_eq(leaks(r->h), 0, "%s: %lld leaked", modes[i], (long long)leaks(r->h));
+        GCT_ASSERT_EQ(leaks(r->h), 0, "%s: %lld leaked", modes[i], (long long)leaks(r->h));
         /* Teardown frees everything: no cycle anywhere. */
         gct_heap *h = r->h;
         gct_workload_teardown(r);
-        cr_assert_eq(h->live_objects, 0, "%s: %lld objects left", modes[i],
-                     (long long)h->live_objects);
+        GCT_ASSERT_EQ(h->live_objects, 0, "%s: %lld objects left", modes[i],
+                      (long long)h->live_objects);
         finish(r);
     }
 }
@@ -571,9 +572,9 @@ Test(leaks, dlist_strong_backlinks_leak_the_dropped_rings)
 {
     const char *const s[] = {"lists=4", "length=30", "drop_every=10", "backlinks=strong"};
     gct_workload_run *r = refcount_run("dlist", s, 4, 100);
-    cr_assert_eq(metric(r, "rings_dropped"), 10);
+    GCT_ASSERT_EQ(metric(r, "rings_dropped"), 10);
     /* Each dropped ring leaks its nodes and its head: about 10 x 31. */
-    cr_assert_eq(leaks(r->h), r->cyclic_garbage);
+    GCT_ASSERT_EQ(leaks(r->h), r->cyclic_garbage);
     cr_assert(r->cyclic_garbage > 10 * 20 && r->cyclic_garbage < 10 * 45, "%lld",
               (long long)r->cyclic_garbage);
     finish(r);
@@ -583,11 +584,11 @@ Test(leaks, dlist_weak_backlinks_leak_nothing)
 {
     const char *const s[] = {"lists=4", "length=30", "drop_every=10", "backlinks=weak"};
     gct_workload_run *r = refcount_run("dlist", s, 4, 100);
-    cr_assert_eq(metric(r, "rings_dropped"), 10);
-    cr_assert_eq(leaks(r->h), 0);
+    GCT_ASSERT_EQ(metric(r, "rings_dropped"), 10);
+    GCT_ASSERT_EQ(leaks(r->h), 0);
     gct_heap *h = r->h;
     gct_workload_teardown(r);
-    cr_assert_eq(h->live_objects, 0, "%lld objects left", (long long)h->live_objects);
+    GCT_ASSERT_EQ(h->live_objects, 0, "%lld objects left", (long long)h->live_objects);
     finish(r);
 }
 
@@ -596,8 +597,8 @@ Test(leaks, cache_strong_values_leak_each_evicted_entry)
     const char *const s[] = {"keys=300", "capacity=30", "value_objects=3"};
     gct_workload_run *r = refcount_run("cache", s, 3, 300);
     double evictions = metric(r, "evictions");
-    cr_assert_gt(evictions, 0);
-    cr_assert_eq(leaks(r->h), (int64_t)evictions * 4);
+    GCT_ASSERT_GT(evictions, 0);
+    GCT_ASSERT_EQ(leaks(r->h), (int64_t)evictions * 4);
     finish(r);
 }
 
@@ -606,9 +607,9 @@ Test(leaks, cache_weak_values_leak_nothing)
     const char *const s[] = {"keys=300", "capacity=30", "value_objects=3", "values=weak",
                              "hold=10"};
     gct_workload_run *r = refcount_run("cache", s, 5, 300);
-    cr_assert_gt(metric(r, "evictions"), 0);
-    cr_assert_gt(metric(r, "dead"), 0, "no weak value ever died");
-    cr_assert_eq(leaks(r->h), 0);
+    GCT_ASSERT_GT(metric(r, "evictions"), 0);
+    GCT_ASSERT_GT(metric(r, "dead"), 0, "no weak value ever died");
+    GCT_ASSERT_EQ(leaks(r->h), 0);
     finish(r);
 }
 
@@ -618,7 +619,7 @@ Test(leaks, requests_leak_each_cyclic_request)
     gct_workload_run *r = refcount_run("requests", s, 3, 100);
     double cyclic = metric(r, "cyclic_requests");
     cr_assert(cyclic > 10 && cyclic < 45, "%g cyclic requests of 100", cyclic);
-    cr_assert_eq(leaks(r->h), (int64_t)cyclic * 51);
+    GCT_ASSERT_EQ(leaks(r->h), (int64_t)cyclic * 51);
     finish(r);
 }
 
@@ -627,11 +628,11 @@ Test(leaks, longlived_leaks_nothing)
     const char *const s[] = {"live_objects=4000", "initial=1000", "grow=10", "young=10",
                              "survive=0.1"};
     gct_workload_run *r = refcount_run("longlived", s, 5, 200);
-    cr_assert_gt(metric(r, "survivors"), 0);
-    cr_assert_eq(leaks(r->h), 0);
+    GCT_ASSERT_GT(metric(r, "survivors"), 0);
+    GCT_ASSERT_EQ(leaks(r->h), 0);
     gct_heap *h = r->h;
     gct_workload_teardown(r);
-    cr_assert_eq(h->live_objects, 0);
+    GCT_ASSERT_EQ(h->live_objects, 0);
     finish(r);
 }
 
@@ -671,8 +672,8 @@ ParameterizedTest(unsigned *k, determinism, same_seed_same_run)
     outcome first[3];
     for (int i = 0; i < 3; i++) {
         outcome a = outcome_of(collectors[i], c, 11), b = outcome_of(collectors[i], c, 11);
-        cr_assert_eq(a.checksum, b.checksum, "%s on %s: two runs, two checksums", what,
-                     collectors[i]);
+        GCT_ASSERT_EQ(a.checksum, b.checksum, "%s on %s: two runs, two checksums", what,
+                      collectors[i]);
         /* The work counters too: a seed makes the collector's work exact. */
         for (int g = 0; g < GCT_MAX_GEN; g++) {
             const gct_gen_stats *x = &a.stats[g], *y = &b.stats[g];
@@ -690,21 +691,21 @@ ParameterizedTest(unsigned *k, determinism, same_seed_same_run)
                           "%s on %s: generation %d counted work without a collection", what,
                           collectors[i], g);
         }
-        cr_assert_eq(a.allocs, b.allocs);
-        cr_assert_eq(a.live, b.live);
+        GCT_ASSERT_EQ(a.allocs, b.allocs);
+        GCT_ASSERT_EQ(a.live, b.live);
         outcome other = outcome_of(collectors[i], c, 12);
-        cr_assert_neq(a.checksum, other.checksum, "%s on %s: seeds 11 and 12 agree", what,
-                      collectors[i]);
+        GCT_ASSERT_NEQ(a.checksum, other.checksum, "%s on %s: seeds 11 and 12 agree", what,
+                       collectors[i]);
         first[i] = a;
     }
     /* The same allocations and the same observations on every collector,
      * unless a weak reference lets the workload see the collector. */
     if (!c->collector_visible) {
         for (int i = 1; i < 3; i++) {
-            cr_assert_eq(first[i].checksum, first[0].checksum, "%s: %s and %s disagree", what,
-                         collectors[0], collectors[i]);
-            cr_assert_eq(first[i].allocs, first[0].allocs, "%s: %s and %s allocate differently",
-                         what, collectors[0], collectors[i]);
+            GCT_ASSERT_EQ(first[i].checksum, first[0].checksum, "%s: %s and %s disagree", what,
+                          collectors[0], collectors[i]);
+            GCT_ASSERT_EQ(first[i].allocs, first[0].allocs, "%s: %s and %s allocate differently",
+                          what, collectors[0], collectors[i]);
         }
     }
 }
@@ -724,7 +725,7 @@ static void free_a_live_object(gct_workload_run *r)
             break;
         o = next;
     }
-    cr_assert_neq(o, gct_root_get(r->h, r->root_base));
+    GCT_ASSERT_NEQ(o, gct_root_get(r->h, r->root_base));
     gct__free(r->h, o);
 }
 
@@ -778,7 +779,7 @@ Test(selfcheck, reports_a_failure_recorded_by_an_operation)
     gct_workload_fail(r, "second");
     char err[ERRLEN] = "";
     cr_assert_not(gct_workload_check(r, err, sizeof err));
-    cr_assert_str_eq(err, "trees: first 1");
+    GCT_ASSERT_STR_EQ(err, "trees: first 1");
     finish(r);
 }
 
@@ -813,8 +814,8 @@ Test(edges, extreme_settings_run_clean)
             gct_heap_collect(h, GCT_GEN_FULL);
             verify(h, "after teardown");
             if (c > 0)
-                cr_assert_eq(h->live_objects, 0, "%s on %s: %lld objects left",
-                             edges[e].workload, collectors[c], (long long)h->live_objects);
+                GCT_ASSERT_EQ(h->live_objects, 0, "%s on %s: %lld objects left",
+                              edges[e].workload, collectors[c], (long long)h->live_objects);
             finish(r);
         }
     }
@@ -835,11 +836,11 @@ ParameterizedTest(unsigned *k, defaults, set_up_and_run)
     gct_workload_run *r = start(h, w->name, NULL, 0, 1);
     gct_workload_ops(r, 20);
     check(r);
-    cr_assert_eq(gct_root_depth(h), r->root_base + 1, "%s holds %zu roots between operations",
-                 w->name, gct_root_depth(h) - r->root_base);
+    GCT_ASSERT_EQ(gct_root_depth(h), r->root_base + 1, "%s holds %zu roots between operations",
+                  w->name, gct_root_depth(h) - r->root_base);
     gct_workload_teardown(r);
     gct_heap_collect(h, GCT_GEN_FULL);
-    cr_assert_eq(h->live_objects, 0, "%s: %lld objects left", w->name, (long long)h->live_objects);
+    GCT_ASSERT_EQ(h->live_objects, 0, "%s: %lld objects left", w->name, (long long)h->live_objects);
     finish(r);
 }
 
@@ -859,5 +860,5 @@ Test(defaults, weak_cache_hit_ratio_depends_on_the_collector)
         cr_assert(ratio[i] >= 0 && ratio[i] <= 1);
         finish(r);
     }
-    cr_assert_gt(ratio[1], ratio[0], "marksweep %g, refcount %g", ratio[1], ratio[0]);
+    GCT_ASSERT_GT(ratio[1], ratio[0], "marksweep %g, refcount %g", ratio[1], ratio[0]);
 }
