@@ -235,9 +235,7 @@ static void open_heap(tc *t, const backend_param *bp, const char *const *knobs, 
     memset(t, 0, sizeof *t);
     const gct_collector *c = gct_collector_at(bp->index);
     cr_assert(c, "no backend at registry index %zu", bp->index);
-    char err[256];
-    t->h = gct_heap_new(c->name, knobs, nknobs, err, sizeof err);
-    cr_assert(t->h, "%s: gct_heap_new failed: %s", c->name, err);
+    t->h = gct_test_heap_knobs(c->name, knobs, nknobs);
     t->be = c->name;
     cr_log_info("backend %s", c->name);
     t->rc = t->h->rc;

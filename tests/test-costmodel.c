@@ -33,6 +33,7 @@
 
 #include "calibrate.h"
 #include "costmodel.h"
+#include "rng.h"
 
 #define assert_has(text, sub)                                                                  \
     cr_assert(strstr((text), (sub)) != NULL, "\"%s\" does not contain \"%s\"", (text), (sub))
@@ -46,13 +47,9 @@ static const double T_OBJ[3] = {10, 15, 20}, T_REF[3] = {5, 6, 8}, T_FREE[3] = {
 
 static uint64_t rng_state;
 
-static double uniform(void) /* [-1, 1), splitmix64 */
+static double uniform(void) /* [-1, 1), splitmix64 (workloads/rng.h) */
 {
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    return (double)(z >> 11) / (double)(1ull << 52) - 1;
+    return (double)(gct_splitmix64(&rng_state) >> 11) / (double)(1ull << 52) - 1;
 }
 
 static void add_obs(gct_costmodel *m, int g, int64_t n, int64_t k, bool live, double noise,

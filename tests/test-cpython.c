@@ -162,14 +162,7 @@ static void on_event(void *ud, gct_event_phase phase, const gct_event_info *info
 
 static gct_heap *heap3(const char *collector, int64_t t0, int64_t t1, int64_t t2, trace *t)
 {
-    char k[3][40];
-    snprintf(k[0], sizeof k[0], "gen0=%" PRId64, t0);
-    snprintf(k[1], sizeof k[1], "gen1=%" PRId64, t1);
-    snprintf(k[2], sizeof k[2], "gen2=%" PRId64, t2);
-    const char *const knobs[] = {k[0], k[1], k[2]};
-    char err[256];
-    gct_heap *h = gct_heap_new(collector, knobs, 3, err, sizeof err);
-    cr_assert(h, "gct_heap_new(%s): %s", collector, err);
+    gct_heap *h = gct_test_heap_thresholds(collector, t0, t1, t2);
     gct_heap_set_verify_each(h, true);
     if (t) {
         memset(t, 0, sizeof *t);
@@ -177,12 +170,6 @@ static gct_heap *heap3(const char *collector, int64_t t0, int64_t t1, int64_t t2
         gct_heap_set_event_fn(h, on_event, t);
     }
     return h;
-}
-
-static void verify(gct_heap *h)
-{
-    char err[512];
-    cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: verify: %s", h->ops->name, err);
 }
 
 /* The examined and traversed counts come from the pause log, in collection
@@ -247,7 +234,7 @@ static void assert_same(const outcome *m, const outcome *r, const char *what)
 
 static void finish(gct_heap *h, outcome *o)
 {
-    verify(h);
+    gct_test_verify(h);
     fill_examined(&o->t);
     memcpy(o->count, h->count, sizeof o->count);
     memcpy(o->stats, h->stats, sizeof o->stats);
@@ -506,7 +493,7 @@ Test(handworked, keep_3_2_2_on_the_real_collector)
     gct_heap *h = heap3("cpython", 3, 2, 2, &t);
     for (int i = 0; i < 122; i++)
         gct_new(h, &node);
-    verify(h);
+    gct_test_verify(h);
     size_t k = 0;
     for (int64_t a = 4; a <= 120; a += 4, k++) {
         int gen = 0;
@@ -592,7 +579,7 @@ Test(twins, every_container_has_a_tracked_twin_and_atoms_none)
     /* Twins are made when a collection may look: collect(0) moves all 51
      * containers to generation 1. */
     GCT_ASSERT_EQ(gct_heap_collect(h, 0), 0);
-    verify(h);
+    gct_test_verify(h);
     GCT_ASSERT_EQ(twins_in(0), 0);
     GCT_ASSERT_EQ(twins_in(1), 51);
     GCT_ASSERT_EQ(twins_in(-1), 51);
@@ -649,9 +636,9 @@ Test(twins, a_real_weak_reference_to_a_twin_dies_with_its_cycle)
 
     gct_root_pop(h);
     gct_root_pop(h);
-    verify(h);
+    gct_test_verify(h);
     GCT_ASSERT_EQ(gct_heap_collect(h, 1), 2, "the dropped cycle was not collected");
-    verify(h);
+    gct_test_verify(h);
     s = PyGILState_Ensure();
     cr_assert(PyWeakref_GetObject(wr) == Py_None, "the weak reference outlived its object");
     Py_DECREF(wr);
@@ -674,9 +661,9 @@ Test(twins, refcount_frees_leave_the_lists_before_the_collector_looks)
      * listed until generation 1 is collected. */
     for (int i = 0; i < 30; i++)
         gct_root_pop(h);
-    verify(h);
+    gct_test_verify(h);
     GCT_ASSERT_EQ(gct_heap_collect(h, 1), 0);
-    verify(h);
+    gct_test_verify(h);
     fill_examined(&t);
     GCT_ASSERT_EQ(t.r[1].examined, 10, "the collector looked at %" PRId64 " objects, 10 live",
                   t.r[1].examined);
@@ -700,7 +687,7 @@ Test(twins, freeze_and_unfreeze_move_only_gctune_objects)
     gct_root_truncate(h, 20); /* five frozen objects die by reference counting */
     GCT_ASSERT_EQ(gct_heap_freeze_count(h), 20);
     GCT_ASSERT_EQ(gct_heap_unfreeze(h), GCT_OK);
-    verify(h);
+    gct_test_verify(h);
     GCT_ASSERT_EQ(gct_heap_freeze_count(h), 0);
     GCT_ASSERT_EQ(py_long("get_freeze_count"), interp, "unfreeze thawed the interpreter's objects");
     GCT_ASSERT_EQ(twins_in(2), 20);
@@ -731,8 +718,7 @@ Test(twins, a_long_garbage_ring_is_freed_without_deep_recursion)
     GCT_ASSERT_EQ(h->live_objects, n);
     GCT_ASSERT_EQ(gct_heap_collect(h, 2), n);
     GCT_ASSERT_EQ(h->live_objects, 0);
-    verify(h);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(twins, disabled_collection_counts_on_and_explicit_collection_works)

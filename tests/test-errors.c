@@ -48,14 +48,6 @@ static const char *new_fails1(const char *collector, const char *knob)
     return new_fails(collector, knobs, 1);
 }
 
-static gct_heap *new_ok(const char *collector, const char *const *knobs, size_t n)
-{
-    char err[ERRLEN] = "";
-    gct_heap *h = gct_heap_new(collector, knobs, n, err, sizeof err);
-    cr_assert(h, "gct_heap_new(%s): %s", collector, err);
-    return h;
-}
-
 /* The message lists every registered collector / every knob of c. */
 static void assert_lists_collectors(const char *msg)
 {
@@ -129,7 +121,7 @@ Test(errors, unknown_knob_names_it_and_lists_the_knobs)
 Test(errors, knob_of_another_collector)
 {
     /* gen1 is a gencycle knob, not a marksweep (or refcount) one. */
-    gct_heap *h = new_ok("gencycle", (const char *const[]){"gen1=5"}, 1);
+    gct_heap *h = gct_test_heap_knobs("gencycle", (const char *const[]){"gen1=5"}, 1);
     gct_heap_destroy(h);
     const char *msg = new_fails1("marksweep", "gen1=5");
     assert_has(msg, "gen1");
@@ -172,11 +164,11 @@ Test(errors, malformed_assignments)
     }
     /* After a malformed one, nothing else is half-applied: a fresh heap is
      * still created with the defaults. */
-    gct_heap *h = new_ok("gencycle", NULL, 0);
+    gct_heap *h = gct_test_heap_knobs("gencycle", NULL, 0);
     int64_t v;
     GCT_ASSERT_EQ(gct_heap_get_knob(h, "gen0", &v), GCT_OK);
     GCT_ASSERT_EQ(v, 700);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(errors, null_knob_entries_and_names_are_errors_not_crashes)
@@ -185,13 +177,13 @@ Test(errors, null_knob_entries_and_names_are_errors_not_crashes)
     const char *knobs[] = {"gen0=5", NULL};
     cr_assert_null(gct_heap_new("gencycle", knobs, 2, err, sizeof err));
     assert_has(err, "NULL");
-    gct_heap *h = new_ok("gencycle", NULL, 0);
+    gct_heap *h = gct_test_heap_knobs("gencycle", NULL, 0);
     int64_t v = 42;
     GCT_ASSERT_EQ(gct_heap_get_knob(h, NULL, &v), GCT_EINVAL);
     GCT_ASSERT_EQ(v, 42);
     GCT_ASSERT_EQ(gct_heap_set_knob(h, NULL, 5, err, sizeof err), GCT_EINVAL);
     assert_has(err, "NULL");
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(errors, later_bad_assignment_fails_the_whole_list)
@@ -242,7 +234,7 @@ Test(errors, every_knob_range_is_enforced_at_creation)
             for (int j = 0; j < 2; j++) {
                 snprintf(text, sizeof text, "%s=%" PRId64, kn->name, ok[j]);
                 const char *const knobs[] = {text};
-                gct_heap *h = new_ok(c->name, knobs, 1);
+                gct_heap *h = gct_test_heap_knobs(c->name, knobs, 1);
                 int64_t v;
                 GCT_ASSERT_EQ(gct_heap_get_knob(h, kn->name, &v), GCT_OK);
                 GCT_ASSERT_EQ(v, ok[j], "%s: %s read back as %" PRId64, c->name, text, v);
@@ -278,7 +270,7 @@ Test(errors, set_knob_unknown_name)
 {
     for (size_t i = 0; i < gct_collector_count(); i++) {
         const gct_collector *c = gct_collector_at(i);
-        gct_heap *h = new_ok(c->name, NULL, 0);
+        gct_heap *h = gct_test_heap_knobs(c->name, NULL, 0);
         char err[ERRLEN] = "";
         GCT_ASSERT_EQ(gct_heap_set_knob(h, "nosuchknob", 5, err, sizeof err), GCT_EINVAL);
         assert_has(err, "nosuchknob");
@@ -290,18 +282,18 @@ Test(errors, set_knob_unknown_name)
         GCT_ASSERT_EQ(v, 12345, "get_knob wrote through on an unknown knob");
         gct_heap_destroy(h);
     }
-    gct_heap *h = new_ok("marksweep", NULL, 0);
+    gct_heap *h = gct_test_heap_knobs("marksweep", NULL, 0);
     char err[ERRLEN] = "";
     GCT_ASSERT_EQ(gct_heap_set_knob(h, "gen1", 5, err, sizeof err), GCT_EINVAL);
     assert_has(err, "gen1");
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(errors, set_knob_out_of_range_changes_nothing)
 {
     for (size_t i = 0; i < gct_collector_count(); i++) {
         const gct_collector *c = gct_collector_at(i);
-        gct_heap *h = new_ok(c->name, NULL, 0);
+        gct_heap *h = gct_test_heap_knobs(c->name, NULL, 0);
         int64_t thresholds[GCT_MAX_GEN];
         memcpy(thresholds, h->threshold, sizeof thresholds);
         int64_t cascade = h->cascade_limit;
@@ -336,7 +328,7 @@ Test(errors, freeze_not_supported_on_refcount_and_marksweep)
 {
     static const char *const names[] = {"refcount", "marksweep"};
     for (size_t i = 0; i < 2; i++) {
-        gct_heap *h = new_ok(names[i], NULL, 0);
+        gct_heap *h = gct_test_heap_knobs(names[i], NULL, 0);
         gct_new(h, &node);
         GCT_ASSERT_EQ(gct_heap_freeze(h), GCT_ENOTSUP, "%s: freeze", names[i]);
         GCT_ASSERT_EQ(gct_heap_unfreeze(h), GCT_ENOTSUP, "%s: unfreeze", names[i]);
@@ -346,7 +338,7 @@ Test(errors, freeze_not_supported_on_refcount_and_marksweep)
         cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: %s", names[i], err);
         gct_heap_destroy(h);
     }
-    gct_heap *h = new_ok("gencycle", NULL, 0);
+    gct_heap *h = gct_test_heap_knobs("gencycle", NULL, 0);
     GCT_ASSERT_EQ(gct_heap_freeze(h), GCT_OK);
     GCT_ASSERT_EQ(gct_heap_freeze_count(h), 0);
     GCT_ASSERT_EQ(gct_heap_unfreeze(h), GCT_OK);
@@ -373,7 +365,7 @@ Test(errors, collect_bad_generation_on_every_backend)
 {
     for (size_t i = 0; i < gct_collector_count(); i++) {
         const gct_collector *c = gct_collector_at(i);
-        gct_heap *h = new_ok(c->name, NULL, 0);
+        gct_heap *h = gct_test_heap_knobs(c->name, NULL, 0);
         struct counter cnt = {0};
         gct_heap_set_event_fn(h, count_events, &cnt);
         /* A garbage cycle, so that a collection that wrongly ran would show. */
@@ -449,7 +441,7 @@ Test(registry, check_passes_and_tables_are_sane)
                                    kn->name);
         }
         /* A heap created without knobs carries the defaults. */
-        gct_heap *h = new_ok(c->name, NULL, 0);
+        gct_heap *h = gct_test_heap_knobs(c->name, NULL, 0);
         GCT_ASSERT_EQ(h->ops, c);
         for (uint32_t k = 0; k < c->nknobs; k++) {
             int64_t v;

@@ -29,30 +29,19 @@ static const gct_shape atom = GCT_SHAPE("atom", 0, 16); /* like an int: never tr
 
 /* ---- helpers --------------------------------------------------------------- */
 
-static void verify(gct_heap *h)
-{
-    char err[512];
-    cr_assert(gct_heap_verify(h, true, err, sizeof err), "verify: %s", err);
-}
-
 /* A gencycle heap with the given knobs, verifying after every collection. */
 static gct_heap *gencycle(const char *const *knobs, size_t n)
 {
-    char err[256];
-    gct_heap *h = gct_heap_new("gencycle", knobs, n, err, sizeof err);
-    cr_assert(h, "gct_heap_new(gencycle): %s", err);
+    gct_heap *h = gct_test_heap_knobs("gencycle", knobs, n);
     gct_heap_set_verify_each(h, true);
     return h;
 }
 
 static gct_heap *gencycle3(int64_t t0, int64_t t1, int64_t t2)
 {
-    char k0[32], k1[32], k2[32];
-    snprintf(k0, sizeof k0, "gen0=%" PRId64, t0);
-    snprintf(k1, sizeof k1, "gen1=%" PRId64, t1);
-    snprintf(k2, sizeof k2, "gen2=%" PRId64, t2);
-    const char *const knobs[] = {k0, k1, k2};
-    return gencycle(knobs, 3);
+    gct_heap *h = gct_test_heap_thresholds("gencycle", t0, t1, t2);
+    gct_heap_set_verify_each(h, true);
+    return h;
 }
 
 #define assert_count(h, c0, c1, c2)                                                            \
@@ -142,7 +131,7 @@ static void after_alloc(recorder *R, size_t nbefore)
     cr_assert(!R->open, "a collection has not reported STOP");
     cr_assert(R->n <= nbefore + 1, "one allocation caused %zu collections", R->n - nbefore);
     if (R->n != nbefore)
-        verify(R->h);
+        gct_test_verify(R->h);
 }
 
 /* Allocate a container, kept alive on the root stack. */
@@ -181,7 +170,7 @@ static int64_t collect(recorder *R, int gen)
         GCT_ASSERT_EQ(R->r[before].collected + R->r[before].uncollectable, r,
                       "collect(%d) returned %" PRId64 " but STOP reported %" PRId64 "+%" PRId64,
                       gen, r, R->r[before].collected, R->r[before].uncollectable);
-        verify(R->h);
+        gct_test_verify(R->h);
     }
     return r;
 }
@@ -243,16 +232,16 @@ Test(table, count_after_collect0_is_0_1_0)
     /* And on an empty heap too. */
     gct_heap *e = gencycle(NULL, 0);
     GCT_ASSERT_EQ(gct_heap_collect(e, 0), 0);
-    verify(e);
+    gct_test_verify(e);
     assert_count(e, 0, 1, 0);
     GCT_ASSERT_EQ(gct_heap_collect(e, 1), 0);
-    verify(e);
+    gct_test_verify(e);
     assert_count(e, 0, 0, 1);
     GCT_ASSERT_EQ(gct_heap_collect(e, 2), 0);
-    verify(e);
+    gct_test_verify(e);
     assert_count(e, 0, 0, 0);
     gct_heap_destroy(e);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(table, only_the_collected_generation_stats_change)
@@ -279,7 +268,7 @@ Test(table, only_the_collected_generation_stats_change)
     assert_stats(h, 1, 1, 2);
     assert_stats(h, 2, 2, 4);
     GCT_ASSERT_EQ(h->live_objects, 0);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(table, freeze_zeroes_counts_and_moves_everything)
@@ -304,7 +293,7 @@ Test(table, freeze_zeroes_counts_and_moves_everything)
     GCT_ASSERT_EQ(gct_heap_freeze(h), GCT_OK);
     assert_count(h, 0, 0, 0);
     GCT_ASSERT_EQ(gct_heap_freeze_count(h), 7);
-    verify(h);
+    gct_test_verify(h);
     /* Every generation is empty now. */
     for (int g = 0; g < 3; g++) {
         collect(&R, g);
@@ -321,8 +310,7 @@ Test(table, freeze_zeroes_counts_and_moves_everything)
     collect(&R, 2);
     GCT_ASSERT_EQ(last_examined(h), 8, "generation 2 after unfreeze holds %" PRId64,
                   last_examined(h));
-    verify(h);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(table, frozen_garbage_cycle_survives_until_unfreeze)
@@ -340,7 +328,7 @@ Test(table, frozen_garbage_cycle_survives_until_unfreeze)
 
     GCT_ASSERT_EQ(gct_heap_unfreeze(h), GCT_OK);
     GCT_ASSERT_EQ(gct_heap_freeze_count(h), 0);
-    verify(h);
+    gct_test_verify(h);
     /* It is in generation 2: younger collections do not see it. */
     GCT_ASSERT_EQ(collect(&R, 0), 0);
     GCT_ASSERT_EQ(last_examined(h), 0);
@@ -351,7 +339,7 @@ Test(table, frozen_garbage_cycle_survives_until_unfreeze)
     GCT_ASSERT_EQ(last_examined(h), 2);
     GCT_ASSERT_EQ(h->live_objects, 0);
     assert_stats(h, 2, 3, 2);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(table, frozen_objects_are_not_scanned_by_automatic_collections)
@@ -381,7 +369,7 @@ Test(table, frozen_objects_are_not_scanned_by_automatic_collections)
     GCT_ASSERT_EQ(h->live_objects, 60);
     GCT_ASSERT_EQ(gct_heap_unfreeze(h), GCT_OK);
     GCT_ASSERT_EQ(collect(&R, 2), 20);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(table, set_threshold_with_omitted_values_keeps_the_others)
@@ -410,7 +398,7 @@ Test(table, set_threshold_with_omitted_values_keeps_the_others)
     gct_heap *d = gencycle(NULL, 0);
     cr_assert(d->threshold[0] == 700 && d->threshold[1] == 10 && d->threshold[2] == 10);
     gct_heap_destroy(d);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(table, threshold0_zero_disables_automatic_collection)
@@ -426,7 +414,7 @@ Test(table, threshold0_zero_disables_automatic_collection)
     for (int g = 0; g < 3; g++)
         assert_stats(h, g, 0, 0);
     assert_count(h, 100000, 0, 0);
-    verify(h);
+    gct_test_verify(h);
     /* Re-enabled: count[0] is far above the threshold, so the very next
      * container allocation collects generation 0 (without itself). */
     GCT_ASSERT_EQ(gct_heap_set_knob(h, "gen0", 700, NULL, 0), GCT_OK);
@@ -436,7 +424,7 @@ Test(table, threshold0_zero_disables_automatic_collection)
     GCT_ASSERT_EQ(R.r[0].alloc, 100001);
     GCT_ASSERT_EQ(last_examined(h), 100000);
     assert_count(h, 0, 1, 0);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(table, disabled_blocks_automatic_but_not_explicit_collection)
@@ -463,7 +451,7 @@ Test(table, disabled_blocks_automatic_but_not_explicit_collection)
     GCT_ASSERT_EQ(R.n, 2);
     GCT_ASSERT_EQ(R.r[1].alloc, 4);
     GCT_ASSERT_EQ(R.r[1].gen, 0);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(table, collect_bad_generation_is_einval)
@@ -487,7 +475,7 @@ Test(table, collect_bad_generation_is_einval)
     GCT_ASSERT_EQ(collect(&R, GCT_GEN_FULL), 2);
     GCT_ASSERT_EQ(R.r[0].gen, 2);
     assert_stats(h, 2, 1, 2);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(table, collect_returns_collected_plus_uncollectable)
@@ -525,7 +513,7 @@ Test(table, collect_returns_collected_plus_uncollectable)
     /* Nothing left: 0. */
     gct_root_truncate(h, 0);
     GCT_ASSERT_EQ(collect(&R, 2), 0);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(table, collect_while_collecting_returns_0)
@@ -555,7 +543,7 @@ Test(table, collect_while_collecting_returns_0)
     for (size_t i = 0; i < R.nnested; i++)
         GCT_ASSERT_EQ(R.nested[i], 0);
     GCT_ASSERT_EQ(gct_heap_npauses(h), 2);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(table, start_and_stop_events)
@@ -573,9 +561,9 @@ Test(table, start_and_stop_events)
     /* Detached: no more events. */
     gct_heap_set_event_fn(h, NULL, NULL);
     GCT_ASSERT_EQ(gct_heap_collect(h, 0), 0);
-    verify(h);
+    gct_test_verify(h);
     GCT_ASSERT_EQ(R.n, 1);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 /* =========================================================================
@@ -611,8 +599,7 @@ Test(count, containers_and_weakrefs_count_atoms_never)
         alloc_keep(&R, &atom);
     GCT_ASSERT_EQ(R.n, 0);
     assert_count(h, 0, 0, 0);
-    verify(h);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(count, frees_decrement_but_never_below_zero)
@@ -634,7 +621,7 @@ Test(count, frees_decrement_but_never_below_zero)
     GCT_ASSERT_EQ(h->live_objects, 0);
     alloc_keep(&R, &node);
     assert_count(h, 1, 1, 0);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 /*
@@ -678,7 +665,7 @@ Test(count, frees_before_allocations_bank_no_credit)
     assert_sequence(&R, e, 1);
     assert_count(h, 2, 1, 0);
     GCT_ASSERT_EQ(h->live_objects, 6 + 8);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 /* churn (also in the oracle): allocate a container and drop it at once,
@@ -694,7 +681,7 @@ Test(count, churn_never_collects)
     }
     GCT_ASSERT_EQ(R.n, 0);
     assert_count(h, 0, 0, 0);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 /* The strict trigger: with gen0=N the first automatic collection happens at
@@ -749,7 +736,7 @@ Test(count, period_is_threshold_plus_one)
     assert_sequence(&R, e, 4);
     assert_count(h, 1, 4, 0);
     assert_stats(h, 0, 4, 0);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 /* =========================================================================
@@ -815,7 +802,7 @@ Test(sequence, keep_3_2_2_gen2_runs)
     assert_stats(h, 1, 7, 0);
     assert_stats(h, 2, 2, 0);
     GCT_ASSERT_EQ(h->live_objects, 122);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 /* Prebuild `l` long-lived containers (collection disabled, like building a
@@ -880,7 +867,7 @@ Test(sequence, skip_gen2_by_the_25_percent_rule)
     assert_stats(h, 1, 4, 0);
     assert_stats(h, 2, 1 + 1, 0);
     GCT_ASSERT_EQ(h->live_objects, 282);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 /*
@@ -996,7 +983,7 @@ Test(sequence, cycles_3_2_2)
                       "pause %zu (%s): traversed %" PRId64 " for %" PRId64 " examined", i + 1,
                       gct_pause_kind_name(p->kind), p->traversed, p->examined);
     }
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 /* ---- work counters ---------------------------------------------------------- */
@@ -1067,7 +1054,7 @@ Test(work, a_cycle_and_a_chain_by_hand)
     GCT_ASSERT_EQ(gct_heap_collect(h, 0), 3);
     assert_last_pause(h, 6, 12, 3);
     assert_work(h, 0, 1, 6, 12, 3);
-    verify(h);
+    gct_test_verify(h);
     GCT_ASSERT_EQ(gct_heap_collect(h, 1), 0);
     assert_last_pause(h, 3, 6, 0);
     assert_work(h, 1, 1, 3, 6, 0);
@@ -1079,8 +1066,7 @@ Test(work, a_cycle_and_a_chain_by_hand)
     /* The younger generations' counters were left alone. */
     assert_work(h, 0, 1, 6, 12, 3);
     assert_work(h, 1, 1, 3, 6, 0);
-    verify(h);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 /* A full collection with nothing frozen takes the one-pass update+subtract;
@@ -1098,8 +1084,7 @@ Test(work, a_full_collection_counts_the_same_on_both_paths)
         GCT_ASSERT_EQ(gct_heap_collect(h, 2), 3);
         assert_last_pause(h, 6, 12, 3);
         assert_work(h, 2, 1, 6, 12, 3);
-        verify(h);
-        gct_heap_destroy(h);
+        gct_test_heap_done(h);
     }
 }
 
@@ -1115,5 +1100,5 @@ Test(work, atoms_count_null_slots_and_weak_references_do_not)
     /* Set: p (one atom reference, one NULL) and the weak reference (none). */
     GCT_ASSERT_EQ(gct_heap_collect(h, 0), 0);
     assert_last_pause(h, 2, 2, 0);
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }

@@ -9,50 +9,35 @@
 static const gct_shape pair = GCT_SHAPE("pair", 2, 8);
 static const gct_shape atom = GCT_SHAPE("atom", 0, 24);
 
-static gct_heap *heap(const char *name)
-{
-    char err[256];
-    gct_heap *h = gct_heap_new(name, NULL, 0, err, sizeof err);
-    cr_assert(h, "gct_heap_new(%s): %s", name, err);
-    return h;
-}
-
-static void verify(gct_heap *h)
-{
-    char err[512];
-    cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: %s", h->ops->name, err);
-}
-
 Test(heap, accounting_and_store)
 {
     for (size_t c = 0; c < gct_collector_count(); c++) {
-        gct_heap *h = heap(gct_collector_at(c)->name);
+        gct_heap *h = gct_test_heap(gct_collector_at(c)->name);
         gct_obj *p = gct_new(h, &pair);
         gct_obj *a = gct_new(h, &atom);
         gct_store(h, p, 0, a);
         gct_root_pop(h);
         GCT_ASSERT_EQ(h->live_objects, 2);
         GCT_ASSERT_EQ(gct_load(p, 0), a);
-        verify(h);
+        gct_test_verify(h);
         gct_root_pop(h);
         gct_heap_collect(h, GCT_GEN_FULL);
         GCT_ASSERT_EQ(h->live_objects, 0, "%s: %lld live", h->ops->name, (long long)h->live_objects);
         GCT_ASSERT_EQ(h->live_bytes, 0);
-        verify(h);
-        gct_heap_destroy(h);
+        gct_test_heap_done(h);
     }
 }
 
 Test(heap, exact_refcount_check_catches_a_count_off_by_one_either_way)
 {
     for (size_t c = 0; c < gct_collector_count(); c++) {
-        gct_heap *h = heap(gct_collector_at(c)->name);
+        gct_heap *h = gct_test_heap(gct_collector_at(c)->name);
         gct_obj *p = gct_new(h, &pair);
         gct_obj *a = gct_new(h, &atom);
         gct_store(h, p, 0, a);
         gct_store(h, p, 1, a);
         uint32_t before = a->refcnt;
-        verify(h);
+        gct_test_verify(h);
         GCT_ASSERT_EQ(a->refcnt, before, "the check must leave counts as they were");
         if (h->rc) {
             char err[512];
@@ -66,8 +51,7 @@ Test(heap, exact_refcount_check_catches_a_count_off_by_one_either_way)
             a->refcnt++;
             GCT_ASSERT_EQ(a->refcnt, before);
         }
-        verify(h);
-        gct_heap_destroy(h);
+        gct_test_heap_done(h);
     }
 }
 
@@ -78,10 +62,7 @@ Test(heap, weakref_target_survives_the_collection_its_allocation_starts)
 {
     static const char *const tracing[][2] = {{"gencycle", "gen0=2"}, {"marksweep", "gen0=2"}};
     for (size_t c = 0; c < 2; c++) {
-        char err[256];
-        const char *knob = tracing[c][1];
-        gct_heap *h = gct_heap_new(tracing[c][0], &knob, 1, err, sizeof err);
-        cr_assert(h, "%s", err);
+        gct_heap *h = gct_test_heap(tracing[c][0], tracing[c][1]);
         gct_obj *x = gct_new(h, &pair);
         gct_obj *y = gct_new(h, &pair);
         gct_store(h, x, 0, y);
@@ -92,13 +73,12 @@ Test(heap, weakref_target_survives_the_collection_its_allocation_starts)
         GCT_ASSERT_EQ(gct_weakref_get(wr), x, "%s: the target died under its weak reference",
                       tracing[c][0]);
         cr_assert(!(x->flags & GCT_OF_FREE));
-        verify(h);
+        gct_test_verify(h);
         gct_heap_collect(h, GCT_GEN_FULL);
         cr_assert_null(gct_weakref_get(wr), "%s: the garbage target outlived a full collection",
                        tracing[c][0]);
         GCT_ASSERT_EQ(h->live_objects, 1); /* the weak reference itself */
-        verify(h);
-        gct_heap_destroy(h);
+        gct_test_heap_done(h);
     }
 }
 
@@ -111,7 +91,7 @@ Test(heap, a_new_heap_on_a_destroyed_heaps_arenas_is_a_fresh_heap)
         const char *name = gct_collector_at(c)->name;
         int64_t footprint[2] = {0, 0};
         for (int round = 0; round < 2; round++) {
-            gct_heap *h = heap(name);
+            gct_heap *h = gct_test_heap(name);
             /* A ring of pairs and some atoms, over several arenas' worth of
              * chunks for the first heap. */
             int n = round == 0 ? 200000 : 1000;
@@ -125,13 +105,13 @@ Test(heap, a_new_heap_on_a_destroyed_heaps_arenas_is_a_fresh_heap)
             gct_store(h, prev, 0, first);
             GCT_ASSERT_EQ(h->live_objects, n, "%s round %d: %lld live", name, round,
                           (long long)h->live_objects);
-            verify(h);
+            gct_test_verify(h);
             gct_root_pop(h);
             gct_heap_collect(h, GCT_GEN_FULL);
             if (strcmp(name, "refcount"))
                 GCT_ASSERT_EQ(h->live_objects, 0, "%s round %d: %lld live after collecting", name,
                               round, (long long)h->live_objects);
-            verify(h);
+            gct_test_verify(h);
             footprint[round] = h->pool.peak_footprint;
             gct_heap_destroy(h);
         }

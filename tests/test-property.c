@@ -50,6 +50,7 @@
 
 #include "collector.h"
 #include "heap.h"
+#include "rng.h"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -71,46 +72,16 @@ const char *__ubsan_default_options(void)
     return "halt_on_error=1:print_stacktrace=1:print_summary=1";
 }
 
-/* ---- RNG: xoshiro256**, seeded by splitmix64 ----------------------------- */
+/* ---- RNG: the workloads' xoshiro256** (workloads/rng.h) ------------------- */
 
-typedef struct rng {
-    uint64_t s[4];
-} rng;
+typedef gct_rng rng;
 
-static uint64_t splitmix64(uint64_t *x)
+/* Uniform in [0, n), n > 0 (Lemire's multiply-shift on the high 32 bits; the
+ * bias is irrelevant here, and every seed keeps the graph it always gave). */
+static uint32_t below(rng *r, uint32_t n)
 {
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return (uint32_t)(((gct_rng_next(r) >> 32) * n) >> 32);
 }
-
-static void rng_seed(rng *r, uint64_t seed)
-{
-    uint64_t x = seed;
-    for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&x);
-}
-
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static uint64_t rng_next(rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-/* Uniform in [0, n), n > 0 (Lemire's multiply-shift; the bias is
- * irrelevant here). */
-static uint32_t below(rng *r, uint32_t n) { return (uint32_t)(((rng_next(r) >> 32) * n) >> 32); }
 static bool chance(rng *r, uint32_t percent) { return below(r, 100) < percent; }
 
 /* ---- shapes: every one carries a serial number at the start of its payload */
@@ -878,7 +849,7 @@ static void run_seed(size_t index, uint64_t seed)
     P.op = -1;
     /* The seed mixes in nothing about the backend: the same seed drives the
      * same program on every backend. */
-    rng_seed(&P.r, seed);
+    gct_rng_seed(&P.r, seed);
 
     crash_len = (size_t)snprintf(crash_msg, sizeof crash_msg,
                                  "\n*** test-property crashed: backend %s seed %" PRIu64

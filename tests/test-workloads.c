@@ -24,7 +24,7 @@
  *     every workload sets up and runs with its default parameters.
  */
 #include <criterion/criterion.h>
-#include "gct_test.h"
+#include "gct_test_workload.h"
 #include <criterion/parameterized.h>
 #include <math.h>
 #include <stdio.h>
@@ -42,24 +42,16 @@
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static gct_heap *heap_with(const char *collector, const char *const *knobs, size_t n)
-{
-    char err[ERRLEN] = "";
-    gct_heap *h = gct_heap_new(collector, knobs, n, err, sizeof err);
-    cr_assert(h, "gct_heap_new(%s): %s", collector, err);
-    return h;
-}
-
 /* Small thresholds, so that small runs collect often. */
 static gct_heap *busy_heap(const char *collector)
 {
     static const char *const gencycle[] = {"gen0=60", "gen1=4", "gen2=3"};
     static const char *const marksweep[] = {"gen0=300"};
     if (!strcmp(collector, "gencycle"))
-        return heap_with(collector, gencycle, 3);
+        return gct_test_heap_knobs(collector, gencycle, 3);
     if (!strcmp(collector, "marksweep"))
-        return heap_with(collector, marksweep, 1);
-    return heap_with(collector, NULL, 0);
+        return gct_test_heap_knobs(collector, marksweep, 1);
+    return gct_test_heap_knobs(collector, NULL, 0);
 }
 
 static void verify(gct_heap *h, const char *when)
@@ -67,22 +59,6 @@ static void verify(gct_heap *h, const char *when)
     char err[ERRLEN] = "";
     cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: verify %s: %s", h->ops->name, when,
               err);
-}
-
-static gct_workload_run *start(gct_heap *h, const char *wl, const char *const *settings,
-                               size_t n, uint64_t seed)
-{
-    char err[ERRLEN] = "";
-    gct_workload_run *r = gct_workload_new(wl, h, settings, n, seed, err, sizeof err);
-    cr_assert(r, "gct_workload_new(%s) on %s: %s", wl, h->ops->name, err);
-    return r;
-}
-
-static void check(gct_workload_run *r)
-{
-    char err[ERRLEN] = "";
-    cr_assert(gct_workload_check(r, err, sizeof err), "%s on %s, after %lld ops: %s",
-              r->wl->name, r->h->ops->name, (long long)r->ops, err);
 }
 
 static double metric(const gct_workload_run *r, const char *name)
@@ -160,12 +136,12 @@ static const char *const collectors[] = {"refcount", "gencycle", "marksweep"};
  * reference counts every `every` operations. */
 static gct_workload_run *run_config(gct_heap *h, const config *c, uint64_t seed, int64_t every)
 {
-    gct_workload_run *r = start(h, c->workload, c->settings, nsettings(c), seed);
+    gct_workload_run *r = gct_test_workload(h, c->workload, c->settings, nsettings(c), seed);
     for (int64_t i = 0; i < c->ops; i++) {
         gct_workload_op(r);
         if (every && (i + 1) % every == 0) {
             verify(h, "during the run");
-            check(r);
+            gct_test_workload_check(r);
         }
     }
     return r;
@@ -451,7 +427,7 @@ Test(params, invalid_combinations)
 /* Through gct_workload_new: a clear message, NULL, and an untouched heap. */
 Test(params, new_fails_cleanly)
 {
-    gct_heap *h = heap_with("gencycle", NULL, 0);
+    gct_heap *h = gct_test_heap_knobs("gencycle", NULL, 0);
     char err[ERRLEN] = "";
     cr_assert_null(gct_workload_new("nope", h, NULL, 0, 1, err, sizeof err));
     assert_has(err, "unknown workload 'nope'");
@@ -487,7 +463,7 @@ ParameterizedTest(case_param *p, matrix, runs_clean)
     gct_heap_set_verify_each(h, true); /* aborts on a verifier failure */
     size_t base = gct_root_depth(h);
     gct_workload_run *r = run_config(h, c, 99, c->ops / 4);
-    check(r);
+    gct_test_workload_check(r);
     GCT_ASSERT_EQ(r->ops, c->ops);
     GCT_ASSERT_GT(gct_root_depth(h), base, "%s: no root held", what);
     bool collects = strcmp(collector, "refcount") != 0;
@@ -504,7 +480,7 @@ ParameterizedTest(case_param *p, matrix, runs_clean)
         GCT_ASSERT_GEQ(gct_heap_collect(h, GCT_GEN_FULL), 0);
         GCT_ASSERT_EQ(leaks(h), 0, "%s on %s: %lld objects leak after a full collection", what,
                       collector, (long long)leaks(h));
-        check(r); /* a full collection frees nothing live */
+        gct_test_workload_check(r); /* a full collection frees nothing live */
     }
     verify(h, "before teardown");
 
@@ -529,18 +505,11 @@ ParameterizedTest(case_param *p, matrix, runs_clean)
 
 static gct_workload_run *refcount_run(const char *wl, const char *const *s, size_t n, int64_t ops)
 {
-    gct_heap *h = heap_with("refcount", NULL, 0);
-    gct_workload_run *r = start(h, wl, s, n, 3);
+    gct_heap *h = gct_test_heap_knobs("refcount", NULL, 0);
+    gct_workload_run *r = gct_test_workload(h, wl, s, n, 3);
     gct_workload_ops(r, ops);
-    check(r);
+    gct_test_workload_check(r);
     return r;
-}
-
-static void finish(gct_workload_run *r)
-{
-    gct_heap *h = r->h;
-    gct_workload_free(r);
-    gct_heap_destroy(h);
 }
 
 Test(leaks, trees_strong_parents_leak_every_dropped_tree)
@@ -549,7 +518,7 @@ Test(leaks, trees_strong_parents_leak_every_dropped_tree)
     gct_workload_run *r = refcount_run("trees", s, 3, 20);
     GCT_ASSERT_EQ(leaks(r->h), 20 * 31, "%lld leaked, expected 20 trees of 31 nodes",
                   (long long)leaks(r->h));
-    finish(r);
+    gct_test_workload_done(r);
 }
 
 Test(leaks, trees_weak_or_no_parents_leak_nothing)
@@ -564,7 +533,7 @@ Test(leaks, trees_weak_or_no_parents_leak_nothing)
         gct_workload_teardown(r);
         GCT_ASSERT_EQ(h->live_objects, 0, "%s: %lld objects left", modes[i],
                       (long long)h->live_objects);
-        finish(r);
+        gct_test_workload_done(r);
     }
 }
 
@@ -577,7 +546,7 @@ Test(leaks, dlist_strong_backlinks_leak_the_dropped_rings)
     GCT_ASSERT_EQ(leaks(r->h), r->cyclic_garbage);
     cr_assert(r->cyclic_garbage > 10 * 20 && r->cyclic_garbage < 10 * 45, "%lld",
               (long long)r->cyclic_garbage);
-    finish(r);
+    gct_test_workload_done(r);
 }
 
 Test(leaks, dlist_weak_backlinks_leak_nothing)
@@ -589,7 +558,7 @@ Test(leaks, dlist_weak_backlinks_leak_nothing)
     gct_heap *h = r->h;
     gct_workload_teardown(r);
     GCT_ASSERT_EQ(h->live_objects, 0, "%lld objects left", (long long)h->live_objects);
-    finish(r);
+    gct_test_workload_done(r);
 }
 
 Test(leaks, cache_strong_values_leak_each_evicted_entry)
@@ -599,7 +568,7 @@ Test(leaks, cache_strong_values_leak_each_evicted_entry)
     double evictions = metric(r, "evictions");
     GCT_ASSERT_GT(evictions, 0);
     GCT_ASSERT_EQ(leaks(r->h), (int64_t)evictions * 4);
-    finish(r);
+    gct_test_workload_done(r);
 }
 
 Test(leaks, cache_weak_values_leak_nothing)
@@ -610,7 +579,7 @@ Test(leaks, cache_weak_values_leak_nothing)
     GCT_ASSERT_GT(metric(r, "evictions"), 0);
     GCT_ASSERT_GT(metric(r, "dead"), 0, "no weak value ever died");
     GCT_ASSERT_EQ(leaks(r->h), 0);
-    finish(r);
+    gct_test_workload_done(r);
 }
 
 Test(leaks, requests_leak_each_cyclic_request)
@@ -620,7 +589,7 @@ Test(leaks, requests_leak_each_cyclic_request)
     double cyclic = metric(r, "cyclic_requests");
     cr_assert(cyclic > 10 && cyclic < 45, "%g cyclic requests of 100", cyclic);
     GCT_ASSERT_EQ(leaks(r->h), (int64_t)cyclic * 51);
-    finish(r);
+    gct_test_workload_done(r);
 }
 
 Test(leaks, longlived_leaks_nothing)
@@ -633,7 +602,7 @@ Test(leaks, longlived_leaks_nothing)
     gct_heap *h = r->h;
     gct_workload_teardown(r);
     GCT_ASSERT_EQ(h->live_objects, 0);
-    finish(r);
+    gct_test_workload_done(r);
 }
 
 /* ---- 6. determinism ------------------------------------------------------ */
@@ -648,11 +617,11 @@ static outcome outcome_of(const char *collector, const config *c, uint64_t seed)
 {
     gct_heap *h = busy_heap(collector);
     gct_workload_run *r = run_config(h, c, seed, 0);
-    check(r);
+    gct_test_workload_check(r);
     outcome o = {.checksum = gct_workload_checksum(r), .allocs = h->total_allocs,
                  .live = h->live_objects};
     memcpy(o.stats, h->stats, sizeof o.stats);
-    finish(r);
+    gct_test_workload_done(r);
     return o;
 }
 
@@ -740,10 +709,10 @@ ParameterizedTestParameters(selfcheck, catches_a_freed_live_object)
 ParameterizedTest(unsigned *k, selfcheck, catches_a_freed_live_object)
 {
     const config *c = &configs[*k];
-    gct_heap *h = heap_with("refcount", NULL, 0);
-    gct_workload_run *r = start(h, c->workload, c->settings, nsettings(c), 5);
+    gct_heap *h = gct_test_heap_knobs("refcount", NULL, 0);
+    gct_workload_run *r = gct_test_workload(h, c->workload, c->settings, nsettings(c), 5);
     gct_workload_ops(r, 10);
-    check(r);
+    gct_test_workload_check(r);
     free_a_live_object(r);
     char err[ERRLEN] = "";
     cr_assert_not(gct_workload_check(r, err, sizeof err), "%s: check passed with a freed object",
@@ -758,29 +727,29 @@ ParameterizedTest(unsigned *k, selfcheck, catches_a_freed_live_object)
 Test(selfcheck, catches_a_changed_value)
 {
     const char *const s[] = {"depth=3", "long_depth=4"};
-    gct_heap *h = heap_with("gencycle", NULL, 0);
-    gct_workload_run *r = start(h, "trees", s, 2, 5);
+    gct_heap *h = gct_test_heap_knobs("gencycle", NULL, 0);
+    gct_workload_run *r = gct_test_workload(h, "trees", s, 2, 5);
     gct_workload_ops(r, 4);
-    check(r);
+    gct_test_workload_check(r);
     gct_obj *leaf = gct_load(gct_load(gct_root_get(h, r->root_base), 0), 1);
     ((uint64_t *)gct_payload(leaf))[1] ^= 1; /* as if the block had been reused */
     char err[ERRLEN] = "";
     cr_assert_not(gct_workload_check(r, err, sizeof err));
     assert_has(err, "long-lived tree");
-    finish(r);
+    gct_test_workload_done(r);
 }
 
 Test(selfcheck, reports_a_failure_recorded_by_an_operation)
 {
-    gct_heap *h = heap_with("refcount", NULL, 0);
+    gct_heap *h = gct_test_heap_knobs("refcount", NULL, 0);
     const char *const s[] = {"depth=2", "long_depth=2"};
-    gct_workload_run *r = start(h, "trees", s, 2, 5);
+    gct_workload_run *r = gct_test_workload(h, "trees", s, 2, 5);
     gct_workload_fail(r, "first %d", 1);
     gct_workload_fail(r, "second");
     char err[ERRLEN] = "";
     cr_assert_not(gct_workload_check(r, err, sizeof err));
     GCT_ASSERT_STR_EQ(err, "trees: first 1");
-    finish(r);
+    gct_test_workload_done(r);
 }
 
 /* ---- edge values ------------------------------------------------------- */
@@ -809,14 +778,14 @@ Test(edges, extreme_settings_run_clean)
             gct_heap *h = busy_heap(collectors[c]);
             gct_heap_set_verify_each(h, true);
             gct_workload_run *r = run_config(h, &edges[e], 3, 10);
-            check(r);
+            gct_test_workload_check(r);
             gct_workload_teardown(r);
             gct_heap_collect(h, GCT_GEN_FULL);
             verify(h, "after teardown");
             if (c > 0)
                 GCT_ASSERT_EQ(h->live_objects, 0, "%s on %s: %lld objects left",
                               edges[e].workload, collectors[c], (long long)h->live_objects);
-            finish(r);
+            gct_test_workload_done(r);
         }
     }
 }
@@ -832,16 +801,16 @@ ParameterizedTestParameters(defaults, set_up_and_run)
 ParameterizedTest(unsigned *k, defaults, set_up_and_run)
 {
     const gct_workload *w = gct_workload_at(*k);
-    gct_heap *h = heap_with("gencycle", NULL, 0);
-    gct_workload_run *r = start(h, w->name, NULL, 0, 1);
+    gct_heap *h = gct_test_heap_knobs("gencycle", NULL, 0);
+    gct_workload_run *r = gct_test_workload(h, w->name, NULL, 0, 1);
     gct_workload_ops(r, 20);
-    check(r);
+    gct_test_workload_check(r);
     GCT_ASSERT_EQ(gct_root_depth(h), r->root_base + 1, "%s holds %zu roots between operations",
                   w->name, gct_root_depth(h) - r->root_base);
     gct_workload_teardown(r);
     gct_heap_collect(h, GCT_GEN_FULL);
     GCT_ASSERT_EQ(h->live_objects, 0, "%s: %lld objects left", w->name, (long long)h->live_objects);
-    finish(r);
+    gct_test_workload_done(r);
 }
 
 /* A weak-valued cache on a tracing collector sees values that reference
@@ -852,13 +821,13 @@ Test(defaults, weak_cache_hit_ratio_depends_on_the_collector)
     const char *const s[] = {"keys=2000", "capacity=200", "values=weak", "hold=20"};
     double ratio[2];
     for (int i = 0; i < 2; i++) {
-        gct_heap *h = heap_with(i ? "marksweep" : "refcount", NULL, 0);
-        gct_workload_run *r = start(h, "cache", s, 4, 9);
+        gct_heap *h = gct_test_heap_knobs(i ? "marksweep" : "refcount", NULL, 0);
+        gct_workload_run *r = gct_test_workload(h, "cache", s, 4, 9);
         gct_workload_ops(r, 2000);
-        check(r);
+        gct_test_workload_check(r);
         ratio[i] = metric(r, "hit_ratio");
         cr_assert(ratio[i] >= 0 && ratio[i] <= 1);
-        finish(r);
+        gct_test_workload_done(r);
     }
     GCT_ASSERT_GT(ratio[1], ratio[0], "marksweep %g, refcount %g", ratio[1], ratio[0]);
 }

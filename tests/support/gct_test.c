@@ -127,37 +127,51 @@ const char *gct_test_near_text(const char *ea, const char *eb, double a, double 
     return text;
 }
 
-gct_heap *gct_test_heap_knobs(const char *collector, const char *const *knobs, size_t n)
+gct_heap *gct_test_heap_knobs_at_(const char *file, int line, const char *collector,
+                                  const char *const *knobs, size_t n)
 {
     char err[512] = "";
     gct_heap *h = gct_heap_new(collector, knobs, n, err, sizeof err);
-    cr_assert(h, "gct_heap_new(%s, %zu knobs%s%s): %s", collector ? collector : "NULL", n,
-              n ? ", first " : "", n ? knobs[0] : "", err);
+    cr_assert(h, "%s:%d: gct_heap_new(%s, %zu knobs%s%s): %s", file, line,
+              collector ? collector : "NULL", n, n ? ", first " : "", n ? knobs[0] : "", err);
     return h;
 }
 
-gct_heap *gct_test_heap_(const char *collector, ...)
+gct_heap *gct_test_heap_at_(const char *file, int line, const char *collector, ...)
 {
     const char *knobs[32];
     size_t n = 0;
     va_list ap;
     va_start(ap, collector);
     for (const char *k; (k = va_arg(ap, const char *)) != NULL;) {
-        cr_assert(n < sizeof knobs / sizeof knobs[0], "gct_test_heap: too many knobs");
+        cr_assert(n < sizeof knobs / sizeof knobs[0], "%s:%d: gct_test_heap: too many knobs", file,
+                  line);
         knobs[n++] = k;
     }
     va_end(ap);
-    return gct_test_heap_knobs(collector, knobs, n);
+    return gct_test_heap_knobs_at_(file, line, collector, knobs, n);
 }
 
-void gct_test_verify(gct_heap *h)
+gct_heap *gct_test_heap_thresholds_at_(const char *file, int line, const char *collector,
+                                       int64_t gen0, int64_t gen1, int64_t gen2)
+{
+    char k[3][40];
+    snprintf(k[0], sizeof k[0], "gen0=%" PRId64, gen0);
+    snprintf(k[1], sizeof k[1], "gen1=%" PRId64, gen1);
+    snprintf(k[2], sizeof k[2], "gen2=%" PRId64, gen2);
+    const char *const knobs[] = {k[0], k[1], k[2]};
+    return gct_test_heap_knobs_at_(file, line, collector, knobs, 3);
+}
+
+void gct_test_verify_at_(const char *file, int line, gct_heap *h)
 {
     char err[512] = "";
-    cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: verify: %s", h->ops->name, err);
+    cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s:%d: %s: verify: %s", file, line,
+              h->ops->name, err);
 }
 
-void gct_test_heap_done(gct_heap *h)
+void gct_test_heap_done_at_(const char *file, int line, gct_heap *h)
 {
-    gct_test_verify(h);
+    gct_test_verify_at_(file, line, h);
     gct_heap_destroy(h);
 }

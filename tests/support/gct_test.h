@@ -30,6 +30,7 @@
  *   gct_test_heap(collector, knob...)   a heap (asserts it opened; knobs are
  *                                       "name=value" strings, any number)
  *   gct_test_heap_knobs(collector, knobs, n)   the same from an array
+ *   gct_test_heap_thresholds(collector, gen0, gen1, gen2)
  *   gct_test_verify(h)                  gct_heap_verify with exact counts
  *   gct_test_heap_done(h)               the ending block: verify, destroy
  *   gct_test_workload(h, workload, settings, n, seed)   (gct_test_workload.h)
@@ -159,17 +160,33 @@ const char *gct_test_near_text(const char *ea, const char *eb, double a, double 
 
 /* ---- heaps --------------------------------------------------------------- */
 
+/* Each fixture names its caller's file and line in its failure message
+ * (Criterion reports the helper's own line). */
+
 /* A heap of this collector with these knobs ("gen0=10"), or the test fails
  * with gct_heap_new's message. */
-gct_heap *gct_test_heap_knobs(const char *collector, const char *const *knobs, size_t n);
-gct_heap *gct_test_heap_(const char *collector, ...) __attribute__((sentinel));
-#define gct_test_heap(...) gct_test_heap_(__VA_ARGS__, (const char *)NULL)
+#define gct_test_heap(...) gct_test_heap_at_(__FILE__, __LINE__, __VA_ARGS__, (const char *)NULL)
+#define gct_test_heap_knobs(collector, knobs, n)                                                  \
+    gct_test_heap_knobs_at_(__FILE__, __LINE__, (collector), (knobs), (n))
+
+/* A heap with the knobs gen0, gen1 and gen2 set to these thresholds. */
+#define gct_test_heap_thresholds(collector, gen0, gen1, gen2)                                     \
+    gct_test_heap_thresholds_at_(__FILE__, __LINE__, (collector), (gen0), (gen1), (gen2))
 
 /* gct_heap_verify with exact reference counts, or the test fails with its
  * message (and the backend's name). */
-void gct_test_verify(gct_heap *h);
+#define gct_test_verify(h) gct_test_verify_at_(__FILE__, __LINE__, (h))
 
 /* The ending block of a test: verify the heap, then destroy it. */
-void gct_test_heap_done(gct_heap *h);
+#define gct_test_heap_done(h) gct_test_heap_done_at_(__FILE__, __LINE__, (h))
+
+gct_heap *gct_test_heap_at_(const char *file, int line, const char *collector, ...)
+    __attribute__((sentinel));
+gct_heap *gct_test_heap_knobs_at_(const char *file, int line, const char *collector,
+                                  const char *const *knobs, size_t n);
+gct_heap *gct_test_heap_thresholds_at_(const char *file, int line, const char *collector,
+                                       int64_t gen0, int64_t gen1, int64_t gen2);
+void gct_test_verify_at_(const char *file, int line, gct_heap *h);
+void gct_test_heap_done_at_(const char *file, int line, gct_heap *h);
 
 #endif
