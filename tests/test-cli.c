@@ -443,12 +443,11 @@ Test(cli, a_tiny_sweep_writes_a_consistent_result_directory)
     cr_assert(json_is_array(json_object_get(meta, "command_line")));
     cr_assert(json_object_get(json_object_get(meta, "machine"), "cores"));
     cr_assert(json_object_get(json_object_get(meta, "build"), "git_revision"));
-    GCT_ASSERT_EQ(json_integer_value(json_object_get(json_object_get(meta, "outcome"),
-                                                     "configurations_failed")),
+    GCT_ASSERT_EQ(json_integer_value(
+                      json_object_get(json_object_get(meta, "outcome"), "configurations_failed")),
                   0);
-    GCT_ASSERT_EQ(json_integer_value(json_object_get(json_object_get(meta, "outcome"),
-                                                     "processes_run")),
-                  12);
+    GCT_ASSERT_EQ(
+        json_integer_value(json_object_get(json_object_get(meta, "outcome"), "processes_run")), 12);
     GCT_ASSERT_EQ(json_array_size(json_object_get(json_object_get(meta, "load"), "before")), 3);
     GCT_ASSERT_EQ(json_array_size(json_object_get(json_object_get(meta, "load"), "after")), 3);
     json_decref(meta);
@@ -503,8 +502,8 @@ Test(cli, a_failing_configuration_is_recorded_and_the_sweep_goes_on)
     GCT_ASSERT_EQ(ok, 2);
     gct_results_free(&set);
     json_t *meta = load_json(outdir, "meta.json");
-    GCT_ASSERT_EQ(json_integer_value(json_object_get(json_object_get(meta, "outcome"),
-                                                     "configurations_failed")),
+    GCT_ASSERT_EQ(json_integer_value(
+                      json_object_get(json_object_get(meta, "outcome"), "configurations_failed")),
                   1);
     json_decref(meta);
     char parent[160];

@@ -198,8 +198,8 @@ static gct_obj *tnew(tc *t, const gct_shape *s, int line)
     gct_obj *o = gct_new(t->h, s);
     model_new(t, s, 1);
     cr_assert(o, "%s, line %d: gct_new returned NULL", t->be, line);
-    GCT_ASSERT_EQ(gct_root_depth(t->h), depth + 1, "%s, line %d: gct_new did not push a root", t->be,
-                  line);
+    GCT_ASSERT_EQ(gct_root_depth(t->h), depth + 1, "%s, line %d: gct_new did not push a root",
+                  t->be, line);
     GCT_ASSERT_EQ(gct_root_top(t->h), o, "%s, line %d: the new object is not on top of the roots",
                   t->be, line);
     GCT_ASSERT_EQ(o->shape, s);
@@ -280,13 +280,14 @@ static void check_pause(const tc *t, const gct_pause *p, gct_pause_kind kind, in
                   gct_pause_kind_name(p->kind), gct_pause_kind_name(kind));
     GCT_ASSERT_EQ(p->freed, freed, "%s, line %d: pause freed %" PRId64 ", expected %" PRId64, t->be,
                   line, p->freed, freed);
-    GCT_ASSERT_GEQ(p->examined, p->freed, "%s, line %d: pause examined %" PRId64 " < freed %" PRId64,
-                   t->be, line, p->examined, p->freed);
+    GCT_ASSERT_GEQ(p->examined, p->freed,
+                   "%s, line %d: pause examined %" PRId64 " < freed %" PRId64, t->be, line,
+                   p->examined, p->freed);
     GCT_ASSERT_GEQ(p->start_ns, t0, "%s, line %d: pause starts before the call", t->be, line);
-    GCT_ASSERT_GEQ(p->start_ns, t->h->created_ns, "%s, line %d: pause starts before the heap", t->be,
-                   line);
-    GCT_ASSERT_LEQ(p->start_ns + p->duration_ns, t1, "%s, line %d: pause ends after the call", t->be,
-                   line);
+    GCT_ASSERT_GEQ(p->start_ns, t->h->created_ns, "%s, line %d: pause starts before the heap",
+                   t->be, line);
+    GCT_ASSERT_LEQ(p->start_ns + p->duration_ns, t1, "%s, line %d: pause ends after the call",
+                   t->be, line);
 }
 
 /*
@@ -402,8 +403,8 @@ static void check_ring(const tc *t, gct_obj *head, int n, int line)
         cr_assert_not(x->flags & GCT_OF_FREE, "%s, line %d: ring node %d is freed", t->be, line, i);
         gct_obj *next = gct_load(x, NEXT);
         cr_assert(next, "%s, line %d: ring node %d has no next", t->be, line, i);
-        GCT_ASSERT_EQ(gct_load(next, PREV), x, "%s, line %d: ring node %d: next.prev != node", t->be,
-                      line, i);
+        GCT_ASSERT_EQ(gct_load(next, PREV), x, "%s, line %d: ring node %d: next.prev != node",
+                      t->be, line, i);
         x = next;
     }
     GCT_ASSERT_EQ(x, head, "%s, line %d: a ring of %d does not close", t->be, line, n);
@@ -1014,8 +1015,8 @@ BACKEND_TEST(cascade_pause)
         close_heap(&t);
         return;
     }
-    GCT_ASSERT_EQ(limit, 1000, "%s: the cascade knob defaults to %" PRId64 ", documented 1000", t.be,
-                  limit);
+    GCT_ASSERT_EQ(limit, 1000, "%s: the cascade knob defaults to %" PRId64 ", documented 1000",
+                  t.be, limit);
     build_chain(&t, &link_shape, limit - 1, NULL);
     drop_cascade(&t, &link_shape, limit - 1, __LINE__);
     build_chain(&t, &link_shape, limit, NULL);

@@ -206,7 +206,7 @@ Test(predict, a_known_work_vector)
     GCT_ASSERT_EQ(gct_costmodel_predict_s(&m, zero, zero, zero, zero), 0.0);
     gct_costobs o = {.generation = 1, .examined = 200, .traversed = 400, .freed = 20,
                      .collections = 2};
-    cr_assert(fabs(gct_costmodel_predict_obs_ns(&m, &o) - 6960) < 1e-9);
+    GCT_ASSERT_LT(fabs(gct_costmodel_predict_obs_ns(&m, &o) - 6960), 1e-9);
 }
 
 /* ---- JSON and the cache file ------------------------------------------------------- */
@@ -501,7 +501,7 @@ static void gctune(run_out *r, const char *const *args)
         argv[n] = args[n - 1];
     argv[n] = NULL;
     pid_t pid = fork();
-    cr_assert(pid >= 0);
+    GCT_ASSERT_GEQ(pid, 0);
     if (pid == 0) {
         dup2(fo, 1);
         dup2(fe, 2);

@@ -94,7 +94,7 @@ static cmd_out gctune(const char *const *args)
         argv[n] = args[n - 1];
     argv[n] = NULL;
     pid_t pid = fork();
-    cr_assert(pid >= 0);
+    GCT_ASSERT_GEQ(pid, 0);
     if (pid == 0) {
         dup2(fo, 1);
         dup2(fe, 2);

@@ -39,7 +39,7 @@ Test(gbench, runs_register_counters_context_and_json)
 {
     char path[] = "/tmp/gct-gbench-XXXXXX";
     int fd = mkstemp(path);
-    cr_assert(fd >= 0);
+    GCT_ASSERT_GEQ(fd, 0);
     close(fd);
     int seen = 0;
     gct_gb_register("gencycle/trees/gen0=700", body, &seen, 1, 3);

@@ -198,8 +198,8 @@ static void assert_sequence(const recorder *R, const expect *e, size_t n)
                   e[i].collected);
     }
     GCT_ASSERT_EQ(R->n, n, "%zu collections, expected %zu", R->n, n);
-    GCT_ASSERT_EQ(gct_heap_npauses(h), n, "%zu pauses recorded, expected %zu",
-                  gct_heap_npauses(h), n);
+    GCT_ASSERT_EQ(gct_heap_npauses(h), n, "%zu pauses recorded, expected %zu", gct_heap_npauses(h),
+                  n);
     for (size_t i = 0; i < n; i++) {
         const gct_pause *p = &gct_heap_pauses(h)[i];
         GCT_ASSERT_EQ((int)p->kind, e[i].gen, "pause #%zu has kind %s", i + 1,
@@ -359,7 +359,7 @@ Test(table, frozen_objects_are_not_scanned_by_automatic_collections)
     GCT_ASSERT_EQ(gct_heap_freeze_count(h), 20);
     for (int i = 0; i < 40; i++)
         alloc_keep(&R, &node);
-    cr_assert(R.n > 0);
+    GCT_ASSERT_GT(R.n, 0);
     bool saw_gen2 = false;
     for (size_t i = 0; i < R.n; i++) {
         GCT_ASSERT_EQ(R.r[i].collected, 0);
@@ -707,8 +707,8 @@ Test(count, strict_trigger_at_allocation_n_plus_1)
         GCT_ASSERT_EQ(R.n, 1, "gen0=%" PRId64 ": no collection at allocation %" PRId64, n, n + 1);
         GCT_ASSERT_EQ(R.r[0].alloc, 2 * n + 1);
         GCT_ASSERT_EQ(R.r[0].gen, 0);
-        GCT_ASSERT_EQ(last_examined(h), n, "gen0=%" PRId64 ": the collection examined %" PRId64,
-                      n, last_examined(h));
+        GCT_ASSERT_EQ(last_examined(h), n, "gen0=%" PRId64 ": the collection examined %" PRId64, n,
+                      last_examined(h));
         /* The new object was not counted after the reset, and is alive. */
         assert_count(h, 0, 1, 0);
         GCT_ASSERT_EQ(o->refcnt, 1);

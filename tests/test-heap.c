@@ -22,7 +22,8 @@ Test(heap, accounting_and_store)
         gct_test_verify(h);
         gct_root_pop(h);
         gct_heap_collect(h, GCT_GEN_FULL);
-        GCT_ASSERT_EQ(h->live_objects, 0, "%s: %lld live", h->ops->name, (long long)h->live_objects);
+        GCT_ASSERT_EQ(h->live_objects, 0, "%s: %lld live", h->ops->name,
+                      (long long)h->live_objects);
         GCT_ASSERT_EQ(h->live_bytes, 0);
         gct_test_heap_done(h);
     }
@@ -115,8 +116,9 @@ Test(heap, a_new_heap_on_a_destroyed_heaps_arenas_is_a_fresh_heap)
             footprint[round] = h->pool.peak_footprint;
             gct_heap_destroy(h);
         }
-        GCT_ASSERT_LT(footprint[1], footprint[0], "%s: the small heap counts only its own memory "
-                                                  "(%lld vs %lld bytes)",
+        GCT_ASSERT_LT(footprint[1], footprint[0],
+                      "%s: the small heap counts only its own memory "
+                      "(%lld vs %lld bytes)",
                       name, (long long)footprint[1], (long long)footprint[0]);
     }
 }

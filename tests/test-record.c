@@ -15,7 +15,7 @@ static void make_path(void)
 {
     strcpy(path, "/tmp/gct-record-XXXXXX");
     int fd = mkstemp(path);
-    cr_assert(fd >= 0);
+    GCT_ASSERT_GEQ(fd, 0);
     close(fd);
 }
 

@@ -75,7 +75,8 @@ Test(schedule, interleaving_spreads_each_configuration_over_the_sweep)
                 last = k;
             }
         GCT_ASSERT_GEQ(last - first, (size_t)(R - 2) * C,
-                       "configuration %zu ran within positions %zu..%zu of %zu", cfg, first, last, n);
+                       "configuration %zu ran within positions %zu..%zu of %zu", cfg, first, last,
+                       n);
     }
     free(j);
 }

@@ -122,7 +122,7 @@ Test(stats, bootstrap_interval_covers_the_median_most_of_the_time)
             v[i] = (double)(rnd(&s) >> 11) / 9007199254740992.0;
         double lo, hi;
         gct_bootstrap_median_ci(v, 15, 0.95, 1000, (uint64_t)t, &lo, &hi);
-        cr_assert(lo <= hi);
+        GCT_ASSERT_LEQ(lo, hi);
         if (lo <= 0.5 && 0.5 <= hi)
             covered++;
     }

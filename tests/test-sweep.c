@@ -143,7 +143,8 @@ static void expect_expand_error(gct_sweep_spec *s, const char *must)
     gct_config *c;
     size_t n;
     char err[512];
-    GCT_ASSERT_EQ(gct_sweep_expand(s, &c, &n, err, sizeof err), -1, "expanded, expected '%s'", must);
+    GCT_ASSERT_EQ(gct_sweep_expand(s, &c, &n, err, sizeof err), -1, "expanded, expected '%s'",
+                  must);
     cr_assert(strstr(err, must), "message '%s' lacks '%s'", err, must);
 }
 
@@ -190,7 +191,7 @@ static void write_ini(const char *text)
 {
     strcpy(path, "/tmp/gct-sweep-XXXXXX");
     int fd = mkstemp(path);
-    cr_assert(fd >= 0);
+    GCT_ASSERT_GEQ(fd, 0);
     GCT_ASSERT_EQ(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
 }

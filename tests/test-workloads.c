@@ -468,8 +468,7 @@ ParameterizedTest(case_param *p, matrix, runs_clean)
     GCT_ASSERT_GT(gct_root_depth(h), base, "%s: no root held", what);
     bool collects = strcmp(collector, "refcount") != 0;
     if (collects)
-        GCT_ASSERT_GT(h->stats[0].collections, 0, "%s on %s: no collection ran", what,
-                      collector);
+        GCT_ASSERT_GT(h->stats[0].collections, 0, "%s on %s: no collection ran", what, collector);
 
     /* Leaks before teardown, with the workload's roots still held. */
     if (!collects) {
@@ -783,8 +782,8 @@ Test(edges, extreme_settings_run_clean)
             gct_heap_collect(h, GCT_GEN_FULL);
             verify(h, "after teardown");
             if (c > 0)
-                GCT_ASSERT_EQ(h->live_objects, 0, "%s on %s: %lld objects left",
-                              edges[e].workload, collectors[c], (long long)h->live_objects);
+                GCT_ASSERT_EQ(h->live_objects, 0, "%s on %s: %lld objects left", edges[e].workload,
+                              collectors[c], (long long)h->live_objects);
             gct_test_workload_done(r);
         }
     }
