@@ -10,7 +10,7 @@
  *  - work: the references the real collector's passes ask tp_traverse for
  *    are what gencycle counts, on a heap worked out by hand; the same seed
  *    gives the same work twice.
- *  - handworked: test-gencycle.c's hand-worked sequence keep_3_2_2, which
+ *  - handworked: test-gencycle-counts.c's hand-worked sequence keep_3_2_2, which
  *    tests/oracle/gc_sequences.py confirmed on the real interpreter, holds on
  *    the embedded one.
  *  - twins: every container has a tracked Python twin of type gctune.object,
@@ -399,7 +399,7 @@ Test(sequences, random_programs)
 
 /* ---- work ---------------------------------------------------------------------------- */
 
-/* test-gencycle.c's cycle_and_chain (a garbage 3-cycle of one-slot objects,
+/* test-gencycle-work.c's cycle_and_chain (a garbage 3-cycle of one-slot objects,
  * a rooted chain of three two-slot ones, the first also holding an atom),
  * then collect(0) and collect(1). */
 static void p_cycle_and_chain(gct_heap *h, uint64_t arg, outcome *o)
@@ -422,7 +422,7 @@ static void p_cycle_and_chain(gct_heap *h, uint64_t arg, outcome *o)
     gct_heap_collect(h, 1);
 }
 
-/* The numbers test-gencycle.c works out for gencycle, counted here in the
+/* The numbers test-gencycle-work.c works out for gencycle, counted here in the
  * twin's tp_traverse while CPython's gc_collect_main runs: collect(0)
  * examines 6 and traverses 12 (6 in subtract_refs, 3 for the reachable
  * chain in move_unreachable, 3 for the garbage cycle in
@@ -483,7 +483,7 @@ Test(work, the_same_seed_gives_the_same_work_twice)
 
 /* ---- the hand-worked sequence ------------------------------------------------------ */
 
-/* test-gencycle.c's keep_3_2_2 (gc_sequences.py ran it on CPython 3.11):
+/* test-gencycle-counts.c's keep_3_2_2 (gc_sequences.py ran it on CPython 3.11):
  * gen0=3 gen1=2 gen2=2, 122 containers kept, a collection every fourth
  * allocation; generation 1 at 16, 32, 48, 68, 84, 100, 120; generation 2 at
  * 52 and 104; count (2, 0, 1) and stats 21/7/2 collections, nothing collected. */
