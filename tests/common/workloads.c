@@ -54,7 +54,7 @@ int64_t leaks(gct_heap *h)
 
 /* ---- the small configurations ---------------------------------------- */
 
-const config configs[NCONFIGS] = {
+static const config table[] = {
     {"trees", {"depth=5", "long_depth=7", "parent=strong"}, 40, false},
     {"trees", {"depth=5", "long_depth=7", "parent=weak"}, 40, false},
     {"trees", {"depth=5", "long_depth=7", "parent=none"}, 40, false},
@@ -68,6 +68,8 @@ const config configs[NCONFIGS] = {
      300,
      false},
 };
+_Static_assert(sizeof table / sizeof table[0] == NCONFIGS, "NCONFIGS counts the table");
+const config *const configs = table;
 
 size_t nsettings(const config *c)
 {

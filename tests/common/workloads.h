@@ -49,7 +49,7 @@ typedef struct config {
 
 /* The small configurations every collector runs. */
 #define NCONFIGS 9
-extern const config configs[NCONFIGS];
+extern const config *const configs; /* NCONFIGS of them */
 
 /* The number of settings of c. */
 size_t nsettings(const config *c);
