@@ -3,7 +3,7 @@
  * sweep wrote: compare (a directory with itself finds no difference) and
  * the figures a sweep draws.
  *
- * Running gctune and reading what it writes: common/cli.h.  (No Criterion
+ * Running gctune and reading what it writes: common/cli_common.h.  (No Criterion
  * .timeout: two timed tests at once make Criterion 2.4.1's runner leak under
  * LSan; meson's test timeout bounds the program instead.)
  */
@@ -30,7 +30,7 @@
 #include "record.h"
 #include "summary.h"
 
-#include "cli.h"
+#include "cli_common.h"
 
 static bool verdict_line(const char *text)
 {

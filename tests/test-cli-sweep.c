@@ -3,7 +3,7 @@
  * and sweeps whose result directories are read back and checked for
  * consistency; a failing configuration, an interrupted sweep.
  *
- * Running gctune and reading what it writes: common/cli.h.  (No Criterion
+ * Running gctune and reading what it writes: common/cli_common.h.  (No Criterion
  * .timeout: two timed tests at once make Criterion 2.4.1's runner leak under
  * LSan; meson's test timeout bounds the program instead.)
  */
@@ -30,7 +30,7 @@
 #include "record.h"
 #include "summary.h"
 
-#include "cli.h"
+#include "cli_common.h"
 
 /* ---- real runs ----------------------------------------------------------- */
 

@@ -3,7 +3,7 @@
  * command, exit status 2 with a message naming the problem (and nothing
  * written), sweep-file errors by line, list and info as JSON.
  *
- * Running gctune and reading what it writes: common/cli.h.  (No Criterion
+ * Running gctune and reading what it writes: common/cli_common.h.  (No Criterion
  * .timeout: two timed tests at once make Criterion 2.4.1's runner leak under
  * LSan; meson's test timeout bounds the program instead.)
  */
@@ -30,7 +30,7 @@
 #include "record.h"
 #include "summary.h"
 
-#include "cli.h"
+#include "cli_common.h"
 
 /* ---- help and usage ------------------------------------------------------ */
 

@@ -3,7 +3,7 @@
  * anywhere) and on reference-count cascades recorded as pauses.
  *
  * The expected semantics, the test context (a heap plus a model of its
- * accounting) and the checked operations: common/conformance.h.
+ * accounting) and the checked operations: common/conformance_common.h.
  *
  * Environment:
  *   GCT_CHAIN_LEN=N   length of the long chains and rings (default
@@ -23,7 +23,7 @@
 #include "collector.h"
 #include "heap.h"
 
-#include "conformance.h"
+#include "conformance_common.h"
 
 /* ---- long chains: no recursion anywhere ---------------------------------- */
 

@@ -4,7 +4,7 @@
  * small heap worked out by hand.
  *
  * The expected semantics, the test context (a heap plus a model of its
- * accounting) and the checked operations: common/conformance.h.
+ * accounting) and the checked operations: common/conformance_common.h.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
@@ -20,7 +20,7 @@
 #include "collector.h"
 #include "heap.h"
 
-#include "conformance.h"
+#include "conformance_common.h"
 
 /* ---- work counters --------------------------------------------------------- */
 

@@ -3,7 +3,7 @@
  * threshold, and collections of each generation (and of bad ones).
  *
  * The expected semantics, the test context (a heap plus a model of its
- * accounting) and the checked operations: common/conformance.h.
+ * accounting) and the checked operations: common/conformance_common.h.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
@@ -19,7 +19,7 @@
 #include "collector.h"
 #include "heap.h"
 
-#include "conformance.h"
+#include "conformance_common.h"
 
 /* ---- stores, automatic collection, bad generations ----------------------- */
 

@@ -17,7 +17,7 @@
  * Without the backend (no python3-dev) this program has no tests.
  *
  * The heaps, traces, outcomes and programs these tests share, and running
- * the gctune command: common/cpython.h.
+ * the gctune command: common/cpython_common.h.
  *
  * No test here sets Criterion's .timeout (meson's 900 s covers them): with
  * two such tests running at once, Criterion 2.4's runner leaks a 48-byte
@@ -45,7 +45,7 @@
 #include "validate.h"
 #include "workload.h"
 
-#include "cpython.h"
+#include "cpython_common.h"
 
 #if defined(GCT_HAVE_CPYTHON) && GCT_HAVE_CPYTHON
 

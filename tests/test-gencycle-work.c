@@ -5,7 +5,7 @@
  *
  * Every heap runs with verify_each on, and every test runs the full verifier
  * (exact reference counts) after every collection it causes.  The helpers
- * (heaps, counter assertions, the event recorder): common/gencycle.h.
+ * (heaps, counter assertions, the event recorder): common/gencycle_common.h.
  */
 #include <criterion/criterion.h>
 #include "gct_test.h"
@@ -17,7 +17,7 @@
 #include "collector.h"
 #include "heap.h"
 
-#include "gencycle.h"
+#include "gencycle_common.h"
 
 /* ---- work counters ---------------------------------------------------------- */
 

@@ -9,7 +9,7 @@
  *     fail with a message that names the parameter and the value.
  *
  * The busy heaps, the small configurations and running them:
- * common/workloads.h.
+ * common/workloads_common.h.
  */
 #include <criterion/criterion.h>
 #include "gct_test_workload.h"
@@ -22,7 +22,7 @@
 #include "heap.h"
 #include "workload.h"
 
-#include "workloads.h"
+#include "workloads_common.h"
 
 /* ---- 1. registry --------------------------------------------------------- */
 

@@ -9,7 +9,7 @@
  *     changed value, makes the check fail.
  *
  * The busy heaps, the small configurations and running them:
- * common/workloads.h.
+ * common/workloads_common.h.
  */
 #include <criterion/criterion.h>
 #include "gct_test_workload.h"
@@ -22,7 +22,7 @@
 #include "heap.h"
 #include "workload.h"
 
-#include "workloads.h"
+#include "workloads_common.h"
 
 /* ---- 6. determinism ------------------------------------------------------ */
 

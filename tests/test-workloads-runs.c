@@ -13,7 +13,7 @@
  *     every workload sets up and runs with its default parameters.
  *
  * The busy heaps, the small configurations and running them:
- * common/workloads.h.
+ * common/workloads_common.h.
  */
 #include <criterion/criterion.h>
 #include "gct_test_workload.h"
@@ -26,7 +26,7 @@
 #include "heap.h"
 #include "workload.h"
 
-#include "workloads.h"
+#include "workloads_common.h"
 
 /* ---- 4. matrix: every configuration on every collector ------------------- */
 

@@ -1,5 +1,5 @@
-/* common/conformance.c — the helpers of the test-conformance-*.c programs
- * (what they do: common/conformance.h). */
+/* common/conformance_common.c — the helpers of the test-conformance-*.c
+ * programs (what they do: common/conformance_common.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <criterion/criterion.h>
 #include "gct_test.h"
@@ -14,7 +14,7 @@
 #include "collector.h"
 #include "heap.h"
 
-#include "conformance.h"
+#include "conformance_common.h"
 
 /* UBSan's default is to report and carry on, which would let a test pass
  * over undefined behaviour: make it fatal (ignored in builds without UBSan). */

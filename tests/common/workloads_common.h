@@ -1,8 +1,8 @@
 /*
- * common/workloads.h — what the test-workloads-*.c programs share
- * (common/workloads.c, linked into each of them): busy heaps, the small
- * configurations every collector runs, running one with verification, and
- * reading a run's metrics and leaks.
+ * common/workloads_common.h — what the test-workloads-*.c programs share
+ * (common/workloads_common.c, linked into each of them): busy heaps, the
+ * small configurations every collector runs, running one with verification,
+ * and reading a run's metrics and leaks.
  */
 #ifndef GCT_TESTS_COMMON_WORKLOADS_H
 #define GCT_TESTS_COMMON_WORKLOADS_H

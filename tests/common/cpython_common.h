@@ -1,8 +1,8 @@
 /*
- * common/cpython.h — what the test-cpython-*.c programs share
- * (common/cpython.c, linked into each of them): running the gctune command,
- * and, where the cpython backend is built, heaps of either collector with
- * a trace of their collections, the outcome of a program on one and the
+ * common/cpython_common.h — what the test-cpython-*.c programs share
+ * (common/cpython_common.c, linked into each of them): running the gctune
+ * command, and, where the cpython backend is built, heaps of either collector
+ * with a trace of their collections, the outcome of a program on one and the
  * check that two outcomes are the same, and the programs themselves.
  */
 #ifndef GCT_TESTS_COMMON_CPYTHON_H

@@ -1,5 +1,5 @@
-/* common/workloads.c — the helpers of the test-workloads-*.c programs (what
- * they do: common/workloads.h). */
+/* common/workloads_common.c — the helpers of the test-workloads-*.c programs
+ * (what they do: common/workloads_common.h). */
 #include <criterion/criterion.h>
 #include "gct_test_workload.h"
 #include <criterion/parameterized.h>
@@ -11,7 +11,7 @@
 #include "heap.h"
 #include "workload.h"
 
-#include "workloads.h"
+#include "workloads_common.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 

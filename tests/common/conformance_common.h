@@ -1,9 +1,9 @@
 /*
- * common/conformance.h — what the test-conformance-*.c programs share
- * (common/conformance.c, linked into each of them): one parameterised case
- * per registered backend (BACKEND_TEST), the test context (a heap plus a
- * model of its accounting), the checked operations (NEW, WEAK, COLLECT,
- * ACCT, VERIFY, LEAKS, GONE) and the builders.
+ * common/conformance_common.h — what the test-conformance-*.c programs share
+ * (common/conformance_common.c, linked into each of them): one parameterised
+ * case per registered backend (BACKEND_TEST), the test context (a heap plus a
+ * model of its accounting), the checked operations (NEW, WEAK, COLLECT, ACCT,
+ * VERIFY, LEAKS, GONE) and the builders.
  *
  * Each case is a Criterion parameterized test whose parameter is an index into
  * the collector registry (gct_collector_at), so every backend shows up as its
@@ -123,7 +123,7 @@ void check_pause(const tc *t, const gct_pause *p, gct_pause_kind kind, int64_t f
                  uint64_t t1, int line);
 
 /* gct_heap_collect(h, GCT_GEN_FULL) expecting `expect`, and every check a
- * collection gets (common/conformance.c says which). */
+ * collection gets (common/conformance_common.c says which). */
 const gct_pause *collect_full(tc *t, int64_t expect, int line);
 #define COLLECT(t, expect) collect_full((t), (expect), __LINE__)
 

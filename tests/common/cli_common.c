@@ -1,5 +1,5 @@
-/* common/cli.c — the helpers of the test-cli-*.c programs (what they do:
- * common/cli.h). */
+/* common/cli_common.c — the helpers of the test-cli-*.c programs (what they
+ * do: common/cli_common.h). */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include "gct_test.h"
@@ -23,7 +23,7 @@
 #include "record.h"
 #include "summary.h"
 
-#include "cli.h"
+#include "cli_common.h"
 
 char *slurp(const char *path)
 {

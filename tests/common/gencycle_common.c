@@ -1,5 +1,5 @@
-/* common/gencycle.c — the helpers of the test-gencycle-*.c programs (what
- * they do: common/gencycle.h). */
+/* common/gencycle_common.c — the helpers of the test-gencycle-*.c programs
+ * (what they do: common/gencycle_common.h). */
 #include <criterion/criterion.h>
 #include "gct_test.h"
 #include <inttypes.h>
@@ -10,7 +10,7 @@
 #include "collector.h"
 #include "heap.h"
 
-#include "gencycle.h"
+#include "gencycle_common.h"
 
 const gct_shape node = GCT_SHAPE("node", 1, 0); /* like a 1-slot __slots__ class */
 const gct_shape pair = GCT_SHAPE("pair", 2, 8);

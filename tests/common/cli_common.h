@@ -1,7 +1,8 @@
 /*
- * common/cli.h — what the test-cli-*.c programs share (common/cli.c, linked
- * into each of them): running the gctune binary (meson passes its path in
- * GCTUNE) with its output captured, and the result directories it writes.
+ * common/cli_common.h — what the test-cli-*.c programs share
+ * (common/cli_common.c, linked into each of them): running the gctune binary
+ * (meson passes its path in GCTUNE) with its output captured, and the result
+ * directories it writes.
  */
 #ifndef GCT_TESTS_COMMON_CLI_H
 #define GCT_TESTS_COMMON_CLI_H

@@ -1,8 +1,9 @@
 /*
- * common/gencycle.h — what the test-gencycle-*.c programs share
- * (common/gencycle.c, linked into each of them): gencycle heaps that verify
- * after every collection, counter and statistics assertions, and the event
- * recorder (CPython's gc.callbacks) with the sequence it must have seen.
+ * common/gencycle_common.h — what the test-gencycle-*.c programs share
+ * (common/gencycle_common.c, linked into each of them): gencycle heaps that
+ * verify after every collection, counter and statistics assertions, and the
+ * event recorder (CPython's gc.callbacks) with the sequence it must have
+ * seen.
  */
 #ifndef GCT_TESTS_COMMON_GENCYCLE_H
 #define GCT_TESTS_COMMON_GENCYCLE_H

@@ -1,5 +1,5 @@
-/* common/cpython.c — the helpers of the test-cpython-*.c programs (what they
- * do: common/cpython.h). */
+/* common/cpython_common.c — the helpers of the test-cpython-*.c programs
+ * (what they do: common/cpython_common.h). */
 #define _POSIX_C_SOURCE 200809L
 #if defined(GCT_HAVE_CPYTHON) && GCT_HAVE_CPYTHON
 #define PY_SSIZE_T_CLEAN
@@ -22,7 +22,7 @@
 #include "validate.h"
 #include "workload.h"
 
-#include "cpython.h"
+#include "cpython_common.h"
 
 /* UBSan: make a report fatal (ignored in builds without UBSan). */
 const char *__ubsan_default_options(void);
