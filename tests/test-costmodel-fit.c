@@ -81,7 +81,9 @@ Test(fit, a_coefficient_the_data_makes_negative_is_zero)
     GCT_ASSERT_EQ(gct_costmodel_fit(&m, err, sizeof err), 0, "%s", err);
     for (int g = 0; g < 3; g++) {
         GCT_ASSERT_EQ(m.c_ref[g], 0.0, "reference[%d] = %g", g, m.c_ref[g]);
-        cr_assert(m.c_obj[g] >= 0 && m.c_free[g] >= 0 && m.c_coll[g] >= 0);
+        GCT_ASSERT_GEQ(m.c_obj[g], 0);
+        GCT_ASSERT_GEQ(m.c_free[g], 0);
+        GCT_ASSERT_GEQ(m.c_coll[g], 0);
         GCT_ASSERT_GT(m.c_obj[g], 0);
     }
 }

@@ -199,8 +199,9 @@ Test(handworked, keep_3_2_2_on_the_real_collector)
     cr_assert(h->count[0] == 2 && h->count[1] == 0 && h->count[2] == 1,
               "count (%" PRId64 ", %" PRId64 ", %" PRId64 ")", h->count[0], h->count[1],
               h->count[2]);
-    cr_assert(h->stats[0].collections == 21 && h->stats[1].collections == 7 &&
-              h->stats[2].collections == 2);
+    GCT_ASSERT_EQ(h->stats[0].collections, 21);
+    GCT_ASSERT_EQ(h->stats[1].collections, 7);
+    GCT_ASSERT_EQ(h->stats[2].collections, 2);
     gct_heap_destroy(h);
     free(t.r);
 }

@@ -124,9 +124,13 @@ Test(twins, one_heap_at_a_time_and_a_clean_start_each_time)
     /* The next heap starts from the clean state again. */
     trace t;
     h = heap3("cpython", 700, 10, 10, &t);
-    cr_assert(h->count[0] == 0 && h->count[1] == 0 && h->count[2] == 0);
-    for (int g = 0; g < 3; g++)
-        cr_assert(h->stats[g].collections == 0 && h->stats[g].collected == 0);
+    GCT_ASSERT_EQ(h->count[0], 0);
+    GCT_ASSERT_EQ(h->count[1], 0);
+    GCT_ASSERT_EQ(h->count[2], 0);
+    for (int g = 0; g < 3; g++) {
+        GCT_ASSERT_EQ(h->stats[g].collections, 0, "generation %d", g);
+        GCT_ASSERT_EQ(h->stats[g].collected, 0, "generation %d", g);
+    }
     GCT_ASSERT_EQ(gct_heap_freeze_count(h), 0);
     GCT_ASSERT_EQ(twins_in(-1), 0, "twins of the destroyed heap are still tracked");
     GCT_ASSERT_EQ(gct_heap_collect(h, 2), 0);
@@ -206,7 +210,9 @@ Test(twins, freeze_and_unfreeze_move_only_gctune_objects)
     GCT_ASSERT_EQ(gct_heap_freeze(h), GCT_OK);
     GCT_ASSERT_EQ(gct_heap_freeze_count(h), 25);
     GCT_ASSERT_EQ(py_long("get_freeze_count"), interp + 25);
-    cr_assert(h->count[0] == 0 && h->count[1] == 0 && h->count[2] == 0);
+    GCT_ASSERT_EQ(h->count[0], 0);
+    GCT_ASSERT_EQ(h->count[1], 0);
+    GCT_ASSERT_EQ(h->count[2], 0);
     gct_root_truncate(h, 20); /* five frozen objects die by reference counting */
     GCT_ASSERT_EQ(gct_heap_freeze_count(h), 20);
     GCT_ASSERT_EQ(gct_heap_unfreeze(h), GCT_OK);

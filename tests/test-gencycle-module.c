@@ -194,16 +194,22 @@ Test(table, set_threshold_with_omitted_values_keeps_the_others)
     GCT_ASSERT_EQ(v, 7);
     GCT_ASSERT_EQ(gct_heap_get_knob(h, "cascade", &v), GCT_OK);
     GCT_ASSERT_EQ(v, 50);
-    cr_assert(h->threshold[0] == 100 && h->threshold[1] == 6 && h->threshold[2] == 7);
+    GCT_ASSERT_EQ(h->threshold[0], 100);
+    GCT_ASSERT_EQ(h->threshold[1], 6);
+    GCT_ASSERT_EQ(h->threshold[2], 7);
     GCT_ASSERT_EQ(h->cascade_limit, 50);
     /* gc.set_threshold(100, 9): gen2 keeps its value. */
     GCT_ASSERT_EQ(gct_heap_set_knob(h, "gen1", 9, NULL, 0), GCT_OK);
-    cr_assert(h->threshold[0] == 100 && h->threshold[1] == 9 && h->threshold[2] == 7);
+    GCT_ASSERT_EQ(h->threshold[0], 100);
+    GCT_ASSERT_EQ(h->threshold[1], 9);
+    GCT_ASSERT_EQ(h->threshold[2], 7);
     GCT_ASSERT_EQ(gct_heap_get_knob(h, "gen2", &v), GCT_OK);
     GCT_ASSERT_EQ(v, 7);
     /* The defaults are CPython 3.11's (700, 10, 10). */
     gct_heap *d = gencycle(NULL, 0);
-    cr_assert(d->threshold[0] == 700 && d->threshold[1] == 10 && d->threshold[2] == 10);
+    GCT_ASSERT_EQ(d->threshold[0], 700);
+    GCT_ASSERT_EQ(d->threshold[1], 10);
+    GCT_ASSERT_EQ(d->threshold[2], 10);
     gct_heap_destroy(d);
     gct_test_heap_done(h);
 }

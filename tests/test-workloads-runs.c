@@ -264,7 +264,8 @@ Test(defaults, weak_cache_hit_ratio_depends_on_the_collector)
         gct_workload_ops(r, 2000);
         gct_test_workload_check(r);
         ratio[i] = metric(r, "hit_ratio");
-        cr_assert(ratio[i] >= 0 && ratio[i] <= 1);
+        GCT_ASSERT_GEQ(ratio[i], 0);
+        GCT_ASSERT_LEQ(ratio[i], 1);
         gct_test_workload_done(r);
     }
     GCT_ASSERT_GT(ratio[1], ratio[0], "marksweep %g, refcount %g", ratio[1], ratio[0]);
