@@ -6,6 +6,7 @@
  * offending value.
  */
 #include <criterion/criterion.h>
+#include "gct_test.h"
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -46,14 +47,6 @@ static const char *new_fails1(const char *collector, const char *knob)
 {
     const char *const knobs[] = {knob};
     return new_fails(collector, knobs, 1);
-}
-
-static gct_heap *new_ok(const char *collector, const char *const *knobs, size_t n)
-{
-    char err[ERRLEN] = "";
-    gct_heap *h = gct_heap_new(collector, knobs, n, err, sizeof err);
-    cr_assert(h, "gct_heap_new(%s): %s", collector, err);
-    return h;
 }
 
 /* The message lists every registered collector / every knob of c. */
@@ -102,7 +95,7 @@ Test(errors, null_or_tiny_error_buffer_is_safe)
     cr_assert_null(gct_heap_new("a-rather-long-unknown-collector-name", NULL, 0, buf, 16));
     cr_assert(memchr(buf, 0, 16) != NULL, "message not terminated within its buffer");
     for (size_t i = 16; i < sizeof buf; i++)
-        cr_assert_eq(buf[i], 'X', "byte %zu past the buffer was written", i);
+        GCT_ASSERT_EQ(buf[i], 'X', "byte %zu past the buffer was written", i);
 }
 
 /* ---- knob names ----------------------------------------------------------- */
@@ -129,7 +122,7 @@ Test(errors, unknown_knob_names_it_and_lists_the_knobs)
 Test(errors, knob_of_another_collector)
 {
     /* gen1 is a gencycle knob, not a marksweep (or refcount) one. */
-    gct_heap *h = new_ok("gencycle", (const char *const[]){"gen1=5"}, 1);
+    gct_heap *h = gct_test_heap_knobs("gencycle", (const char *const[]){"gen1=5"}, 1);
     gct_heap_destroy(h);
     const char *msg = new_fails1("marksweep", "gen1=5");
     assert_has(msg, "gen1");
@@ -172,11 +165,11 @@ Test(errors, malformed_assignments)
     }
     /* After a malformed one, nothing else is half-applied: a fresh heap is
      * still created with the defaults. */
-    gct_heap *h = new_ok("gencycle", NULL, 0);
+    gct_heap *h = gct_test_heap_knobs("gencycle", NULL, 0);
     int64_t v;
-    cr_assert_eq(gct_heap_get_knob(h, "gen0", &v), GCT_OK);
-    cr_assert_eq(v, 700);
-    gct_heap_destroy(h);
+    GCT_ASSERT_EQ(gct_heap_get_knob(h, "gen0", &v), GCT_OK);
+    GCT_ASSERT_EQ(v, 700);
+    gct_test_heap_done(h);
 }
 
 Test(errors, null_knob_entries_and_names_are_errors_not_crashes)
@@ -185,13 +178,13 @@ Test(errors, null_knob_entries_and_names_are_errors_not_crashes)
     const char *knobs[] = {"gen0=5", NULL};
     cr_assert_null(gct_heap_new("gencycle", knobs, 2, err, sizeof err));
     assert_has(err, "NULL");
-    gct_heap *h = new_ok("gencycle", NULL, 0);
+    gct_heap *h = gct_test_heap_knobs("gencycle", NULL, 0);
     int64_t v = 42;
-    cr_assert_eq(gct_heap_get_knob(h, NULL, &v), GCT_EINVAL);
-    cr_assert_eq(v, 42);
-    cr_assert_eq(gct_heap_set_knob(h, NULL, 5, err, sizeof err), GCT_EINVAL);
+    GCT_ASSERT_EQ(gct_heap_get_knob(h, NULL, &v), GCT_EINVAL);
+    GCT_ASSERT_EQ(v, 42);
+    GCT_ASSERT_EQ(gct_heap_set_knob(h, NULL, 5, err, sizeof err), GCT_EINVAL);
     assert_has(err, "NULL");
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(errors, later_bad_assignment_fails_the_whole_list)
@@ -242,10 +235,10 @@ Test(errors, every_knob_range_is_enforced_at_creation)
             for (int j = 0; j < 2; j++) {
                 snprintf(text, sizeof text, "%s=%" PRId64, kn->name, ok[j]);
                 const char *const knobs[] = {text};
-                gct_heap *h = new_ok(c->name, knobs, 1);
+                gct_heap *h = gct_test_heap_knobs(c->name, knobs, 1);
                 int64_t v;
-                cr_assert_eq(gct_heap_get_knob(h, kn->name, &v), GCT_OK);
-                cr_assert_eq(v, ok[j], "%s: %s read back as %" PRId64, c->name, text, v);
+                GCT_ASSERT_EQ(gct_heap_get_knob(h, kn->name, &v), GCT_OK);
+                GCT_ASSERT_EQ(v, ok[j], "%s: %s read back as %" PRId64, c->name, text, v);
                 gct_heap_destroy(h);
             }
             if (kn->min > INT64_MIN) {
@@ -278,30 +271,30 @@ Test(errors, set_knob_unknown_name)
 {
     for (size_t i = 0; i < gct_collector_count(); i++) {
         const gct_collector *c = gct_collector_at(i);
-        gct_heap *h = new_ok(c->name, NULL, 0);
+        gct_heap *h = gct_test_heap_knobs(c->name, NULL, 0);
         char err[ERRLEN] = "";
-        cr_assert_eq(gct_heap_set_knob(h, "nosuchknob", 5, err, sizeof err), GCT_EINVAL);
+        GCT_ASSERT_EQ(gct_heap_set_knob(h, "nosuchknob", 5, err, sizeof err), GCT_EINVAL);
         assert_has(err, "nosuchknob");
         assert_lists_knobs(err, c);
-        cr_assert_eq(gct_heap_set_knob(h, "", 5, err, sizeof err), GCT_EINVAL);
-        cr_assert_eq(gct_heap_set_knob(h, "nosuchknob", 5, NULL, 0), GCT_EINVAL);
+        GCT_ASSERT_EQ(gct_heap_set_knob(h, "", 5, err, sizeof err), GCT_EINVAL);
+        GCT_ASSERT_EQ(gct_heap_set_knob(h, "nosuchknob", 5, NULL, 0), GCT_EINVAL);
         int64_t v = 12345;
-        cr_assert_eq(gct_heap_get_knob(h, "nosuchknob", &v), GCT_EINVAL);
-        cr_assert_eq(v, 12345, "get_knob wrote through on an unknown knob");
+        GCT_ASSERT_EQ(gct_heap_get_knob(h, "nosuchknob", &v), GCT_EINVAL);
+        GCT_ASSERT_EQ(v, 12345, "get_knob wrote through on an unknown knob");
         gct_heap_destroy(h);
     }
-    gct_heap *h = new_ok("marksweep", NULL, 0);
+    gct_heap *h = gct_test_heap_knobs("marksweep", NULL, 0);
     char err[ERRLEN] = "";
-    cr_assert_eq(gct_heap_set_knob(h, "gen1", 5, err, sizeof err), GCT_EINVAL);
+    GCT_ASSERT_EQ(gct_heap_set_knob(h, "gen1", 5, err, sizeof err), GCT_EINVAL);
     assert_has(err, "gen1");
-    gct_heap_destroy(h);
+    gct_test_heap_done(h);
 }
 
 Test(errors, set_knob_out_of_range_changes_nothing)
 {
     for (size_t i = 0; i < gct_collector_count(); i++) {
         const gct_collector *c = gct_collector_at(i);
-        gct_heap *h = new_ok(c->name, NULL, 0);
+        gct_heap *h = gct_test_heap_knobs(c->name, NULL, 0);
         int64_t thresholds[GCT_MAX_GEN];
         memcpy(thresholds, h->hot.threshold, sizeof thresholds);
         int64_t cascade = h->cascade_limit;
@@ -314,18 +307,18 @@ Test(errors, set_knob_out_of_range_changes_nothing)
                 if (!valid[j])
                     continue;
                 char err[ERRLEN] = "";
-                cr_assert_eq(gct_heap_set_knob(h, kn->name, bad[j], err, sizeof err), GCT_EINVAL,
-                             "%s: %s=%" PRId64 " accepted", c->name, kn->name, bad[j]);
+                GCT_ASSERT_EQ(gct_heap_set_knob(h, kn->name, bad[j], err, sizeof err), GCT_EINVAL,
+                              "%s: %s=%" PRId64 " accepted", c->name, kn->name, bad[j]);
                 assert_range_message(err, kn, bad[j]);
                 int64_t v;
-                cr_assert_eq(gct_heap_get_knob(h, kn->name, &v), GCT_OK);
-                cr_assert_eq(v, kn->def, "%s: %s changed to %" PRId64 " by a rejected set",
-                             c->name, kn->name, v);
+                GCT_ASSERT_EQ(gct_heap_get_knob(h, kn->name, &v), GCT_OK);
+                GCT_ASSERT_EQ(v, kn->def, "%s: %s changed to %" PRId64 " by a rejected set",
+                              c->name, kn->name, v);
             }
         }
-        cr_assert_eq(memcmp(thresholds, h->hot.threshold, sizeof thresholds), 0,
-                     "%s: a rejected set_knob changed the thresholds", c->name);
-        cr_assert_eq(h->cascade_limit, cascade);
+        GCT_ASSERT_EQ(memcmp(thresholds, h->hot.threshold, sizeof thresholds), 0,
+                      "%s: a rejected set_knob changed the thresholds", c->name);
+        GCT_ASSERT_EQ(h->cascade_limit, cascade);
         gct_heap_destroy(h);
     }
 }
@@ -336,26 +329,26 @@ Test(errors, freeze_not_supported_on_refcount_and_marksweep)
 {
     static const char *const names[] = {"refcount", "marksweep"};
     for (size_t i = 0; i < 2; i++) {
-        gct_heap *h = new_ok(names[i], NULL, 0);
+        gct_heap *h = gct_test_heap_knobs(names[i], NULL, 0);
         gct_new(h, &node);
-        cr_assert_eq(gct_heap_freeze(h), GCT_ENOTSUP, "%s: freeze", names[i]);
-        cr_assert_eq(gct_heap_unfreeze(h), GCT_ENOTSUP, "%s: unfreeze", names[i]);
-        cr_assert_eq(gct_heap_freeze_count(h), GCT_ENOTSUP, "%s: freeze_count", names[i]);
-        cr_assert_eq(gct_heap_live_objects(h), 1);
+        GCT_ASSERT_EQ(gct_heap_freeze(h), GCT_ENOTSUP, "%s: freeze", names[i]);
+        GCT_ASSERT_EQ(gct_heap_unfreeze(h), GCT_ENOTSUP, "%s: unfreeze", names[i]);
+        GCT_ASSERT_EQ(gct_heap_freeze_count(h), GCT_ENOTSUP, "%s: freeze_count", names[i]);
+        GCT_ASSERT_EQ(gct_heap_live_objects(h), 1);
         char err[ERRLEN];
         cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: %s", names[i], err);
         gct_heap_destroy(h);
     }
-    gct_heap *h = new_ok("gencycle", NULL, 0);
-    cr_assert_eq(gct_heap_freeze(h), GCT_OK);
-    cr_assert_eq(gct_heap_freeze_count(h), 0);
-    cr_assert_eq(gct_heap_unfreeze(h), GCT_OK);
+    gct_heap *h = gct_test_heap_knobs("gencycle", NULL, 0);
+    GCT_ASSERT_EQ(gct_heap_freeze(h), GCT_OK);
+    GCT_ASSERT_EQ(gct_heap_freeze_count(h), 0);
+    GCT_ASSERT_EQ(gct_heap_unfreeze(h), GCT_OK);
     gct_heap_destroy(h);
-    cr_assert_str_eq(gct_strerror(GCT_ENOTSUP), "not supported by this collector");
-    cr_assert_str_eq(gct_strerror(GCT_EINVAL), "invalid argument");
-    cr_assert_str_eq(gct_strerror(GCT_OK), "ok");
-    cr_assert_str_eq(gct_strerror(GCT_ENOMEM), "out of memory");
-    cr_assert_str_eq(gct_strerror(-99), "unknown error");
+    GCT_ASSERT_STR_EQ(gct_strerror(GCT_ENOTSUP), "not supported by this collector");
+    GCT_ASSERT_STR_EQ(gct_strerror(GCT_EINVAL), "invalid argument");
+    GCT_ASSERT_STR_EQ(gct_strerror(GCT_OK), "ok");
+    GCT_ASSERT_STR_EQ(gct_strerror(GCT_ENOMEM), "out of memory");
+    GCT_ASSERT_STR_EQ(gct_strerror(-99), "unknown error");
 }
 
 struct counter {
@@ -373,7 +366,7 @@ Test(errors, collect_bad_generation_on_every_backend)
 {
     for (size_t i = 0; i < gct_collector_count(); i++) {
         const gct_collector *c = gct_collector_at(i);
-        gct_heap *h = new_ok(c->name, NULL, 0);
+        gct_heap *h = gct_test_heap_knobs(c->name, NULL, 0);
         struct counter cnt = {0};
         gct_heap_set_event_fn(h, count_events, &cnt);
         /* A garbage cycle, so that a collection that wrongly ran would show. */
@@ -386,25 +379,25 @@ Test(errors, collect_bad_generation_on_every_backend)
         int first_bad = ngen ? ngen : 1;
         const int bad[] = {first_bad, first_bad + 1, 3, 100, INT_MAX, -2, -100, INT_MIN};
         for (size_t j = 0; j < sizeof bad / sizeof bad[0]; j++) {
-            cr_assert_eq(gct_heap_collect(h, bad[j]), GCT_EINVAL, "%s: collect(%d)", c->name,
-                         bad[j]);
+            GCT_ASSERT_EQ(gct_heap_collect(h, bad[j]), GCT_EINVAL, "%s: collect(%d)", c->name,
+                          bad[j]);
         }
-        cr_assert_eq(cnt.events, 0, "%s: a rejected collect emitted events", c->name);
-        cr_assert_eq(gct_heap_npauses(h), 0, "%s: a rejected collect recorded a pause", c->name);
+        GCT_ASSERT_EQ(cnt.events, 0, "%s: a rejected collect emitted events", c->name);
+        GCT_ASSERT_EQ(gct_heap_npauses(h), 0, "%s: a rejected collect recorded a pause", c->name);
         for (int g = 0; g < GCT_MAX_GEN; g++)
-            cr_assert_eq(gct_heap_stats(h)[g].collections, 0);
-        cr_assert_eq(gct_heap_live_objects(h), 2);
+            GCT_ASSERT_EQ(gct_heap_stats(h)[g].collections, 0);
+        GCT_ASSERT_EQ(gct_heap_live_objects(h), 2);
         /* Every good generation works: 0..ngen-1 and GCT_GEN_FULL. */
         char err[ERRLEN];
         for (int g = 0; g < first_bad; g++) {
-            cr_assert_geq(gct_heap_collect(h, g), 0, "%s: collect(%d)", c->name, g);
+            GCT_ASSERT_GEQ(gct_heap_collect(h, g), 0, "%s: collect(%d)", c->name, g);
             cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: %s", c->name, err);
         }
-        cr_assert_geq(gct_heap_collect(h, GCT_GEN_FULL), 0, "%s: collect(FULL)", c->name);
+        GCT_ASSERT_GEQ(gct_heap_collect(h, GCT_GEN_FULL), 0, "%s: collect(FULL)", c->name);
         cr_assert(gct_heap_verify(h, true, err, sizeof err), "%s: %s", c->name, err);
         /* Tracing and cycle collectors have freed the cycle by now. */
         if (c->ngenerations)
-            cr_assert_eq(gct_heap_live_objects(h), 0, "%s: the garbage cycle survived", c->name);
+            GCT_ASSERT_EQ(gct_heap_live_objects(h), 0, "%s: the garbage cycle survived", c->name);
         gct_heap_destroy(h);
     }
 }
@@ -416,7 +409,7 @@ Test(registry, check_passes_and_tables_are_sane)
     char err[ERRLEN] = "";
     cr_assert(gct_collector_registry_check(err, sizeof err), "registry: %s", err);
     size_t n = gct_collector_count();
-    cr_assert_geq(n, 3);
+    GCT_ASSERT_GEQ(n, 3);
     cr_assert_null(gct_collector_at(n));
     char names[512];
     gct_collector_names(names, sizeof names);
@@ -426,35 +419,35 @@ Test(registry, check_passes_and_tables_are_sane)
         cr_assert(c->name && c->name[0], "collector %zu has no name", i);
         cr_assert(c->summary && c->summary[0], "%s has no summary", c->name);
         cr_assert_null(strchr(c->summary, '\n'), "%s: the summary is not one line", c->name);
-        cr_assert_eq(c->abi, GCT_COLLECTOR_ABI, "%s: abi %u", c->name, c->abi);
-        cr_assert_eq(gct_collector_find(c->name), c);
-        cr_assert_leq(c->nknobs, GCT_MAX_KNOBS, "%s: %u knobs", c->name, c->nknobs);
-        cr_assert_leq(c->ngenerations, GCT_MAX_GEN, "%s", c->name);
+        GCT_ASSERT_EQ(c->abi, GCT_COLLECTOR_ABI, "%s: abi %u", c->name, c->abi);
+        GCT_ASSERT_EQ(gct_collector_find(c->name), c);
+        GCT_ASSERT_LEQ(c->nknobs, GCT_MAX_KNOBS, "%s: %u knobs", c->name, c->nknobs);
+        GCT_ASSERT_LEQ(c->ngenerations, GCT_MAX_GEN, "%s", c->name);
         cr_assert(c->init, "%s has no init", c->name);
         assert_has(names, c->name);
         for (size_t j = 0; j < i; j++)
-            cr_assert_str_neq(gct_collector_at(j)->name, c->name, "duplicate name");
+            GCT_ASSERT_STR_NEQ(gct_collector_at(j)->name, c->name, "duplicate name");
         for (uint32_t k = 0; k < c->nknobs; k++) {
             const gct_knob *kn = &c->knobs[k];
             cr_assert(kn->name && kn->name[0], "%s: knob %u has no name", c->name, k);
             cr_assert_null(strchr(kn->name, '='), "%s: knob name %s", c->name, kn->name);
             cr_assert(kn->help && kn->help[0], "%s: knob %s has no help", c->name, kn->name);
             cr_assert(kn->unit, "%s: knob %s has no unit", c->name, kn->name);
-            cr_assert_leq(kn->min, kn->max, "%s: knob %s", c->name, kn->name);
+            GCT_ASSERT_LEQ(kn->min, kn->max, "%s: knob %s", c->name, kn->name);
             cr_assert(kn->def >= kn->min && kn->def <= kn->max,
                       "%s: default %" PRId64 " of knob %s outside %" PRId64 "..%" PRId64,
                       c->name, kn->def, kn->name, kn->min, kn->max);
             for (uint32_t j = 0; j < k; j++)
-                cr_assert_str_neq(c->knobs[j].name, kn->name, "%s: knob %s twice", c->name,
-                                  kn->name);
+                GCT_ASSERT_STR_NEQ(c->knobs[j].name, kn->name, "%s: knob %s twice", c->name,
+                                   kn->name);
         }
         /* A heap created without knobs carries the defaults. */
-        gct_heap *h = new_ok(c->name, NULL, 0);
-        cr_assert_eq(gct_heap_collector(h), c);
+        gct_heap *h = gct_test_heap_knobs(c->name, NULL, 0);
+        GCT_ASSERT_EQ(gct_heap_collector(h), c);
         for (uint32_t k = 0; k < c->nknobs; k++) {
             int64_t v;
-            cr_assert_eq(gct_heap_get_knob(h, c->knobs[k].name, &v), GCT_OK);
-            cr_assert_eq(v, c->knobs[k].def, "%s: %s = %" PRId64, c->name, c->knobs[k].name, v);
+            GCT_ASSERT_EQ(gct_heap_get_knob(h, c->knobs[k].name, &v), GCT_OK);
+            GCT_ASSERT_EQ(v, c->knobs[k].def, "%s: %s = %" PRId64, c->name, c->knobs[k].name, v);
         }
         gct_heap_destroy(h);
     }

@@ -1,6 +1,7 @@
 /* test-gbench.c — the C wrapper over Google Benchmark: a C callback runs the
  * asked number of times, and counters and context reach the JSON. */
 #include <criterion/criterion.h>
+#include "gct_test.h"
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,23 +39,23 @@ Test(gbench, runs_register_counters_context_and_json)
 {
     char path[] = "/tmp/gct-gbench-XXXXXX";
     int fd = mkstemp(path);
-    cr_assert(fd >= 0);
+    GCT_ASSERT_GEQ(fd, 0);
     close(fd);
     int seen = 0;
     gct_gb_register("gencycle/trees/gen0=700", body, &seen, 1, 3);
     gct_gb_register("broken", failing, NULL, 1, 1);
     gct_gb_add_context("collector", "gencycle");
     int n = gct_gb_run(path, true);
-    cr_assert_eq(n, 2, "ran %d benchmarks", n);
-    cr_assert_eq(calls, 3, "callback called %d times for 3 repetitions of 1 iteration", calls);
-    cr_assert_eq(seen, 3);
+    GCT_ASSERT_EQ(n, 2, "ran %d benchmarks", n);
+    GCT_ASSERT_EQ(calls, 3, "callback called %d times for 3 repetitions of 1 iteration", calls);
+    GCT_ASSERT_EQ(seen, 3);
 
     json_error_t jerr;
     json_t *root = json_load_file(path, 0, &jerr);
     unlink(path);
     cr_assert(root, "JSON does not parse: %s at line %d", jerr.text, jerr.line);
     json_t *ctx = json_object_get(root, "context");
-    cr_assert_str_eq(json_string_value(json_object_get(ctx, "collector")), "gencycle");
+    GCT_ASSERT_STR_EQ(json_string_value(json_object_get(ctx, "collector")), "gencycle");
     json_t *runs = json_object_get(root, "benchmarks");
     int iterations = 0, aggregates = 0, errors = 0;
     for (size_t i = 0; i < json_array_size(runs); i++) {
@@ -62,26 +63,26 @@ Test(gbench, runs_register_counters_context_and_json)
         const char *name = json_string_value(json_object_get(r, "run_name"));
         if (json_is_true(json_object_get(r, "error_occurred"))) {
             errors++;
-            cr_assert_str_eq(json_string_value(json_object_get(r, "error_message")),
-                             "self-check failed");
+            GCT_ASSERT_STR_EQ(json_string_value(json_object_get(r, "error_message")),
+                              "self-check failed");
             continue;
         }
         /* Google Benchmark appends "/iterations:1/repeats:3/real_time". */
         cr_assert(!strncmp(name, "gencycle/trees/gen0=700/", 24), "run_name %s", name);
-        cr_assert_eq(json_integer_value(json_object_get(r, "family_index")), 0);
+        GCT_ASSERT_EQ(json_integer_value(json_object_get(r, "family_index")), 0);
         const char *type = json_string_value(json_object_get(r, "run_type"));
         if (!strcmp(type, "iteration")) {
             iterations++;
-            cr_assert_eq(json_integer_value(json_object_get(r, "iterations")), 1);
-            cr_assert_float_eq(json_number_value(json_object_get(r, "answer")), 42.0, 1e-9);
+            GCT_ASSERT_EQ(json_integer_value(json_object_get(r, "iterations")), 1);
+            GCT_ASSERT_DBL_NEAR(json_number_value(json_object_get(r, "answer")), 42.0, 1e-9);
             cr_assert(json_number_value(json_object_get(r, "ops_per_s")) > 1000.0,
                       "a rate is divided by the (sub-second) time");
         } else {
             aggregates++;
         }
     }
-    cr_assert_eq(iterations, 3);
-    cr_assert_geq(aggregates, 3, "mean, median, stddev (and cv)");
-    cr_assert_eq(errors, 1);
+    GCT_ASSERT_EQ(iterations, 3);
+    GCT_ASSERT_GEQ(aggregates, 3, "mean, median, stddev (and cv)");
+    GCT_ASSERT_EQ(errors, 1);
     json_decref(root);
 }

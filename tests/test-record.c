@@ -1,5 +1,6 @@
 /* test-record.c — results.csv round trip and the reader's rejections. */
 #include <criterion/criterion.h>
+#include "gct_test.h"
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -14,7 +15,7 @@ static void make_path(void)
 {
     strcpy(path, "/tmp/gct-record-XXXXXX");
     int fd = mkstemp(path);
-    cr_assert(fd >= 0);
+    GCT_ASSERT_GEQ(fd, 0);
     close(fd);
 }
 
@@ -79,8 +80,8 @@ static char *expect_error(void)
 {
     static char err[512];
     gct_results set;
-    cr_assert_eq(gct_results_read_csv(path, &set, err, sizeof err), -1, "read should fail");
-    cr_assert_eq(set.n, 0);
+    GCT_ASSERT_EQ(gct_results_read_csv(path, &set, err, sizeof err), -1, "read should fail");
+    GCT_ASSERT_EQ(set.n, 0);
     return err;
 }
 
@@ -90,8 +91,8 @@ Test(record, csv_round_trip_keeps_every_field)
     write_samples(3);
     gct_results set;
     char err[512];
-    cr_assert_eq(gct_results_read_csv(path, &set, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(set.n, 3);
+    GCT_ASSERT_EQ(gct_results_read_csv(path, &set, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(set.n, 3);
     for (int i = 0; i < 3; i++) {
         gct_result want;
         sample(&want, i);
@@ -101,10 +102,10 @@ Test(record, csv_round_trip_keeps_every_field)
             if (f->type == GCT_F_STR) {
                 const char *a = *(char *const *)(const void *)((const char *)got + f->offset);
                 const char *b = *(char *const *)(const void *)((const char *)&want + f->offset);
-                cr_assert_str_eq(a, b, "row %d field %s", i, f->name);
+                GCT_ASSERT_STR_EQ(a, b, "row %d field %s", i, f->name);
             } else if (f->type == GCT_F_STATUS) {
-                cr_assert_eq(got->status, want.status, "row %d status: %s != %s", i,
-                             gct_status_name(got->status), gct_status_name(want.status));
+                GCT_ASSERT_EQ(got->status, want.status, "row %d status: %s != %s", i,
+                              gct_status_name(got->status), gct_status_name(want.status));
             } else {
                 double a = gct_result_num(got, f), b = gct_result_num(&want, f);
                 cr_assert((isnan(a) && isnan(b)) || fabs(a - b) <= 1e-9 * fabs(b),
@@ -137,9 +138,9 @@ Test(record, columns_are_matched_by_name_not_position)
     fclose(f);
     gct_results set;
     char err[512];
-    cr_assert_eq(gct_results_read_csv(path, &set, err, sizeof err), 0, "%s", err);
-    cr_assert_str_eq(set.rows[0].config_id, "gencycle-trees-gen0_700");
-    cr_assert_eq(set.rows[0].schema, GCT_RESULTS_SCHEMA);
+    GCT_ASSERT_EQ(gct_results_read_csv(path, &set, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_STR_EQ(set.rows[0].config_id, "gencycle-trees-gen0_700");
+    GCT_ASSERT_EQ(set.rows[0].schema, GCT_RESULTS_SCHEMA);
     gct_results_free(&set);
     unlink(path);
 }
@@ -152,7 +153,7 @@ Test(record, truncated_file_is_rejected_with_its_line)
     fseek(f, 0, SEEK_END);
     long size = ftell(f);
     fclose(f);
-    cr_assert_eq(truncate(path, size - 40), 0);
+    GCT_ASSERT_EQ(truncate(path, size - 40), 0);
     char *err = expect_error();
     cr_assert(strstr(err, path) && strstr(err, ":5:"), "%s", err); /* row 3 starts at line 5 */
     unlink(path);
@@ -213,16 +214,16 @@ Test(record, json_has_every_field_and_null_for_missing_numbers)
     sample(&r[0], 0);
     sample(&r[1], 1);
     FILE *f = fopen(path, "w");
-    cr_assert_eq(gct_results_write_json(f, r, 2), 0);
+    GCT_ASSERT_EQ(gct_results_write_json(f, r, 2), 0);
     fclose(f);
     json_error_t je;
     json_t *arr = json_load_file(path, 0, &je);
     cr_assert(arr, "%s", je.text);
-    cr_assert_eq(json_array_size(arr), 2);
+    GCT_ASSERT_EQ(json_array_size(arr), 2);
     json_t *o = json_array_get(arr, 1);
-    cr_assert_eq(json_object_size(o), gct_result_nfields);
+    GCT_ASSERT_EQ(json_object_size(o), gct_result_nfields);
     cr_assert(json_is_null(json_object_get(o, "pause_p99_us")));
-    cr_assert_eq(json_integer_value(json_object_get(o, "peak_bytes")), INT64_C(1) << 40);
+    GCT_ASSERT_EQ(json_integer_value(json_object_get(o, "peak_bytes")), INT64_C(1) << 40);
     json_decref(arr);
     gct_result_free(&r[0]);
     gct_result_free(&r[1]);

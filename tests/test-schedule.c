@@ -1,6 +1,7 @@
 /* test-schedule.c — the interleaved rounds: every configuration gets its
  * processes, one per round, in an order that the seed alone decides. */
 #include <criterion/criterion.h>
+#include "gct_test.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,19 +12,19 @@ Test(schedule, every_configuration_runs_once_per_round)
     size_t n;
     gct_job *j = gct_schedule_rounds(7, 5, 42, &n);
     cr_assert_not_null(j);
-    cr_assert_eq(n, 35, "%zu jobs, expected 7 x 5 = 35", n);
+    GCT_ASSERT_EQ(n, 35, "%zu jobs, expected 7 x 5 = 35", n);
     for (int r = 0; r < 5; r++) {
         int seen[7] = {0};
         for (size_t k = (size_t)r * 7; k < (size_t)(r + 1) * 7; k++) {
-            cr_assert_eq(j[k].round, r, "job %zu is in round %d, expected %d", k, j[k].round, r);
-            cr_assert_lt(j[k].config, 7, "job %zu: configuration %zu", k, j[k].config);
+            GCT_ASSERT_EQ(j[k].round, r, "job %zu is in round %d, expected %d", k, j[k].round, r);
+            GCT_ASSERT_LT(j[k].config, 7, "job %zu: configuration %zu", k, j[k].config);
             seen[j[k].config]++;
         }
         for (int c = 0; c < 7; c++)
-            cr_assert_eq(seen[c], 1, "round %d runs configuration %d %d times", r, c, seen[c]);
+            GCT_ASSERT_EQ(seen[c], 1, "round %d runs configuration %d %d times", r, c, seen[c]);
     }
     for (size_t k = 0; k < n; k++)
-        cr_assert_eq(j[k].process, k, "job %zu has process number %zu", k, j[k].process);
+        GCT_ASSERT_EQ(j[k].process, k, "job %zu has process number %zu", k, j[k].process);
     free(j);
 }
 
@@ -53,7 +54,7 @@ Test(schedule, the_order_is_reproducible_from_the_seed_and_shuffled)
         same_as_round0 += !memcmp(a, a + r * C, C * sizeof a[0]);
     for (size_t i = 0; i < C; i++)
         identity &= a[i] == i;
-    cr_assert_lt(same_as_round0, R - 1, "every round repeats round 0's order");
+    GCT_ASSERT_LT(same_as_round0, R - 1, "every round repeats round 0's order");
     cr_assert_not(identity, "round 0 is in declaration order: not shuffled");
 }
 
@@ -73,8 +74,9 @@ Test(schedule, interleaving_spreads_each_configuration_over_the_sweep)
                     first = k;
                 last = k;
             }
-        cr_assert_geq(last - first, (size_t)(R - 2) * C,
-                      "configuration %zu ran within positions %zu..%zu of %zu", cfg, first, last, n);
+        GCT_ASSERT_GEQ(last - first, (size_t)(R - 2) * C,
+                       "configuration %zu ran within positions %zu..%zu of %zu", cfg, first, last,
+                       n);
     }
     free(j);
 }
@@ -101,6 +103,6 @@ Test(schedule, no_rounds_no_jobs)
     size_t n = 99;
     gct_job *j = gct_schedule_rounds(3, 0, 1, &n);
     cr_assert_not_null(j);
-    cr_assert_eq(n, 0);
+    GCT_ASSERT_EQ(n, 0);
     free(j);
 }

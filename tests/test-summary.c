@@ -2,6 +2,7 @@
  * reads it (summary.csv, the model in memory, compare, the headline). */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include "gct_test.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,25 +63,25 @@ Test(summary, medians_and_intervals_per_process)
     add(&rows, "three", "", 1000, false, 3, 1, GCT_STATUS_FAILED);
     gct_summary s;
     gct_summarize(&rows, &s);
-    cr_assert_eq(s.n, 2, "%zu configurations", s.n);
+    GCT_ASSERT_EQ(s.n, 2, "%zu configurations", s.n);
     const gct_config_summary *a = find(&s, "five"), *b = find(&s, "three");
-    cr_assert_float_eq(a->ops_s, 101, 1e-9, "median of five: %g", a->ops_s);
+    GCT_ASSERT_DBL_NEAR(a->ops_s, 101, 1e-9, "median of five: %g", a->ops_s);
     cr_assert(a->ci, "5 processes: a 95%% CI");
     cr_assert(a->ops_lo <= a->ops_s && a->ops_s <= a->ops_hi, "[%g, %g] around %g", a->ops_lo,
               a->ops_hi, a->ops_s);
-    cr_assert_eq(b->n, 3, "the failed process is not a sample (n = %zu)", b->n);
-    cr_assert_eq(b->failed, 1);
-    cr_assert_str_eq(b->failure, "self-check: boom");
+    GCT_ASSERT_EQ(b->n, 3, "the failed process is not a sample (n = %zu)", b->n);
+    GCT_ASSERT_EQ(b->failed, 1);
+    GCT_ASSERT_STR_EQ(b->failure, "self-check: boom");
     cr_assert_not(b->ci, "3 processes: a range, not a CI");
-    cr_assert_float_eq(b->ops_lo, 49, 1e-9, "range low %g", b->ops_lo);
-    cr_assert_float_eq(b->ops_hi, 52, 1e-9, "range high %g", b->ops_hi);
+    GCT_ASSERT_DBL_NEAR(b->ops_lo, 49, 1e-9, "range low %g", b->ops_lo);
+    GCT_ASSERT_DBL_NEAR(b->ops_hi, 52, 1e-9, "range high %g", b->ops_hi);
     /* p99: the median over processes of each one's own p99. */
-    cr_assert_float_eq(a->p99, 102, 1e-9, "p99 %g", a->p99);
+    GCT_ASSERT_DBL_NEAR(a->p99, 102, 1e-9, "p99 %g", a->p99);
     cr_assert(a->work_exact, "the same GC work in every process");
     cr_assert(a->too_short, "10 ms of work is under the 20 ms floor (wall %g ms)", a->wall_ms);
     char name[32];
     gct_summary_interval_name(b, name, sizeof name);
-    cr_assert_str_eq(name, "n=3, range");
+    GCT_ASSERT_STR_EQ(name, "n=3, range");
     gct_summary_free(&s);
     gct_results_free(&rows);
 }
@@ -98,16 +99,16 @@ Test(summary, written_and_read_back_it_is_the_same_model)
     gct_summary s, t;
     gct_summarize(&rows, &s);
     char err[600];
-    cr_assert_eq(gct_summary_write(dir, &s, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(gct_summary_load(dir, &t, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(t.n, s.n);
-    cr_assert_eq(t.nnoise, 1, "one A/A control, %zu read back", t.nnoise);
+    GCT_ASSERT_EQ(gct_summary_write(dir, &s, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_summary_load(dir, &t, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(t.n, s.n);
+    GCT_ASSERT_EQ(t.nnoise, 1, "one A/A control, %zu read back", t.nnoise);
     for (size_t i = 0; i < s.n; i++) {
         const gct_config_summary *x = &s.configs[i], *y = find(&t, x->id);
-        cr_assert_eq(x->n, y->n);
-        cr_assert_eq(x->ci, y->ci);
-        cr_assert_eq(x->defaults, y->defaults);
-        cr_assert_str_eq(x->aa_of, y->aa_of);
+        GCT_ASSERT_EQ(x->n, y->n);
+        GCT_ASSERT_EQ(x->ci, y->ci);
+        GCT_ASSERT_EQ(x->defaults, y->defaults);
+        GCT_ASSERT_STR_EQ(x->aa_of, y->aa_of);
         for (size_t k = 0; k < gct_result_nfields; k++) {
             const gct_field *f = &gct_result_fields[k];
             if (!f->summarized)
@@ -118,9 +119,9 @@ Test(summary, written_and_read_back_it_is_the_same_model)
                       "%s %s: %g in memory, %g read back", x->id, f->name, p->median, q->median);
         }
     }
-    cr_assert_str_eq(t.noise[0].twin, "aa.ref");
-    cr_assert_float_eq(t.noise[0].spread, s.noise[0].spread, 1e-9);
-    cr_assert_float_eq(gct_summary_noise_floor(&t, "trees"), s.noise[0].spread, 1e-9);
+    GCT_ASSERT_STR_EQ(t.noise[0].twin, "aa.ref");
+    GCT_ASSERT_DBL_NEAR(t.noise[0].spread, s.noise[0].spread, 1e-9);
+    GCT_ASSERT_DBL_NEAR(gct_summary_noise_floor(&t, "trees"), s.noise[0].spread, 1e-9);
     /* A twin is never a candidate. */
     cr_assert_not(gct_summary_is_candidate(find(&t, "aa.ref")));
     gct_summary_free(&s);
@@ -128,7 +129,7 @@ Test(summary, written_and_read_back_it_is_the_same_model)
     gct_results_free(&rows);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    GCT_ASSERT_EQ(system(cmd), 0);
 }
 
 Test(summary, compare_and_headline_say_the_same_numbers_as_the_model)
@@ -143,26 +144,26 @@ Test(summary, compare_and_headline_say_the_same_numbers_as_the_model)
     gct_summarize(&rows, &s);
     gct_headline h[4];
     size_t n = gct_headlines(&rows, &s, h, 4);
-    cr_assert_eq(n, 1);
-    cr_assert_str_eq(h[0].reference->id, "ref");
-    cr_assert_str_eq(h[0].best->id, "tuned");
-    cr_assert_eq(h[0].effect.direction, 1, "a 1.6x gain at 0.5%% noise is faster: %s", h[0].text);
+    GCT_ASSERT_EQ(n, 1);
+    GCT_ASSERT_STR_EQ(h[0].reference->id, "ref");
+    GCT_ASSERT_STR_EQ(h[0].best->id, "tuned");
+    GCT_ASSERT_EQ(h[0].effect.direction, 1, "a 1.6x gain at 0.5%% noise is faster: %s", h[0].text);
     cr_assert(strstr(h[0].text, "faster"), "%s", h[0].text);
     /* The medians the headline compared are the model's. */
-    cr_assert_float_eq(h[0].effect.median_a, find(&s, "ref")->ops_s, 1e-12);
-    cr_assert_float_eq(h[0].effect.median_b, find(&s, "tuned")->ops_s, 1e-12);
+    GCT_ASSERT_DBL_NEAR(h[0].effect.median_a, find(&s, "ref")->ops_s, 1e-12);
+    GCT_ASSERT_DBL_NEAR(h[0].effect.median_b, find(&s, "tuned")->ops_s, 1e-12);
     /* GC work: 10000 collects 14x less often than 700. */
     cr_assert(h[0].work_ratio < 0.1, "work ratio %g", h[0].work_ratio);
 
     gct_cmp c;
     char err[600];
     gct_cmp_opts o = {.filter_a = "ref", .filter_b = "tuned", .noise_a = &s, .noise_b = &s};
-    cr_assert_eq(gct_compare(&rows, &rows, &o, &c, err, sizeof err), 0, "%s", err);
-    cr_assert_str_eq(c.rows[0].metric->field, "ops_per_s");
-    cr_assert_float_eq(c.rows[0].median_a, find(&s, "ref")->ops_s, 1e-12);
-    cr_assert_float_eq(c.rows[0].median_b, find(&s, "tuned")->ops_s, 1e-12);
-    cr_assert_float_eq(c.rows[0].floor, gct_summary_noise_floor(&s, "trees"), 1e-12);
-    cr_assert_str_eq(c.rows[0].verdict, "faster");
+    GCT_ASSERT_EQ(gct_compare(&rows, &rows, &o, &c, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_STR_EQ(c.rows[0].metric->field, "ops_per_s");
+    GCT_ASSERT_DBL_NEAR(c.rows[0].median_a, find(&s, "ref")->ops_s, 1e-12);
+    GCT_ASSERT_DBL_NEAR(c.rows[0].median_b, find(&s, "tuned")->ops_s, 1e-12);
+    GCT_ASSERT_DBL_NEAR(c.rows[0].floor, gct_summary_noise_floor(&s, "trees"), 1e-12);
+    GCT_ASSERT_STR_EQ(c.rows[0].verdict, "faster");
     /* The work is compared exactly. */
     for (size_t i = 0; i < c.n; i++)
         if (!strcmp(c.rows[i].metric->field, "gc_examined")) {
@@ -186,8 +187,8 @@ Test(summary, identical_configurations_get_no_verdict)
     gct_summary s;
     gct_summarize(&rows, &s);
     gct_headline h[2];
-    cr_assert_eq(gct_headlines(&rows, &s, h, 2), 1);
-    cr_assert_eq(h[0].effect.direction, 0, "%s", h[0].text);
+    GCT_ASSERT_EQ(gct_headlines(&rows, &s, h, 2), 1);
+    GCT_ASSERT_EQ(h[0].effect.direction, 0, "%s", h[0].text);
     cr_assert(strstr(h[0].text, "no detectable difference"), "%s", h[0].text);
     gct_summary_free(&s);
     gct_results_free(&rows);
@@ -204,10 +205,10 @@ Test(summary, compare_refuses_runs_that_did_different_work)
     gct_cmp c;
     char err[600];
     gct_cmp_opts o = {0};
-    cr_assert_eq(gct_compare(&a, &b, &o, &c, err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_compare(&a, &b, &o, &c, err, sizeof err), -1);
     cr_assert(strstr(err, "different work") && strstr(err, "1000 against 2000"), "%s", err);
     o.allow_different_work = true;
-    cr_assert_eq(gct_compare(&a, &b, &o, &c, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_compare(&a, &b, &o, &c, err, sizeof err), 0, "%s", err);
     gct_cmp_free(&c);
     gct_results_free(&a);
     gct_results_free(&b);
@@ -228,19 +229,19 @@ Test(summary, a_missing_summary_is_computed_from_the_records)
         gct_result_csv_row(f, &rows.rows[i]);
     fclose(f);
     gct_summary s;
-    cr_assert_eq(gct_summary_load(dir, &s, err, sizeof err), 0, "%s", err);
-    cr_assert_float_eq(find(&s, "ref")->ops_s, 101, 1e-9);
+    GCT_ASSERT_EQ(gct_summary_load(dir, &s, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_DBL_NEAR(find(&s, "ref")->ops_s, 101, 1e-9);
     gct_summary_free(&s);
     /* A summary.csv with a bad number is named with its line. */
     snprintf(p, sizeof p, "%s/summary.csv", dir);
     f = fopen(p, "w");
     fputs("schema,interval,config_id\n2,ci95,x\n", f);
     fclose(f);
-    cr_assert_eq(gct_summary_load(dir, &s, err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_summary_load(dir, &s, err, sizeof err), -1);
     cr_assert(strstr(err, "summary.csv:1: column") && strstr(err, "is missing"), "%s", err);
     gct_results_free(&rows);
     snprintf(p, sizeof p, "rm -rf %s", dir);
-    cr_assert_eq(system(p), 0);
+    GCT_ASSERT_EQ(system(p), 0);
 }
 
 Test(summary, across_sweeps_the_references_drift_is_the_floor)
@@ -263,27 +264,27 @@ Test(summary, across_sweeps_the_references_drift_is_the_floor)
     gct_cmp c;
     char err[600];
     gct_cmp_opts o = {.filter_a = "tuned", .filter_b = "tuned", .noise_a = &sa, .noise_b = &sb};
-    cr_assert_eq(gct_compare(&a, &b, &o, &c, err, sizeof err), 0, "%s", err);
-    cr_assert_float_eq(c.rows[0].drift, 0.3, 0.01, "drift %g", c.rows[0].drift);
+    GCT_ASSERT_EQ(gct_compare(&a, &b, &o, &c, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_DBL_NEAR(c.rows[0].drift, 0.3, 0.01, "drift %g", c.rows[0].drift);
     cr_assert(strstr(c.rows[0].verdict, "no detectable difference"), "1.3x with a 30%% drift: %s",
               c.rows[0].verdict);
     gct_cmp_free(&c);
     /* The reference against itself: exactly its drift, never a verdict. */
     o.filter_a = o.filter_b = "ref";
-    cr_assert_eq(gct_compare(&a, &b, &o, &c, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_compare(&a, &b, &o, &c, err, sizeof err), 0, "%s", err);
     cr_assert(strstr(c.rows[0].verdict, "no detectable difference"), "%s", c.rows[0].verdict);
     gct_cmp_free(&c);
     /* Told that the machine did not change, the same numbers are a verdict. */
     o.filter_a = o.filter_b = "tuned";
     o.ignore_drift = true;
-    cr_assert_eq(gct_compare(&a, &b, &o, &c, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_compare(&a, &b, &o, &c, err, sizeof err), 0, "%s", err);
     cr_assert(isnan(c.rows[0].drift));
-    cr_assert_str_eq(c.rows[0].verdict, "faster");
+    GCT_ASSERT_STR_EQ(c.rows[0].verdict, "faster");
     gct_cmp_free(&c);
     /* Within one sweep there is no drift to measure. */
     o.ignore_drift = false;
     o.same_sweep = true;
-    cr_assert_eq(gct_compare(&a, &b, &o, &c, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_compare(&a, &b, &o, &c, err, sizeof err), 0, "%s", err);
     cr_assert(isnan(c.rows[0].drift));
     gct_cmp_free(&c);
     gct_summary_free(&sa);

@@ -1,6 +1,7 @@
 /* test-sweep.c — value lists, ranges, sweep files and the expansion into
  * configurations (which knobs vary for which collector). */
 #include <criterion/criterion.h>
+#include "gct_test.h"
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,11 +13,11 @@ static void expect_list(const char *text, const int64_t *want, size_t n)
     int64_t got[64];
     size_t k;
     char err[256];
-    cr_assert_eq(gct_int_list_parse(text, got, 64, &k, err, sizeof err), 0, "%s: %s", text, err);
-    cr_assert_eq(k, n, "%s gave %zu values, expected %zu", text, k, n);
+    GCT_ASSERT_EQ(gct_int_list_parse(text, got, 64, &k, err, sizeof err), 0, "%s: %s", text, err);
+    GCT_ASSERT_EQ(k, n, "%s gave %zu values, expected %zu", text, k, n);
     for (size_t i = 0; i < n; i++)
-        cr_assert_eq(got[i], want[i], "%s: value %zu is %lld, expected %lld", text, i,
-                     (long long)got[i], (long long)want[i]);
+        GCT_ASSERT_EQ(got[i], want[i], "%s: value %zu is %lld, expected %lld", text, i,
+                      (long long)got[i], (long long)want[i]);
 }
 
 static void expect_list_error(const char *text, const char *must)
@@ -24,7 +25,7 @@ static void expect_list_error(const char *text, const char *must)
     int64_t got[64];
     size_t k;
     char err[256];
-    cr_assert_eq(gct_int_list_parse(text, got, 64, &k, err, sizeof err), -1, "%s parsed", text);
+    GCT_ASSERT_EQ(gct_int_list_parse(text, got, 64, &k, err, sizeof err), -1, "%s parsed", text);
     cr_assert(strstr(err, must), "%s: message '%s' lacks '%s'", text, err, must);
 }
 
@@ -75,20 +76,20 @@ Test(sweep, each_collector_varies_only_its_own_knobs)
     char err[512];
     snprintf(s.collectors, sizeof s.collectors, "refcount,gencycle,marksweep");
     snprintf(s.workloads, sizeof s.workloads, "dlist");
-    cr_assert_eq(gct_sweep_spec_set_knob(&s, "gen0", "100,1000,10000", "--gen0", err, sizeof err), 0);
-    cr_assert_eq(gct_sweep_spec_set_knob(&s, "gen1", "2,10", "--gen1", err, sizeof err), 0);
-    cr_assert_eq(gct_sweep_spec_set_knob(&s, "gen2", "10", "--gen2", err, sizeof err), 0);
+    GCT_ASSERT_EQ(gct_sweep_spec_set_knob(&s, "gen0", "100,1000,10000", "--gen0", err, sizeof err), 0);
+    GCT_ASSERT_EQ(gct_sweep_spec_set_knob(&s, "gen1", "2,10", "--gen1", err, sizeof err), 0);
+    GCT_ASSERT_EQ(gct_sweep_spec_set_knob(&s, "gen2", "10", "--gen2", err, sizeof err), 0);
     gct_config *c;
     size_t n;
-    cr_assert_eq(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
     /* refcount once, gencycle 3 x 2 x 1, marksweep 3. */
-    cr_assert_eq(count_collector(c, n, "refcount"), 1);
-    cr_assert_eq(count_collector(c, n, "gencycle"), 6);
-    cr_assert_eq(count_collector(c, n, "marksweep"), 3);
-    cr_assert_eq(n, 10);
+    GCT_ASSERT_EQ(count_collector(c, n, "refcount"), 1);
+    GCT_ASSERT_EQ(count_collector(c, n, "gencycle"), 6);
+    GCT_ASSERT_EQ(count_collector(c, n, "marksweep"), 3);
+    GCT_ASSERT_EQ(n, 10);
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < i; j++)
-            cr_assert_str_neq(c[i].id, c[j].id, "two configurations share the id %s", c[i].id);
+            GCT_ASSERT_STR_NEQ(c[i].id, c[j].id, "two configurations share the id %s", c[i].id);
         if (!strcmp(c[i].collector->name, "marksweep"))
             cr_assert(c[i].knobs[0] == 100 || c[i].knobs[0] == 1000 || c[i].knobs[0] == 10000);
     }
@@ -101,19 +102,19 @@ Test(sweep, a_qualified_list_is_for_one_collector_or_workload)
     char err[512];
     snprintf(s.collectors, sizeof s.collectors, "gencycle,marksweep");
     snprintf(s.workloads, sizeof s.workloads, "trees,dlist");
-    cr_assert_eq(gct_sweep_spec_set_knob(&s, "gen0", "700", "--gen0", err, sizeof err), 0);
-    cr_assert_eq(gct_sweep_spec_set_knob(&s, "marksweep.gen0", "10k,100k", "-k", err, sizeof err), 0);
-    cr_assert_eq(gct_sweep_spec_set_param(&s, "trees.depth", "4,6", "-p", err, sizeof err), 0);
+    GCT_ASSERT_EQ(gct_sweep_spec_set_knob(&s, "gen0", "700", "--gen0", err, sizeof err), 0);
+    GCT_ASSERT_EQ(gct_sweep_spec_set_knob(&s, "marksweep.gen0", "10k,100k", "-k", err, sizeof err), 0);
+    GCT_ASSERT_EQ(gct_sweep_spec_set_param(&s, "trees.depth", "4,6", "-p", err, sizeof err), 0);
     gct_config *c;
     size_t n;
-    cr_assert_eq(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
     /* trees: depth 4,6 x (gencycle 1 + marksweep 2) = 6; dlist: 1 + 2 = 3. */
-    cr_assert_eq(n, 9, "%zu configurations", n);
+    GCT_ASSERT_EQ(n, 9, "%zu configurations", n);
     for (size_t i = 0; i < n; i++) {
         if (!strcmp(c[i].collector->name, "marksweep"))
             cr_assert(c[i].knobs[0] == 10000 || c[i].knobs[0] == 100000);
         else
-            cr_assert_eq(c[i].knobs[0], 700);
+            GCT_ASSERT_EQ(c[i].knobs[0], 700);
         if (!strcmp(c[i].workload->name, "trees"))
             cr_assert(strstr(c[i].id, "depth-4") || strstr(c[i].id, "depth-6"), "%s", c[i].id);
     }
@@ -127,13 +128,13 @@ Test(sweep, a_bare_user_list_replaces_the_presets_per_collector_list)
     char err[512];
     snprintf(s.collectors, sizeof s.collectors, "marksweep");
     snprintf(s.workloads, sizeof s.workloads, "dlist");
-    cr_assert_eq(gct_sweep_spec_set_knob(&s, "gen0", "50,200", "--gen0", err, sizeof err), 0);
+    GCT_ASSERT_EQ(gct_sweep_spec_set_knob(&s, "gen0", "50,200", "--gen0", err, sizeof err), 0);
     gct_config *c;
     size_t n;
-    cr_assert_eq(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(n, 2);
-    cr_assert_eq(c[0].knobs[0], 50);
-    cr_assert_eq(c[1].knobs[0], 200);
+    GCT_ASSERT_EQ(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(n, 2);
+    GCT_ASSERT_EQ(c[0].knobs[0], 50);
+    GCT_ASSERT_EQ(c[1].knobs[0], 200);
     free(c);
 }
 
@@ -142,7 +143,7 @@ static void expect_expand_error(gct_sweep_spec *s, const char *must)
     gct_config *c;
     size_t n;
     char err[512];
-    cr_assert_eq(gct_sweep_spec_expand(s, &c, &n, err, sizeof err), -1, "expanded, expected '%s'", must);
+    GCT_ASSERT_EQ(gct_sweep_spec_expand(s, &c, &n, err, sizeof err), -1, "expanded, expected '%s'", must);
     cr_assert(strstr(err, must), "message '%s' lacks '%s'", err, must);
 }
 
@@ -190,7 +191,7 @@ static void write_ini(const char *text)
     strcpy(path, "/tmp/gct-sweep-XXXXXX");
     int fd = mkstemp(path);
     cr_assert(fd >= 0);
-    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    GCT_ASSERT_EQ(write(fd, text, strlen(text)), (ssize_t)strlen(text));
     close(fd);
 }
 
@@ -201,16 +202,16 @@ Test(sweep, sweep_files_say_the_same_things)
               "[params]\ndlist.lists = 4\n\n[ops]\ncache = 777\n");
     gct_sweep_spec s = blank();
     char err[512];
-    cr_assert_eq(gct_sweep_spec_read_file(&s, path, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(s.ops, 5000);
-    cr_assert_eq(s.reps, 3);
-    cr_assert_eq(s.seed, 42);
+    GCT_ASSERT_EQ(gct_sweep_spec_read_file(&s, path, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(s.ops, 5000);
+    GCT_ASSERT_EQ(s.reps, 3);
+    GCT_ASSERT_EQ(s.seed, 42);
     gct_config *c;
     size_t n;
-    cr_assert_eq(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(n, 6); /* 2 workloads x gen0 100, 1000, 10000 */
+    GCT_ASSERT_EQ(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(n, 6); /* 2 workloads x gen0 100, 1000, 10000 */
     for (size_t i = 0; i < n; i++)
-        cr_assert_eq(c[i].ops, strcmp(c[i].workload->name, "cache") ? 5000 : 777);
+        GCT_ASSERT_EQ(c[i].ops, strcmp(c[i].workload->name, "cache") ? 5000 : 777);
     free(c);
     unlink(path);
 }
@@ -220,27 +221,27 @@ Test(sweep, sweep_file_errors_name_the_file_and_line)
     gct_sweep_spec s = blank();
     char err[512];
     write_ini("[sweep]\nops = 100\ncolectors = gencycle\n");
-    cr_assert_eq(gct_sweep_spec_read_file(&s, path, err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_sweep_spec_read_file(&s, path, err, sizeof err), -1);
     cr_assert(strstr(err, path) && strstr(err, ":3:") && strstr(err, "unknown key 'colectors'"),
               "%s", err);
     unlink(path);
 
     write_ini("[sweep]\n[nobs]\ngen0 = 5\n");
-    cr_assert_eq(gct_sweep_spec_read_file(&s, path, err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_sweep_spec_read_file(&s, path, err, sizeof err), -1);
     cr_assert(strstr(err, ":3:") && strstr(err, "unknown section [nobs]"), "%s", err);
     unlink(path);
 
     write_ini("[sweep]\nreps = many\n");
-    cr_assert_eq(gct_sweep_spec_read_file(&s, path, err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_sweep_spec_read_file(&s, path, err, sizeof err), -1);
     cr_assert(strstr(err, ":2:") && strstr(err, "'many'"), "%s", err);
     unlink(path);
 
     write_ini("[sweep]\nthis is not ini\n");
-    cr_assert_eq(gct_sweep_spec_read_file(&s, path, err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_sweep_spec_read_file(&s, path, err, sizeof err), -1);
     cr_assert(strstr(err, ":2:"), "%s", err);
     unlink(path);
 
-    cr_assert_eq(gct_sweep_spec_read_file(&s, "/nonexistent/sweep.ini", err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_sweep_spec_read_file(&s, "/nonexistent/sweep.ini", err, sizeof err), -1);
     cr_assert(strstr(err, "/nonexistent/sweep.ini: cannot open"), "%s", err);
 }
 
@@ -248,20 +249,20 @@ Test(sweep, presets_exist_and_unknown_ones_are_refused)
 {
     gct_sweep_spec s = blank();
     char err[256];
-    cr_assert_eq(gct_sweep_spec_apply_preset(&s, "quick", err, sizeof err), 0);
+    GCT_ASSERT_EQ(gct_sweep_spec_apply_preset(&s, "quick", err, sizeof err), 0);
     gct_config *c;
     size_t n;
-    cr_assert_eq(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
-    cr_assert_gt(n, 10);
+    GCT_ASSERT_EQ(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_GT(n, 10);
     for (size_t i = 0; i < n; i++)
         cr_assert(strcmp(c[i].collector->name, "cpython"), "presets run the model collectors");
     for (size_t i = 0; i < n; i++)
         cr_assert(!strcmp(c[i].workload->name, "trees") || !strcmp(c[i].workload->name, "dlist") ||
                   !strcmp(c[i].workload->name, "cache"));
     free(c);
-    cr_assert_eq(gct_sweep_spec_apply_preset(&s, "default", err, sizeof err), 0);
-    cr_assert_eq(gct_sweep_spec_apply_preset(&s, "full", err, sizeof err), 0);
-    cr_assert_eq(gct_sweep_spec_apply_preset(&s, "fast", err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_sweep_spec_apply_preset(&s, "default", err, sizeof err), 0);
+    GCT_ASSERT_EQ(gct_sweep_spec_apply_preset(&s, "full", err, sizeof err), 0);
+    GCT_ASSERT_EQ(gct_sweep_spec_apply_preset(&s, "fast", err, sizeof err), -1);
     cr_assert(strstr(err, "unknown preset 'fast'"), "%s", err);
 }
 
@@ -273,24 +274,24 @@ Test(sweep, operations_per_workload_and_for_all)
     snprintf(s.collectors, sizeof s.collectors, "refcount");
     gct_config *c;
     size_t n;
-    cr_assert_eq(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(n, 5);
-    cr_assert_neq(c[0].ops, c[2].ops, "trees and cache have different preset counts");
+    GCT_ASSERT_EQ(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(n, 5);
+    GCT_ASSERT_NEQ(c[0].ops, c[2].ops, "trees and cache have different preset counts");
     free(c);
-    cr_assert_eq(gct_sweep_spec_set_ops(&s, "trees", 42), 0);
-    cr_assert_eq(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_sweep_spec_set_ops(&s, "trees", 42), 0);
+    GCT_ASSERT_EQ(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
     for (size_t i = 0; i < n; i++)
         if (!strcmp(c[i].workload->name, "trees"))
-            cr_assert_eq(c[i].ops, 42);
+            GCT_ASSERT_EQ(c[i].ops, 42);
     free(c);
     /* --ops N: the same work for every workload. */
-    cr_assert_eq(gct_sweep_spec_set_ops(&s, NULL, 1234), 0);
-    cr_assert_eq(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_sweep_spec_set_ops(&s, NULL, 1234), 0);
+    GCT_ASSERT_EQ(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
     for (size_t i = 0; i < n; i++)
-        cr_assert_eq(c[i].ops, 1234);
+        GCT_ASSERT_EQ(c[i].ops, 1234);
     free(c);
-    cr_assert_eq(gct_sweep_spec_set_ops(&s, "nosuch", 5), 0);
-    cr_assert_eq(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), -1);
+    GCT_ASSERT_EQ(gct_sweep_spec_set_ops(&s, "nosuch", 5), 0);
+    GCT_ASSERT_EQ(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), -1);
     cr_assert(strstr(err, "ops given for unknown workload 'nosuch'"), "%s", err);
 }
 
@@ -318,9 +319,9 @@ Test(sweep, one_number_grammar_for_options_lists_and_files)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int64_t v = 0;
         bool ok = gct_number_parse(cases[i].text, strlen(cases[i].text), GCT_NUMBER_COUNT, &v);
-        cr_assert_eq(ok, cases[i].ok, "'%s' was %s", cases[i].text, ok ? "accepted" : "refused");
+        GCT_ASSERT_EQ(ok, cases[i].ok, "'%s' was %s", cases[i].text, ok ? "accepted" : "refused");
         if (ok)
-            cr_assert_eq(v, cases[i].value, "'%s' read as %lld", cases[i].text, (long long)v);
+            GCT_ASSERT_EQ(v, cases[i].value, "'%s' read as %lld", cases[i].text, (long long)v);
     }
     int64_t v;
     cr_assert(gct_number_parse("4G", 2, GCT_NUMBER_SIZE, &v) && v == INT64_C(4) << 30);
@@ -355,10 +356,10 @@ Test(sweep, one_number_grammar_for_options_lists_and_files)
         int rc = gct_sweep_spec_read_file(&s, path, err, sizeof err);
         unlink(path);
         if (files[i].ops) {
-            cr_assert_eq(rc, 0, "%s: %s", files[i].ini, err);
-            cr_assert_eq(s.ops, files[i].ops);
+            GCT_ASSERT_EQ(rc, 0, "%s: %s", files[i].ini, err);
+            GCT_ASSERT_EQ(s.ops, files[i].ops);
         } else {
-            cr_assert_eq(rc, -1, "%s was accepted", files[i].ini);
+            GCT_ASSERT_EQ(rc, -1, "%s was accepted", files[i].ini);
             cr_assert(strstr(err, files[i].must), "'%s' lacks '%s'", err, files[i].must);
         }
     }
@@ -382,18 +383,18 @@ Test(sweep, preset_operations_come_from_each_workloads_table)
     for (size_t p = 0; p < 3; p++) {
         gct_sweep_spec s;
         gct_sweep_spec_init(&s);
-        cr_assert_eq(gct_sweep_spec_apply_preset(&s, presets[p], err, sizeof err), 0, "%s", err);
+        GCT_ASSERT_EQ(gct_sweep_spec_apply_preset(&s, presets[p], err, sizeof err), 0, "%s", err);
         for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
             int64_t ops = p == 0 ? want[w].quick : p == 1 ? want[w].standard : want[w].full;
-            cr_assert_eq(gct_sweep_spec_ops(&s, want[w].workload), ops, "%s in %s: %lld",
-                         want[w].workload, presets[p],
-                         (long long)gct_sweep_spec_ops(&s, want[w].workload));
+            GCT_ASSERT_EQ(gct_sweep_spec_ops(&s, want[w].workload), ops, "%s in %s: %lld",
+                          want[w].workload, presets[p],
+                          (long long)gct_sweep_spec_ops(&s, want[w].workload));
         }
         /* Every registered workload has its own count (none falls back to
          * the 10,000 of a workload the preset does not know). */
         for (size_t w = 0; w < gct_workload_count(); w++)
-            cr_assert_eq(gct_sweep_spec_ops(&s, gct_workload_at(w)->name),
-                         gct_workload_at(w)->preset_ops[p]);
+            GCT_ASSERT_EQ(gct_sweep_spec_ops(&s, gct_workload_at(w)->name),
+                          gct_workload_at(w)->preset_ops[p]);
     }
 }
 
@@ -420,10 +421,10 @@ Test(sweep, a_refused_combination_names_where_its_parameters_came_from)
     gct_sweep_spec_set_param(&s, "keys", "100k..1Mx10", "-p keys", err, sizeof err);
     gct_config *c;
     size_t n;
-    cr_assert_eq(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(n, 2);
-    cr_assert_eq(c[0].params[0], 100000.0);
-    cr_assert_eq(c[1].params[0], 1000000.0);
+    GCT_ASSERT_EQ(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(n, 2);
+    GCT_ASSERT_EQ(c[0].params[0], 100000.0);
+    GCT_ASSERT_EQ(c[1].params[0], 1000000.0);
     free(c);
     gct_sweep_spec_set_param(&s, "keys", "0x10", "-p keys", err, sizeof err);
     expect_expand_error(&s, "-p keys: '0x10' is not a whole number");

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""gc_sequences.py -- run tests/test-gencycle.c's counter sequences on the real
+"""gc_sequences.py -- run tests/test-gencycle-counts.c's counter sequences on the real
 CPython 3.11 collector and compare them with the values worked out by hand.
 
-Each sequence mirrors a Test in tests/test-gencycle.c: the same thresholds,
+Each sequence mirrors a Test in tests/test-gencycle-counts.c: the same thresholds,
 the same allocations (instances of a class with __slots__, which are GC
 containers like gctune's shapes with slots) and the same frees, and records
 from gc.callbacks every collection: the allocation index at which it ran, its
@@ -166,7 +166,7 @@ def every(start, step, stop, gen, collected=0):
     return [(a, gen, collected) for a in range(start, stop + 1, step)]
 
 
-# ---- the sequences of tests/test-gencycle.c -------------------------------
+# ---- the sequences of tests/test-gencycle-counts.c -------------------------------
 
 def exp_keep_322():
     # gen0=3 gen1=2 gen2=2, 122 containers kept alive.
