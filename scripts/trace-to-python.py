@@ -1,0 +1,421 @@
+#!/usr/bin/env python3
+"""trace-to-python.py -- convert a gctune heap trace (docs/traces.md, format
+version 1) into a stand-alone Python 3 program that performs the trace's
+operations on a real interpreter and prints the JSON of docs/traces.md.
+
+    scripts/trace-to-python.py TRACE [-o OUT.py]
+    python3.11 OUT.py > cpython.json
+
+The trace is validated first by a dry run of its object graph (no collector
+is needed for that: which object sits where is deterministic).  On an error
+the converter prints `FILE:LINE: <what>` to stderr, naming the offending
+value, exits 2 and writes nothing (an -o file is written only when the whole
+program is ready, through a temporary file and a rename).
+
+How the generated program keeps its own measurement out of the counts
+(the technique of tests/oracle/gc_simple.py and gc_sequences.py):
+  - Everything the program needs (the classes C1..C8, the root stack R, the
+    log lists, the tokens, the threshold argument tuples, the callback, the
+    json module) exists before gc.collect(); gc.freeze(); gc.collect(): the
+    interpreter's and the program's own objects are then in the permanent
+    generation, the counts are (0, 0, 0) and long-lived total is 0, like an
+    empty gctune heap.
+  - The trace runs as straight-line module code (no loop: in 3.12+ a
+    back-edge is a safepoint).  Its operations allocate nothing tracked but
+    the trace's own containers: `new N` is `R.append(CN())` (CN's __init__
+    sets every slot to None: reading an unset __slots__ slot would raise
+    AttributeError, an allocation; with no arguments the call's tuple is the
+    empty-tuple singleton), `atom` is a
+    fresh int (never tracked), `pop K` is K `R.pop()` calls (no slice
+    object), `threshold` passes a tuple built before the freeze
+    (`gc.set_threshold(*T_5)`: CALL_FUNCTION_EX hands the tuple itself to
+    the METH_VARARGS function, so no argument tuple is built after a
+    generation-2 collection has emptied the tuple free list), `safepoint` is
+    `len(R)`.
+  - The gc.callbacks callback stores ints into preallocated lists.  Its
+    "stop" info dict after a generation-2 collection is a fresh GC
+    allocation (that collection emptied the dict free list) and would leave
+    count[0] at 1 where the collector left 0: the callback drops one frozen
+    token, whose PyObject_GC_Del takes count[0] back to 0.  (The "start" dict
+    of the first collection may be fresh too, but every collection zeroes
+    count[0] after its "start" callback.)
+  - gc.get_count() and gc.get_stats() are read after gc.disable() at the
+    end, before anything else is built; the stats are deltas against a
+    snapshot taken before the freeze, less the preamble's own generation-2
+    collection.
+
+On CPython 3.12 and later the program still runs, but every CALL (each
+`new`, `atom`, `load` and `dup` makes one, and CN.__init__ starts with a
+RESUME) is an eval-breaker check, so a collection scheduled by an allocation
+runs before that same operation ends, not at the trace's next `safepoint`.
+
+`unfreeze` is converted only when automatic collection stays off from it to
+the end of the trace: gc.unfreeze() moves every permanent object, the
+interpreter's own included, into generation 2, so the next generation-2
+collection would set CPython's long-lived total to tens of thousands of
+objects a model's heap does not have, and the 25% rule would then skip
+automatic generation-2 collections the model runs.  With automatic
+collection off that total is never consulted, and the interpreter's objects
+(all reachable) change no collected count.  Otherwise the converter refuses
+the trace (exit 2) and says so.
+"""
+import os
+import re
+import sys
+import tempfile
+
+MAX_SLOTS = 8
+MAX_THRESHOLD = 1000000000      # as gctune replay (harness/trace.c)
+INT64 = 2**63
+HEADER = ("gctune-trace", "1")
+OPERATIONS = ("new, atom, store, load, dup, pop, collect, threshold, enable, disable, "
+              "freeze, unfreeze, safepoint")
+
+# operation -> (minimum, maximum) number of arguments
+ARITY = {
+    "new": (1, 1), "atom": (0, 0), "store": (3, 3), "load": (2, 2),
+    "dup": (1, 1), "pop": (0, 1), "collect": (1, 1), "threshold": (1, 3),
+    "enable": (0, 0), "disable": (0, 0), "freeze": (0, 0), "unfreeze": (0, 0),
+    "safepoint": (0, 0),
+}
+
+INT_RE = re.compile(r"-?[0-9]+\Z")
+BLANKS = re.compile(r"[ \t\r\n]+")   # what harness/trace.c splits on
+
+
+class TraceError(Exception):
+    def __init__(self, line, what):
+        Exception.__init__(self, what)
+        self.line = line
+        self.what = what
+
+
+class Obj:
+    """A dry-run object: a container (slots list) or an atom (slots None)."""
+    __slots__ = ("slots",)
+
+    def __init__(self, nslots):
+        self.slots = [None] * nslots if nslots else None
+
+
+def fields_of(raw):
+    return [f for f in BLANKS.split(raw.split("#", 1)[0]) if f]
+
+
+def parse_lines(text):
+    """Pass 1, the syntax: the header, operation names, field counts, decimal
+    integers.  Returns [(line, op, args)], args ints (store's J '-' is None)."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not lines:
+        raise TraceError(1, "not a trace: the file is empty")
+    if tuple(fields_of(lines[0])) != HEADER:
+        raise TraceError(1, "not a trace: the first line must be 'gctune-trace 1'")
+    ops = []
+    for n, raw in enumerate(lines[1:], start=2):
+        fields = fields_of(raw)
+        if not fields:
+            continue
+        if len(fields) > 4:
+            raise TraceError(n, "'%s' has too many fields" % fields[0])
+        op, args = fields[0], fields[1:]
+        if op not in ARITY:
+            raise TraceError(n, "unknown operation '%s' (operations: %s)" % (op, OPERATIONS))
+        lo, hi = ARITY[op]
+        if not lo <= len(args) <= hi:
+            takes = ("%d field%s" % (lo, "" if lo == 1 else "s") if lo == hi
+                     else "%d to %d fields" % (lo, hi))
+            raise TraceError(n, "'%s' takes %s, got %d" % (op, takes, len(args)))
+        vals = []
+        for k, f in enumerate(args):
+            if op == "store" and k == 2 and f == "-":
+                vals.append(None)
+                continue
+            if not INT_RE.match(f) or not -INT64 <= int(f) < INT64:
+                raise TraceError(n, "%s: '%s' is not a decimal integer" % (op, f))
+            vals.append(int(f))
+        if op == "pop" and not vals:
+            vals = [1]
+        ops.append((n, op, vals))
+    return ops
+
+
+def parse(text):
+    """Parse, then dry-run the object graph (pass 2: positions, slots,
+    targets, ranges), in the order and with the messages of gctune replay.
+    Returns [(line, op, args)] or raises TraceError."""
+    ops = parse_lines(text)
+    roots = []          # the dry-run root stack: Obj or None
+    enabled = True      # automatic collection (the trace starts enabled)
+    t0_zero = False     # threshold0 known to be 0 (automatic collection off)
+    unfreeze_line = 0   # the first unfreeze, if any
+
+    def position(n, op, p):
+        if not -len(roots) <= p < len(roots):
+            raise TraceError(n, "%s: position %d is not on the root stack (depth %d)"
+                             % (op, p, len(roots)))
+        return roots[p]
+
+    def target(n, op, p, s):
+        o = position(n, op, p)
+        if o is None:
+            raise TraceError(n, "%s: position %d holds None" % (op, p))
+        if o.slots is None:
+            raise TraceError(n, "%s: position %d holds an atom, which has no slots" % (op, p))
+        if not 0 <= s < len(o.slots):
+            raise TraceError(n, "%s: slot %d is outside the object at position %d (slots 0..%d)"
+                             % (op, s, p, len(o.slots) - 1))
+        return o
+
+    for n, op, vals in ops:
+        if op == "new":
+            k = vals[0]
+            if not 1 <= k <= MAX_SLOTS:
+                raise TraceError(n, "new: %d slots (a container has 1 to %d)" % (k, MAX_SLOTS))
+            roots.append(Obj(k))
+        elif op == "atom":
+            roots.append(Obj(0))
+        elif op == "store":
+            i, s, j = vals
+            o = target(n, "store", i, s)
+            o.slots[s] = None if j is None else position(n, "store", j)
+        elif op == "load":
+            i, s = vals
+            roots.append(target(n, "load", i, s).slots[s])
+        elif op == "dup":
+            roots.append(position(n, "dup", vals[0]))
+        elif op == "pop":
+            k = vals[0]
+            if not 1 <= k <= len(roots):
+                raise TraceError(n, "pop: %d roots, but the root stack holds %d"
+                                 % (k, len(roots)))
+            del roots[len(roots) - k:]
+        elif op == "collect":
+            if not 0 <= vals[0] <= 2:
+                raise TraceError(n, "collect: generation %d (0, 1 or 2)" % vals[0])
+        elif op == "threshold":
+            for t in vals:
+                if not 0 <= t <= MAX_THRESHOLD:
+                    raise TraceError(n, "threshold: %d is outside 0..%d" % (t, MAX_THRESHOLD))
+            t0_zero = vals[0] == 0
+        elif op == "enable":
+            enabled = True
+        elif op == "disable":
+            enabled = False
+        elif op == "unfreeze" and not unfreeze_line:
+            unfreeze_line = n
+        if unfreeze_line and enabled and not t0_zero:
+            raise TraceError(
+                unfreeze_line,
+                "unfreeze: the converter supports it only while automatic collection "
+                "stays off to the end of the trace (it is on at line %d): gc.unfreeze() "
+                "moves the interpreter's own frozen objects into generation 2, which "
+                "changes when CPython runs automatic generation-2 collections" % n)
+    return ops
+
+
+def py_root(i):
+    return "R[%d]" % i
+
+
+def generate(trace_name, ops):
+    nnew = sum(1 for _, op, _ in ops if op == "new")
+    ncollect = sum(1 for _, op, _ in ops if op == "collect")
+    # Every automatic collection runs inside a `new`: at most one each.
+    maxlog = nnew + ncollect + 1
+    thresholds = []
+    for _, op, vals in ops:
+        if op == "threshold" and tuple(vals) not in thresholds:
+            thresholds.append(tuple(vals))
+    tname = {t: "T_%s" % "_".join(str(v) for v in t) for t in thresholds}
+
+    out = []
+    w = out.append
+    w("#!/usr/bin/env python3")
+    w("# Generated by scripts/trace-to-python.py from %s" % trace_name)
+    w("# (gctune trace format v1, %d operations; see docs/traces.md)." % len(ops))
+    w("# It performs the trace's operations on the interpreter that runs it and")
+    w("# prints the JSON of docs/traces.md on stdout (the interpreter on stderr):")
+    w("#     python3.11 THIS.py > cpython.json")
+    w("#     gctune replay %s -c gencycle > gencycle.json" % trace_name)
+    w("# Everything the program needs is built before gc.collect(); gc.freeze();")
+    w("# gc.collect(); the trace itself is straight-line code that allocates")
+    w("# nothing tracked but its own containers (see the converter's docstring).")
+    w("import gc")
+    w("import json")
+    w("import sys")
+    w("")
+    w('print("%s: %s %s (%s)" % (sys.argv[0], sys.implementation.name,')
+    w('                          sys.version.split()[0], sys.executable), file=sys.stderr)')
+    w("")
+    for k in range(1, MAX_SLOTS + 1):
+        names = ", ".join('"s%d"' % s for s in range(k))
+        w("")
+        w("class C%d:" % k)
+        w("    __slots__ = (%s%s)" % (names, "," if k == 1 else ""))
+        w("")
+        w("    def __init__(self):")
+        for s in range(k):
+            w("        self.s%d = None" % s)
+        w("")
+    w("")
+    w("class Token:")
+    w('    """Frozen filler the callback drops after a generation-2 collection."""')
+    w('    __slots__ = ("x",)')
+    w("")
+    w("")
+    w("MAXLOG = %d" % maxlog)
+    w("log_op = [0] * MAXLOG")
+    w("log_alloc = [0] * MAXLOG")
+    w("log_gen = [0] * MAXLOG")
+    w("log_coll = [0] * MAXLOG")
+    w("log_unc = [0] * MAXLOG")
+    w("tokens = [Token() for _ in range(MAXLOG)]")
+    w("nlog = 0")
+    w("R = []          # the root stack")
+    w("L = 0           # the trace line of the operation in progress")
+    w("A = 0           # allocations (new and atom) completed")
+    for t in thresholds:
+        w("%s = %r" % (tname[t], t))
+    w("")
+    w("")
+    w("def cb(phase, info):")
+    w("    global nlog")
+    w('    if phase == "start":')
+    w("        log_op[nlog] = L")
+    w("        log_alloc[nlog] = A")
+    w('        log_gen[nlog] = info["generation"]')
+    w("    else:")
+    w('        log_coll[nlog] = info["collected"]')
+    w('        log_unc[nlog] = info["uncollectable"]')
+    w("        nlog += 1")
+    w('        if info["generation"] == 2:')
+    w("            tokens.pop()")
+    w("")
+    w("")
+    w("count = None")
+    w("s1 = None")
+    w("gc.disable()")
+    w("gc.collect()")
+    w("s0 = gc.get_stats()")
+    w("gc.freeze()")
+    w("z = gc.collect()      # counts (0, 0, 0), long-lived total 0")
+    w("gc.callbacks.append(cb)")
+    w("gc.enable()")
+    w("# ---- the trace: measured from here ----")
+    alloc = 0
+    for n, op, v in ops:
+        w("L = %d" % n)
+        if op == "new":
+            alloc += 1
+            w("R.append(C%d())" % v[0])
+            w("A = %d" % alloc)
+        elif op == "atom":
+            alloc += 1
+            w("R.append(A + 1000000000000)")
+            w("A = %d" % alloc)
+        elif op == "store":
+            i, s, j = v
+            w("%s.s%d = %s" % (py_root(i), s, "None" if j is None else py_root(j)))
+        elif op == "load":
+            w("R.append(%s.s%d)" % (py_root(v[0]), v[1]))
+        elif op == "dup":
+            w("R.append(%s)" % py_root(v[0]))
+        elif op == "pop":
+            for _ in range(v[0]):
+                w("R.pop()")
+        elif op == "collect":
+            w("gc.collect(%d)" % v[0])
+        elif op == "threshold":
+            w("gc.set_threshold(*%s)" % tname[tuple(v)])
+        elif op in ("enable", "disable", "freeze", "unfreeze"):
+            w("gc.%s()" % op)
+        elif op == "safepoint":
+            w("len(R)")
+    w("# ---- end of the trace ----")
+    w("gc.disable()")
+    w("count = gc.get_count()     # read before anything is built")
+    w("s1 = gc.get_stats()        # a snapshot taken before its list is built")
+    w("gc.callbacks.remove(cb)")
+    w("del R[:]")
+    w("collections = []")
+    w("for k in range(nlog):")
+    w('    collections.append({"op": log_op[k], "alloc": log_alloc[k],')
+    w('                        "generation": log_gen[k], "collected": log_coll[k],')
+    w('                        "uncollectable": log_unc[k]})')
+    w("stats = []")
+    w("for g in range(3):")
+    w("    # less the preamble's own generation-2 collection (z collected)")
+    w("    own = 1 if g == 2 else 0")
+    w('    stats.append({"collections": s1[g]["collections"] - s0[g]["collections"] - own,')
+    w('                  "collected": s1[g]["collected"] - s0[g]["collected"] - own * z,')
+    w('                  "uncollectable": s1[g]["uncollectable"] - s0[g]["uncollectable"]})')
+    w('print(json.dumps({"collections": collections, "count": list(count), "stats": stats},')
+    w("                 indent=2))")
+    return "\n".join(out) + "\n"
+
+
+def usage():
+    print("usage: trace-to-python.py TRACE [-o OUT.py]", file=sys.stderr)
+    return 2
+
+
+def main(argv):
+    trace = None
+    outpath = None
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "-o" and i + 1 < len(argv):
+            outpath = argv[i + 1]
+            i += 2
+        elif a.startswith("-") and a != "-":
+            return usage()
+        elif trace is None:
+            trace = a
+            i += 1
+        else:
+            return usage()
+    if trace is None:
+        return usage()
+    try:
+        with open(trace, encoding="utf-8", newline="") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        print("%s: cannot read: %s" % (trace, e), file=sys.stderr)
+        return 2
+    try:
+        ops = parse(text)
+    except TraceError as e:
+        print("%s:%d: %s" % (trace, e.line, e.what), file=sys.stderr)
+        return 2
+    program = generate(trace, ops)
+    if outpath is None:
+        sys.stdout.write(program)
+        return 0
+    d = os.path.dirname(os.path.abspath(outpath))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".trace-to-python.", suffix=".py", dir=d)
+    except OSError as e:
+        print("%s: cannot write: %s" % (outpath, e), file=sys.stderr)
+        return 1
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(program)
+        os.chmod(tmp, 0o755)
+        os.replace(tmp, outpath)
+    except BaseException as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(e, OSError):
+            print("%s: cannot write: %s" % (outpath, e), file=sys.stderr)
+            return 1
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
