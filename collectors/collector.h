@@ -7,8 +7,10 @@
  * Neither needs the heap's insides for that: backends get those from
  * internal/backend.h, and the harness never does.
  *
- * A backend is one file, collectors/<name>.c, exporting exactly one symbol: a
- * `const gct_collector gct_collector_<name>`.  The heap calls its functions
+ * A backend is one file, collectors/<name>.c, exporting `const gct_collector
+ * gct_collector_<name>` and nothing else; a file may hold a family of
+ * versions of one algorithm (gencycle.c: CPython 3.11, 3.12, 3.13), one
+ * table each.  The heap calls its functions
  * only on cold paths (creation, a crossed threshold, explicit requests,
  * verification, teardown); the hot paths in heap.h read the data the backend
  * sets up in `init` (hot.rc, hot.track_mask, hot.young, hot.threshold).
@@ -57,8 +59,12 @@ struct gct_collector {
     void (*fini)(gct_heap *h);
     /* A knob changed at run time (already range-checked). */
     void (*set_knob)(gct_heap *h, uint32_t index, int64_t value);
-    /* count[0] exceeded threshold[0] at an allocation (h->hot.collecting is set). */
+    /* count[0] exceeded threshold[0] at an allocation (h->hot.collecting is set).
+     * A backend that models CPython 3.12+ only sets h->hot.scheduled here. */
     void (*collect_auto)(gct_heap *h);
+    /* Optional: a safepoint found h->hot.scheduled set (the heap has cleared
+     * it and set h->hot.collecting): run the scheduled collection, if any. */
+    void (*safepoint)(gct_heap *h);
     /* Explicit collection (h->hot.collecting is set); generation already mapped
      * from GCT_GEN_FULL.  Returns collected + uncollectable or GCT_EINVAL. */
     int64_t (*collect)(gct_heap *h, int generation);
@@ -82,6 +88,8 @@ void gct_collector_names(char *buf, size_t len);
 
 extern const gct_collector gct_collector_refcount;
 extern const gct_collector gct_collector_gencycle;
+extern const gct_collector gct_collector_gencycle312; /* gencycle.c */
+extern const gct_collector gct_collector_gencycle313; /* gencycle.c */
 extern const gct_collector gct_collector_marksweep;
 extern const gct_collector gct_collector_cpython; /* when GCT_HAVE_CPYTHON */
 

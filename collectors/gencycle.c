@@ -30,12 +30,45 @@ enum {
     GCT_OF_UNREACHABLE = GCT_OF_BACKEND2, /* tentatively unreachable */
 };
 
-enum { KNOB_GEN0, KNOB_GEN1, KNOB_GEN2, KNOB_CASCADE };
+enum { KNOB_GEN0, KNOB_GEN1, KNOB_GEN2, KNOB_CASCADE, KNOB_PATCH };
 
 static const gct_knob knobs[] = {
     [KNOB_GEN0] = {"gen0", 700, 0, 1000000000, "allocations",
                    "collect generation 0 when container allocations minus frees exceed this "
                    "(0 disables automatic collection)"},
+    [KNOB_GEN1] = {"gen1", 10, 0, 1000000000, "collections",
+                   "collect generation 1 after this many generation-0 collections"},
+    [KNOB_GEN2] = {"gen2", 10, 0, 1000000000, "collections",
+                   "collect generation 2 after this many generation-1 collections (and only when "
+                   "pending long-lived objects reach 25% of the long-lived total)"},
+    [KNOB_CASCADE] = {"cascade", 1000, 2, INT64_C(1000000000000), "objects",
+                      "record a decref whose cascade frees at least this many objects as a pause"},
+};
+
+/* CPython 3.12: the same collector, scheduled at the allocation and run at the
+ * next safepoint; 3.12.0-3.12.2 ran a scheduled collection even after
+ * gc.disable() (3.12.3, gh-116604, checks again when it runs). */
+static const gct_knob knobs312[] = {
+    [KNOB_GEN0] = {"gen0", 700, 0, 1000000000, "allocations",
+                   "schedule a collection when container allocations minus frees exceed this; "
+                   "it runs at the next safepoint (0 disables automatic collection)"},
+    [KNOB_GEN1] = {"gen1", 10, 0, 1000000000, "collections",
+                   "collect generation 1 after this many generation-0 collections"},
+    [KNOB_GEN2] = {"gen2", 10, 0, 1000000000, "collections",
+                   "collect generation 2 after this many generation-1 collections (and only when "
+                   "pending long-lived objects reach 25% of the long-lived total)"},
+    [KNOB_CASCADE] = {"cascade", 1000, 2, INT64_C(1000000000000), "objects",
+                      "record a decref whose cascade frees at least this many objects as a pause"},
+    [KNOB_PATCH] = {"patch", 14, 0, 14, "3.12.x",
+                    "the 3.12 micro release: up to 2, a collection scheduled before gc.disable() "
+                    "still runs at the next safepoint"},
+};
+
+/* CPython 3.13: 3.12's schedule (3.12.3 and later) with threshold 0 at 2000. */
+static const gct_knob knobs313[] = {
+    [KNOB_GEN0] = {"gen0", 2000, 0, 1000000000, "allocations",
+                   "schedule a collection when container allocations minus frees exceed this; "
+                   "it runs at the next safepoint (0 disables automatic collection)"},
     [KNOB_GEN1] = {"gen1", 10, 0, 1000000000, "collections",
                    "collect generation 1 after this many generation-0 collections"},
     [KNOB_GEN2] = {"gen2", 10, 0, 1000000000, "collections",
@@ -52,6 +85,8 @@ typedef struct gencycle {
     gct_link permanent; /* gc.freeze() */
     int64_t long_lived_total;
     int64_t long_lived_pending;
+    bool at_safepoint;      /* 3.12+: the allocation schedules, a safepoint runs */
+    bool run_when_disabled; /* 3.12.0-3.12.2: a scheduled collection ignores gc.disable() */
 } gencycle;
 
 static gencycle *state(gct_heap *h) { return h->priv; }
@@ -468,7 +503,7 @@ static int64_t collect_with_callback(gct_heap *h, int gen)
 /* gc_collect_generations: the oldest generation over its threshold, except
  * that generation 2 waits until pending long-lived objects reach a quarter
  * of the long-lived total (bpo-4074). */
-static void gc_collect_auto(gct_heap *h)
+static void collect_generations(gct_heap *h)
 {
     gencycle *g = state(h);
     for (int i = NGEN - 1; i >= 0; i--) {
@@ -479,6 +514,23 @@ static void gc_collect_auto(gct_heap *h)
             break;
         }
     }
+}
+
+/* 3.11 collects inside the allocation; 3.12+ only schedules there
+ * (_Py_ScheduleGC) and collects at the next safepoint (_Py_RunGC), choosing
+ * the generation then: by that time the allocation is complete. */
+static void gc_collect_auto(gct_heap *h)
+{
+    if (state(h)->at_safepoint)
+        h->hot.scheduled = true;
+    else
+        collect_generations(h);
+}
+
+static void gc_safepoint(gct_heap *h)
+{
+    if (h->hot.enabled || state(h)->run_when_disabled)
+        collect_generations(h);
 }
 
 static int64_t gc_collect(gct_heap *h, int gen)
@@ -517,6 +569,8 @@ static void gc_set_knob(gct_heap *h, uint32_t index, int64_t value)
         h->hot.threshold[index] = value;
     else if (index == KNOB_CASCADE)
         h->cascade_limit = value;
+    else if (index == KNOB_PATCH)
+        state(h)->run_when_disabled = value <= 2;
 }
 
 static int gc_init(gct_heap *h, const int64_t *k)
@@ -531,7 +585,8 @@ static int gc_init(gct_heap *h, const int64_t *k)
     h->hot.rc = true;
     h->hot.track_mask = GCT_SHAPE_CONTAINER;
     h->hot.young = &g->gens[0];
-    for (uint32_t i = 0; i < gct_collector_gencycle.nknobs; i++)
+    g->at_safepoint = h->ops != &gct_collector_gencycle;
+    for (uint32_t i = 0; i < h->ops->nknobs; i++)
         gc_set_knob(h, i, k[i]);
     return GCT_OK;
 }
@@ -640,6 +695,49 @@ const gct_collector gct_collector_gencycle = {
     .fini = gc_fini,
     .set_knob = gc_set_knob,
     .collect_auto = gc_collect_auto,
+    .collect = gc_collect,
+    .freeze = gc_freeze,
+    .unfreeze = gc_unfreeze,
+    .freeze_count = gc_freeze_count,
+    .verify = gc_verify,
+};
+
+const gct_collector gct_collector_gencycle312 = {
+    .abi = GCT_COLLECTOR_ABI,
+    .name = "gencycle312",
+    .summary = "CPython 3.12's generational collector: scheduled at the allocation, run at the "
+               "next safepoint",
+    .knobs = knobs312,
+    .nknobs = sizeof knobs312 / sizeof knobs312[0],
+    .prefix = sizeof(gct_link),
+    .ngenerations = NGEN,
+    .cpython = "3.12",
+    .init = gc_init,
+    .fini = gc_fini,
+    .set_knob = gc_set_knob,
+    .collect_auto = gc_collect_auto,
+    .safepoint = gc_safepoint,
+    .collect = gc_collect,
+    .freeze = gc_freeze,
+    .unfreeze = gc_unfreeze,
+    .freeze_count = gc_freeze_count,
+    .verify = gc_verify,
+};
+
+const gct_collector gct_collector_gencycle313 = {
+    .abi = GCT_COLLECTOR_ABI,
+    .name = "gencycle313",
+    .summary = "CPython 3.13's generational collector: 3.12's schedule, threshold 0 at 2000",
+    .knobs = knobs313,
+    .nknobs = sizeof knobs313 / sizeof knobs313[0],
+    .prefix = sizeof(gct_link),
+    .ngenerations = NGEN,
+    .cpython = "3.13",
+    .init = gc_init,
+    .fini = gc_fini,
+    .set_knob = gc_set_knob,
+    .collect_auto = gc_collect_auto,
+    .safepoint = gc_safepoint,
     .collect = gc_collect,
     .freeze = gc_freeze,
     .unfreeze = gc_unfreeze,

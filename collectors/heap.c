@@ -295,6 +295,18 @@ void gct__collect_auto(gct_heap *h)
         verify_or_die(h);
 }
 
+void gct__safepoint(gct_heap *h)
+{
+    h->hot.scheduled = false;
+    if (h->hot.collecting || !h->ops->safepoint)
+        return;
+    h->hot.collecting = true;
+    h->ops->safepoint(h);
+    h->hot.collecting = false;
+    if (h->verify_each)
+        verify_or_die(h);
+}
+
 int64_t gct_heap_collect(gct_heap *h, int generation)
 {
     int ngen = (int)h->ops->ngenerations;

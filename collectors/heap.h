@@ -22,7 +22,10 @@
  *    owns its single reference (refcnt == 1).
  *  - A collection can happen only inside gct_new / gct_weakref_new, and
  *    before the new object exists: the object being allocated is never part of
- *    the collection that its allocation triggered.
+ *    the collection that its allocation triggered (CPython 3.11).  A backend
+ *    may instead only schedule it there (CPython 3.12 and later): it then runs
+ *    at the next gct_heap_safepoint, where a Python program would reach the
+ *    eval breaker, with the new object alive and part of it.
  *  - Slot stores go through gct_store, which keeps reference counts right.
  *    gct_load returns a borrowed reference, valid until the next store to that
  *    slot or the next allocation (a collection may free it if it is garbage).
@@ -123,6 +126,7 @@ typedef struct gct__heap_hot {
     bool rc;              /* maintain reference counts (false: marksweep) */
     bool enabled;         /* automatic collection enabled (gc.enable) */
     bool collecting;      /* a collection is running */
+    bool scheduled;       /* a collection waits for the next safepoint (3.12+ models) */
     uint32_t track_mask;  /* shape flags whose objects count toward the trigger */
     uint32_t prefix;      /* bytes of backend header before each gct_obj */
     struct gct__link *young; /* if set, new containers are linked at its tail */
@@ -252,6 +256,7 @@ uint64_t gct_now_ns(void);
 
 /* ---- out-of-line parts of the hot paths ---------------------------------- */
 void gct__collect_auto(gct_heap *h);
+void gct__safepoint(gct_heap *h);
 void gct__dealloc(gct_heap *h, gct_obj *o);
 void gct__roots_grow(gct_heap *h);
 gct_obj *gct__alloc_large(gct_heap *h, const gct_shape *s, size_t size);
@@ -403,6 +408,16 @@ static inline gct_obj *gct_new(gct_heap *h, const gct_shape *s)
     gct_obj *o = gct__alloc(h, s);
     hh->roots[hh->nroots++] = o;
     return o;
+}
+
+/* Where a Python program would reach the eval breaker (a call, a function
+ * entry, a loop's back-edge): a collection a 3.12+ model scheduled at an
+ * allocation runs here.  One predictable branch when none is waiting, and a
+ * no-op for backends that collect at the allocation. */
+static inline void gct_heap_safepoint(gct_heap *h)
+{
+    if (gct__hot(h)->scheduled)
+        gct__safepoint(h);
 }
 
 /* ---- weak references ----------------------------------------------------- */

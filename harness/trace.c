@@ -358,6 +358,29 @@ static gct_obj *root_at(gct_heap *h, size_t base, int64_t p)
     return gct_root_get(h, base + (size_t)(p < 0 ? (int64_t)depth + p : p));
 }
 
+/* Every operation but `store` is a call in the converted Python program
+ * (R.append, R.pop, gc.*, len), and on CPython 3.12+ a call ends at the eval
+ * breaker: a collection scheduled by an allocation runs there.  A no-op for
+ * models that collect at the allocation. */
+static int replay_op(replay_state *s, const gct_trace *t, size_t base, const gct_trace_op *op,
+                     char *err, size_t errlen);
+
+static int replay_step(replay_state *s, const gct_trace *t, size_t base, const gct_trace_op *op,
+                       char *err, size_t errlen)
+{
+    if (op->code == GCT_TOP_POP) { /* K calls of R.pop(), each a safepoint */
+        for (int64_t k = 0; k < op->a; k++) {
+            gct_root_pop(s->h);
+            gct_heap_safepoint(s->h);
+        }
+        return 0;
+    }
+    int rc = replay_op(s, t, base, op, err, errlen);
+    if (!rc && op->code != GCT_TOP_STORE)
+        gct_heap_safepoint(s->h);
+    return rc;
+}
+
 static int replay_op(replay_state *s, const gct_trace *t, size_t base, const gct_trace_op *op,
                      char *err, size_t errlen)
 {
@@ -367,6 +390,9 @@ static int replay_op(replay_state *s, const gct_trace *t, size_t base, const gct
     case GCT_TOP_NEW:
     case GCT_TOP_ATOM:
         gct_new(h, &container_shapes[op->code == GCT_TOP_NEW ? op->a : 0]);
+        /* The Python line calls (the class, R.append): a safepoint before the
+         * program counts the allocation as done. */
+        gct_heap_safepoint(h);
         s->allocs++;
         return 0;
     case GCT_TOP_STORE:
@@ -417,7 +443,7 @@ int gct_trace_replay(const gct_trace *t, gct_heap *h, gct_replay *out, char *err
     int rc = 0;
     for (size_t k = 0; k < t->n && !rc; k++) {
         s.line = t->ops[k].line;
-        rc = replay_op(&s, t, base, &t->ops[k], err, errlen);
+        rc = replay_step(&s, t, base, &t->ops[k], err, errlen);
     }
     gct_heap_set_event_fn(h, NULL, NULL);
     const int64_t *count = gct_heap_counts(h);

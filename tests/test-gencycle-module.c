@@ -379,3 +379,74 @@ Test(table, start_and_stop_events)
     GCT_ASSERT_EQ(R.n, 1);
     gct_test_heap_done(h);
 }
+
+/* ---- CPython 3.12 and 3.13: scheduled at the allocation, run at a safepoint */
+
+static const gct_shape pair3 = GCT_SHAPE("pair", 2, 0);
+
+/* gen0=3: the 4th allocation schedules; nothing runs until the safepoint,
+ * which collects generation 0 with the 4th object alive in it. */
+static void scheduled_runs_at_the_safepoint(const char *collector)
+{
+    gct_heap *h = gct_test_heap(collector, "gen0=3");
+    for (int i = 0; i < 3; i++) {
+        gct_obj *o = gct_new(h, &pair3);
+        gct_store(h, o, 0, o);
+        gct_root_pop(h); /* a garbage self-cycle */
+    }
+    gct_new(h, &pair3);
+    GCT_ASSERT_EQ(gct_heap_stats(h)[0].collections, 0, "%s collected inside the allocation",
+                  collector);
+    gct_heap_safepoint(h);
+    GCT_ASSERT_EQ(gct_heap_stats(h)[0].collections, 1, "%s", collector);
+    GCT_ASSERT_EQ(gct_heap_stats(h)[0].collected, 3, "%s", collector);
+    GCT_ASSERT_EQ(gct_heap_stats(h)[0].examined, 4, "%s: the new object is in the set", collector);
+    GCT_ASSERT_EQ(gct_heap_counts(h)[0], 0);
+    GCT_ASSERT_EQ(gct_heap_counts(h)[1], 1);
+    gct_heap_safepoint(h); /* nothing waits now */
+    GCT_ASSERT_EQ(gct_heap_stats(h)[0].collections, 1);
+    gct_test_heap_done(h);
+}
+
+Test(versions, a_312_and_313_collection_runs_at_the_next_safepoint)
+{
+    scheduled_runs_at_the_safepoint("gencycle312");
+    scheduled_runs_at_the_safepoint("gencycle313");
+}
+
+/* A collection scheduled before gc.disable(): 3.12.0-3.12.2 still ran it at
+ * the safepoint; 3.12.3 (gh-116604) and 3.13 check again and skip it. */
+static int64_t runs_after_disable(const char *collector, const char *patch)
+{
+    gct_heap *h = patch ? gct_test_heap(collector, "gen0=1", patch)
+                        : gct_test_heap(collector, "gen0=1");
+    gct_new(h, &pair3);
+    gct_new(h, &pair3); /* count 2 > 1: scheduled */
+    gct_heap_set_enabled(h, false);
+    gct_heap_safepoint(h);
+    int64_t n = gct_heap_stats(h)[0].collections;
+    gct_test_heap_done(h);
+    return n;
+}
+
+Test(versions, a_scheduled_collection_after_disable_runs_only_on_3_12_0_to_2)
+{
+    GCT_ASSERT_EQ(runs_after_disable("gencycle312", "patch=1"), 1);
+    GCT_ASSERT_EQ(runs_after_disable("gencycle312", "patch=2"), 1);
+    GCT_ASSERT_EQ(runs_after_disable("gencycle312", "patch=3"), 0);
+    GCT_ASSERT_EQ(runs_after_disable("gencycle312", NULL), 0);
+    GCT_ASSERT_EQ(runs_after_disable("gencycle313", NULL), 0);
+}
+
+Test(versions, defaults_are_the_versions_own)
+{
+    int64_t v;
+    gct_heap *h = gct_test_heap("gencycle313");
+    GCT_ASSERT_EQ(gct_heap_get_knob(h, "gen0", &v), GCT_OK);
+    GCT_ASSERT_EQ(v, 2000);
+    gct_test_heap_done(h);
+    h = gct_test_heap("gencycle312");
+    GCT_ASSERT_EQ(gct_heap_get_knob(h, "gen0", &v), GCT_OK);
+    GCT_ASSERT_EQ(v, 700);
+    gct_test_heap_done(h);
+}

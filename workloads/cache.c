@@ -141,7 +141,7 @@ static uint64_t build_value(gct_workload_run *r, const cache *c, uint64_t key)
     size_t vi = gct_root_depth(h) - 1;
     uint64_t sum = 0;
     for (int64_t i = 0; i < c->value_objects; i++) {
-        gct_obj *v = gct_new(h, &value_shape);
+        gct_obj *v = gct_wl_new(h, &value_shape);
         *vp(v) = (value_payload){VALUE_MAGIC, key, gct_rng_next(&r->rng)};
         sum += vp(v)->data;
         gct_store(h, v, V_NEXT, gct_root_get(h, vi));
@@ -156,7 +156,7 @@ static void attach(gct_workload_run *r, const cache *c, size_t li, size_t vi, ui
 {
     gct_heap *h = r->h;
     if (c->weak) {
-        gct_weakref_new(h, gct_root_get(h, vi));
+        gct_wl_weakref_new(h, gct_root_get(h, vi));
         gct_store(h, gct_root_get(h, li), L_VALUE, gct_root_top(h));
         gct_root_pop(h);
     } else {
@@ -238,7 +238,7 @@ static uint64_t insert(gct_workload_run *r, cache *c, uint64_t key)
     gct_heap *h = r->h;
     uint64_t sum = build_value(r, c, key);
     size_t vi = gct_root_depth(h) - 1;
-    gct_obj *l = gct_new(h, &link_shape);
+    gct_obj *l = gct_wl_new(h, &link_shape);
     *lp(l) = (link_payload){LINK_MAGIC, key, 0};
     attach(r, c, vi + 1, vi, sum);
     l = gct_root_get(h, vi + 1);
@@ -290,19 +290,19 @@ static int cache_setup(gct_workload_run *r, char *err, size_t errlen)
     }
     c->nbuckets = index_shape->nslots;
 
-    gct_obj *co = gct_new(h, &cache_shape); /* root_base + 0 */
+    gct_obj *co = gct_wl_new(h, &cache_shape); /* root_base + 0 */
     *(uint64_t *)gct_payload(co) = CACHE_MAGIC;
-    gct_obj *root = gct_new(h, &link_shape);
+    gct_obj *root = gct_wl_new(h, &link_shape);
     *lp(root) = (link_payload){LINK_MAGIC, 0, 0};
     gct_store(h, root, L_PREV, root);
     gct_store(h, root, L_NEXT, root);
     gct_store(h, gct_root_get(h, r->root_base), C_ROOT, root);
     gct_root_pop(h);
-    gct_new(h, index_shape);
+    gct_wl_new(h, index_shape);
     gct_store(h, gct_root_get(h, r->root_base), C_INDEX, gct_root_top(h));
     gct_root_pop(h);
     if (c->weak) {
-        gct_new(h, hold_shape);
+        gct_wl_new(h, hold_shape);
         gct_store(h, gct_root_get(h, r->root_base), C_HOLD, gct_root_top(h));
         gct_root_pop(h);
     }

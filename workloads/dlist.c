@@ -86,7 +86,7 @@ static gct_obj *deref(const gct_obj *x)
 static void insert_after(gct_workload_run *r, const dlist *d, size_t ai, size_t hi)
 {
     gct_heap *h = r->h;
-    gct_obj *n = gct_new(h, &node_shape);
+    gct_obj *n = gct_wl_new(h, &node_shape);
     size_t ni = gct_root_depth(h) - 1;
     node_payload *p = gct_payload(n);
     p->magic = NODE_MAGIC;
@@ -104,7 +104,7 @@ static void insert_after(gct_workload_run *r, const dlist *d, size_t ai, size_t 
     } else {
         gct_store(h, n, PREV, gct_load(b, PREV)); /* b's weak reference to a */
         gct_store(h, a, NEXT, n);
-        gct_weakref_new(h, n); /* may collect: reload from the roots */
+        gct_wl_weakref_new(h, n); /* may collect: reload from the roots */
         b = deref(gct_load(gct_root_get(h, ni), NEXT));
         gct_store(h, b, PREV, gct_root_top(h));
         gct_root_pop(h);
@@ -151,11 +151,11 @@ static gct_obj *nth(gct_workload_run *r, gct_obj *head, int64_t k)
 static void build_ring(gct_workload_run *r, const dlist *d)
 {
     gct_heap *h = r->h;
-    gct_obj *head = gct_new(h, &head_shape);
+    gct_obj *head = gct_wl_new(h, &head_shape);
     size_t hi = gct_root_depth(h) - 1;
     *head_of(head) = (head_payload){HEAD_MAGIC, 0, 0};
     if (d->weak) {
-        gct_obj *wr = gct_weakref_new(h, head);
+        gct_obj *wr = gct_wl_weakref_new(h, head);
         head = gct_root_get(h, hi);
         gct_store(h, head, NEXT, wr);
         gct_store(h, head, PREV, wr);
@@ -195,7 +195,7 @@ static int dlist_setup(gct_workload_run *r, char *err, size_t errlen)
         snprintf(err, errlen, "lists=%lld is too many for one table", (long long)d->lists);
         return GCT_EINVAL;
     }
-    gct_obj *table = gct_new(h, table_shape); /* root_base + 0 */
+    gct_obj *table = gct_wl_new(h, table_shape); /* root_base + 0 */
     uint64_t *tp = gct_payload(table);
     tp[0] = TABLE_MAGIC;
     tp[1] = (uint64_t)d->lists;

@@ -66,9 +66,9 @@ static obj_payload *pay(gct_obj *o) { return gct_payload(o); }
 static uint64_t new_element(gct_workload_run *r)
 {
     gct_heap *h = r->h;
-    gct_obj *t = gct_new(h, &tuple_shape);
+    gct_obj *t = gct_wl_new(h, &tuple_shape);
     *pay(t) = (obj_payload){TUPLE_MAGIC, gct_rng_next(&r->rng)};
-    gct_obj *i = gct_new(h, &int_shape);
+    gct_obj *i = gct_wl_new(h, &int_shape);
     *pay(i) = (obj_payload){INT_MAGIC, gct_rng_next(&r->rng)};
     uint64_t sum = pay(i)->value;
     t = gct_root_get(h, gct_root_depth(h) - 2);
@@ -96,7 +96,7 @@ static void append(gct_workload_run *r, longlived *L)
     gct_heap *h = r->h;
     uint32_t page = (uint32_t)(L->elems / PAGE_ELEMS), slot = (uint32_t)(L->elems % PAGE_ELEMS);
     if (slot == 0) {
-        gct_new(h, L->page_shape);
+        gct_wl_new(h, L->page_shape);
         gct_store(h, gct_root_get(h, r->root_base), page, gct_root_top(h));
         gct_root_pop(h);
     }
@@ -130,7 +130,7 @@ static int longlived_setup(gct_workload_run *r, char *err, size_t errlen)
         snprintf(err, errlen, "live_objects is too large for one directory");
         return GCT_EINVAL;
     }
-    gct_new(r->h, dir_shape); /* root_base + 0 */
+    gct_wl_new(r->h, dir_shape); /* root_base + 0 */
     int64_t initial = gct_wl_int(r, P_INITIAL) / ELEM_OBJECTS;
     while (L->elems < initial)
         append(r, L);

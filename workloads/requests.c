@@ -100,7 +100,7 @@ static uint64_t magic_of(const gct_shape *s)
 /* A new object with a random value, pushed on the root stack. */
 static gct_obj *new_obj(gct_workload_run *r, const gct_shape *s, uint64_t *sum)
 {
-    gct_obj *o = gct_new(r->h, s);
+    gct_obj *o = gct_wl_new(r->h, s);
     obj_payload *p = gct_payload(o);
     p->magic = magic_of(s);
     p->value = gct_rng_next(&r->rng);
@@ -204,10 +204,10 @@ static int requests_setup(gct_workload_run *r, char *err, size_t errlen)
         snprintf(err, errlen, "old_objects is too large for one directory");
         return GCT_EINVAL;
     }
-    gct_new(h, dir_shape); /* root_base + 0 */
+    gct_wl_new(h, dir_shape); /* root_base + 0 */
     size_t base = r->root_base;
     for (int64_t p = 0; p < q->pages; p++) {
-        gct_obj *page = gct_new(h, q->page_shape);
+        gct_obj *page = gct_wl_new(h, q->page_shape);
         gct_store(h, gct_root_get(h, base), (uint32_t)p, page);
         for (int64_t i = 0; i < PAGE_RECORDS && p * PAGE_RECORDS + i < q->records; i++) {
             uint64_t ignored = 0;

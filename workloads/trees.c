@@ -66,7 +66,7 @@ static int64_t nodes_of(int depth) { return (INT64_C(2) << depth) - 1; }
 /* A fresh node with a random value, pushed on the root stack. */
 static void new_node(gct_workload_run *r, const trees *t, uint64_t *sum)
 {
-    gct_obj *o = gct_new(r->h, t->shape);
+    gct_obj *o = gct_wl_new(r->h, t->shape);
     node_payload *p = gct_payload(o);
     p->magic = NODE_MAGIC;
     p->value = gct_rng_next(&r->rng);
@@ -81,7 +81,7 @@ static void populate(gct_workload_run *r, const trees *t, size_t idx, int d, uin
     gct_heap *h = r->h;
     size_t up = idx; /* what the children's parent slots will hold */
     if (t->parent == PARENT_WEAK) {
-        gct_weakref_new(h, gct_root_get(h, idx));
+        gct_wl_weakref_new(h, gct_root_get(h, idx));
         up = idx + 1;
     }
     for (uint32_t side = LEFT; side <= RIGHT; side++) {
@@ -115,7 +115,7 @@ static void make(gct_workload_run *r, const trees *t, int d, uint64_t *sum)
     gct_store(h, node, RIGHT, gct_root_get(h, n - 1));
     if (t->parent != PARENT_NONE) {
         if (t->parent == PARENT_WEAK)
-            gct_weakref_new(h, node); /* at n + 1; node may not be used after this */
+            gct_wl_weakref_new(h, node); /* at n + 1; node may not be used after this */
         gct_obj *up = gct_root_top(h);
         gct_store(h, gct_root_get(h, n - 2), PARENT, up);
         gct_store(h, gct_root_get(h, n - 1), PARENT, up);

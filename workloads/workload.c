@@ -288,6 +288,7 @@ void gct_workload_ops(gct_workload_run *r, int64_t n)
     for (int64_t i = 0; i < n; i++) {
         op(r);
         r->ops++;
+        gct_heap_safepoint(r->h); /* as gct_workload_op */
     }
 }
 

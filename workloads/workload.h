@@ -180,6 +180,9 @@ static inline void gct_workload_op(gct_workload_run *r)
 {
     r->wl->op(r);
     r->ops++;
+    /* An operation is at least one Python call: its boundary is a safepoint
+     * (a collection a 3.12+ model scheduled runs here). */
+    gct_heap_safepoint(r->h);
 }
 void gct_workload_ops(gct_workload_run *r, int64_t n);
 
@@ -232,6 +235,26 @@ static inline int64_t gct_wl_int(const gct_workload_run *r, unsigned i)
     return (int64_t)r->param[i];
 }
 static inline double gct_wl_real(const gct_workload_run *r, unsigned i) { return r->param[i]; }
+
+/* Creating an object in Python is a call (a class, weakref.ref), and a call
+ * reaches the eval breaker: workloads allocate through these, so that a
+ * CPython 3.12+ model runs a collection its allocation scheduled right
+ * there, with the new object alive, as the interpreter would.  For models
+ * that collect inside the allocation (3.11) the safepoint is one untaken
+ * branch.  References a workload holds in C stay valid exactly as across a
+ * plain allocation. */
+static inline gct_obj *gct_wl_new(gct_heap *h, const gct_shape *s)
+{
+    gct_obj *o = gct_new(h, s);
+    gct_heap_safepoint(h);
+    return o;
+}
+static inline gct_obj *gct_wl_weakref_new(gct_heap *h, gct_obj *target)
+{
+    gct_obj *o = gct_weakref_new(h, target);
+    gct_heap_safepoint(h);
+    return o;
+}
 
 /* Record a broken invariant (the first one is kept). */
 void gct_workload_fail(gct_workload_run *r, const char *fmt, ...)

@@ -1,11 +1,19 @@
 #!/usr/bin/env python3
 """trace_oracle.py -- the hand-written heap traces (tests/traces/*.trace) on
-the real CPython 3.11 collector and, with --gctune PATH, on gctune's gencycle
-model (`gctune replay TRACE -c gencycle`): both must print the same JSON
+a real CPython collector and, with --gctune PATH, on the gctune model of that
+version (`gctune replay TRACE -c MODEL`): both must print the same JSON
 (docs/traces.md).
 
     python3 tests/oracle/trace_oracle.py                  # CPython's JSON only
     python3 tests/oracle/trace_oracle.py --gctune build/gctune
+    python3 tests/oracle/trace_oracle.py --gctune build/gctune --model gencycle312
+
+--model picks the model (gencycle: CPython 3.11, gencycle312, gencycle313)
+and with it the interpreter that must run the programs: the one running this
+script if it is that version, else python3.X on PATH or the newest
+$PYENV_ROOT/versions/3.X.*; none found is a skip (exit 77) that says so.
+For gencycle312 the interpreter's micro release is passed on as the model's
+`patch` knob (3.12.0-3.12.2 ran a scheduled collection after gc.disable()).
 
 Good traces (tests/traces/*.trace): each is converted by
 scripts/trace-to-python.py into a stand-alone program, which the interpreter
@@ -23,21 +31,45 @@ The converter (and, with --gctune, `gctune replay`) must exit 2, print
 and the converter must write no -o file.
 
 Exit status: 0 all good, 1 a difference or a failure, 2 bad usage, 77
-(meson's "skipped") when the interpreter is not CPython 3.11, the collector
-gencycle models.
+(meson's "skipped") when no interpreter of the model's version is found.
 """
+import argparse
 import difflib
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
-if sys.implementation.name != "cpython" or sys.version_info[:2] != (3, 11):
-    print("trace_oracle.py: the oracle is CPython 3.11, this is %s %s: skipped"
-          % (sys.implementation.name, sys.version.split()[0]))
-    sys.exit(77)
+MODELS = {"gencycle": "3.11", "gencycle312": "3.12", "gencycle313": "3.13"}
+PYTHON = sys.executable  # the interpreter that runs the converted programs
+
+
+def find_interpreter(version):
+    """A CPython of `version` ("3.12"): (path, full version) or (None, why)."""
+    def full(path):
+        rc, out, _ = run([path, "-c", "import sys; print(sys.implementation.name, "
+                                      "'.'.join(map(str, sys.version_info[:3])))"])
+        if rc != 0:
+            return None
+        name, ver = out.split()
+        return ver if name == "cpython" and ver.rsplit(".", 1)[0] == version else None
+    candidates = [sys.executable, shutil.which("python" + version)]
+    root = os.environ.get("PYENV_ROOT")
+    if root:
+        found = glob.glob(os.path.join(root, "versions", version + ".*", "bin", "python3"))
+        found.sort(key=lambda p: [int(x) if x.isdigit() else 0
+                                  for x in p.split(os.sep)[-3].split(".")], reverse=True)
+        candidates += found
+    for path in candidates:
+        ver = path and full(path)
+        if ver:
+            return path, ver
+    return None, ("no CPython %s: not the interpreter running this script, no python%s on "
+                  "PATH, nothing under $PYENV_ROOT/versions/%s.*%s"
+                  % (version, version, version, "" if root else " ($PYENV_ROOT is not set)"))
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -66,7 +98,7 @@ def cpython_json(trace, tmp):
     rc, _, err = run([sys.executable, CONVERTER, trace, "-o", prog])
     if rc != 0:
         return None, "the converter failed (exit %s): %s" % (rc, err.strip())
-    rc, out, err = run([sys.executable, prog])
+    rc, out, err = run([PYTHON, prog])
     if rc != 0:
         return None, "the program failed (exit %s): %s" % (rc, err.strip())
     try:
@@ -78,8 +110,8 @@ def cpython_json(trace, tmp):
     return obj, None
 
 
-def gctune_json(gctune, trace):
-    rc, out, err = run([gctune, "replay", trace, "-c", "gencycle"])
+def gctune_json(gctune, trace, model):
+    rc, out, err = run([gctune, "replay", trace, "-c"] + model)
     if rc != 0:
         return None, None, "gctune replay failed (exit %s): %s" % (rc, err.strip())
     try:
@@ -117,18 +149,24 @@ def check_refusal(who, rc, err, trace, line, want):
 
 
 def main():
-    args = sys.argv[1:]
-    gctune = None
-    if args[:1] == ["--gctune"] and len(args) == 2:
-        gctune = args[1]
-    elif args:
-        print("usage: trace_oracle.py [--gctune PATH]", file=sys.stderr)
-        return 2
+    global PYTHON
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--gctune", help="compare with `gctune replay` of this binary")
+    ap.add_argument("--model", default="gencycle", choices=sorted(MODELS))
+    a = ap.parse_args()
+    gctune = a.gctune
+    PYTHON, ver = find_interpreter(MODELS[a.model])
+    if not PYTHON:
+        print("trace_oracle.py: %s models CPython %s: %s: skipped" % (a.model, MODELS[a.model], ver))
+        return 77
+    model = [a.model]
+    if a.model == "gencycle312":
+        model += ["-k", "patch=%s" % ver.split(".")[2]]
     good = sorted(glob.glob(os.path.join(TRACES, "*.trace")))
     bad = sorted(glob.glob(os.path.join(TRACES, "bad", "*.trace")))
     print("CPython %s (%s): %d traces, %d bad traces%s"
-          % (sys.version.split()[0], sys.executable, len(good), len(bad),
-             ", against %s replay -c gencycle" % gctune if gctune else ""))
+          % (ver, PYTHON, len(good), len(bad),
+             ", against %s replay -c %s" % (gctune, " ".join(model)) if gctune else ""))
     failures = 0
     with tempfile.TemporaryDirectory(prefix="trace-oracle.") as tmp:
         for trace in good:
@@ -142,20 +180,20 @@ def main():
                 print("== %s (CPython)" % name)
                 sys.stdout.write(dumps(real))
                 continue
-            model, text, why = gctune_json(gctune, trace)
+            got, text, why = gctune_json(gctune, trace, model)
             if why:
                 failures += 1
                 print("FAIL %s: %s" % (name, why))
                 continue
-            if model != real:
+            if got != real:
                 failures += 1
-                print("DIFFERENCE %s: CPython and gencycle disagree" % name)
+                print("DIFFERENCE %s: CPython and %s disagree" % (name, a.model))
                 sys.stdout.writelines(difflib.unified_diff(
-                    dumps(real).splitlines(True), dumps(model).splitlines(True),
-                    "%s (CPython %s)" % (name, sys.version.split()[0]),
-                    "%s (gctune replay -c gencycle)" % name))
+                    dumps(real).splitlines(True), dumps(got).splitlines(True),
+                    "%s (CPython %s)" % (name, ver),
+                    "%s (gctune replay -c %s)" % (name, " ".join(model))))
                 continue
-            note = "" if text == dumps(model) else " (note: not json.dumps(indent=2)'s text)"
+            note = "" if text == dumps(got) else " (note: not json.dumps(indent=2)'s text)"
             print("ok   %s: %d collections, count %s%s"
                   % (name, len(real["collections"]), real["count"], note))
         for trace in bad:
@@ -172,7 +210,7 @@ def main():
                 problems.append("the converter wrote %s" % out)
                 os.unlink(out)
             if gctune:
-                rc, _, err = run([gctune, "replay", trace, "-c", "gencycle"])
+                rc, _, err = run([gctune, "replay", trace, "-c"] + model)
                 problems += check_refusal("gctune replay", rc, err, trace, line, want)
             if problems:
                 failures += 1
