@@ -24,51 +24,19 @@
 #include "summary.h"
 
 #include "cli_common.h"
+#include "gct_test_run.h"
 
-char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return strdup("");
-    static char buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    return strdup(buf);
-}
+char *slurp(const char *path) { return gct_test_slurp(path); }
 
 pid_t start(const char *const *args, const char *so, const char *se)
 {
-    const char *exe = getenv("GCTUNE");
-    cr_assert(exe, "GCTUNE is not set (meson sets it)");
-    pid_t pid = fork();
-    if (pid == 0) {
-        int o = open(so, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(se, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(o, 1);
-        dup2(e, 2);
-        const char *argv[64] = {"gctune"};
-        size_t n = 1;
-        for (; args[n - 1] && n < 63; n++)
-            argv[n] = args[n - 1];
-        argv[n] = NULL;
-        execv(exe, (char *const *)argv);
-        _exit(127);
-    }
-    return pid;
+    return gct_test_gctune_start(args, so, se);
 }
 
 out finish(pid_t pid, const char *so, const char *se)
 {
-    int st;
-    waitpid(pid, &st, 0);
-    out r;
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    r.stdout_text = slurp(so);
-    r.stderr_text = slurp(se);
-    unlink(so);
-    unlink(se);
-    return r;
+    gct_test_run r = gct_test_gctune_finish(pid, so, se);
+    return (out){r.status, r.out, r.err};
 }
 
 /* Run gctune with the arguments (NULL-terminated). */
@@ -82,10 +50,8 @@ out gctune(const char *first, ...)
         args[n++] = a;
     va_end(ap);
     args[n] = NULL;
-    char so[] = "/tmp/gct-cli-out-XXXXXX", se[] = "/tmp/gct-cli-err-XXXXXX";
-    close(mkstemp(so));
-    close(mkstemp(se));
-    return finish(start(args, so, se), so, se);
+    gct_test_run r = gct_test_gctune(args);
+    return (out){r.status, r.out, r.err};
 }
 
 void free_out(out *o)

@@ -18,6 +18,7 @@
 #include "rng.h"
 
 #include "costmodel_common.h"
+#include "gct_test_run.h"
 
 /* ---- synthetic observations ------------------------------------------------- */
 
@@ -160,33 +161,9 @@ void use_fresh_cache(void)
  * process's environment. */
 void gctune(run_out *r, const char *const *args)
 {
-    const char *bin = getenv("GCTUNE");
-    cr_assert(bin, "GCTUNE is not set (meson sets it)");
-    char so[] = "/tmp/gct-cm-out-XXXXXX", se[] = "/tmp/gct-cm-err-XXXXXX";
-    int fo = mkstemp(so), fe = mkstemp(se);
-    cr_assert(fo >= 0 && fe >= 0);
-    const char *argv[16] = {bin};
-    size_t n = 1;
-    for (; args[n - 1] && n < 15; n++)
-        argv[n] = args[n - 1];
-    argv[n] = NULL;
-    pid_t pid = fork();
-    GCT_ASSERT_GEQ(pid, 0);
-    if (pid == 0) {
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    GCT_ASSERT_EQ(waitpid(pid, &st, 0), pid);
-    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    ssize_t k = pread(fo, r->out, sizeof r->out - 1, 0);
-    r->out[k > 0 ? k : 0] = 0;
-    k = pread(fe, r->err, sizeof r->err - 1, 0);
-    r->err[k > 0 ? k : 0] = 0;
-    close(fo);
-    close(fe);
-    unlink(so);
-    unlink(se);
+    gct_test_run t = gct_test_gctune(args);
+    r->status = t.status;
+    snprintf(r->out, sizeof r->out, "%s", t.out);
+    snprintf(r->err, sizeof r->err, "%s", t.err);
+    gct_test_run_free(&t);
 }

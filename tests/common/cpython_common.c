@@ -23,6 +23,7 @@
 #include "workload.h"
 
 #include "cpython_common.h"
+#include "gct_test_run.h"
 
 /* UBSan: make a report fatal (ignored in builds without UBSan). */
 const char *__ubsan_default_options(void);
@@ -30,53 +31,10 @@ const char *__ubsan_default_options(void) { return "halt_on_error=1:print_stackt
 
 /* ---- the command ------------------------------------------------------------------------ */
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    cr_assert(f, "cannot read %s", path);
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    size_t r;
-    while ((r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += r;
-        if (cap - n < 2) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-        }
-    }
-    buf[n] = 0;
-    fclose(f);
-    unlink(path);
-    return buf;
-}
-
-/* Run the gctune binary (meson passes its path in GCTUNE). */
 cmd_out gctune(const char *const *args)
 {
-    const char *bin = getenv("GCTUNE");
-    cr_assert(bin, "GCTUNE is not set (meson sets it)");
-    char so[] = "/tmp/gct-cpy-out-XXXXXX", se[] = "/tmp/gct-cpy-err-XXXXXX";
-    int fo = mkstemp(so), fe = mkstemp(se);
-    cr_assert(fo >= 0 && fe >= 0);
-    const char *argv[32] = {bin};
-    size_t n = 1;
-    for (; args[n - 1] && n < 31; n++)
-        argv[n] = args[n - 1];
-    argv[n] = NULL;
-    pid_t pid = fork();
-    GCT_ASSERT_GEQ(pid, 0);
-    if (pid == 0) {
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    close(fo);
-    close(fe);
-    int st;
-    GCT_ASSERT_EQ(waitpid(pid, &st, 0), pid);
-    cmd_out o = {WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), slurp(so), slurp(se)};
-    return o;
+    gct_test_run r = gct_test_gctune(args);
+    return (cmd_out){r.status, r.out, r.err};
 }
 
 void cmd_free(cmd_out *o)
