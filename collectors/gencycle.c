@@ -32,33 +32,30 @@ enum {
 
 enum { KNOB_GEN0, KNOB_GEN1, KNOB_GEN2, KNOB_CASCADE, KNOB_PATCH };
 
-static const gct_knob knobs[] = {
-    [KNOB_GEN0] = {"gen0", 700, 0, 1000000000, "allocations",
-                   "collect generation 0 when container allocations minus frees exceed this "
-                   "(0 disables automatic collection)"},
-    [KNOB_GEN1] = {"gen1", 10, 0, 1000000000, "collections",
-                   "collect generation 1 after this many generation-0 collections"},
-    [KNOB_GEN2] = {"gen2", 10, 0, 1000000000, "collections",
-                   "collect generation 2 after this many generation-1 collections (and only when "
-                   "pending long-lived objects reach 25% of the long-lived total)"},
-    [KNOB_CASCADE] = {"cascade", 1000, 2, INT64_C(1000000000000), "objects",
-                      "record a decref whose cascade frees at least this many objects as a pause"},
-};
+/* The rows every version shares; gen0 differs in its default and in what
+ * crossing it does (collect, or schedule for the next safepoint). */
+#define GEN0_ROW(def, what)                                                                        \
+    [KNOB_GEN0] = {"gen0", (def), 0, 1000000000, "allocations",                                  \
+                   what " when container allocations minus frees exceed this"                    \
+                        " (0 disables automatic collection)"}
+#define SHARED_ROWS                                                                                \
+    [KNOB_GEN1] = {"gen1", 10, 0, 1000000000, "collections",                                     \
+                   "collect generation 1 after this many generation-0 collections"},             \
+    [KNOB_GEN2] = {"gen2", 10, 0, 1000000000, "collections",                                     \
+                   "collect generation 2 after this many generation-1 collections (and only "    \
+                   "when pending long-lived objects reach 25% of the long-lived total)"},        \
+    [KNOB_CASCADE] = {"cascade", 1000, 2, INT64_C(1000000000000), "objects",                     \
+                      "record a decref whose cascade frees at least this many objects as a "     \
+                      "pause"}
+
+static const gct_knob knobs[] = {GEN0_ROW(700, "collect generation 0"), SHARED_ROWS};
 
 /* CPython 3.12: the same collector, scheduled at the allocation and run at the
  * next safepoint; 3.12.0-3.12.2 ran a scheduled collection even after
  * gc.disable() (3.12.3, gh-116604, checks again when it runs). */
 static const gct_knob knobs312[] = {
-    [KNOB_GEN0] = {"gen0", 700, 0, 1000000000, "allocations",
-                   "schedule a collection when container allocations minus frees exceed this; "
-                   "it runs at the next safepoint (0 disables automatic collection)"},
-    [KNOB_GEN1] = {"gen1", 10, 0, 1000000000, "collections",
-                   "collect generation 1 after this many generation-0 collections"},
-    [KNOB_GEN2] = {"gen2", 10, 0, 1000000000, "collections",
-                   "collect generation 2 after this many generation-1 collections (and only when "
-                   "pending long-lived objects reach 25% of the long-lived total)"},
-    [KNOB_CASCADE] = {"cascade", 1000, 2, INT64_C(1000000000000), "objects",
-                      "record a decref whose cascade frees at least this many objects as a pause"},
+    GEN0_ROW(700, "schedule a collection for the next safepoint"),
+    SHARED_ROWS,
     [KNOB_PATCH] = {"patch", 14, 0, 14, "3.12.x",
                     "the 3.12 micro release: up to 2, a collection scheduled before gc.disable() "
                     "still runs at the next safepoint"},
@@ -66,16 +63,8 @@ static const gct_knob knobs312[] = {
 
 /* CPython 3.13: 3.12's schedule (3.12.3 and later) with threshold 0 at 2000. */
 static const gct_knob knobs313[] = {
-    [KNOB_GEN0] = {"gen0", 2000, 0, 1000000000, "allocations",
-                   "schedule a collection when container allocations minus frees exceed this; "
-                   "it runs at the next safepoint (0 disables automatic collection)"},
-    [KNOB_GEN1] = {"gen1", 10, 0, 1000000000, "collections",
-                   "collect generation 1 after this many generation-0 collections"},
-    [KNOB_GEN2] = {"gen2", 10, 0, 1000000000, "collections",
-                   "collect generation 2 after this many generation-1 collections (and only when "
-                   "pending long-lived objects reach 25% of the long-lived total)"},
-    [KNOB_CASCADE] = {"cascade", 1000, 2, INT64_C(1000000000000), "objects",
-                      "record a decref whose cascade frees at least this many objects as a pause"},
+    GEN0_ROW(2000, "schedule a collection for the next safepoint"),
+    SHARED_ROWS,
 };
 
 #define NGEN 3
@@ -682,65 +671,29 @@ static bool gc_verify(gct_heap *h, char *err, size_t errlen)
     return true;
 }
 
-const gct_collector gct_collector_gencycle = {
-    .abi = GCT_COLLECTOR_ABI,
-    .name = "gencycle",
-    .summary = "reference counting + CPython 3.11's generational cycle collector",
-    .knobs = knobs,
-    .nknobs = sizeof knobs / sizeof knobs[0],
-    .prefix = sizeof(gct_link),
-    .ngenerations = NGEN,
-    .cpython = "3.11",
-    .init = gc_init,
-    .fini = gc_fini,
-    .set_knob = gc_set_knob,
-    .collect_auto = gc_collect_auto,
-    .collect = gc_collect,
-    .freeze = gc_freeze,
-    .unfreeze = gc_unfreeze,
-    .freeze_count = gc_freeze_count,
-    .verify = gc_verify,
-};
+/* One algorithm, three schedules: the tables differ in name, knobs, the
+ * CPython they model and whether a safepoint runs a scheduled collection. */
+#define GENCYCLE_TABLE(name_, summary_, knobs_, cpython_, safepoint_)                              \
+    {                                                                                              \
+        .abi = GCT_COLLECTOR_ABI, .name = (name_), .summary = (summary_), .knobs = (knobs_),       \
+        .nknobs = sizeof(knobs_) / sizeof(knobs_)[0], .prefix = sizeof(gct_link),                 \
+        .ngenerations = NGEN, .cpython = (cpython_), .init = gc_init, .fini = gc_fini,             \
+        .set_knob = gc_set_knob, .collect_auto = gc_collect_auto, .safepoint = (safepoint_),       \
+        .collect = gc_collect, .freeze = gc_freeze, .unfreeze = gc_unfreeze,                      \
+        .freeze_count = gc_freeze_count, .verify = gc_verify,                                     \
+    }
 
-const gct_collector gct_collector_gencycle312 = {
-    .abi = GCT_COLLECTOR_ABI,
-    .name = "gencycle312",
-    .summary = "CPython 3.12's generational collector: scheduled at the allocation, run at the "
-               "next safepoint",
-    .knobs = knobs312,
-    .nknobs = sizeof knobs312 / sizeof knobs312[0],
-    .prefix = sizeof(gct_link),
-    .ngenerations = NGEN,
-    .cpython = "3.12",
-    .init = gc_init,
-    .fini = gc_fini,
-    .set_knob = gc_set_knob,
-    .collect_auto = gc_collect_auto,
-    .safepoint = gc_safepoint,
-    .collect = gc_collect,
-    .freeze = gc_freeze,
-    .unfreeze = gc_unfreeze,
-    .freeze_count = gc_freeze_count,
-    .verify = gc_verify,
-};
+const gct_collector gct_collector_gencycle =
+    GENCYCLE_TABLE("gencycle", "reference counting + CPython 3.11's generational cycle collector",
+                   knobs, "3.11", NULL);
 
-const gct_collector gct_collector_gencycle313 = {
-    .abi = GCT_COLLECTOR_ABI,
-    .name = "gencycle313",
-    .summary = "CPython 3.13's generational collector: 3.12's schedule, threshold 0 at 2000",
-    .knobs = knobs313,
-    .nknobs = sizeof knobs313 / sizeof knobs313[0],
-    .prefix = sizeof(gct_link),
-    .ngenerations = NGEN,
-    .cpython = "3.13",
-    .init = gc_init,
-    .fini = gc_fini,
-    .set_knob = gc_set_knob,
-    .collect_auto = gc_collect_auto,
-    .safepoint = gc_safepoint,
-    .collect = gc_collect,
-    .freeze = gc_freeze,
-    .unfreeze = gc_unfreeze,
-    .freeze_count = gc_freeze_count,
-    .verify = gc_verify,
-};
+const gct_collector gct_collector_gencycle312 =
+    GENCYCLE_TABLE("gencycle312",
+                   "CPython 3.12's generational collector: scheduled at the allocation, run at "
+                   "the next safepoint",
+                   knobs312, "3.12", gc_safepoint);
+
+const gct_collector gct_collector_gencycle313 =
+    GENCYCLE_TABLE("gencycle313",
+                   "CPython 3.13's generational collector: 3.12's schedule, threshold 0 at 2000",
+                   knobs313, "3.13", gc_safepoint);

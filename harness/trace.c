@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "collector.h"
 
 /* ---- reading --------------------------------------------------------------- */
@@ -126,6 +127,8 @@ typedef struct dry {
     size_t nroots, rootcap;
 } dry;
 
+/* p with room for `need` elements, doubling (results/alloc.h's policy on
+ * exhaustion). */
 static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
@@ -133,11 +136,8 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
     size_t c = *cap ? *cap : 64;
     while (c < need)
         c *= 2;
-    void *q = realloc(p, c * elem);
-    if (!q)
-        gct__fatal("out of memory reading a trace");
     *cap = c;
-    return q;
+    return gct_xrealloc(p, c, elem);
 }
 
 static void dry_push(dry *d, size_t obj)
@@ -378,6 +378,10 @@ static int replay_step(replay_state *s, const gct_trace *t, size_t base, const g
     int rc = replay_op(s, t, base, op, err, errlen);
     if (!rc && op->code != GCT_TOP_STORE)
         gct_heap_safepoint(s->h);
+    /* The Python line calls (the class, R.append) before the program counts
+     * the allocation as done. */
+    if (op->code == GCT_TOP_NEW || op->code == GCT_TOP_ATOM)
+        s->allocs++;
     return rc;
 }
 
@@ -390,11 +394,7 @@ static int replay_op(replay_state *s, const gct_trace *t, size_t base, const gct
     case GCT_TOP_NEW:
     case GCT_TOP_ATOM:
         gct_new(h, &container_shapes[op->code == GCT_TOP_NEW ? op->a : 0]);
-        /* The Python line calls (the class, R.append): a safepoint before the
-         * program counts the allocation as done. */
-        gct_heap_safepoint(h);
-        s->allocs++;
-        return 0;
+        return 0; /* counted as done after its safepoint (replay_step) */
     case GCT_TOP_STORE:
         gct_store(h, root_at(h, base, op->a), (uint32_t)op->b,
                   op->c == GCT_TRACE_NONE ? NULL : root_at(h, base, op->c));
