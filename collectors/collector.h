@@ -9,7 +9,7 @@
  *
  * A backend is one file, collectors/<name>.c, exporting `const gct_collector
  * gct_collector_<name>` and nothing else; a file may hold a family of
- * versions of one algorithm (gencycle.c: CPython 3.11, 3.12, 3.13), one
+ * versions of one algorithm (gencycle.c: CPython 3.11, 3.12, 3.13, 3.15), one
  * table each.  The heap calls its functions
  * only on cold paths (creation, a crossed threshold, explicit requests,
  * verification, teardown); the hot paths in heap.h read the data the backend
@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 /* Bumped on any incompatible change to gct_collector. */
-#define GCT_COLLECTOR_ABI 2
+#define GCT_COLLECTOR_ABI 3
 
 typedef struct gct_knob {
     const char *name;
@@ -68,6 +68,11 @@ struct gct_collector {
     /* Explicit collection (h->hot.collecting is set); generation already mapped
      * from GCT_GEN_FULL.  Returns collected + uncollectable or GCT_EINVAL. */
     int64_t (*collect)(gct_heap *h, int generation);
+    /* Optional: a container is about to be freed (by reference counting or a
+     * collection), tracked or not: the backend's own accounting (the 3.14
+     * model's heap size).  Returns whether the free is a PyObject_GC_Del
+     * that takes count[0] down (what happens when this is NULL). */
+    bool (*free_container)(gct_heap *h, gct_obj *o);
     /* Optional (NULL = GCT_ENOTSUP). */
     int (*freeze)(gct_heap *h);
     int (*unfreeze)(gct_heap *h);
@@ -90,6 +95,8 @@ extern const gct_collector gct_collector_refcount;
 extern const gct_collector gct_collector_gencycle;
 extern const gct_collector gct_collector_gencycle312; /* gencycle.c */
 extern const gct_collector gct_collector_gencycle313; /* gencycle.c */
+extern const gct_collector gct_collector_gencycle315; /* gencycle.c */
+extern const gct_collector gct_collector_gencycle314; /* incremental.c */
 extern const gct_collector gct_collector_marksweep;
 extern const gct_collector gct_collector_cpython; /* when GCT_HAVE_CPYTHON */
 

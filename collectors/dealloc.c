@@ -22,13 +22,14 @@ void gct__free(gct_heap *h, gct_obj *o)
         /* A backend that has new containers linked onto its list
          * (gencycle, cpython): untrack, and count[0] goes down but never
          * below zero (PyObject_GC_Del). */
+        bool gc_del = !h->ops->free_container || h->ops->free_container(h, o);
         gct_link *l = gct_obj_link(o);
         if (l->next) {
             l->prev->next = l->next;
             l->next->prev = l->prev;
             l->next = l->prev = NULL;
         }
-        if (h->hot.count[0] > 0)
+        if (gc_del && h->hot.count[0] > 0)
             h->hot.count[0]--;
     }
     size_t size = (size_t)h->hot.prefix + o->shape->size;

@@ -33,6 +33,7 @@ const char *gct_pause_kind_name(gct_pause_kind k)
     case GCT_PAUSE_GEN2: return "gen2";
     case GCT_PAUSE_FULL: return "full";
     case GCT_PAUSE_CASCADE: return "cascade";
+    case GCT_PAUSE_MARK: return "mark";
     }
     return "?";
 }
@@ -342,6 +343,10 @@ void gct_heap_set_event_fn(gct_heap *h, gct_event_fn fn, void *ud)
 }
 
 void gct_heap_set_verify_each(gct_heap *h, bool on) { h->verify_each = on; }
+
+void gct_heap_set_frozen_roots(gct_heap *h, bool on) { h->frozen_roots = on; }
+
+void gct_heap_set_frame_object(gct_heap *h, gct_obj *o) { h->frame_obj = o; }
 
 void gct_heap_set_limit(gct_heap *h, int64_t bytes) { h->hot.pool.limit = bytes > 0 ? bytes : 0; }
 

@@ -62,6 +62,7 @@ typedef enum gct_pause_kind {
     GCT_PAUSE_GEN2 = 2,
     GCT_PAUSE_FULL = 3,    /* a tracing collection of the whole heap */
     GCT_PAUSE_CASCADE = 4, /* a reference-count cascade above the limit */
+    GCT_PAUSE_MARK = 5,    /* an incremental collector's mark step (3.14: collects nothing) */
 } gct_pause_kind;
 
 const char *gct_pause_kind_name(gct_pause_kind k);
@@ -188,6 +189,22 @@ void gct_heap_set_enabled(gct_heap *h, bool enabled);
 static inline bool gct_heap_enabled(const gct_heap *h) { return gct__hot_c(h)->enabled; }
 void gct_heap_set_event_fn(gct_heap *h, gct_event_fn fn, void *ud);
 void gct_heap_set_verify_each(gct_heap *h, bool on);
+
+/*
+ * What a CPython model's mark phase may take as reachable without scanning
+ * (3.14's incremental collector marks from the interpreter's roots and the
+ * frames' stacks before it collects; the other collectors ignore both):
+ *  - frozen roots (default off): the root stack is a program's variables,
+ *    reachable from its modules.  On for a replayed trace, whose converted
+ *    program keeps its roots in a list it froze (gc.freeze()) before the
+ *    trace began: a mark from the interpreter's roots never enters it, and
+ *    the permanent generation is never empty.
+ *  - the frame object: an object a Python frame holds at the coming
+ *    safepoints (a trace's `new`: `self` in `__init__`, where the
+ *    allocation's safepoint is), or NULL.  The caller keeps it alive.
+ */
+void gct_heap_set_frozen_roots(gct_heap *h, bool on);
+void gct_heap_set_frame_object(gct_heap *h, gct_obj *o);
 /* The out-of-memory guard: once the allocator would hold more than `bytes`
  * (0: no limit), the process stops with a message naming the limit. */
 void gct_heap_set_limit(gct_heap *h, int64_t bytes);

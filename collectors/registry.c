@@ -11,6 +11,8 @@ static const gct_collector *const registry[] = {
     &gct_collector_gencycle,
     &gct_collector_gencycle312,
     &gct_collector_gencycle313,
+    &gct_collector_gencycle314,
+    &gct_collector_gencycle315,
     &gct_collector_marksweep,
 #if defined(GCT_HAVE_CPYTHON) && GCT_HAVE_CPYTHON
     &gct_collector_cpython, /* built only when python3-dev is there */

@@ -376,8 +376,13 @@ static int replay_step(replay_state *s, const gct_trace *t, size_t base, const g
         return 0;
     }
     int rc = replay_op(s, t, base, op, err, errlen);
+    /* `new`'s safepoint is the RESUME of CN.__init__, whose frame holds the
+     * new object as `self` (3.14's mark takes it as reachable). */
+    if (!rc && op->code == GCT_TOP_NEW)
+        gct_heap_set_frame_object(s->h, gct_root_top(s->h));
     if (!rc && op->code != GCT_TOP_STORE)
         gct_heap_safepoint(s->h);
+    gct_heap_set_frame_object(s->h, NULL);
     /* The Python line calls (the class, R.append) before the program counts
      * the allocation as done. */
     if (op->code == GCT_TOP_NEW || op->code == GCT_TOP_ATOM)
@@ -438,6 +443,15 @@ int gct_trace_replay(const gct_trace *t, gct_heap *h, gct_replay *out, char *err
 {
     memset(out, 0, sizeof *out);
     replay_state s = {.h = h, .out = out};
+    /* The converted program's roots are a list frozen before the trace
+     * starts (heap.h: gct_heap_set_frozen_roots). */
+    gct_heap_set_frozen_roots(h, true);
+    /* ... and it begins with a full collection (gc.collect(); gc.freeze();
+     * gc.collect()): the state that leaves (3.14: no work owed, a MARK step
+     * next) is where the trace starts; the statistics are differences. */
+    gct_heap_collect(h, GCT_GEN_FULL);
+    gct_gen_stats before[GCT_MAX_GEN];
+    memcpy(before, gct_heap_stats(h), sizeof before);
     gct_heap_set_event_fn(h, on_event, &s);
     size_t base = gct_root_depth(h);
     int rc = 0;
@@ -446,10 +460,18 @@ int gct_trace_replay(const gct_trace *t, gct_heap *h, gct_replay *out, char *err
         rc = replay_step(&s, t, base, &t->ops[k], err, errlen);
     }
     gct_heap_set_event_fn(h, NULL, NULL);
+    gct_heap_set_frozen_roots(h, false);
     const int64_t *count = gct_heap_counts(h);
     for (int g = 0; g < 3; g++) {
         out->count[g] = count[g];
-        out->stats[g] = gct_heap_stats(h)[g];
+        const gct_gen_stats *now = &gct_heap_stats(h)[g];
+        out->stats[g] = (gct_gen_stats){
+            .collections = now->collections - before[g].collections,
+            .collected = now->collected - before[g].collected,
+            .uncollectable = now->uncollectable - before[g].uncollectable,
+            .examined = now->examined - before[g].examined,
+            .traversed = now->traversed - before[g].traversed,
+        };
     }
     gct_root_truncate(h, base);
     return rc;

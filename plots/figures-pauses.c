@@ -118,10 +118,10 @@ static const agg *timeline_pick(const plot_ctx *c, const char *wl)
 /* The kinds of pause repetition 0 of a had, in the order of the legend. */
 static void timeline_kinds(const plot_ctx *c, const agg *a, char *kinds, size_t len)
 {
-    static const char *const all[] = {"gen0", "gen1", "gen2", "full", "cascade"};
+    static const char *const all[] = {"gen0", "gen1", "gen2", "full", "cascade", "mark"};
     gct_pause_rows pr;
     plot_read_pauses(c, a->id, &pr);
-    for (size_t k = 0; k < 5; k++) {
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
         bool has = false;
         for (size_t i = 0; i < pr.n && !has; i++)
             has = pr.rows[i].rep == 0 && !strcmp(pr.rows[i].kind, all[k]);

@@ -87,7 +87,7 @@ Test(cli, bad_usage_exits_2_naming_the_problem_and_writes_nothing)
     expect_usage_error("which collector?", "run", "-w", "trees", NULL);
     expect_usage_error("which workload?", "run", "-c", "gencycle", NULL);
     expect_usage_error("unknown collector 'nope' (known: refcount, gencycle, gencycle312, "
-                       "gencycle313, marksweep",
+                       "gencycle313, gencycle314, gencycle315, marksweep",
                        "run", "-c", "nope", "-w", "trees", NULL);
     expect_usage_error("unknown workload 'nope'", "run", "-c", "gencycle", "-w", "nope", NULL);
     expect_usage_error("'abc' is not a whole number", "run", "-c", "gencycle", "-w", "trees",

@@ -109,6 +109,11 @@ BACKEND_TEST(auto_collect_at_threshold)
         close_heap(&t);
         return;
     }
+    if (c->cpython && !strcmp(c->cpython, "3.14")) {
+        /* The incremental collector's first scheduled step marks and
+         * collects nothing: test-incremental.c has its sequences. */
+        return;
+    }
     static const char *const knobs[] = {"gen0=5"};
     open_heap(&t, bp, knobs, 1);
     gct_obj *a = NEW(&t, &pair_shape);

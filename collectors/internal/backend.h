@@ -67,6 +67,11 @@ struct gct_heap {
     void *on_event_ud;
     bool verify_each; /* run the verifier after every collection; abort on failure */
 
+    /* What a mark phase may take as reachable (gct_heap_set_frozen_roots and
+     * gct_heap_set_frame_object, heap.h): only the 3.14 model reads them. */
+    bool frozen_roots;   /* the root stack is a list frozen before the heap began */
+    gct_obj *frame_obj;  /* an object a Python frame holds at the next safepoints */
+
     /* Weak references: target -> first weak reference to it. */
     gct_ptrmap weak;
 };
