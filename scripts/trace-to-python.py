@@ -68,12 +68,15 @@ MAX_SLOTS = 8
 MAX_THRESHOLD = 1000000000      # as gctune replay (harness/trace.c)
 INT64 = 2**63
 HEADER = ("gctune-trace", "1")
-OPERATIONS = ("new, atom, store, load, dup, pop, collect, threshold, enable, disable, "
+MAX_ITEMS = 8                   # tuple K: 1 <= K <= MAX_ITEMS
+ATOM_BASE = 1000000000000       # atoms are A + ATOM_BASE (+ k): fresh ints, never cached
+HEAP0 = 50000                   # frozen objects when the trace starts (see the docstring)
+OPERATIONS = ("new, atom, tuple, store, load, dup, pop, collect, threshold, enable, disable, "
               "freeze, unfreeze, safepoint")
 
 # operation -> (minimum, maximum) number of arguments
 ARITY = {
-    "new": (1, 1), "atom": (0, 0), "store": (3, 3), "load": (2, 2),
+    "new": (1, 1), "atom": (0, 0), "tuple": (1, 1), "store": (3, 3), "load": (2, 2),
     "dup": (1, 1), "pop": (0, 1), "collect": (1, 1), "threshold": (1, 3),
     "enable": (0, 0), "disable": (0, 0), "freeze": (0, 0), "unfreeze": (0, 0),
     "safepoint": (0, 0),
@@ -91,11 +94,13 @@ class TraceError(Exception):
 
 
 class Obj:
-    """A dry-run object: a container (slots list) or an atom (slots None)."""
-    __slots__ = ("slots",)
+    """A dry-run object: a container (slots list), an atom or a tuple (slots
+    None; kind says which)."""
+    __slots__ = ("slots", "kind")
 
-    def __init__(self, nslots):
+    def __init__(self, nslots, kind="container"):
         self.slots = [None] * nslots if nslots else None
+        self.kind = kind
 
 
 def fields_of(raw):
@@ -162,7 +167,8 @@ def parse(text):
         if o is None:
             raise TraceError(n, "%s: position %d holds None" % (op, p))
         if o.slots is None:
-            raise TraceError(n, "%s: position %d holds an atom, which has no slots" % (op, p))
+            raise TraceError(n, "%s: position %d holds %s, which has no slots"
+                             % (op, p, "a tuple" if o.kind == "tuple" else "an atom"))
         if not 0 <= s < len(o.slots):
             raise TraceError(n, "%s: slot %d is outside the object at position %d (slots 0..%d)"
                              % (op, s, p, len(o.slots) - 1))
@@ -175,7 +181,12 @@ def parse(text):
                 raise TraceError(n, "new: %d slots (a container has 1 to %d)" % (k, MAX_SLOTS))
             roots.append(Obj(k))
         elif op == "atom":
-            roots.append(Obj(0))
+            roots.append(Obj(0, "atom"))
+        elif op == "tuple":
+            k = vals[0]
+            if not 1 <= k <= MAX_ITEMS:
+                raise TraceError(n, "tuple: %d items (a tuple has 1 to %d)" % (k, MAX_ITEMS))
+            roots.append(Obj(0, "tuple"))
         elif op == "store":
             i, s, j = vals
             o = target(n, "store", i, s)
@@ -219,11 +230,21 @@ def py_root(i):
     return "R[%d]" % i
 
 
-def generate(trace_name, ops):
-    nnew = sum(1 for _, op, _ in ops if op == "new")
+def generate(trace_name, ops, callback=True):
+    """The program's text.  callback=False leaves the gc.callbacks callback
+    out (its JSON then lists no collections): the oracle's --hygiene check
+    that the callback changes neither count nor stats."""
+    nalloc = sum(1 for _, op, _ in ops if op in ("new", "tuple"))
     ncollect = sum(1 for _, op, _ in ops if op == "collect")
-    # Every automatic collection runs inside a `new`: at most one each.
-    maxlog = nnew + ncollect + 1
+    # Every automatic collection is scheduled or run by one allocation of a
+    # tracked kind (`new`, `tuple`): at most one each, plus the explicit ones.
+    maxlog = nalloc + ncollect + 1
+    # Generation-2 collections, at most: the explicit ones, and an automatic
+    # one needs more than threshold0 counted allocations since the last
+    # collection (700 is the lowest default, 3.11's and 3.12's).
+    t0s = [700] + [vals[0] for _, op, vals in ops if op == "threshold" and vals[0] > 0]
+    ncollect2 = sum(1 for _, op, vals in ops if op == "collect" and vals[0] == 2)
+    ntokens = ncollect2 + nalloc // (min(t0s) + 1) + 1
     thresholds = []
     for _, op, vals in ops:
         if op == "threshold" and tuple(vals) not in thresholds:
@@ -241,7 +262,10 @@ def generate(trace_name, ops):
     w("#     gctune replay %s -c gencycle > gencycle.json" % trace_name)
     w("# Everything the program needs is built before gc.collect(); gc.freeze();")
     w("# gc.collect(); the trace itself is straight-line code that allocates")
-    w("# nothing tracked but its own containers (see the converter's docstring).")
+    w("# nothing tracked but its own objects (see the converter's docstring).")
+    if not callback:
+        w("# Made with --no-callback: no gc.callbacks callback, so no collections")
+        w("# are listed; count and stats are the same as with it.")
     w("import gc")
     w("import json")
     w("import sys")
@@ -261,27 +285,33 @@ def generate(trace_name, ops):
         w("")
     w("")
     w("class Token:")
-    w('    """Frozen filler the callback drops after a generation-2 collection."""')
+    w('    """Frozen filler: the callback drops one after a generation-2')
+    w('    collection; more of them make up the frozen heap to HEAP0."""')
     w('    __slots__ = ("x",)')
     w("")
     w("")
+    w("HEAP0 = %d     # tracked objects, all frozen, when the trace starts" % HEAP0)
     w("MAXLOG = %d" % maxlog)
+    w("NTOKENS = %d    # generation-2 collections, at most" % ntokens)
     w("log_op = [0] * MAXLOG")
     w("log_alloc = [0] * MAXLOG")
     w("log_gen = [0] * MAXLOG")
     w("log_coll = [0] * MAXLOG")
     w("log_unc = [0] * MAXLOG")
-    w("tokens = [Token() for _ in range(MAXLOG)]")
     w("nlog = 0")
+    w("lost = 0        # callback calls past MAXLOG (the program then fails)")
     w("R = []          # the root stack")
     w("L = 0           # the trace line of the operation in progress")
-    w("A = 0           # allocations (new and atom) completed")
+    w("A = 0           # allocations (new, atom and tuple) completed")
     for t in thresholds:
         w("%s = %r" % (tname[t], t))
     w("")
     w("")
     w("def cb(phase, info):")
-    w("    global nlog")
+    w("    global nlog, lost")
+    w("    if nlog == MAXLOG:")
+    w("        lost += 1")
+    w("        return")
     w('    if phase == "start":')
     w("        log_op[nlog] = L")
     w("        log_alloc[nlog] = A")
@@ -290,18 +320,45 @@ def generate(trace_name, ops):
     w('        log_coll[nlog] = info["collected"]')
     w('        log_unc[nlog] = info["uncollectable"]')
     w("        nlog += 1")
-    w('        if info["generation"] == 2:')
-    w("            tokens.pop()")
+    w('        if info["generation"] == 2 and DROP:')
+    w("            if tokens:")
+    w("                tokens.pop()")
+    w("            else:")
+    w("                lost += 1")
     w("")
     w("")
     w("count = None")
     w("s1 = None")
     w("gc.disable()")
     w("gc.collect()")
+    w("# Does a dict like a callback's info, made after a full collection emptied")
+    w("# the free lists and then freed, leave count[0] one up (counting at")
+    w("# allocation, the dict kept on the free list) or not (3.14.1-3.14.4 count")
+    w("# tracked objects)?  The tuple get_count() returns is made after it reads.")
+    w('d = {"generation": 2, "collected": 0, "uncollectable": 0}')
+    w("d = None")
+    w("DROP = gc.get_count()[0]")
+    w("if DROP not in (0, 1):")
+    w('    print("%s: a dict made and freed after a full collection left count[0] at %d, "')
+    w('          "not 0 or 1" % (sys.argv[0], DROP), file=sys.stderr)')
+    w("    sys.exit(3)")
+    w("tokens = [Token() for _ in range(NTOKENS * DROP)]")
     w("s0 = gc.get_stats()")
     w("gc.freeze()")
-    w("z = gc.collect()      # counts (0, 0, 0), long-lived total 0")
-    w("gc.callbacks.append(cb)")
+    w("own_objs = gc.get_freeze_count()   # the interpreter's and this program's")
+    w("if own_objs + 1 > HEAP0:")
+    w('    print("%s: the interpreter holds %d tracked objects, more than the %d the trace "')
+    w('          "starts with" % (sys.argv[0], own_objs, HEAP0), file=sys.stderr)')
+    w("    sys.exit(3)")
+    w("filler = [Token() for _ in range(HEAP0 - own_objs - 1)]   # with its list: HEAP0 in all")
+    w("gc.freeze()")
+    w("heap0 = gc.get_freeze_count()")
+    w("if heap0 != HEAP0:")
+    w('    print("%s: %d objects frozen, not %d" % (sys.argv[0], heap0, HEAP0), file=sys.stderr)')
+    w("    sys.exit(3)")
+    w("z = gc.collect()      # counts (0, 0, 0), long-lived total 0, free lists empty")
+    if callback:
+        w("gc.callbacks.append(cb)")
     w("gc.enable()")
     w("# ---- the trace: measured from here ----")
     alloc = 0
@@ -313,7 +370,12 @@ def generate(trace_name, ops):
             w("A = %d" % alloc)
         elif op == "atom":
             alloc += 1
-            w("R.append(A + 1000000000000)")
+            w("R.append(A + %d)" % ATOM_BASE)
+            w("A = %d" % alloc)
+        elif op == "tuple":
+            alloc += 1
+            items = ", ".join("A + %d" % (ATOM_BASE + k) for k in range(1, v[0] + 1))
+            w("R.append((%s%s))" % (items, "," if v[0] == 1 else ""))
             w("A = %d" % alloc)
         elif op == "store":
             i, s, j = v
@@ -337,8 +399,13 @@ def generate(trace_name, ops):
     w("gc.disable()")
     w("count = gc.get_count()     # read before anything is built")
     w("s1 = gc.get_stats()        # a snapshot taken before its list is built")
-    w("gc.callbacks.remove(cb)")
+    if callback:
+        w("gc.callbacks.remove(cb)")
     w("del R[:]")
+    w("if lost:")
+    w('    print("%s: %d callback calls past the log\'s %d entries or the %d tokens: "')
+    w('          "collections lost" % (sys.argv[0], lost, MAXLOG, NTOKENS), file=sys.stderr)')
+    w("    sys.exit(3)")
     w("collections = []")
     w("for k in range(nlog):")
     w('    collections.append({"op": log_op[k], "alloc": log_alloc[k],')
@@ -353,23 +420,29 @@ def generate(trace_name, ops):
     w('                  "uncollectable": s1[g]["uncollectable"] - s0[g]["uncollectable"]})')
     w('print(json.dumps({"collections": collections, "count": list(count), "stats": stats},')
     w("                 indent=2))")
+    w('print("%s: the trace started with %d frozen objects, %d of them the interpreter\'s '
+      'and the program\'s own" % (sys.argv[0], heap0, own_objs), file=sys.stderr)')
     return "\n".join(out) + "\n"
 
 
 def usage():
-    print("usage: trace-to-python.py TRACE [-o OUT.py]", file=sys.stderr)
+    print("usage: trace-to-python.py TRACE [-o OUT.py] [--no-callback]", file=sys.stderr)
     return 2
 
 
 def main(argv):
     trace = None
     outpath = None
+    callback = True
     i = 0
     while i < len(argv):
         a = argv[i]
         if a == "-o" and i + 1 < len(argv):
             outpath = argv[i + 1]
             i += 2
+        elif a == "--no-callback":
+            callback = False
+            i += 1
         elif a.startswith("-") and a != "-":
             return usage()
         elif trace is None:
@@ -390,7 +463,7 @@ def main(argv):
     except TraceError as e:
         print("%s:%d: %s" % (trace, e.line, e.what), file=sys.stderr)
         return 2
-    program = generate(trace, ops)
+    program = generate(trace, ops, callback)
     if outpath is None:
         sys.stdout.write(program)
         return 0
