@@ -7,21 +7,45 @@ version (`gctune replay TRACE -c MODEL`): both must print the same JSON
     python3 tests/oracle/trace_oracle.py                  # CPython's JSON only
     python3 tests/oracle/trace_oracle.py --gctune build/gctune
     python3 tests/oracle/trace_oracle.py --gctune build/gctune --model gencycle312
+    python3 tests/oracle/trace_oracle.py --model gencycle314 --real-only --out DIR
 
---model picks the model (gencycle: CPython 3.11, gencycle312, gencycle313)
-and with it the interpreter that must run the programs: the one running this
-script if it is that version, else python3.X on PATH or the newest
-$PYENV_ROOT/versions/3.X.*; none found is a skip (exit 77) that says so.
-For gencycle312 the interpreter's micro release is passed on as the model's
-`patch` knob (3.12.0-3.12.2 ran a scheduled collection after gc.disable()).
+--model picks the model and with it the interpreter that must run the
+programs:
+
+    gencycle     CPython 3.11
+    gencycle312  CPython 3.12 (the micro release is passed on as `-k patch=N`:
+                 3.12.0-3.12.2 ran a scheduled collection after gc.disable())
+    gencycle313  CPython 3.13
+    gencycle314  CPython 3.14.0-3.14.4, the incremental collector (the micro
+                 release is passed on as `-k patch=N`: 3.14.1 moved counting
+                 from allocation to tracking)
+    gencycle315  CPython 3.15, or 3.14.5 and later (the generational
+                 collector again)
+
+The interpreter is the one running this script if it is that version, else
+python3.X on PATH, else the newest $PYENV_ROOT/versions/3.X.*, else (3.14 and
+3.15) a Pyodide package -- real CPython compiled to WebAssembly -- run by
+Node.js through tests/oracle/pyodide_run.mjs: node_modules/pyodide314
+(pyodide@314.0.7, CPython 3.14.2) or node_modules/pyodide315
+(pyodide@315.0.0-alpha.2, CPython 3.15.0rc1) under $GCT_PYODIDE_DIR (default
+.cache/pyodide in the repository; .ci/run installs them there), with `node`
+on PATH.  None found is a skip (exit 77) whose message names every place
+looked at and what was missing; a Node.js or Pyodide that is there but does
+not run is a failure (exit 1).
 
 Good traces (tests/traces/*.trace): each is converted by
 scripts/trace-to-python.py into a stand-alone program, which the interpreter
-running this script runs (the converter's docstring says how that program
-keeps its own measurement out of the counts).  Without --gctune the
-interpreter's JSON is printed; with it, gctune's JSON must be equal once both
-are parsed, and a difference is shown as a unified diff of the two
-json.dumps(indent=2) texts, with the trace's name.
+runs (the converter's docstring says how that program keeps its own
+measurement out of the counts).  Without --gctune, or with --real-only, the
+interpreter's JSON is printed; with --gctune, gctune's JSON must be equal once
+both are parsed, and a difference is shown as a unified diff of the two
+json.dumps(indent=2) texts, with the trace's name.  --out DIR also writes each
+trace's real JSON to DIR/NAME.json and the program's stderr to DIR/NAME.err.
+
+--hygiene runs every good trace a second time as a program without the
+gc.callbacks callback (the converter's --no-callback) and requires the same
+count and stats: the callback that observes the collections must not change
+them.
 
 Bad traces (tests/traces/bad/*.trace): the first comment line that reads
 `# expect: TEXT` gives a substring of the error; the error is on the trace's
@@ -34,6 +58,7 @@ Exit status: 0 all good, 1 a difference or a failure, 2 bad usage, 77
 (meson's "skipped") when no interpreter of the model's version is found.
 """
 import argparse
+import concurrent.futures
 import difflib
 import glob
 import json
@@ -43,71 +68,184 @@ import subprocess
 import sys
 import tempfile
 
-MODELS = {"gencycle": "3.11", "gencycle312": "3.12", "gencycle313": "3.13"}
-PYTHON = sys.executable  # the interpreter that runs the converted programs
-
-
-def find_interpreter(version):
-    """A CPython of `version` ("3.12"): (path, full version) or (None, why)."""
-    def full(path):
-        rc, out, _ = run([path, "-c", "import sys; print(sys.implementation.name, "
-                                      "'.'.join(map(str, sys.version_info[:3])))"])
-        if rc != 0:
-            return None
-        name, ver = out.split()
-        return ver if name == "cpython" and ver.rsplit(".", 1)[0] == version else None
-    candidates = [sys.executable, shutil.which("python" + version)]
-    root = os.environ.get("PYENV_ROOT")
-    if root:
-        found = glob.glob(os.path.join(root, "versions", version + ".*", "bin", "python3"))
-        found.sort(key=lambda p: [int(x) if x.isdigit() else 0
-                                  for x in p.split(os.sep)[-3].split(".")], reverse=True)
-        candidates += found
-    for path in candidates:
-        ver = path and full(path)
-        if ver:
-            return path, ver
-    return None, ("no CPython %s: not the interpreter running this script, no python%s on "
-                  "PATH, nothing under $PYENV_ROOT/versions/%s.*%s"
-                  % (version, version, version, "" if root else " ($PYENV_ROOT is not set)"))
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 CONVERTER = os.path.join(ROOT, "scripts", "trace-to-python.py")
 TRACES = os.path.join(ROOT, "tests", "traces")
+RUNNER = os.path.join(HERE, "pyodide_run.mjs")
 TIMEOUT = 120
 
+# model -> (the releases it models, the versions looked for in that order,
+# which releases fit)
+MODELS = {
+    "gencycle": ("3.11", ["3.11"], lambda v: v[:2] == (3, 11)),
+    "gencycle312": ("3.12", ["3.12"], lambda v: v[:2] == (3, 12)),
+    "gencycle313": ("3.13", ["3.13"], lambda v: v[:2] == (3, 13)),
+    "gencycle314": ("3.14.0-3.14.4", ["3.14"], lambda v: v[:2] == (3, 14) and v[2] <= 4),
+    "gencycle315": ("3.15 or 3.14.5+", ["3.15", "3.14"],
+                    lambda v: v[:2] == (3, 15) or (v[:2] == (3, 14) and v[2] >= 5)),
+}
+# Which models take the interpreter's micro release as their `patch` knob.
+PATCH_KNOB = ("gencycle312", "gencycle314")
+# CPython 3.14's increment budget counts the whole heap (heap_size / 10 /
+# threshold1), the interpreter's own objects included.  The converted program
+# starts every trace with exactly HEAP0 tracked objects, all frozen (the
+# converter's constant); gencycle314's heap_base is what CPython's heap_size
+# counts of them: 3 fewer, measured on CPython 3.14.2 (Pyodide) with the
+# increment-budget-*.trace pair, whose results step between heap_base 49996,
+# 49997 and 49998, and unchanged when the interpreter holds 1,100 more
+# objects of its own.
+HEAP_SIZE_UNCOUNTED = 3
+# The Pyodide packages: version -> (folder under node_modules, npm version)
+PYODIDE = {"3.14": ("pyodide314", "314.0.7"), "3.15": ("pyodide315", "315.0.0-alpha.2")}
 
-def run(cmd):
+
+def converter_constant(name):
+    """An integer constant of scripts/trace-to-python.py (`NAME = 123`)."""
+    with open(CONVERTER, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith(name + " = "):
+                return int(line.split("=", 1)[1].split("#", 1)[0])
+    raise SystemExit("trace_oracle.py: no %s in %s" % (name, CONVERTER))
+
+
+def pyodide_dir():
+    return os.environ.get("GCT_PYODIDE_DIR") or os.path.join(ROOT, ".cache", "pyodide")
+
+
+def run(cmd, timeout=TIMEOUT):
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        return None, "", "timed out after %d s" % TIMEOUT
+        return None, "", "timed out after %d s" % timeout
     except OSError as e:
         return None, "", str(e)
     return p.returncode, p.stdout, p.stderr
+
+
+class Interpreter:
+    """A command that runs a Python program file: [python] or [node, runner, package]."""
+
+    def __init__(self, cmd, release, version, what):
+        self.cmd = cmd
+        self.release = release      # (3, 15, 0)
+        self.version = version      # "3.15.0rc1"
+        self.what = what            # for the header line
+
+    def micro(self):
+        return self.release[2]
+
+
+PROBE = ("import sys; print(sys.implementation.name, "
+         "'.'.join(map(str, sys.version_info[:3])), sys.version.split()[0])")
+
+
+def probe(cmd, tmp):
+    """(name, (major, minor, micro), "3.15.0rc1") of the interpreter cmd runs,
+    or (None, why, None)."""
+    path = os.path.join(tmp, "probe.py")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(PROBE + "\n")
+    rc, out, err = run(cmd + [path])
+    if rc != 0:
+        return None, "exit %s: %s" % (rc, (err.strip() or "(no message)").splitlines()[-1]), None
+    try:
+        name, ver, full = out.split()
+        return name, tuple(int(x) for x in ver.split(".")), full
+    except ValueError:
+        return None, "unexpected output %r" % out, None
+
+
+def find_interpreter(model, tmp):
+    """(Interpreter, None) for the model, or (None, why): why starts with
+    "broken: " when an interpreter is there but does not run."""
+    label, versions, fits = MODELS[model]
+    looked = []
+    root = os.environ.get("PYENV_ROOT")
+    seen = set()
+
+    def native(path):
+        if not path or path in seen:
+            return None
+        seen.add(path)
+        name, ver, full = probe([path], tmp)
+        if name == "cpython" and fits(ver):
+            return Interpreter([path], ver, full, path)
+        return None
+
+    found = native(sys.executable)
+    for version in versions:
+        if found:
+            break
+        onpath = shutil.which("python" + version)
+        found = native(onpath)
+        looked.append("python%s on PATH is not a release that fits" % version if onpath
+                      else "no python%s on PATH" % version)
+        if found:
+            break
+        if root:
+            paths = glob.glob(os.path.join(root, "versions", version + ".*", "bin", "python3"))
+            paths.sort(key=lambda p: [int(x) if x.isdigit() else 0
+                                      for x in p.split(os.sep)[-3].split(".")], reverse=True)
+            for p in paths:
+                found = native(p)
+                if found:
+                    break
+            looked.append("nothing under $PYENV_ROOT/versions/%s.*%s"
+                          % (version, " that fits" if paths else ""))
+        else:
+            looked.append("no $PYENV_ROOT for %s.*" % version)
+        # the Pyodide package of the model's own version only (pyodide314 is
+        # 3.14.2, which gencycle315 does not model)
+        if found or version != versions[0] or version not in PYODIDE:
+            continue
+        folder, npmver = PYODIDE[version]
+        d = pyodide_dir()
+        pkg = os.path.join(d, "node_modules", folder)
+        node = shutil.which("node")
+        if not os.path.exists(os.path.join(pkg, "pyodide.mjs")):
+            looked.append("no pyodide@%s in %s (run .ci/run, or: npm install --prefix %s "
+                          "%s@npm:pyodide@%s)" % (npmver, pkg, d, folder, npmver))
+            continue
+        if not node:
+            looked.append("pyodide@%s is in %s but there is no `node` on PATH (Node.js runs "
+                          "the Pyodide packages)" % (npmver, pkg))
+            continue
+        cmd = [node, RUNNER, pkg]
+        name, ver, full = probe(cmd, tmp)
+        if name is None:
+            return None, "broken: %s could not run a program: %s" % (" ".join(cmd), ver)
+        if name == "cpython" and fits(ver):
+            found = Interpreter(cmd, ver, full, "Pyodide %s" % pkg)
+        else:
+            looked.append("%s is %s %s, which %s does not model" % (pkg, name, full, model))
+    if found:
+        return found, None
+    return None, "no CPython %s: not the interpreter running this script, %s" % (
+        label, ", ".join(looked))
 
 
 def dumps(obj):
     return json.dumps(obj, indent=2) + "\n"
 
 
-def cpython_json(trace, tmp):
-    """Convert and run one trace; returns (parsed JSON, None) or (None, why)."""
-    prog = os.path.join(tmp, os.path.basename(trace)[:-len(".trace")] + ".py")
-    rc, _, err = run([sys.executable, CONVERTER, trace, "-o", prog])
+def cpython_json(interp, trace, tmp, extra=()):
+    """Convert and run one trace: (parsed JSON, stderr, None) or (None, stderr, why)."""
+    base = os.path.basename(trace)[:-len(".trace")]
+    prog = os.path.join(tmp, base + ("-nocb" if extra else "") + ".py")
+    rc, _, err = run([sys.executable, CONVERTER, trace, "-o", prog] + list(extra))
     if rc != 0:
-        return None, "the converter failed (exit %s): %s" % (rc, err.strip())
-    rc, out, err = run([PYTHON, prog])
+        return None, err, "the converter failed (exit %s): %s" % (rc, err.strip())
+    rc, out, err = run(interp.cmd + [prog])
     if rc != 0:
-        return None, "the program failed (exit %s): %s" % (rc, err.strip())
+        return None, err, "the program failed (exit %s): %s" % (rc, err.strip())
     try:
         obj = json.loads(out)
     except ValueError as e:
-        return None, "the program's output is not JSON (%s)" % e
+        return None, err, "the program's output is not JSON (%s)" % e
     if out != dumps(obj):
-        return None, "the program's output is not json.dumps(indent=2)"
-    return obj, None
+        return None, err, "the program's output is not json.dumps(indent=2)"
+    return obj, err, None
 
 
 def gctune_json(gctune, trace, model):
@@ -148,36 +286,85 @@ def check_refusal(who, rc, err, trace, line, want):
     return problems
 
 
+def end_state(obj):
+    return {"count": obj["count"], "stats": obj["stats"]}
+
+
+def real_runs(interp, good, tmp, hygiene, jobs):
+    """Every good trace on the interpreter, `jobs` at a time (a Pyodide start
+    costs seconds): {trace: (json, stderr, why, hygiene problem or None)}."""
+    def one(trace):
+        real, err, why = cpython_json(interp, trace, tmp)
+        problem = None
+        if hygiene and not why:
+            bare, _, bwhy = cpython_json(interp, trace, tmp, ["--no-callback"])
+            if bwhy:
+                problem = "without the callback: %s" % bwhy
+            elif end_state(bare) != end_state(real):
+                problem = ("the callback changes the end state: with it %s, without it %s"
+                           % (json.dumps(end_state(real)), json.dumps(end_state(bare))))
+        return real, err, why, problem
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        return dict(zip(good, pool.map(one, good)))
+
+
 def main():
-    global PYTHON
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--gctune", help="compare with `gctune replay` of this binary")
     ap.add_argument("--model", default="gencycle", choices=sorted(MODELS))
+    ap.add_argument("--real-only", action="store_true",
+                    help="print the real interpreter's JSON only (no gctune, even with --gctune)")
+    ap.add_argument("--out", metavar="DIR",
+                    help="write each trace's real JSON to DIR/NAME.json, its stderr to DIR/NAME.err")
+    ap.add_argument("--hygiene", action="store_true",
+                    help="also run each trace without the callback: the same count and stats")
+    ap.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
+                    help="programs run at a time (default: min(4, CPUs))")
     a = ap.parse_args()
-    gctune = a.gctune
-    PYTHON, ver = find_interpreter(MODELS[a.model])
-    if not PYTHON:
-        print("trace_oracle.py: %s models CPython %s: %s: skipped" % (a.model, MODELS[a.model], ver))
-        return 77
-    model = [a.model]
-    if a.model == "gencycle312":
-        model += ["-k", "patch=%s" % ver.split(".")[2]]
+    gctune = None if a.real_only else a.gctune
     good = sorted(glob.glob(os.path.join(TRACES, "*.trace")))
     bad = sorted(glob.glob(os.path.join(TRACES, "bad", "*.trace")))
-    print("CPython %s (%s): %d traces, %d bad traces%s"
-          % (ver, PYTHON, len(good), len(bad),
-             ", against %s replay -c %s" % (gctune, " ".join(model)) if gctune else ""))
     failures = 0
     with tempfile.TemporaryDirectory(prefix="trace-oracle.") as tmp:
+        interp, why = find_interpreter(a.model, tmp)
+        if not interp:
+            if why.startswith("broken: "):
+                print("trace_oracle.py: %s: %s" % (a.model, why[len("broken: "):]))
+                return 1
+            print("trace_oracle.py: %s: %s: skipped" % (a.model, why))
+            return 77
+        model = [a.model]
+        if a.model in PATCH_KNOB:
+            model += ["-k", "patch=%s" % interp.micro()]
+        if a.model == "gencycle314":
+            model += ["-k", "heap_base=%d" % (converter_constant("HEAP0") - HEAP_SIZE_UNCOUNTED)]
+        print("CPython %s (%s): %d traces, %d bad traces%s"
+              % (interp.version, interp.what, len(good), len(bad),
+                 ", against %s replay -c %s" % (gctune, " ".join(model)) if gctune else ""))
+        if a.out:
+            os.makedirs(a.out, exist_ok=True)
+        results = real_runs(interp, good, tmp, a.hygiene, max(1, a.jobs))
         for trace in good:
             name = os.path.relpath(trace, ROOT)
-            real, why = cpython_json(trace, tmp)
+            real, err, why, problem = results[trace]
+            if a.out:
+                base = os.path.join(a.out, os.path.basename(trace)[:-len(".trace")])
+                with open(base + ".err", "w", encoding="utf-8") as f:
+                    f.write(err)
+                if real is not None:
+                    with open(base + ".json", "w", encoding="utf-8") as f:
+                        f.write(dumps(real))
             if why:
                 failures += 1
                 print("FAIL %s: %s" % (name, why))
                 continue
+            if problem:
+                failures += 1
+                print("FAIL %s: %s" % (name, problem))
+                if gctune:
+                    continue
             if not gctune:
-                print("== %s (CPython)" % name)
+                print("== %s (CPython %s)" % (name, interp.version))
                 sys.stdout.write(dumps(real))
                 continue
             got, text, why = gctune_json(gctune, trace, model)
@@ -190,7 +377,7 @@ def main():
                 print("DIFFERENCE %s: CPython and %s disagree" % (name, a.model))
                 sys.stdout.writelines(difflib.unified_diff(
                     dumps(real).splitlines(True), dumps(got).splitlines(True),
-                    "%s (CPython %s)" % (name, ver),
+                    "%s (CPython %s)" % (name, interp.version),
                     "%s (gctune replay -c %s)" % (name, " ".join(model))))
                 continue
             note = "" if text == dumps(got) else " (note: not json.dumps(indent=2)'s text)"
