@@ -54,6 +54,12 @@ The converter (and, with --gctune, `gctune replay`) must exit 2, print
 `FILE:LINE:` (FILE as it was given on the command line) and TEXT on stderr,
 and the converter must write no -o file.
 
+A trace that gctune replay refuses because it does not know one of its
+operations yet (NEWER_OPS: `tuple`, which the converter has first) is
+reported as PENDING, with the count in the last line, and does not fail the
+run: the converter and the real interpreter still run it (and --out keeps
+its JSON); it is compared as soon as gctune knows the operation.
+
 Exit status: 0 all good, 1 a difference or a failure, 2 bad usage, 77
 (meson's "skipped") when no interpreter of the model's version is found.
 """
@@ -248,8 +254,26 @@ def cpython_json(interp, trace, tmp, extra=()):
     return obj, err, None
 
 
+# The trace operations this script's converter has and a gctune binary may
+# not have yet; a trace that gctune replay refuses for one of them is
+# reported as pending, not compared (see main()).
+NEWER_OPS = ("tuple",)
+PENDING = "pending"
+
+
+def lacks_op(err):
+    """The operation gctune replay's stderr says it does not know, if it is
+    one of NEWER_OPS."""
+    for op in NEWER_OPS:
+        if "unknown operation '%s'" % op in err:
+            return op
+    return None
+
+
 def gctune_json(gctune, trace, model):
     rc, out, err = run([gctune, "replay", trace, "-c"] + model)
+    if rc == 2 and lacks_op(err):
+        return None, None, PENDING + ": gctune replay has no `%s` operation yet" % lacks_op(err)
     if rc != 0:
         return None, None, "gctune replay failed (exit %s): %s" % (rc, err.strip())
     try:
@@ -325,6 +349,7 @@ def main():
     good = sorted(glob.glob(os.path.join(TRACES, "*.trace")))
     bad = sorted(glob.glob(os.path.join(TRACES, "bad", "*.trace")))
     failures = 0
+    pending = 0
     with tempfile.TemporaryDirectory(prefix="trace-oracle.") as tmp:
         interp, why = find_interpreter(a.model, tmp)
         if not interp:
@@ -368,6 +393,10 @@ def main():
                 sys.stdout.write(dumps(real))
                 continue
             got, text, why = gctune_json(gctune, trace, model)
+            if why and why.startswith(PENDING):
+                pending += 1
+                print("PENDING %s: %s: CPython's JSON not compared" % (name, why[len(PENDING) + 2:]))
+                continue
             if why:
                 failures += 1
                 print("FAIL %s: %s" % (name, why))
@@ -398,6 +427,11 @@ def main():
                 os.unlink(out)
             if gctune:
                 rc, _, err = run([gctune, "replay", trace, "-c"] + model)
+                if rc == 2 and lacks_op(err) and not problems:
+                    pending += 1
+                    print("PENDING %s: gctune replay has no `%s` operation yet: the "
+                          "converter refused it at line %d" % (name, lacks_op(err), line))
+                    continue
                 problems += check_refusal("gctune replay", rc, err, trace, line, want)
             if problems:
                 failures += 1
@@ -407,7 +441,9 @@ def main():
             else:
                 print("ok   %s: refused at line %d: %s" % (name, line, want))
     total = len(good) + len(bad)
-    print("%d of %d traces as expected" % (total - failures, total))
+    print("%d of %d traces as expected%s" % (
+        total - failures - pending, total,
+        ", %d pending (gctune replay lacks an operation of them)" % pending if pending else ""))
     return 1 if failures else 0
 
 
