@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
 # Install the Debian packages gctune needs, skipping those already present.
 # Run as root on Debian 12 (the README says why each package is there).
+# Then the Pyodide packages (CPython 3.14 and 3.15 as WebAssembly, for the
+# trace oracles) with npm, if node and npm are there; they are not Debian
+# packages and their absence only makes two tests skip, so that step never
+# fails this script.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pyodide() {
+  bash tests/oracle/pyodide/install.sh || echo "install-deps: no Pyodide: trace-oracle-3.14 and -3.15 will skip"
+}
 
 packages=(
   gcc g++ clang pkg-config  # compilers: release build with gcc, sanitizer build with clang
@@ -27,6 +36,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
+  pyodide
   exit 0
 fi
 
@@ -39,3 +49,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "install-deps: done"
+pyodide

@@ -102,8 +102,19 @@ PATCH_KNOB = ("gencycle312", "gencycle314")
 # 49997 and 49998, and unchanged when the interpreter holds 1,100 more
 # objects of its own.
 HEAP_SIZE_UNCOUNTED = 3
-# The Pyodide packages: version -> (folder under node_modules, npm version)
-PYODIDE = {"3.14": ("pyodide314", "314.0.7"), "3.15": ("pyodide315", "315.0.0-alpha.2")}
+# The Pyodide packages: CPython version -> folder under node_modules (the npm
+# alias); their exact versions are pyodide/package.json's, which
+# pyodide/install.sh installs.
+PYODIDE = {"3.14": "pyodide314", "3.15": "pyodide315"}
+PYODIDE_PACKAGE = os.path.join(HERE, "pyodide", "package.json")
+PYODIDE_INSTALL = os.path.relpath(os.path.join(HERE, "pyodide", "install.sh"), ROOT)
+
+
+def pyodide_version(alias):
+    """The npm version package.json pins for alias ("314.0.7")."""
+    with open(PYODIDE_PACKAGE, encoding="utf-8") as f:
+        spec = json.load(f)["dependencies"][alias]
+    return spec.rsplit("@", 1)[1]
 
 
 def converter_constant(name):
@@ -205,13 +216,15 @@ def find_interpreter(model, tmp):
         # 3.14.2, which gencycle315 does not model)
         if found or version != versions[0] or version not in PYODIDE:
             continue
-        folder, npmver = PYODIDE[version]
+        folder = PYODIDE[version]
+        npmver = pyodide_version(folder)
         d = pyodide_dir()
         pkg = os.path.join(d, "node_modules", folder)
         node = shutil.which("node")
         if not os.path.exists(os.path.join(pkg, "pyodide.mjs")):
-            looked.append("no pyodide@%s in %s (run .ci/run, or: npm install --prefix %s "
-                          "%s@npm:pyodide@%s)" % (npmver, pkg, d, folder, npmver))
+            looked.append("no pyodide@%s in %s (run %s, as .ci/run does, or: npm install "
+                          "--prefix %s %s@npm:pyodide@%s)"
+                          % (npmver, pkg, PYODIDE_INSTALL, d, folder, npmver))
             continue
         if not node:
             looked.append("pyodide@%s is in %s but there is no `node` on PATH (Node.js runs "
@@ -221,8 +234,14 @@ def find_interpreter(model, tmp):
         name, ver, full = probe(cmd, tmp)
         if name is None:
             return None, "broken: %s could not run a program: %s" % (" ".join(cmd), ver)
+        try:
+            with open(os.path.join(pkg, "package.json"), encoding="utf-8") as f:
+                have = json.load(f).get("version")
+        except (OSError, ValueError):
+            have = None
         if name == "cpython" and fits(ver):
-            found = Interpreter(cmd, ver, full, "Pyodide %s" % pkg)
+            found = Interpreter(cmd, ver, full, "Pyodide %s, pyodide@%s%s" % (
+                pkg, have, "" if have == npmver else ", not the pinned %s" % npmver))
         else:
             looked.append("%s is %s %s, which %s does not model" % (pkg, name, full, model))
     if found:
