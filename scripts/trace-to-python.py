@@ -3,51 +3,91 @@
 version 1) into a stand-alone Python 3 program that performs the trace's
 operations on a real interpreter and prints the JSON of docs/traces.md.
 
-    scripts/trace-to-python.py TRACE [-o OUT.py]
+    scripts/trace-to-python.py TRACE [-o OUT.py] [--no-callback]
     python3.11 OUT.py > cpython.json
 
 The trace is validated first by a dry run of its object graph (no collector
 is needed for that: which object sits where is deterministic).  On an error
 the converter prints `FILE:LINE: <what>` to stderr, naming the offending
 value, exits 2 and writes nothing (an -o file is written only when the whole
-program is ready, through a temporary file and a rename).
+program is ready, through a temporary file and a rename).  --no-callback
+leaves the gc.callbacks callback out (no collections are listed; count and
+stats must not change: tests/oracle/trace_oracle.py --hygiene checks it).
 
-How the generated program keeps its own measurement out of the counts
-(the technique of tests/oracle/gc_simple.py and gc_sequences.py):
+How the generated program keeps its own measurement out of the counts (the
+technique of tests/oracle/gc_simple.py and gc_sequences.py, checked on
+CPython 3.11, 3.12.1, 3.13.0, 3.14.2 and 3.15.0rc1):
   - Everything the program needs (the classes C1..C8, the root stack R, the
     log lists, the tokens, the threshold argument tuples, the callback, the
     json module) exists before gc.collect(); gc.freeze(); gc.collect(): the
     interpreter's and the program's own objects are then in the permanent
-    generation, the counts are (0, 0, 0) and long-lived total is 0, like an
-    empty gctune heap.
+    generation, the counts are (0, 0, 0), long-lived total is 0 and the free
+    lists are empty.  At the first operation gc.get_objects() holds nothing
+    but what the check itself makes, on every version.
+  - The frozen heap is topped up with filler objects to exactly HEAP0 =
+    50000 tracked objects.  CPython 3.14.0-3.14.4's increment scans
+    heap_size / (10 * threshold1) old objects besides the new ones, and
+    heap_size counts every tracked object, the interpreter's own (about
+    20,000 in Pyodide's 3.14.2, 7,000-11,000 natively) included; padded, the
+    increments are the same whatever the interpreter holds (checked: 1,100
+    more objects of its own change nothing).  Of the 50000, CPython 3.14.2's
+    heap_size counts 49997 (tests/traces/increment-budget-*.trace).  The
+    program fails (exit 3) if the interpreter holds more than HEAP0 itself.
+    The generational versions ignore frozen objects, padded or not.
   - The trace runs as straight-line module code (no loop: in 3.12+ a
     back-edge is a safepoint).  Its operations allocate nothing tracked but
-    the trace's own containers: `new N` is `R.append(CN())` (CN's __init__
+    the trace's own objects: `new N` is `R.append(CN())` (CN's __init__
     sets every slot to None: reading an unset __slots__ slot would raise
     AttributeError, an allocation; with no arguments the call's tuple is the
-    empty-tuple singleton), `atom` is a
-    fresh int (never tracked), `pop K` is K `R.pop()` calls (no slice
-    object), `threshold` passes a tuple built before the freeze
-    (`gc.set_threshold(*T_5)`: CALL_FUNCTION_EX hands the tuple itself to
-    the METH_VARARGS function, so no argument tuple is built after a
-    generation-2 collection has emptied the tuple free list), `safepoint` is
-    `len(R)`.
+    empty-tuple singleton), `atom` is a fresh int (never tracked), `tuple K`
+    is `R.append((A + ..., A + ...))`, BUILD_TUPLE of K fresh ints (not a
+    constant; 3.14.1 and later create such a tuple untracked), `pop K` is K
+    `R.pop()` calls (no slice object), `threshold` passes a tuple built
+    before the freeze (`gc.set_threshold(*T_5)`: CALL_FUNCTION_EX hands the
+    tuple itself to the METH_VARARGS function, so no argument tuple is built
+    after a generation-2 collection has emptied the tuple free list),
+    `safepoint` is `len(R)`.
   - The gc.callbacks callback stores ints into preallocated lists.  Its
-    "stop" info dict after a generation-2 collection is a fresh GC
-    allocation (that collection emptied the dict free list) and would leave
-    count[0] at 1 where the collector left 0: the callback drops one frozen
-    token, whose PyObject_GC_Del takes count[0] back to 0.  (The "start" dict
-    of the first collection may be fresh too, but every collection zeroes
-    count[0] after its "start" callback.)
+    "stop" info dict after a generation-2 collection is a fresh allocation
+    (that collection emptied the dict free list); where counting is at
+    allocation (3.11-3.13, 3.14.0, 3.14.5+, 3.15) the dict, freed onto the
+    free list, would leave count[0] at 1 where the collector left 0, so the
+    callback drops one frozen token, whose PyObject_GC_Del takes count[0]
+    back to 0.  3.14.1-3.14.4 count tracked objects: the dict's track and
+    untrack net 0 there, and a dropped token would only shrink heap_size.
+    So before the freeze the program makes and frees such a dict after a
+    full collection and reads count[0] (get_count() builds its tuple after
+    reading): 1 (3.11-3.13, 3.15) or 0 (3.14.2) is how many tokens a
+    generation-2 collection drops, and tokens are made only then, as many
+    as generation-2 collections can happen.  (The "start" dict may be fresh
+    too, but every collection zeroes count[0] after its "start" callback.)
+    On 3.14 the callback runs for every increment -- MARK increments and
+    3.14.1+'s skipped ones included, which collect nothing -- and automatic
+    increments report generation 1; it allocates nothing counted there
+    either.  A callback past its log or its tokens fails the program.
+  - On 3.14 the preamble's last gc.collect() is a full collection: it
+    leaves phase MARK and work_to_do 0, whatever the interpreter's start-up
+    (Pyodide's loader included) left; nothing can be scheduled while
+    collection is disabled.  So the first increment of every trace is a
+    MARK increment (collects nothing, is not counted in get_stats()[1]) and,
+    work_to_do being 0 and not the -5000 of a fresh interpreter, 3.14.1+'s
+    early return does not skip it.  The permanent generation is never empty
+    (the interpreter's objects are frozen), so a finished scavenge never
+    flips the spaces: it moves the visited space back to pending.  The
+    frames below the program's (Pyodide's runPython) reference only frozen
+    objects, which the MARK step skips.
   - gc.get_count() and gc.get_stats() are read after gc.disable() at the
     end, before anything else is built; the stats are deltas against a
     snapshot taken before the freeze, less the preamble's own generation-2
-    collection.
+    collection.  Both are printed as the interpreter reports them: on 3.14
+    the count is (young, visited space, pending space) and stats[1] counts
+    COLLECT increments; 3.15's extra keys (candidates, duration) are not read.
 
 On CPython 3.12 and later the program still runs, but every CALL (each
-`new`, `atom`, `load` and `dup` makes one, and CN.__init__ starts with a
-RESUME) is an eval-breaker check, so a collection scheduled by an allocation
-runs before that same operation ends, not at the trace's next `safepoint`.
+`new`, `atom`, `tuple`, `load` and `dup` makes one, and CN.__init__ starts
+with a RESUME) is an eval-breaker check, so a collection scheduled by an
+allocation runs before that same operation ends, not at the trace's next
+`safepoint`.
 
 `unfreeze` is converted only when automatic collection stays off from it to
 the end of the trace: gc.unfreeze() moves every permanent object, the
@@ -57,7 +97,12 @@ objects a model's heap does not have, and the 25% rule would then skip
 automatic generation-2 collections the model runs.  With automatic
 collection off that total is never consulted, and the interpreter's objects
 (all reachable) change no collected count.  Otherwise the converter refuses
-the trace (exit 2) and says so.
+the trace (exit 2) and says so.  One limit remains on 3.14.0-3.14.4: there
+gc.unfreeze() puts the interpreter's objects in the visited space; once an
+increment (`collect 1`) finishes a scavenge they are pending, and the next
+increments scan them, which a model's heap cannot reproduce.  The converter
+does not refuse that (the trace is fine on every other version);
+tests/traces/freeze-unfreeze.trace stays clear of it.
 """
 import os
 import re
