@@ -323,17 +323,20 @@ static inline void gct_store(gct_heap *h, gct_obj *o, uint32_t i, gct_obj *v)
     gct__assign(h, &o->slots[i], v);
 }
 
-/* Allocate without rooting: refcnt 1 owned by the caller.  Internal; the
- * workload API is gct_new. */
-static inline gct_obj *gct__alloc(gct_heap *h, const gct_shape *s)
+/* One allocation toward the trigger (_PyObject_GC_Link): may collect, or
+ * schedule a collection, before the new object exists. */
+static inline void gct__count_alloc(gct_heap *h)
 {
     gct__heap_hot *hh = gct__hot(h);
-    /* Count and maybe collect first: the new object is not part of it. */
-    if (s->flags & hh->track_mask) {
-        if (++hh->count[0] > hh->threshold[0] && hh->threshold[0] != 0 && hh->enabled &&
-            !hh->collecting)
-            gct__collect_auto(h);
-    }
+    if (++hh->count[0] > hh->threshold[0] && hh->threshold[0] != 0 && hh->enabled &&
+        !hh->collecting)
+        gct__collect_auto(h);
+}
+
+/* Allocate without counting or rooting: refcnt 1 owned by the caller. */
+static inline gct_obj *gct__alloc_uncounted(gct_heap *h, const gct_shape *s)
+{
+    gct__heap_hot *hh = gct__hot(h);
     size_t size = (size_t)hh->prefix + s->size;
     gct_obj *o;
     if (size <= GCT_POOL_MAX_SMALL) {
@@ -360,6 +363,16 @@ static inline gct_obj *gct__alloc(gct_heap *h, const gct_shape *s)
     if (hh->live_bytes > hh->peak_bytes)
         hh->peak_bytes = hh->live_bytes;
     return o;
+}
+
+/* Allocate without rooting: refcnt 1 owned by the caller.  Internal; the
+ * workload API is gct_new. */
+static inline gct_obj *gct__alloc(gct_heap *h, const gct_shape *s)
+{
+    /* Count and maybe collect first: the new object is not part of it. */
+    if (s->flags & gct__hot(h)->track_mask)
+        gct__count_alloc(h);
+    return gct__alloc_uncounted(h, s);
 }
 
 /* ---- roots --------------------------------------------------------------- */
@@ -436,6 +449,18 @@ static inline void gct_heap_safepoint(gct_heap *h)
     if (gct__hot(h)->scheduled)
         gct__safepoint(h);
 }
+
+/* ---- CPython's tuples of atoms ------------------------------------------- */
+
+#define GCT_TUPLE_MAX 8
+
+/* Allocate a tuple of n fresh atoms (1 <= n <= GCT_TUPLE_MAX), as Python's
+ * `(a, b)` of two new ints does, and push it like gct_new.  A tuple is read
+ * only: never gct_store into it.  Whether it counts toward the trigger and
+ * is tracked is the collector's business: CPython's models track it until a
+ * collection finds it holds only atoms (up to 3.14.0), or never (3.14.1 and
+ * 3.15), and reuse freed tuples from a free list without counting. */
+gct_obj *gct_tuple_new(gct_heap *h, uint32_t n);
 
 /* ---- weak references ----------------------------------------------------- */
 

@@ -233,6 +233,9 @@ static int64_t collect_region(gct_heap *h, gct_link *from, bool whole, int64_t *
     list_init(&unreachable);
     int64_t survivors = pf ? move_unreachable(from, &unreachable, true)
                            : move_unreachable(from, &unreachable, false);
+    int64_t outside_young;
+    untrack_tuples(h, from, &outside_young);
+    g->nonyoung_live -= outside_young;
     clear_weakrefs_to(h, &unreachable);
     delete_garbage(h, &unreachable, pf);
     *examined = n;
@@ -318,6 +321,7 @@ static int64_t collect_increment(gct_heap *h)
         sync_counts(h);
         return 0;
     }
+    untrack_tuples(h, &g->young, NULL); /* young: no spare bits */
     if (g->phase == PHASE_MARK) {
         /* mark_at_start subtracts what it marked, and so does its caller. */
         int64_t m = mark_roots(h, true);
@@ -357,6 +361,7 @@ static int64_t collect_young(gct_heap *h)
     incgc *g = state(h);
     uint64_t t0 = h->record_pauses ? gct_now_ns() : 0;
     step_begin(g);
+    untrack_tuples(h, &g->young, NULL);
     list_set_space(g, &g->young, g->visited);
     gct_link set;
     list_init(&set);
@@ -376,16 +381,19 @@ static int64_t collect_full(gct_heap *h)
     incgc *g = state(h);
     uint64_t t0 = h->record_pauses ? gct_now_ns() : 0;
     step_begin(g);
+    untrack_tuples(h, &g->young, NULL);
     gct_link *pending = &g->old[g->visited ^ 1];
     gct_link *visited = &g->old[g->visited];
     list_merge(&g->young, pending);
     list_set_space(g, pending, g->visited);
     list_merge(pending, visited);
     int64_t examined;
-    int64_t collected = collect_region(h, visited, list_is_empty(&g->permanent), &examined);
+    bool whole = list_is_empty(&g->permanent) && !h->untracked_containers;
+    int64_t collected = collect_region(h, visited, whole, &examined);
     h->hot.count[0] = 0;
     g->old_count[0] = g->old_count[1] = 0;
     completed_scavenge(h);
+    gct__tuple_freelists_clear(h);
     step_end(h, 2, GCT_PAUSE_GEN2, t0, examined, collected);
     return collected;
 }
@@ -454,8 +462,11 @@ static void inc_set_knob(gct_heap *h, uint32_t index, int64_t value)
         h->hot.threshold[index] = value;
     else if (index == KNOB_CASCADE)
         h->cascade_limit = value;
-    else if (index == KNOB_PATCH)
+    else if (index == KNOB_PATCH) {
         state(h)->counts_tracking = value >= 1;
+        h->tuple_policy = GCT_TUPLES_CPYTHON |
+                          (value >= 1 ? GCT_TUPLES_UNTRACKED | GCT_TUPLES_COUNT_TRACKED : 0u);
+    }
     else if (index == KNOB_HEAP_BASE)
         state(h)->heap_base = value;
 }
@@ -518,9 +529,10 @@ static bool check_list(const gct_link *head, const char *name, int space, bool y
     return true;
 }
 
+/* Containers a list holds: every one but the untracked tuples. */
 static void count_containers(void *ud, gct_obj *o)
 {
-    *(int64_t *)ud += (o->shape->flags & GCT_SHAPE_CONTAINER) != 0;
+    *(int64_t *)ud += (o->shape->flags & GCT_SHAPE_CONTAINER) && gct_obj_link(o)->next;
 }
 
 static bool inc_verify(gct_heap *h, char *err, size_t errlen)

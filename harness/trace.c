@@ -30,6 +30,7 @@ static const struct opdef {
     {"freeze", GCT_TOP_FREEZE, 0, 0},
     {"unfreeze", GCT_TOP_UNFREEZE, 0, 0},
     {"safepoint", GCT_TOP_SAFEPOINT, 0, 0},
+    {"tuple", GCT_TOP_TUPLE, 1, 1},
 };
 
 static int fail(char *err, size_t errlen, const char *path, int line, const char *fmt, ...)
@@ -86,7 +87,7 @@ static int parse_op(const char *path, int line, char **f, int nf, gct_trace_op *
     if (!d)
         return fail(err, errlen, path, line,
                     "unknown operation '%s' (operations: new, atom, store, load, dup, pop, "
-                    "collect, threshold, enable, disable, freeze, unfreeze, safepoint)",
+                    "collect, threshold, enable, disable, freeze, unfreeze, safepoint, tuple)",
                     f[0]);
     int args = nf - 1;
     if (args < d->min || args > d->max) {
@@ -115,8 +116,10 @@ static int parse_op(const char *path, int line, char **f, int nf, gct_trace_op *
 
 /* ---- checking: a dry run of the object graph ------------------------------ */
 
+#define DRY_TUPLE (-2)
+
 typedef struct dry_obj {
-    int nslots; /* -1: an atom */
+    int nslots; /* -1: an atom; DRY_TUPLE: a tuple of atoms */
     size_t slot[GCT_TRACE_MAX_SLOTS]; /* object numbers, 0 = None */
 } dry_obj;
 
@@ -173,7 +176,8 @@ static int dry_target(const dry *d, const gct_trace *t, const gct_trace_op *op, 
     dry_obj *x = &d->objs[o];
     if (x->nslots < 0)
         return fail(err, errlen, t->path, op->line,
-                    "%s: position %" PRId64 " holds an atom, which has no slots", name, p);
+                    "%s: position %" PRId64 " holds %s, which has no slots", name, p,
+                    x->nslots == DRY_TUPLE ? "a tuple" : "an atom");
     if (s < 0 || s >= x->nslots)
         return fail(err, errlen, t->path, op->line,
                     "%s: slot %" PRId64 " is outside the object at position %" PRId64
@@ -196,6 +200,14 @@ static int dry_step(dry *d, const gct_trace *t, const gct_trace_op *op, char *er
                         GCT_TRACE_MAX_SLOTS);
         d->objs = grow(d->objs, &d->objcap, d->nobjs + 1, sizeof *d->objs);
         d->objs[d->nobjs] = (dry_obj){.nslots = op->code == GCT_TOP_NEW ? (int)op->a : -1};
+        dry_push(d, d->nobjs++);
+        return 0;
+    case GCT_TOP_TUPLE:
+        if (op->a < 1 || op->a > GCT_TUPLE_MAX)
+            return fail(err, errlen, t->path, op->line,
+                        "tuple: %" PRId64 " items (a tuple has 1 to %d)", op->a, GCT_TUPLE_MAX);
+        d->objs = grow(d->objs, &d->objcap, d->nobjs + 1, sizeof *d->objs);
+        d->objs[d->nobjs] = (dry_obj){.nslots = DRY_TUPLE};
         dry_push(d, d->nobjs++);
         return 0;
     case GCT_TOP_STORE:
@@ -385,7 +397,7 @@ static int replay_step(replay_state *s, const gct_trace *t, size_t base, const g
     gct_heap_set_frame_object(s->h, NULL);
     /* The Python line calls (the class, R.append) before the program counts
      * the allocation as done. */
-    if (op->code == GCT_TOP_NEW || op->code == GCT_TOP_ATOM)
+    if (op->code == GCT_TOP_NEW || op->code == GCT_TOP_ATOM || op->code == GCT_TOP_TUPLE)
         s->allocs++;
     return rc;
 }
@@ -435,6 +447,9 @@ static int replay_op(replay_state *s, const gct_trace *t, size_t base, const gct
         return 0;
     }
     case GCT_TOP_SAFEPOINT: return 0; /* 3.11's collector runs at the allocation */
+    case GCT_TOP_TUPLE:
+        gct_tuple_new(h, (uint32_t)op->a);
+        return 0; /* counted as done after its safepoint (replay_step) */
     }
     return 0;
 }

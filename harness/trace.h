@@ -36,6 +36,7 @@ typedef enum gct_trace_opcode {
     GCT_TOP_FREEZE,
     GCT_TOP_UNFREEZE,
     GCT_TOP_SAFEPOINT,
+    GCT_TOP_TUPLE,     /* a = items */
 } gct_trace_opcode;
 
 /* The value of `store`'s third field when it is "-" (None). */

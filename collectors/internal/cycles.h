@@ -354,4 +354,37 @@ static inline void clear_weakrefs_to(gct_heap *h, gct_link *unreachable)
     }
 }
 
+/*
+ * untrack_tuples: a tracked tuple whose items are all atoms can never be
+ * part of a cycle, and CPython untracks it when a collection meets it (its
+ * items are always atoms here: gct_tuple_new).  Its spare word is cleared
+ * (the 3.14 model's bits are for tracked objects); *had_spare, if given,
+ * gets how many had one.  Returns the tuples untracked.
+ */
+static inline int64_t untrack_tuples(gct_heap *h, gct_link *list, int64_t *had_spare)
+{
+    int64_t n = 0, spare = 0;
+    if (h->tuples_tracked) {
+        gct_link *l = list->next;
+        while (l != list) {
+            gct_link *next = l->next;
+            gct_obj *o = gct_link_obj(l);
+            if (o->shape->flags & GCT_SHAPE_TUPLE) {
+                l->prev->next = next;
+                next->prev = l->prev;
+                l->next = l->prev = NULL;
+                spare += o->spare != 0;
+                o->spare = 0;
+                n++;
+            }
+            l = next;
+        }
+        h->tuples_tracked -= n;
+        h->untracked_containers += n;
+    }
+    if (had_spare)
+        *had_spare = spare;
+    return n;
+}
+
 #endif
