@@ -36,7 +36,7 @@
 #include "internal/backend.h"
 #include "internal/cycles.h"
 
-enum { KNOB_GEN0, KNOB_GEN1, KNOB_GEN2, KNOB_CASCADE, KNOB_PATCH, KNOB_HEAP_BASE };
+enum { KNOB_GEN0, KNOB_GEN1, KNOB_GEN2, KNOB_CASCADE, KNOB_PATCH, KNOB_HEAP_BASE, KNOB_BASE_REACHED };
 
 static const gct_knob knobs[] = {
     [KNOB_GEN0] = {"gen0", 2000, 0, 1000000000, "objects",
@@ -58,9 +58,13 @@ static const gct_knob knobs[] = {
                     "tracked objects, shrink the increment budget and skip an increment "
                     "while the work owed is negative (gh-139951)"},
     [KNOB_HEAP_BASE] = {"heap_base", 20000, 0, INT64_C(1000000000000), "objects",
-                        "objects the interpreter itself keeps tracked, which CPython's heap size "
-                        "(and so the increment budget) counts besides the workload's (about "
-                        "20,000 in a bare CPython 3.14.2)"},
+                        "objects the interpreter itself keeps tracked (about 20,000 in a bare "
+                        "CPython 3.14.2): the heap size, and so the increment budget, counts "
+                        "them, and unless they are frozen every scavenge marks or scans them"},
+    [KNOB_BASE_REACHED] = {"base_reached", 97, 0, 100, "%",
+                           "of heap_base, what a MARK step reaches from the interpreter's roots "
+                           "(its work is owed twice); the rest stays pending until increments "
+                           "pull it in (97: fitted on CPython 3.14.2, docs/collectors.md)"},
 };
 
 enum { PHASE_MARK, PHASE_COLLECT };
@@ -84,12 +88,25 @@ typedef struct incgc {
     int64_t old_count[2];  /* old[i].count (gc.collect(0) raises the visited one) */
     int64_t nonyoung_live; /* tracked objects outside young */
     int64_t heap_base;
+    /* The interpreter's own objects (heap_base of them) are not modelled
+     * one by one: a MARK step counts the share it reaches as marked, and the
+     * rest (base_pending, this scavenge) is pending until increments pull
+     * it in.  Neither when they are frozen (gc.freeze(), a replayed trace). */
+    int64_t base_pending;
+    bool base_frozen;
+    int64_t base_reached_pct;
     bool counts_tracking;  /* 3.14.1+: tracked-object counting, new budget, early return */
     /* Work of the step under way (the pause record and the statistics). */
     int64_t marked, traversed;
 } incgc;
 
 static incgc *state(gct_heap *h) { return h->priv; }
+
+/* The interpreter's objects a MARK step does not reach. */
+static int64_t base_unreached(const incgc *g)
+{
+    return g->heap_base - g->heap_base * g->base_reached_pct / 100;
+}
 
 static int space_of(const gct_obj *o) { return o->spare & SPACE1; }
 
@@ -191,9 +208,12 @@ static int64_t mark_roots(gct_heap *h, bool start)
     gct_link reachable;
     list_init(&reachable);
     int64_t n = 0;
-    if (start && !h->frozen_roots)
+    if (start && !h->frozen_roots) {
         for (size_t i = 0; i < h->hot.nroots; i++)
             n += move_if_unvisited(g, h->hot.roots[i], &reachable);
+        if (!g->base_frozen)
+            n += g->heap_base - base_unreached(g); /* the interpreter's own */
+    }
     n += move_if_unvisited(g, h->frame_obj, &reachable);
     n += mark_all_reachable(g, &reachable);
     g->marked += n;
@@ -269,6 +289,7 @@ static int64_t assess_work(gct_heap *h, int64_t young)
 static void completed_scavenge(gct_heap *h)
 {
     incgc *g = state(h);
+    g->base_pending = g->base_frozen || h->frozen_roots ? 0 : base_unreached(g);
     if (list_is_empty(&g->permanent) && !h->frozen_roots) {
         g->visited ^= 1; /* young is re-spaced at the next entry (young_fixup) */
     } else {
@@ -337,6 +358,13 @@ static int64_t collect_increment(gct_heap *h)
     int64_t size = list_set_space(g, &g->young, g->visited);
     list_merge(&g->young, &inc);
     gct_link *pending = &g->old[g->visited ^ 1];
+    /* The interpreter's objects are the oldest: the head of pending.  They
+     * survive, and what they reach is the interpreter's too. */
+    int64_t base = g->work_to_do - size < g->base_pending ? g->work_to_do - size : g->base_pending;
+    if (base > 0) {
+        g->base_pending -= base;
+        size += base;
+    }
     while (size < g->work_to_do && !list_is_empty(pending)) {
         gct_link *l = pending->next;
         list_move(l, &inc);
@@ -349,9 +377,9 @@ static int64_t collect_increment(gct_heap *h)
     if (!g->counts_tracking) /* 3.14.0 only: gh-139951 removed it */
         g->work_to_do += heap_size(g, 0) / SCAN_RATE_DIVISOR / scale_factor(h);
     g->work_to_do -= size;
-    if (list_is_empty(pending))
+    if (list_is_empty(pending) && !g->base_pending)
         completed_scavenge(h);
-    step_end(h, 1, GCT_PAUSE_GEN1, t0, examined, collected);
+    step_end(h, 1, GCT_PAUSE_GEN1, t0, examined + (base > 0 ? base : 0), collected);
     return collected;
 }
 
@@ -439,6 +467,8 @@ static int inc_freeze(gct_heap *h)
     list_set_space(g, &g->old[g->visited ^ 1], g->visited);
     list_merge(&g->old[0], &g->permanent);
     list_merge(&g->old[1], &g->permanent);
+    g->base_frozen = true;
+    g->base_pending = 0;
     h->hot.count[0] = 0;
     g->old_count[0] = g->old_count[1] = 0;
     sync_counts(h);
@@ -449,6 +479,7 @@ static int inc_unfreeze(gct_heap *h)
 {
     incgc *g = state(h);
     list_merge(&g->permanent, &g->old[g->visited]);
+    g->base_frozen = false; /* back in the visited space: pending next scavenge */
     return GCT_OK;
 }
 
@@ -468,7 +499,8 @@ static void inc_set_knob(gct_heap *h, uint32_t index, int64_t value)
                           (value >= 1 ? GCT_TUPLES_UNTRACKED | GCT_TUPLES_COUNT_TRACKED : 0u);
     }
     else if (index == KNOB_HEAP_BASE)
-        state(h)->heap_base = value;
+        state(h)->heap_base = value; else if (index == KNOB_BASE_REACHED)
+        state(h)->base_reached_pct = value;
 }
 
 static int inc_init(gct_heap *h, const int64_t *k)
@@ -488,6 +520,7 @@ static int inc_init(gct_heap *h, const int64_t *k)
     h->hot.young = &g->young;
     for (uint32_t i = 0; i < h->ops->nknobs; i++)
         inc_set_knob(h, i, k[i]);
+    g->base_pending = base_unreached(g);
     return GCT_OK;
 }
 

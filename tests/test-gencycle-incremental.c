@@ -238,8 +238,8 @@ Test(incremental, the_frame_object_is_marked_not_collected)
  * pay off with an early return instead of completing the scavenge.) */
 Test(incremental, get_count_follows_the_spaces)
 {
-    const char *knobs[] = {"gen0=0", "patch=0"};
-    gct_heap *h = gct_test_heap_knobs("gencycle314", knobs, 2);
+    const char *knobs[] = {"gen0=0", "patch=0", "heap_base=0"};
+    gct_heap *h = gct_test_heap_knobs("gencycle314", knobs, 3);
     gct_heap_set_verify_each(h, true);
     gct_new(h, &node);
     gct_heap_collect(h, 2); /* the work owed from start-up (-5000) is gone */
