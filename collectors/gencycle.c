@@ -95,10 +95,10 @@ static int64_t collect_main(gct_heap *h, int gen)
     if (gen == NGEN - 1 && list_is_empty(&g->permanent) && !h->untracked_containers) {
         /* Constant arguments: one copy of the pass with the prefetch and
          * one without, rather than a test at every object. */
-        examined = pf ? update_subtract_all(young, true, &refs)
-                      : update_subtract_all(young, false, &refs);
+        examined = pf ? update_subtract_all(young, true, &refs, CYC_KEEP_SPARE)
+                      : update_subtract_all(young, false, &refs, CYC_KEEP_SPARE);
     } else {
-        examined = update_refs(young, pf);
+        examined = update_refs(young, pf, CYC_KEEP_SPARE);
         refs = subtract_refs(young, pf);
     }
     /*

@@ -235,17 +235,20 @@ static int64_t expand_region(incgc *g, gct_link *inc, gct_link *from)
 
 /* Find the garbage of `from` and free it; the survivors stay in `from`.
  * With `whole` the set is every tracked object (nothing frozen): one pass
- * does update_refs and subtract_refs (internal/cycles.h).  Returns objects
- * collected; *examined gets the size of the set. */
-static int64_t collect_region(gct_heap *h, gct_link *from, bool whole, int64_t *examined)
+ * does update_refs and subtract_refs (internal/cycles.h).  `spare`, unless
+ * CYC_KEEP_SPARE, is written to every object's space bits on the way.
+ * Returns objects collected; *examined gets the size of the set. */
+static int64_t collect_region(gct_heap *h, gct_link *from, bool whole, int spare,
+                              int64_t *examined)
 {
     incgc *g = state(h);
     bool pf = whole && list_in_address_order(from);
     int64_t n, refs;
     if (whole)
-        n = pf ? update_subtract_all(from, true, &refs) : update_subtract_all(from, false, &refs);
+        n = pf ? update_subtract_all(from, true, &refs, spare)
+               : update_subtract_all(from, false, &refs, spare);
     else {
-        n = update_refs(from, pf);
+        n = update_refs(from, pf, spare);
         refs = subtract_refs(from, pf);
     }
     g->traversed += 2 * refs; /* the subtract pass and move_unreachable, as gencycle.c counts */
@@ -372,7 +375,7 @@ static int64_t collect_increment(gct_heap *h)
         size += 1 + expand_region(g, &inc, l);
     }
     int64_t examined;
-    int64_t collected = collect_region(h, &inc, false, &examined);
+    int64_t collected = collect_region(h, &inc, false, CYC_KEEP_SPARE, &examined);
     list_merge(&inc, &g->old[g->visited]);
     if (!g->counts_tracking) /* 3.14.0 only: gh-139951 removed it */
         g->work_to_do += heap_size(g, 0) / SCAN_RATE_DIVISOR / scale_factor(h);
@@ -395,7 +398,7 @@ static int64_t collect_young(gct_heap *h)
     list_init(&set);
     list_merge(&g->young, &set);
     int64_t examined;
-    int64_t collected = collect_region(h, &set, false, &examined);
+    int64_t collected = collect_region(h, &set, false, CYC_KEEP_SPARE, &examined);
     list_merge(&set, &g->old[g->visited]);
     h->hot.count[0] = 0;
     g->old_count[g->visited]++;
@@ -412,12 +415,15 @@ static int64_t collect_full(gct_heap *h)
     untrack_tuples(h, &g->young, NULL);
     gct_link *pending = &g->old[g->visited ^ 1];
     gct_link *visited = &g->old[g->visited];
+    /* Everything joins the visited space: the region pass writes the bits
+     * (a walk of the whole heap less). */
+    g->nonyoung_live += list_size(&g->young);
     list_merge(&g->young, pending);
-    list_set_space(g, pending, g->visited);
     list_merge(pending, visited);
     int64_t examined;
     bool whole = list_is_empty(&g->permanent) && !h->untracked_containers;
-    int64_t collected = collect_region(h, visited, whole, &examined);
+    int spare = (int)(NOTYOUNG | (g->visited ? SPACE1 : 0u));
+    int64_t collected = collect_region(h, visited, whole, spare, &examined);
     h->hot.count[0] = 0;
     g->old_count[0] = g->old_count[1] = 0;
     completed_scavenge(h);
