@@ -21,6 +21,10 @@
 #include "heap.h"
 
 #define GCT_TRACE_MAX_SLOTS 8
+/* `new N` takes 1..GCT_TRACE_MAX_NEW slots (2^22: the largest table a gctune
+ * workload makes); above GCT_TRACE_MAX_SLOTS the dry run keeps the slots
+ * apart and the converter makes a list subclass, not a class with slots. */
+#define GCT_TRACE_MAX_NEW 4194304
 
 typedef enum gct_trace_opcode {
     GCT_TOP_NEW,       /* a = slots */
@@ -36,9 +40,12 @@ typedef enum gct_trace_opcode {
     GCT_TOP_FREEZE,
     GCT_TOP_UNFREEZE,
     GCT_TOP_SAFEPOINT,
+    GCT_TOP_SET,       /* a = position, b = position or GCT_TRACE_NONE */
+    GCT_TOP_NONE,
 } gct_trace_opcode;
 
-/* The value of `store`'s third field when it is "-" (None). */
+/* The value of `store`'s third field and of `set`'s second when it is "-"
+ * (None). */
 #define GCT_TRACE_NONE INT64_MIN
 
 typedef struct gct_trace_op {
