@@ -276,7 +276,7 @@ static int check(const gct_trace *t, char *err, size_t errlen)
     int rc = 0;
     for (size_t k = 0; k < t->n && !rc; k++)
         rc = dry_step(&d, t, &t->ops[k], err, errlen);
-    for (size_t k = 0; k < d.nobjs; k++)
+    for (size_t k = 1; k < d.nobjs; k++) /* objs[0] stands for None */
         free(d.objs[k].big);
     free(d.objs);
     free(d.roots);
