@@ -28,7 +28,8 @@ static void run_help(FILE *out)
             "over the processes; an interval is a 95%% CI from 5 processes on, else their\n"
             "range.\n\n"
             "  -c, --collector NAME  a collector (gctune list)\n"
-            "  -w, --workload NAME   a workload (gctune list)\n"
+            "  -w, --workload NAME   a workload (gctune list), or trace:FILE: a trace, one\n"
+            "                        operation a replay of all of it (docs/traces.md)\n"
             "  --gen0/--gen1/--gen2 N  thresholds (knobs of gencycle; marksweep has gen0)\n"
             "  -k, --knob K=V        any other knob, e.g. -k cascade=5000\n"
             "  -p, --param P=V       a workload parameter, e.g. -p depth=14\n"
@@ -40,7 +41,7 @@ static void run_help(FILE *out)
             "  --trace FILE          first record the configuration's heap operations (set-up,\n"
             "                        then --ops operations, on a heap of its own) as a trace\n"
             "                        (docs/traces.md) that `gctune replay FILE -c gencycle`\n"
-            "                        replays with the same collections; -w trace:FILE runs one\n"
+            "                        replays with the same collections\n"
             "  --collections FILE    with --trace: the recording's collections, as the JSON of\n"
             "                        `gctune replay --work` (the same, line for line)\n"
             "%s",

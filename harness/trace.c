@@ -120,6 +120,8 @@ static int parse_op(const char *path, int line, char **f, int nf, gct_trace_op *
     return 0;
 }
 
+static const gct_shape *big_shape(int64_t n);
+
 /* ---- checking: a dry run of the object graph ------------------------------ */
 
 typedef struct dry_obj {
@@ -327,6 +329,11 @@ int gct_trace_load(gct_trace *t, const char *path, char *err, size_t errlen)
         rc = check(t, err, errlen);
     if (rc)
         gct_trace_free(t);
+    /* The shapes of its big containers now, not during a replay (a
+     * workload's operation allocates nothing in C). */
+    for (size_t k = 0; !rc && k < t->n; k++)
+        if (t->ops[k].code == GCT_TOP_NEW && t->ops[k].a > GCT_TRACE_MAX_SLOTS)
+            big_shape(t->ops[k].a);
     return rc;
 }
 
@@ -501,6 +508,19 @@ int gct_trace_replay(const gct_trace *t, gct_heap *h, gct_replay *out, char *err
     for (int g = 0; g < 3; g++) {
         out->count[g] = count[g];
         out->stats[g] = gct_heap_stats(h)[g];
+    }
+    gct_root_truncate(h, base);
+    return rc;
+}
+
+int gct_trace_run(const gct_trace *t, gct_heap *h, char *err, size_t errlen)
+{
+    replay_state s = {.h = h};
+    size_t base = gct_root_depth(h);
+    int rc = 0;
+    for (size_t k = 0; k < t->n && !rc; k++) {
+        s.line = t->ops[k].line;
+        rc = replay_step(&s, t, base, &t->ops[k], err, errlen);
     }
     gct_root_truncate(h, base);
     return rc;

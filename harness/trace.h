@@ -87,6 +87,12 @@ typedef struct gct_replay {
 int gct_trace_replay(const gct_trace *t, gct_heap *h, gct_replay *out, char *err, size_t errlen);
 void gct_replay_free(gct_replay *r);
 
+/* Run t's operations on h from its current root depth, logging nothing (a
+ * trace as a workload's operation: trace_workload.h), then pop what they
+ * left there.  Allocates nothing but heap objects.  Returns 0, or -1 with
+ * "FILE:LINE: ..." in err as gct_trace_replay. */
+int gct_trace_run(const gct_trace *t, gct_heap *h, char *err, size_t errlen);
+
 /* The JSON of docs/traces.md, formatted as Python's json.dumps(indent=2), so
  * that a model's output and a real interpreter's can be diffed.  With
  * `work`, each collection also carries examined and traversed. */

@@ -608,7 +608,8 @@ static void record_run(recorder *r, const gct_config *c, const gct_workload *twi
             c->collector->name, knobs, c->workload->name, params, c->seed, c->ops,
             c->ops == 1 ? "" : "s");
     if (thresholds_set(c)) {
-        comment(r, "the thresholds the run set at the start");
+        comment(r, "the thresholds the run started with (without this line, a sweep over the "
+                   "trace sets them)");
         emit_thresholds(r);
     }
     comment(r, "set-up");
@@ -656,10 +657,14 @@ int gct_trace_record(const gct_config *c, const gct_trace_record_opts *o,
     memset(res, 0, sizeof *res);
     char params[512], name[700];
     gct_workload_format_params(c->workload, c->params, params, sizeof params);
-    snprintf(name, sizeof name, "workload %s (%s)", c->workload->name, params);
+    snprintf(name, sizeof name, "workload %s%s%s%s", c->workload->name, params[0] ? " (" : "",
+             params, params[0] ? ")" : "");
     const gct_workload *twin = gct_workload_recording(c->workload);
     if (!twin) {
-        snprintf(err, errlen, "%s has no recording build (workloads/meson.build's list)", name);
+        snprintf(err, errlen,
+                 "%s has no recording build: only the workloads of gctune list can be recorded "
+                 "(a trace workload is a trace already)",
+                 name);
         return GCT_EXIT_USAGE;
     }
     recorder r = {.wl_name = name, .last = -1};

@@ -16,6 +16,14 @@ without weak references, with a few operations and small parameters:
      collections and collected objects that the replay has after the line
      `# operation 1` (the timed part begins after the set-up).
 
+A trace as a workload (-w trace:FILE): the trace recorded at CPython's
+default thresholds is swept over gen0 on gencycle and marksweep; each
+configuration's record (one replay: the preset's count) must count the
+collections and collected objects of `gctune replay -c COLLECTOR -k
+gen0=V`, name the workload trace-STEM and say how many trace operations a
+replay is; --ops 3 replays it three times; a bad trace is refused with its
+FILE:LINE before anything is written.
+
 The variants with weak references must be refused: exit 2, a message that
 names the workload and weak references, and no file (not even a temporary
 one).  A workload missing from CASES fails the check: every workload must
@@ -75,6 +83,10 @@ WEAK = [
     ("cache", ["-p", "keys=20", "-p", "capacity=8", "-p", "values=weak", "-p", "hold=2",
                "--ops", "2"]),
 ]
+
+# The trace swept as a workload: recorded at the default thresholds, so that
+# the sweep's gen0 is the one that counts.
+SWEPT = ("trees", "default thresholds")
 
 # The traces that also run on the real CPython 3.11 (--cpython).
 ON_CPYTHON = [("dlist", "backlinks=strong"), ("cache", "values=strong")]
@@ -151,6 +163,64 @@ def check_case(gctune, tmp, wl, what, args):
     return problems, summary, trace
 
 
+def read_csv(path):
+    import csv
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def check_sweep(gctune, tmp, trace):
+    """Sweep gen0 over a recorded trace; returns a list of problems."""
+    problems = []
+    out = os.path.join(tmp, "sweep")
+    stem = "trace-" + os.path.basename(trace)[:-len(".trace")].replace(".", "_")
+    rc, _, err = run([gctune, "sweep", "-c", "gencycle,marksweep", "-w", "trace:" + trace,
+                      "--gen0", "100,700", "--gen1", "10", "--gen2", "10", "--reps", "1",
+                      "--no-plots", "--no-predict", "--warmup", "0", "-q", "--out", out])
+    if rc != 0:
+        return ["gctune sweep exited %d: %s" % (rc, err.strip())]
+    with open(trace, encoding="utf-8") as f:
+        nops = sum(1 for line in f.read().splitlines()[1:]
+                   if line.split("#")[0].strip())
+    rows = [r for r in read_csv(os.path.join(out, "results.csv")) if not r["aa_of"]]
+    if len(rows) != 4:
+        problems.append("%d configurations, not 4" % len(rows))
+    for r in rows:
+        where = r["config_id"]
+        if r["status"] != "ok" or r["workload"] != stem or r["ops"] != "1":
+            problems.append("%s: status %s, workload %s, ops %s (expected ok, %s, 1)"
+                            % (where, r["status"], r["workload"], r["ops"], stem))
+            continue
+        if "trace_operations=%d" % nops not in r["extra"]:
+            problems.append("%s: extra %r lacks trace_operations=%d" % (where, r["extra"], nops))
+        rc, text, err = run([gctune, "replay", trace, "-c", r["collector"], "-k",
+                             "gen0=" + r["gen0"]])
+        if rc != 0:
+            problems.append("%s: gctune replay exited %d: %s" % (where, rc, err.strip()))
+            continue
+        stats = json.loads(text)["stats"]
+        for g in range(3):
+            want = (stats[g]["collections"], stats[g]["collected"])
+            got = (int(r["collections_gen%d" % g]), int(r["collected_gen%d" % g]))
+            if want != got:
+                problems.append("%s, generation %d: %d collections (%d collected), the replay "
+                                "%d (%d)" % ((where, g) + got + want))
+    rc, text, err = run([gctune, "run", "-c", "gencycle", "-w", "trace:" + trace, "--ops", "3"] +
+                        COMMON)
+    if rc != 0 or json.loads(text)[0]["ops"] != 3 or json.loads(text)[0]["status"] != "ok":
+        problems.append("run --ops 3 over the trace: exit %d, %s" % (rc, (text or err).strip()))
+    bad = os.path.join(tmp, "bad.trace")
+    with open(bad, "w", encoding="utf-8") as f:
+        f.write("gctune-trace 1\nnew 1\nstore 0 0 1\n")
+    out = os.path.join(tmp, "sweep-bad")
+    rc, _, err = run([gctune, "sweep", "-c", "gencycle", "-w", "trace:" + bad, "--out", out,
+                      "--no-predict"])
+    if rc != 2 or "%s:3: store: position 1" % bad not in err or os.path.exists(out):
+        problems.append("a bad trace: exit %d, stderr %r, %s" % (
+            rc, err.strip(), "an output directory" if os.path.exists(out) else "nothing written"))
+    return problems
+
+
 def check_weak(gctune, tmp, wl, args):
     trace = os.path.join(tmp, "weak-%s.trace" % wl)
     rc, _, err = run([gctune, "run", "-c", "gencycle", "-w", wl] + args + COMMON +
@@ -193,6 +263,16 @@ def main():
                 else:
                     print("ok   %s (%s): the replay on gencycle is the live run: %s"
                           % (wl, what, summary))
+        if recorded.get(SWEPT):
+            problems = check_sweep(a.gctune, tmp, recorded[SWEPT])
+            if problems:
+                failures += 1
+                print("FAIL the trace of %s (%s) as a workload:" % SWEPT)
+                for p in problems:
+                    print("  " + p)
+            else:
+                print("ok   the trace of %s (%s) as a workload: swept over gen0 on gencycle and "
+                      "marksweep, the collections of its replays" % SWEPT)
         for wl, args in WEAK:
             problems = check_weak(a.gctune, tmp, wl, args)
             if problems:
