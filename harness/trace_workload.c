@@ -1,6 +1,8 @@
 /* trace_workload.c — a trace file as a workload (trace_workload.h). */
+#define _GNU_SOURCE
 #include "trace_workload.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 typedef struct trace_workload {
     gct_workload wl; /* first: a run's r->wl is this */
     gct_trace trace;
+    char *real;      /* the file's realpath: the same file however it is named */
     char name[80];
     char summary[600];
 } trace_workload;
@@ -88,11 +91,15 @@ const gct_workload *gct_trace_workload(const char *path, char *err, size_t errle
 {
     char name[80];
     name_of(path, name, sizeof name);
+    char *real = realpath(path, NULL);
     for (size_t i = 0; i < nmade; i++) {
         if (strcmp(made[i]->name, name))
             continue;
-        if (!strcmp(made[i]->trace.path, path))
+        if (!strcmp(made[i]->trace.path, path) || (real && !strcmp(made[i]->real, real))) {
+            free(real);
             return &made[i]->wl;
+        }
+        free(real);
         snprintf(err, errlen,
                  "trace:%s and trace:%s would both be the workload %s: rename one of the files",
                  made[i]->trace.path, path, name);
@@ -100,9 +107,11 @@ const gct_workload *gct_trace_workload(const char *path, char *err, size_t errle
     }
     trace_workload *tw = gct_xcalloc(1, sizeof *tw);
     if (gct_trace_load(&tw->trace, path, err, errlen)) {
+        free(real);
         free(tw);
         return NULL;
     }
+    tw->real = real ? real : gct_xstrdup(path); /* it was read: realpath works but for races */
     snprintf(tw->name, sizeof tw->name, "%s", name);
     snprintf(tw->summary, sizeof tw->summary,
              "the trace %s (%zu operations): one operation replays all of it", path,
