@@ -111,9 +111,14 @@ static objrec *map_get(objmap *m, gct_obj *o)
 
 /* ---- the recorder ---------------------------------------------------------- */
 
+/* An extra entry of the trace's stack.  Its object may have died in the live
+ * run since (the trace's reference is not the live run's), so its slots are
+ * read only in the epoch it was made in: until the live run next stores,
+ * pops or sets a root. */
 typedef struct temp {
     gct_obj *obj;
     size_t pos;
+    uint64_t epoch;
 } temp;
 
 typedef struct recorder {
@@ -127,6 +132,7 @@ typedef struct recorder {
     size_t tdepth;       /* the trace's root depth */
     temp *temps;
     size_t ntemps, tempcap;
+    uint64_t epoch; /* live operations that may free objects, so far */
     objmap map;
     uint64_t stamp;
     gct_obj **queue; /* the breadth-first search's */
@@ -225,13 +231,14 @@ static void push_temp(recorder *r, gct_obj *o, size_t pos)
         r->tempcap = r->tempcap ? 2 * r->tempcap : 64;
         r->temps = gct_xrealloc(r->temps, r->tempcap, sizeof *r->temps);
     }
-    r->temps[r->ntemps++] = (temp){o, pos};
+    r->temps[r->ntemps++] = (temp){o, pos, r->epoch};
 }
 
-static bool is_temp(const recorder *r, const gct_obj *o, size_t *pos)
+/* An extra entry holding o (of this epoch only, with `fresh`). */
+static bool is_temp(const recorder *r, const gct_obj *o, bool fresh, size_t *pos)
 {
     for (size_t k = r->ntemps; k-- > 0;)
-        if (r->temps[k].obj == o) {
+        if (r->temps[k].obj == o && (!fresh || r->temps[k].epoch == r->epoch)) {
             *pos = r->temps[k].pos;
             return true;
         }
@@ -249,10 +256,13 @@ static bool root_pos(recorder *r, const gct_obj *o, size_t *pos)
     return false;
 }
 
-/* On the trace's stack now (a live root or an extra entry)? */
-static bool anchor_pos(recorder *r, const gct_obj *o, size_t *pos)
+/* On the trace's stack now (a live root or an extra entry)?  With `alive`,
+ * only where it is known to be alive in the live run too, so that its slots
+ * may be read: a live root, or an extra entry of this epoch.  (An object the
+ * workload names is alive: any entry holding it will do.) */
+static bool anchor_pos(recorder *r, const gct_obj *o, bool alive, size_t *pos)
 {
-    if (is_temp(r, o, pos))
+    if (is_temp(r, o, alive, pos))
         return true;
     const objrec *x = map_find(&r->map, o);
     return x && x->nroots && root_pos(r, o, pos);
@@ -279,7 +289,7 @@ static bool by_hints(recorder *r, gct_obj *o, size_t *out)
         r->chain[n].parent = xr->parent;
         r->chain[n].slot = xr->slot;
         n++;
-        if (anchor_pos(r, xr->parent, &top))
+        if (anchor_pos(r, xr->parent, true, &top))
             break;
         x = xr->parent;
     }
@@ -312,7 +322,7 @@ static bool search(recorder *r, gct_obj *o)
             s = gct_root_get(r->h, p);
         else
             for (size_t k = 0; k < r->ntemps && !s; k++)
-                if (r->temps[k].pos == p)
+                if (r->temps[k].pos == p && r->temps[k].epoch == r->epoch)
                     s = r->temps[k].obj;
         if (!s)
             continue;
@@ -354,7 +364,8 @@ static bool search(recorder *r, gct_obj *o)
  * with `load` lines if it is not there; false after a failure. */
 static bool locate(recorder *r, gct_obj *o, const char *what, size_t *pos)
 {
-    if (anchor_pos(r, o, pos) || by_hints(r, o, pos) || (search(r, o) && by_hints(r, o, pos)))
+    if (anchor_pos(r, o, false, pos) || by_hints(r, o, pos) ||
+        (search(r, o) && by_hints(r, o, pos)))
         return true;
     rec_fail(r, GCT_EXIT_USAGE,
              "%s %s %s an object (%s) that no root reaches: a trace names objects only "
@@ -395,6 +406,7 @@ static void on_store(recorder *r, gct_obj *o, uint32_t slot, gct_obj *v)
         return;
     emit(r, GCT_TOP_STORE, "store %zu %" PRIu32 " %s", po, slot,
          pos_text(v ? (int64_t)pv : -1, buf, sizeof buf));
+    r->epoch++; /* the store may free what only it held */
     if (v) {
         objrec *vr = map_get(&r->map, v);
         vr->parent = o;
@@ -409,7 +421,7 @@ static void on_push(recorder *r, gct_obj *v)
     size_t p;
     if (!v) {
         emit(r, GCT_TOP_NONE, "none");
-    } else if (anchor_pos(r, v, &p)) {
+    } else if (anchor_pos(r, v, false, &p)) {
         emit(r, GCT_TOP_DUP, "dup %zu", p);
     } else {
         if (!locate(r, v, "pushes", &p))
@@ -451,6 +463,7 @@ static void on_pop(recorder *r)
         map_get(&r->map, o)->nroots--;
         push_temp(r, o, r->ldepth); /* still on the trace's stack until the pop is written */
     }
+    r->epoch++; /* the pop may free o and what only it held */
 }
 
 /* A safepoint of the live run.  Every operation but store and set already
