@@ -33,6 +33,9 @@ With --cpython, two of the recorded traces are also converted by
 scripts/trace-to-python.py and run on CPython 3.11 (tests/oracle/
 trace_oracle.py's helpers), whose JSON must equal `gctune replay -c
 gencycle`'s; without a CPython 3.11 that part is skipped (said on stdout).
+Where a CPython 3.12 or 3.13 is found (as trace_oracle.py finds them), the
+same two workloads are recorded on gencycle312 or gencycle313, and the
+replay on that model must be the live run and print the interpreter's JSON.
 
 Exit status: 0 all good, 1 a failure, 2 bad usage.
 """
@@ -221,6 +224,30 @@ def check_sweep(gctune, tmp, trace):
     return problems
 
 
+def check_on(gctune, tmp, model, python, ver, wl, what):
+    """Record wl on a 3.12+ model; replay, and run on that interpreter."""
+    args = dict(CASES[wl])[what]
+    knobs = ["-k", "patch=%s" % ver.split(".")[2]] if model == "gencycle312" else []
+    trace = os.path.join(tmp, "%s.%s.trace" % (wl, model))
+    coll = trace + ".json"
+    rc, _, err = run([gctune, "run", "-c", model, "-w", wl] + args + knobs + COMMON +
+                     ["--trace", trace, "--collections", coll])
+    if rc != 0:
+        return "gctune run -c %s exited %d: %s" % (model, rc, err.strip())
+    rc, replay, err = run([gctune, "replay", trace, "-c", model, "--work"] + knobs)
+    with open(coll, encoding="utf-8") as f:
+        if rc != 0 or replay != f.read():
+            return "the replay on %s is not the live run (exit %d) %s" % (model, rc, err.strip())
+    trace_oracle.PYTHON = python
+    real, why = trace_oracle.cpython_json(trace, tmp)
+    got, _, why2 = trace_oracle.gctune_json(gctune, trace, [model] + knobs)
+    if why or why2:
+        return why or why2
+    if got != real:
+        return "CPython %s and %s disagree" % (ver, model)
+    return None
+
+
 def check_weak(gctune, tmp, wl, args):
     trace = os.path.join(tmp, "weak-%s.trace" % wl)
     rc, _, err = run([gctune, "run", "-c", "gencycle", "-w", wl] + args + COMMON +
@@ -309,6 +336,19 @@ def main():
                     else:
                         print("ok   %s (%s) on CPython %s: the same JSON as gctune replay "
                               "(%d collections)" % (key + (ver, len(real["collections"]))))
+            for model, version in (("gencycle312", "3.12"), ("gencycle313", "3.13")):
+                python, ver = trace_oracle.find_interpreter(version)
+                if not python:
+                    print("skipped: recording on %s: %s" % (model, ver))
+                    continue
+                for key in ON_CPYTHON:
+                    why = check_on(a.gctune, tmp, model, python, ver, *key)
+                    if why:
+                        failures += 1
+                        print("FAIL %s (%s) on %s and CPython %s: %s" % (key + (model, ver, why)))
+                    else:
+                        print("ok   %s (%s) recorded on %s: replayed there as it ran, and the "
+                              "same JSON on CPython %s" % (key + (model, ver)))
     print("%d failure%s" % (failures, "" if failures == 1 else "s"))
     return 1 if failures else 0
 
