@@ -667,19 +667,27 @@ static void record_run(recorder *r, const gct_config *c, const gct_workload *twi
 int gct_trace_record(const gct_config *c, const gct_trace_record_opts *o,
                      gct_trace_record_result *res, char *err, size_t errlen)
 {
+    const gct_workload *twin = gct_workload_recording(c->workload);
+    if (!twin) {
+        memset(res, 0, sizeof *res);
+        snprintf(err, errlen,
+                 "workload %s has no recording build: only the workloads of gctune list can be "
+                 "recorded (a trace workload is a trace already)",
+                 c->workload->name);
+        return GCT_EXIT_USAGE;
+    }
+    return gct_trace_record_with(c, twin, o, res, err, errlen);
+}
+
+int gct_trace_record_with(const gct_config *c, const gct_workload *twin,
+                          const gct_trace_record_opts *o, gct_trace_record_result *res, char *err,
+                          size_t errlen)
+{
     memset(res, 0, sizeof *res);
     char params[512], name[700];
     gct_workload_format_params(c->workload, c->params, params, sizeof params);
     snprintf(name, sizeof name, "workload %s%s%s%s", c->workload->name, params[0] ? " (" : "",
              params, params[0] ? ")" : "");
-    const gct_workload *twin = gct_workload_recording(c->workload);
-    if (!twin) {
-        snprintf(err, errlen,
-                 "%s has no recording build: only the workloads of gctune list can be recorded "
-                 "(a trace workload is a trace already)",
-                 name);
-        return GCT_EXIT_USAGE;
-    }
     recorder r = {.wl_name = name, .last = -1};
     gct_afile trace, coll;
     r.f = gct_afile_open(&trace, o->trace, err, errlen);

@@ -52,4 +52,11 @@ typedef struct gct_trace_record_result {
 int gct_trace_record(const gct_config *c, const gct_trace_record_opts *o,
                      gct_trace_record_result *res, char *err, size_t errlen);
 
+/* The same with the recording build given: a workload compiled with
+ * GCT_RECORDING and the parameters of c->workload, which names it in
+ * messages (tests make workloads of their own). */
+int gct_trace_record_with(const gct_config *c, const gct_workload *recording,
+                          const gct_trace_record_opts *o, gct_trace_record_result *res, char *err,
+                          size_t errlen);
+
 #endif
