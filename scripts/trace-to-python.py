@@ -83,7 +83,8 @@ ARITY = {
     "new": (1, 1), "atom": (0, 0), "store": (3, 3), "load": (2, 2),
     "dup": (1, 1), "pop": (0, 1), "collect": (1, 1), "threshold": (1, 3),
     "enable": (0, 0), "disable": (0, 0), "freeze": (0, 0), "unfreeze": (0, 0),
-    "safepoint": (0, 0), "set": (2, 2), "none": (0, 0),
+    "safepoint": (0, 0),
+    "set": (2, 2), "none": (0, 0),
 }
 
 INT_RE = re.compile(r"-?[0-9]+\Z")
@@ -141,7 +142,10 @@ def parse_lines(text):
             raise TraceError(n, "'%s' takes %s, got %d" % (op, takes, len(args)))
         vals = []
         for k, f in enumerate(args):
-            if (op, k) in (("store", 2), ("set", 1)) and f == "-":
+            if op == "store" and k == 2 and f == "-":
+                vals.append(None)
+                continue
+            if op == "set" and k == 1 and f == "-":
                 vals.append(None)
                 continue
             if not INT_RE.match(f) or not -INT64 <= int(f) < INT64:
