@@ -191,7 +191,7 @@ static int opt_jobs(gct_measure *m, const measure_opt *o, const char *arg)
     return 0;
 }
 
-/* --out, --python: a text that may not be empty. */
+/* --out, --python, --trace, --collections: a text that may not be empty. */
 static int opt_text(gct_measure *m, const measure_opt *o, const char *arg)
 {
     if (!*arg)
@@ -249,6 +249,7 @@ static int opt_first_pass(gct_measure *m, const measure_opt *o, const char *arg)
 enum {
     O_GEN0 = 256, O_GEN1, O_GEN2, O_OPS, O_REPS, O_SEED, O_PIN, O_OUT, O_JSON, O_PRESET,
     O_TIMEOUT, O_MAXMEM, O_FORCE, O_NOPLOTS, O_PDF, O_WARMUP, O_NOAA, O_NOPREDICT, O_PYTHON,
+    O_TRACE, O_COLLECTIONS,
 };
 
 #define YES(f) .apply = opt_yes, .field = offsetof(gct_measure, f)
@@ -283,6 +284,10 @@ static const measure_opt measure_opts[] = {
     {"python", required_argument, O_PYTHON, FOR_BOTH, NULL, opt_text, "an interpreter",
      offsetof(gct_measure, python)},
     {"quiet", no_argument, 'q', FOR_BOTH, NULL, YES(quiet)},
+    {"trace", required_argument, O_TRACE, FOR_RUN, "--trace is for gctune run (a sweep can run a "
+     "trace: -w trace:FILE)", opt_text, "a file", offsetof(gct_measure, trace)},
+    {"collections", required_argument, O_COLLECTIONS, FOR_RUN, "--collections is for gctune run",
+     opt_text, "a file", offsetof(gct_measure, collections)},
     {"help", no_argument, 'h', FOR_BOTH, NULL, opt_first_pass, NULL, 0},
 };
 
