@@ -263,6 +263,26 @@ double gct_summary_noise_floor(const gct_summary *s, const char *workload)
     return NAN;
 }
 
+double gct_summary_noise_floor_of(const gct_summary *s, const char *workload, const char *field)
+{
+    if (!strcmp(field, "ops_per_s"))
+        return gct_summary_noise_floor(s, workload);
+    for (size_t i = 0; i < s->nnoise; i++) {
+        if (strcmp(s->noise[i].workload, workload))
+            continue;
+        const gct_config_summary *a = gct_summary_find(s, s->noise[i].config);
+        const gct_config_summary *b = gct_summary_find(s, s->noise[i].twin);
+        const gct_stat *x = a ? gct_summary_stat(a, field) : NULL;
+        const gct_stat *y = b ? gct_summary_stat(b, field) : NULL;
+        if (!x || !y || !isfinite(x->median) || !isfinite(y->median))
+            return NAN;
+        if (x->median == y->median)
+            return 0;
+        return x->median != 0 ? fabs(y->median / x->median - 1) : INFINITY;
+    }
+    return NAN;
+}
+
 bool gct_summary_is_candidate(const gct_config_summary *c)
 {
     return c->n > 0 && !c->aa_of[0] && !c->leaks;

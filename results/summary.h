@@ -102,6 +102,11 @@ const gct_stat *gct_summary_stat(const gct_config_summary *c, const char *field)
 const gct_config_summary *gct_summary_find(const gct_summary *s, const char *id);
 /* The noise floor of a workload: its A/A spread, or NaN without a control. */
 double gct_summary_noise_floor(const gct_summary *s, const char *workload);
+/* The same for another summarised field (pause_p99_us...): how far the A/A
+ * twin's median landed from its original's, |twin / original - 1| (0 when
+ * both are 0, as with no pauses; infinite when only one is; NaN without a
+ * control).  For ops_per_s it is gct_summary_noise_floor. */
+double gct_summary_noise_floor_of(const gct_summary *s, const char *workload, const char *field);
 /* A configuration worth showing as a choice: it ran, is no A/A twin, and
  * does not leak. */
 bool gct_summary_is_candidate(const gct_config_summary *c);
