@@ -517,8 +517,10 @@ static void change_text(double ratio, char *buf, size_t len)
         snprintf(buf, len, "-");
     else if (fabs(pct) >= 10)
         snprintf(buf, len, "%+.0f%%", pct);
-    else
+    else if (fabs(pct) >= 1 || pct == 0)
         snprintf(buf, len, "%+.1f%%", pct);
+    else
+        snprintf(buf, len, "%+.2g%%", pct); /* an exact -0.0037% is not -0.0% */
 }
 
 /* A value of a metric for people. */
