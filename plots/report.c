@@ -513,7 +513,7 @@ static void verdict_section(doc *d, const gct_results *rows, const gct_summary *
             snprintf(det, sizeof det, "none (too few)");
         else
             gct_fmt_pct(z->detectable, det, sizeof det);
-        gct_fmt_pct(z->spread, spread, sizeof spread);
+        gct_fmt_pct(gct_summary_noise_floor(s, z->workload), spread, sizeof spread);
         const char *cells[] = {z->workload, z->config, runs, ratio, iv, det, spread};
         table_row(d, cells);
     }

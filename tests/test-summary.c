@@ -121,7 +121,10 @@ Test(summary, written_and_read_back_it_is_the_same_model)
     }
     GCT_ASSERT_STR_EQ(t.noise[0].twin, "aa.ref");
     GCT_ASSERT_DBL_NEAR(t.noise[0].spread, s.noise[0].spread, 1e-9);
-    GCT_ASSERT_DBL_NEAR(gct_summary_noise_floor(&t, "trees"), s.noise[0].spread, 1e-9);
+    GCT_ASSERT_DBL_NEAR(gct_summary_noise_floor(&t, "trees"), expm1(fabs(log(s.noise[0].ratio))),
+                        1e-9);
+    /* The floor is the spread on the log scale: never less than it. */
+    cr_assert(gct_summary_noise_floor(&t, "trees") >= s.noise[0].spread - 1e-12);
     /* A twin is never a candidate. */
     cr_assert_not(gct_summary_is_candidate(find(&t, "aa.ref")));
     gct_summary_free(&s);
@@ -374,5 +377,36 @@ Test(summary, compare_takes_named_pairs_and_metrics)
     o.nmetrics = 1;
     GCT_ASSERT_EQ(gct_compare(&rows, &rows, &o, &c, err, sizeof err), -1);
     cr_assert(strstr(err, "'collector' is not a number"), "%s", err);
+    gct_results_free(&rows);
+}
+
+Test(summary, the_aa_pair_itself_is_never_called_different)
+{
+    /* A twin well apart from its original, slower: 0.8x in throughput, 1.3x
+     * in p99 pause, every process of each side close together. */
+    gct_results rows = {0};
+    for (int i = 0; i < 8; i++) {
+        add(&rows, "ref", "", 700, true, i, 100 + i * 0.01, GCT_STATUS_OK);
+        add(&rows, "aa.ref", "ref", 700, true, i, 80 + i * 0.01, GCT_STATUS_OK);
+        rows.rows[rows.n - 1].pause_p99_us = 130 + i * 0.01;
+    }
+    gct_summary s;
+    gct_summarize(&rows, &s);
+    /* noise.csv's spread is |0.8 - 1|; the floor is 0.8x on the log scale. */
+    GCT_ASSERT_DBL_NEAR(s.noise[0].spread, 0.2, 1e-3);
+    GCT_ASSERT_DBL_NEAR(gct_summary_noise_floor(&s, "trees"), 0.25, 1e-3);
+    const char *pa[] = {"ref"}, *pb[] = {"aa.ref"};
+    gct_cmp_opts o = {.pairs_a = pa, .pairs_b = pb, .npairs = 1, .noise_a = &s, .noise_b = &s,
+                      .same_sweep = true};
+    gct_cmp c;
+    char err[600];
+    GCT_ASSERT_EQ(gct_compare(&rows, &rows, &o, &c, err, sizeof err), 0, "%s", err);
+    for (size_t i = 0; i < c.n; i++)
+        if (!c.rows[i].metric->exact && !c.rows[i].constant &&
+            strcmp(c.rows[i].verdict, "no data"))
+            cr_assert(strstr(c.rows[i].verdict, "no detectable difference"), "%s: %.3fx: %s",
+                      c.rows[i].metric->field, c.rows[i].ratio, c.rows[i].verdict);
+    gct_cmp_free(&c);
+    gct_summary_free(&s);
     gct_results_free(&rows);
 }
