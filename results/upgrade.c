@@ -151,7 +151,7 @@ size_t gct_upgrade_keys(const gct_summary *s, gct_upgrade_key *out, size_t max)
             } else {
                 char d[160];
                 distinct_params(params, np, params[k], d, sizeof d);
-                snprintf(key->label, sizeof key->label, "%s (%s)", wl, d);
+                snprintf(key->label, sizeof key->label, "%s (%s)", wl, d[0] ? d : params[k]);
             }
         }
     }
