@@ -410,3 +410,47 @@ Test(summary, the_aa_pair_itself_is_never_called_different)
     gct_summary_free(&s);
     gct_results_free(&rows);
 }
+
+Test(summary, a_timed_metric_alike_in_every_process_is_compared_exactly)
+{
+    /* Peak memory the same in every process of each side (a model's is):
+     * 10% more is exact, whatever the noise floor. */
+    gct_results rows = {0};
+    for (int i = 0; i < 5; i++) {
+        add(&rows, "ref", "", 700, true, i, 100 + i, GCT_STATUS_OK);
+        add(&rows, "aa.ref", "ref", 700, true, i, 140 + i, GCT_STATUS_OK); /* a 40% floor */
+        add(&rows, "other", "", 800, false, i, 100 + i, GCT_STATUS_OK);
+        rows.rows[rows.n - 3].peak_bytes = 1000;
+        rows.rows[rows.n - 2].peak_bytes = 1000;
+        rows.rows[rows.n - 1].peak_bytes = 1100;
+    }
+    gct_summary s;
+    gct_summarize(&rows, &s);
+    gct_cmp c;
+    char err[600];
+    gct_cmp_opts o = {.filter_a = "ref", .filter_b = "other", .noise_a = &s, .noise_b = &s,
+                      .same_sweep = true};
+    GCT_ASSERT_EQ(gct_compare(&rows, &rows, &o, &c, err, sizeof err), 0, "%s", err);
+    for (size_t i = 0; i < c.n; i++)
+        if (!strcmp(c.rows[i].metric->field, "peak_bytes")) {
+            cr_assert(c.rows[i].constant);
+            GCT_ASSERT_STR_EQ(c.rows[i].verdict, "B 10% more");
+        }
+    gct_cmp_free(&c);
+    gct_summary_free(&s);
+    gct_results_free(&rows);
+    /* One process a side proves nothing alike: compared as timed. */
+    gct_results one = {0};
+    add(&one, "ref", "", 700, true, 0, 100, GCT_STATUS_OK);
+    add(&one, "other", "", 800, false, 0, 100, GCT_STATUS_OK);
+    one.rows[0].peak_bytes = 1000;
+    one.rows[1].peak_bytes = 1100;
+    o.noise_a = o.noise_b = NULL;
+    GCT_ASSERT_EQ(gct_compare(&one, &one, &o, &c, err, sizeof err), 0, "%s", err);
+    for (size_t i = 0; i < c.n; i++)
+        if (!strcmp(c.rows[i].metric->field, "peak_bytes"))
+            cr_assert(strstr(c.rows[i].verdict, "no detectable difference"), "%s",
+                      c.rows[i].verdict);
+    gct_cmp_free(&c);
+    gct_results_free(&one);
+}
