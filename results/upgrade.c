@@ -321,10 +321,16 @@ static int resolve(const gct_upgrade_side *s, const char *spec, const char *opt,
             return -1;
         }
     } else {
+        /* The version itself wins over those it is a prefix of: "3.14" is
+         * 3.14's model even beside a 3.14.5 one. */
+        bool exact = false;
+        for (size_t i = 0; i < nc && !exact; i++)
+            exact = !strcmp(cands[i]->cpython, name);
         size_t nm = 0;
         char which[512] = "";
         for (size_t i = 0; i < nc; i++)
-            if (gct_version_matches(cands[i]->cpython, name)) {
+            if (exact ? !strcmp(cands[i]->cpython, name)
+                      : gct_version_matches(cands[i]->cpython, name)) {
                 if (!hit)
                     hit = cands[i];
                 nm++;

@@ -6,7 +6,8 @@
  *
  * A side is a result directory (or a selection of one, DIR:PATTERN); an end
  * of the upgrade (--from, --to) names a collector ("gencycle313") or a
- * CPython version ("3.13", or "3.14" for the one 3.14.x there is), with
+ * CPython version ("3.13"; "3.14" is 3.14's, or else the one 3.14.x there
+ * is), with
  * thresholds after a colon to leave the defaults ("gencycle313:5000/10/10",
  * written as the report writes them).  Per workload (and parameter setting)
  * the from-configuration of A is paired with the to-configuration of B;

@@ -414,3 +414,39 @@ Test(upgrade, versions_oldest_first_one_collector_each)
     gct_summary_free(&s);
     gct_results_free(&rows);
 }
+
+Test(upgrade, a_version_names_itself_before_the_versions_it_prefixes)
+{
+    gct_results rows = {0};
+    static const proc ps[] = {
+        {"a", "gencycle314", "trees", NULL, NULL, 2000, true, 1000, 100, 1e6, 10},
+        {"b", "gencycle315", "trees", NULL, NULL, 2000, true, 1000, 100, 1e6, 10},
+        {"c", "real3142", "trees", NULL, NULL, 2000, true, 1000, 100, 1e6, 10},
+    };
+    for (size_t i = 0; i < 3; i++)
+        add_config(&rows, &ps[i], 2);
+    gct_summary s;
+    gct_summarize(&rows, &s);
+    char *dir = tmpdir_with_meta("{\"collectors\": {\"gencycle314\": {\"cpython\": \"3.14\"}, "
+                                 "\"gencycle315\": {\"cpython\": \"3.14.5\"}, "
+                                 "\"real3142\": {\"cpython\": \"3.14.2\"}}}");
+    gct_versions v;
+    char err[1200];
+    GCT_ASSERT_EQ(gct_versions_load(dir, &s, NULL, &v, err, sizeof err), 0, "%s", err);
+    gct_upgrade_side side = {.name = "A", .dir = dir, .rows = &rows, .sum = &s, .ver = &v};
+    gct_upgrade u;
+    gct_upgrade_opts o = {.same_sweep = true};
+    GCT_ASSERT_EQ(gct_upgrade_run(&side, "3.14", &side, "3.14.5", &o, &u, err, sizeof err), 0,
+                  "%s", err);
+    GCT_ASSERT_STR_EQ(u.from.collector, "gencycle314");
+    GCT_ASSERT_STR_EQ(u.to.collector, "gencycle315");
+    gct_upgrade_free(&u);
+    /* Oldest first: 3.14 < 3.14.2 < 3.14.5. */
+    gct_upgrade_end e[4];
+    GCT_ASSERT_EQ(gct_upgrade_versions(&side, e, 4, NULL, 0), 3);
+    GCT_ASSERT_STR_EQ(e[1].collector, "real3142");
+    gct_versions_free(&v);
+    rm_dir(dir);
+    gct_summary_free(&s);
+    gct_results_free(&rows);
+}
