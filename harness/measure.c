@@ -595,6 +595,32 @@ static json_t *sweep_json(const gct_measure *m)
     return sw;
 }
 
+/* meta.json's "collectors": per collector swept, in the registry's order,
+ * the CPython version it is or models (null: none a CPython user runs) and
+ * its knobs' defaults.  A result directory then says which version each
+ * configuration measured without the reader's registry, which may have
+ * changed since (results/versions.h reads it). */
+static json_t *collectors_json(const gct_measure *m)
+{
+    json_t *all = json_object();
+    for (size_t r = 0; r < gct_collector_count(); r++) {
+        const gct_collector *col = gct_collector_at(r);
+        bool swept = false;
+        for (size_t i = 0; i < m->n && !swept; i++)
+            swept = m->cfgs[i].collector == col;
+        if (!swept)
+            continue;
+        json_t *o = json_object(), *defaults = json_object();
+        json_object_set_new(o, "cpython", col->cpython ? json_string(col->cpython) : json_null());
+        for (uint32_t k = 0; k < col->nknobs; k++)
+            json_object_set_new(defaults, col->knobs[k].name,
+                                json_integer((json_int_t)col->knobs[k].def));
+        json_object_set_new(o, "defaults", defaults);
+        json_object_set_new(all, col->name, o);
+    }
+    return all;
+}
+
 int gct_measure_prepare(int argc, char **argv, gct_measure *m)
 {
     const char *cmd = cmd_of(m);
@@ -610,6 +636,7 @@ int gct_measure_prepare(int argc, char **argv, gct_measure *m)
     m->meta = gct_meta_new(argc, argv, cmd);
     json_object_set_new(m->meta, "sweep", sweep_json(m));
     json_object_set_new(m->meta, "seed", json_integer((json_int_t)m->spec.seed));
+    json_object_set_new(m->meta, "collectors", collectors_json(m));
     obtain_cost_model(m, cmd);
     return 0;
 }
