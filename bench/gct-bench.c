@@ -19,6 +19,16 @@
  *           collection that frees all of it (for gencycle every object is
  *           cyclic garbage).  Automatic collection is off while building,
  *           as gc.disable() is in the CPython anchor.
+ *           The other models of CPython (gencycle312 ... gencycle315) run
+ *           the live tree only: their full collections are gencycle's
+ *           passes, and the tree is what bench/anchors compares.
+ *  step     CPython 3.14's incremental collector (gencycle314) in steady
+ *           state on a live tree: each round allocates threshold+1 new
+ *           objects (half of them in dropped two-object cycles) and reaches a
+ *           safepoint, which runs one step; the median microseconds of the
+ *           MARK steps (which mark everything the roots reach) and of the
+ *           COLLECT steps, the objects a COLLECT step examines, and the
+ *           share of steps 3.14.1's accounting skips.
  *  walk     the memory floor: read one word of each of n 64-byte nodes in
  *           address order.
  *  alloc    allocate a small object (2 slots), store into it, drop it, as
@@ -170,6 +180,12 @@ static void build(gct_heap *h, int kind, int64_t n)
 }
 
 /* ---- collect ------------------------------------------------------------- */
+
+/* The models of CPython whose full collection bench/anchors puts beside
+ * CPython's own (gencycle, 3.11, is in the main table). */
+static const char *const cpython_models[] = {"gencycle312", "gencycle313", "gencycle314",
+                                             "gencycle315"};
+#define NMODELS (sizeof cpython_models / sizeof cpython_models[0])
 
 typedef struct collect_case {
     const char *collector;
@@ -386,6 +402,71 @@ static void bm_rc(gct_gb_state *st, void *ud)
     gct_heap_destroy(h);
 }
 
+/* ---- steps of the incremental collector ----------------------------------- */
+
+typedef struct step_case {
+    int64_t n;
+    char name[96];
+} step_case;
+
+/* Rounds until at least STEP_SAMPLES steps of each kind ran (3.14.1's
+ * accounting skips steps while work is owed: after a MARK step of the 2M
+ * tree, over a thousand), at most STEP_MAX_ROUNDS. */
+enum { STEP_SAMPLES = 5, STEP_MAX_ROUNDS = 50000 };
+
+static void bm_step(gct_gb_state *st, void *ud)
+{
+    const step_case *c = ud;
+    gct_heap *h = heap_new("gencycle314", NULL, 0);
+    build(h, TREE, c->n);
+    gct_heap_collect(h, GCT_GEN_FULL);
+    gct_heap_set_record_pauses(h, true);
+    int64_t gen0 = 0;
+    gct_heap_get_knob(h, "gen0", &gen0);
+    double mark[STEP_SAMPLES], coll[STEP_SAMPLES];
+    size_t nmark = 0, ncoll = 0;
+    int64_t rounds = 0, skipped = 0;
+    double examined = 0;
+    while (gct_gb_keep_running(st)) {
+        nmark = ncoll = 0;
+        rounds = skipped = 0;
+        examined = 0;
+        while ((nmark < STEP_SAMPLES || ncoll < STEP_SAMPLES) && rounds < STEP_MAX_ROUNDS) {
+            rounds++;
+            for (int64_t i = 0; i <= gen0; i += 2) {
+                gct_obj *a = gct_new(h, &small2);
+                gct_obj *b = gct_new(h, &small2);
+                gct_store(h, a, 0, b);
+                gct_store(h, b, 0, a);
+                gct_root_pop(h);
+                gct_root_pop(h);
+            }
+            gct_heap_clear_pauses(h);
+            uint64_t t0 = gct_now_ns();
+            gct_heap_safepoint(h);
+            double us = (double)(gct_now_ns() - t0) / 1e3;
+            const gct_pause *p = gct_heap_pauses(h);
+            if (gct_heap_npauses(h) != 1 || (p->kind == GCT_PAUSE_GEN1 && !p->examined)) {
+                skipped++; /* 3.14.1's early return: nothing ran */
+            } else if (p->kind == GCT_PAUSE_MARK) {
+                if (nmark < STEP_SAMPLES)
+                    mark[nmark++] = us;
+            } else if (ncoll < STEP_SAMPLES) {
+                examined += (double)p->examined;
+                coll[ncoll++] = us;
+            }
+        }
+    }
+    if (ncoll < STEP_SAMPLES || nmark < STEP_SAMPLES)
+        gct_gb_skip_with_error(st, "too few MARK or COLLECT steps ran");
+    gct_gb_counter(st, "objects_per_collect_step", ncoll ? examined / (double)ncoll : 0);
+    gct_gb_counter(st, "mark_us", median(mark, nmark));
+    gct_gb_counter(st, "collect_us", median(coll, ncoll));
+    gct_gb_counter(st, "skipped_pct", rounds ? 100.0 * (double)skipped / (double)rounds : 0);
+    gct_gb_counter(st, "objects", (double)c->n);
+    gct_heap_destroy(h);
+}
+
 /* ---- the cost of pause recording ----------------------------------------- */
 
 typedef struct record_case {
@@ -526,8 +607,9 @@ static void bm_record_one(gct_gb_state *st, void *ud)
 static const int64_t sizes[] = {100000, 1000000, 2000000};
 #define NSIZES (sizeof sizes / sizeof sizes[0])
 
-static collect_case collect_cases[2 * 3 * 2 * NSIZES];
+static collect_case collect_cases[2 * 3 * 2 * NSIZES + NMODELS * NSIZES];
 static walk_case walk_cases[NSIZES];
+static step_case step_cases[NSIZES];
 static alloc_case alloc_cases[5];
 static rc_case rc_cases[6];
 static record_case record_cases[8];
@@ -554,6 +636,20 @@ static void register_all(void)
                     gct_gb_register(c->name, dead ? bm_collect_dead : bm_collect_live, c, iters,
                                     g_reps);
                 }
+    for (size_t s = 0; s < NSIZES; s++)
+        for (size_t m = 0; m < NMODELS; m++) {
+            collect_case *c = &collect_cases[k++];
+            *c = (collect_case){.collector = cpython_models[m], .kind = TREE, .n = sizes[s]};
+            snprintf(c->name, sizeof c->name, "collect/%s/tree/live/%" PRId64, c->collector, c->n);
+            int64_t iters = 20000000 / c->n > 0 ? 20000000 / c->n : 1;
+            gct_gb_register(c->name, bm_collect_live, c, iters, g_reps);
+        }
+    for (size_t s = 0; s < NSIZES; s++) {
+        step_case *c = &step_cases[s];
+        c->n = sizes[s];
+        snprintf(c->name, sizeof c->name, "step/gencycle314/tree/live/%" PRId64, c->n);
+        gct_gb_register_unit(c->name, bm_step, c, 1, g_reps, "ms");
+    }
     for (size_t s = 0; s < NSIZES; s++) {
         walk_case *w = &walk_cases[s];
         w->n = sizes[s];

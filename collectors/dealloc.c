@@ -22,7 +22,11 @@ void gct__free(gct_heap *h, gct_obj *o)
         /* A backend that has new containers linked onto its list
          * (gencycle, cpython): untrack, and count[0] goes down but never
          * below zero (PyObject_GC_Del). */
-        bool gc_del = !h->ops->free_container || h->ops->free_container(h, o);
+        bool gc_del = true;
+        if (o->shape->flags & GCT_SHAPE_TUPLE)
+            gc_del = gct__tuple_freed(h, o);
+        if (h->ops->free_container)
+            gc_del = h->ops->free_container(h, o) && gc_del;
         gct_link *l = gct_obj_link(o);
         if (l->next) {
             l->prev->next = l->next;

@@ -92,13 +92,13 @@ static int64_t collect_main(gct_heap *h, int gen)
      * for the look at the list's order. */
     bool pf = gen == NGEN - 1 && list_in_address_order(young);
     int64_t examined, refs;
-    if (gen == NGEN - 1 && list_is_empty(&g->permanent)) {
+    if (gen == NGEN - 1 && list_is_empty(&g->permanent) && !h->untracked_containers) {
         /* Constant arguments: one copy of the pass with the prefetch and
          * one without, rather than a test at every object. */
-        examined = pf ? update_subtract_all(young, true, &refs)
-                      : update_subtract_all(young, false, &refs);
+        examined = pf ? update_subtract_all(young, true, &refs, CYC_KEEP_SPARE)
+                      : update_subtract_all(young, false, &refs, CYC_KEEP_SPARE);
     } else {
-        examined = update_refs(young, pf);
+        examined = update_refs(young, pf, CYC_KEEP_SPARE);
         refs = subtract_refs(young, pf);
     }
     /*
@@ -126,6 +126,10 @@ static int64_t collect_main(gct_heap *h, int gen)
     list_init(&unreachable);
     int64_t survivors = pf ? move_unreachable(young, &unreachable, true)
                             : move_unreachable(young, &unreachable, false);
+    /* No legacy finalizers in the model: every unreachable object is
+     * collectable (move_legacy_finalizers finds none). */
+    int64_t m = examined - survivors;
+    survivors -= untrack_tuples(h, young, NULL); /* not long-lived: untracked */
 
     if (young != old) {
         if (gen == NGEN - 2)
@@ -136,12 +140,11 @@ static int64_t collect_main(gct_heap *h, int gen)
         g->long_lived_total = survivors;
     }
 
-    /* No legacy finalizers in the model: every unreachable object is
-     * collectable (move_legacy_finalizers finds none). */
-    int64_t m = examined - survivors;
     clear_weakrefs_to(h, &unreachable);
     /* No finalizers (PEP 442) in the model, so nothing is resurrected. */
     delete_garbage(h, &unreachable, pf);
+    if (gen == NGEN - 1)
+        gct__tuple_freelists_clear(h);
 
     h->stats[gen].collections++;
     h->stats[gen].collected += m;
@@ -244,6 +247,8 @@ static int gc_init(gct_heap *h, const int64_t *k)
     h->hot.rc = true;
     h->hot.track_mask = GCT_SHAPE_CONTAINER;
     h->hot.young = &g->gens[0];
+    h->tuple_policy = GCT_TUPLES_CPYTHON |
+                      (h->ops == &gct_collector_gencycle315 ? GCT_TUPLES_UNTRACKED : 0u);
     g->at_safepoint = h->ops != &gct_collector_gencycle;
     for (uint32_t i = 0; i < h->ops->nknobs; i++)
         gc_set_knob(h, i, k[i]);
@@ -261,7 +266,8 @@ static void gc_fini(gct_heap *h)
 
 struct count_ctx {
     int64_t containers;
-    int64_t untracked;
+    int64_t untracked;        /* tuples: untrack_tuples or born so */
+    int64_t untracked_other;  /* anything else: a bug */
 };
 
 static void count_containers(void *ud, gct_obj *o)
@@ -269,8 +275,12 @@ static void count_containers(void *ud, gct_obj *o)
     struct count_ctx *c = ud;
     if (o->shape->flags & GCT_SHAPE_CONTAINER) {
         c->containers++;
-        if (!gct_obj_link(o)->next)
-            c->untracked++;
+        if (!gct_obj_link(o)->next) {
+            if (o->shape->flags & GCT_SHAPE_TUPLE)
+                c->untracked++;
+            else
+                c->untracked_other++;
+        }
     }
 }
 
@@ -317,15 +327,21 @@ static bool gc_verify(gct_heap *h, char *err, size_t errlen)
             return false;
     if (!check_list(&g->permanent, "the permanent generation", &tracked, err, errlen))
         return false;
-    struct count_ctx c = {0, 0};
+    struct count_ctx c = {0, 0, 0};
     gct_heap_foreach(h, count_containers, &c);
-    if (c.untracked) {
-        snprintf(err, errlen, "%lld live containers are not tracked", (long long)c.untracked);
+    if (c.untracked_other) {
+        snprintf(err, errlen, "%lld live containers are not tracked",
+                 (long long)c.untracked_other);
         return false;
     }
-    if (tracked != c.containers) {
+    if (c.untracked != h->untracked_containers) {
+        snprintf(err, errlen, "%lld tuples are untracked, but the heap counts %lld",
+                 (long long)c.untracked, (long long)h->untracked_containers);
+        return false;
+    }
+    if (tracked != c.containers - c.untracked) {
         snprintf(err, errlen, "the generation lists hold %lld objects but %lld containers live",
-                 (long long)tracked, (long long)c.containers);
+                 (long long)tracked, (long long)(c.containers - c.untracked));
         return false;
     }
     for (int i = 0; i < NGEN; i++) {

@@ -271,6 +271,69 @@ void gct_heap_clear_pauses(gct_heap *h);
 
 uint64_t gct_now_ns(void);
 
+/* ---- recording the operations (gctune run --trace) ------------------------
+ *
+ * The recording build of the workloads (workloads/meson.build compiles every
+ * workload file a second time with GCT_RECORDING defined) reports each heap
+ * operation below to the recorder installed with gct_heap_set_recorder,
+ * before the operation happens; harness/trace_record.c writes them as a
+ * trace.  In every other build GCT__RECORD expands to nothing and its
+ * arguments are never evaluated: the code that is measured is the same
+ * instruction for instruction whether recording exists or not.
+ */
+typedef enum gct_heap_opkind {
+    GCT_HOP_NEW,       /* shape: about to allocate */
+    GCT_HOP_NEW_DONE,  /* obj: allocated, on top of the root stack */
+    GCT_HOP_STORE,     /* obj.slots[slot] = value */
+    GCT_HOP_LOAD,      /* obj.slots[slot] is read (a hint: where the object was found) */
+    GCT_HOP_PUSH,      /* value (may be NULL) pushed on the root stack */
+    GCT_HOP_POP,       /* the top root popped */
+    GCT_HOP_SET,       /* roots[index] = value (may be NULL) */
+    GCT_HOP_SAFEPOINT,
+    GCT_HOP_COLLECT,   /* n = generation (GCT_GEN_FULL: the oldest) */
+    GCT_HOP_ENABLE,    /* n = 1 on, 0 off */
+    GCT_HOP_FREEZE,
+    GCT_HOP_UNFREEZE,
+    GCT_HOP_KNOB,      /* the knob `name` has been set to n (reported once accepted) */
+    GCT_HOP_WEAKREF,   /* a weak reference to obj, about to be made */
+} gct_heap_opkind;
+
+typedef struct gct_heap_op {
+    gct_heap_opkind kind;
+    uint32_t slot;
+    const gct_shape *shape;
+    gct_obj *obj, *value;
+    size_t index;
+    int64_t n;
+    const char *name;
+} gct_heap_op;
+
+/* Called with the heap and the operation, before it happens (a knob: once
+ * set).  May read the heap, must not change it. */
+typedef void (*gct_heap_recorder_fn)(void *ud, gct_heap *h, const gct_heap_op *op);
+
+/* Install fn as the recorder of h, or remove it (fn NULL).  One recorder at
+ * a time in a process: the recording build has nowhere else to find it from
+ * a load.  Only the recording build of the workloads reports anything. */
+void gct_heap_set_recorder(gct_heap *h, gct_heap_recorder_fn fn, void *ud);
+void gct__record_op(gct_heap *h, const gct_heap_op *op);
+
+/* The out-of-line operations a workload may call, reported, then done: the
+ * recording build reaches them under these names (end of this header). */
+int64_t gct__rec_heap_collect(gct_heap *h, int generation);
+int gct__rec_heap_freeze(gct_heap *h);
+int gct__rec_heap_unfreeze(gct_heap *h);
+void gct__rec_heap_set_enabled(gct_heap *h, bool enabled);
+int gct__rec_heap_set_knob(gct_heap *h, const char *name, int64_t value, char *err,
+                           size_t errlen);
+gct_obj *gct__rec_weakref_new(gct_heap *h, gct_obj *target);
+
+#ifdef GCT_RECORDING
+#define GCT__RECORD(h, ...) gct__record_op((h), &(const gct_heap_op){__VA_ARGS__})
+#else
+#define GCT__RECORD(h, ...) ((void)0)
+#endif
+
 /* ---- out-of-line parts of the hot paths ---------------------------------- */
 void gct__collect_auto(gct_heap *h);
 void gct__safepoint(gct_heap *h);
@@ -300,6 +363,7 @@ static inline gct_obj *gct_load(const gct_obj *o, uint32_t i)
 {
     GCT_CHECK(!(o->flags & GCT_OF_FREE), "load from freed object %p", (const void *)o);
     GCT_CHECK(i < o->shape->nslots, "slot %u out of range for shape %s", i, o->shape->name);
+    GCT__RECORD(NULL, .kind = GCT_HOP_LOAD, .obj = (gct_obj *)o, .slot = i);
     return o->slots[i];
 }
 
@@ -320,20 +384,24 @@ static inline void gct_store(gct_heap *h, gct_obj *o, uint32_t i, gct_obj *v)
 {
     GCT_CHECK(!(o->flags & GCT_OF_FREE), "store into freed object %p", (void *)o);
     GCT_CHECK(i < o->shape->nslots, "slot %u out of range for shape %s", i, o->shape->name);
+    GCT__RECORD(h, .kind = GCT_HOP_STORE, .obj = o, .slot = i, .value = v);
     gct__assign(h, &o->slots[i], v);
 }
 
-/* Allocate without rooting: refcnt 1 owned by the caller.  Internal; the
- * workload API is gct_new. */
-static inline gct_obj *gct__alloc(gct_heap *h, const gct_shape *s)
+/* One allocation toward the trigger (_PyObject_GC_Link): may collect, or
+ * schedule a collection, before the new object exists. */
+static inline void gct__count_alloc(gct_heap *h)
 {
     gct__heap_hot *hh = gct__hot(h);
-    /* Count and maybe collect first: the new object is not part of it. */
-    if (s->flags & hh->track_mask) {
-        if (++hh->count[0] > hh->threshold[0] && hh->threshold[0] != 0 && hh->enabled &&
-            !hh->collecting)
-            gct__collect_auto(h);
-    }
+    if (++hh->count[0] > hh->threshold[0] && hh->threshold[0] != 0 && hh->enabled &&
+        !hh->collecting)
+        gct__collect_auto(h);
+}
+
+/* Allocate without counting or rooting: refcnt 1 owned by the caller. */
+static inline gct_obj *gct__alloc_uncounted(gct_heap *h, const gct_shape *s)
+{
+    gct__heap_hot *hh = gct__hot(h);
     size_t size = (size_t)hh->prefix + s->size;
     gct_obj *o;
     if (size <= GCT_POOL_MAX_SMALL) {
@@ -362,6 +430,16 @@ static inline gct_obj *gct__alloc(gct_heap *h, const gct_shape *s)
     return o;
 }
 
+/* Allocate without rooting: refcnt 1 owned by the caller.  Internal; the
+ * workload API is gct_new. */
+static inline gct_obj *gct__alloc(gct_heap *h, const gct_shape *s)
+{
+    /* Count and maybe collect first: the new object is not part of it. */
+    if (s->flags & gct__hot(h)->track_mask)
+        gct__count_alloc(h);
+    return gct__alloc_uncounted(h, s);
+}
+
 /* ---- roots --------------------------------------------------------------- */
 
 static inline size_t gct_root_depth(const gct_heap *h) { return gct__hot_c(h)->nroots; }
@@ -378,6 +456,7 @@ static inline void gct_root_set(gct_heap *h, size_t i, gct_obj *v)
 {
     gct__heap_hot *hh = gct__hot(h);
     GCT_CHECK(i < hh->nroots, "root %zu out of range (depth %zu)", i, hh->nroots);
+    GCT__RECORD(h, .kind = GCT_HOP_SET, .index = i, .value = v);
     gct__assign(h, &hh->roots[i], v);
 }
 
@@ -385,6 +464,7 @@ static inline void gct_root_set(gct_heap *h, size_t i, gct_obj *v)
 static inline void gct_root_push(gct_heap *h, gct_obj *v)
 {
     gct__heap_hot *hh = gct__hot(h);
+    GCT__RECORD(h, .kind = GCT_HOP_PUSH, .value = v);
     if (hh->nroots == hh->roots_cap)
         gct__roots_grow(h);
     if (v)
@@ -396,6 +476,7 @@ static inline void gct_root_pop(gct_heap *h)
 {
     gct__heap_hot *hh = gct__hot(h);
     GCT_CHECK(hh->nroots > 0, "root stack underflow");
+    GCT__RECORD(h, .kind = GCT_HOP_POP);
     gct_obj *v = hh->roots[--hh->nroots];
     if (v)
         gct_decref(h, v);
@@ -420,10 +501,12 @@ static inline gct_obj *gct_root_top(const gct_heap *h)
 static inline gct_obj *gct_new(gct_heap *h, const gct_shape *s)
 {
     gct__heap_hot *hh = gct__hot(h);
+    GCT__RECORD(h, .kind = GCT_HOP_NEW, .shape = s);
     if (hh->nroots == hh->roots_cap)
         gct__roots_grow(h);
     gct_obj *o = gct__alloc(h, s);
     hh->roots[hh->nroots++] = o;
+    GCT__RECORD(h, .kind = GCT_HOP_NEW_DONE, .obj = o);
     return o;
 }
 
@@ -433,9 +516,22 @@ static inline gct_obj *gct_new(gct_heap *h, const gct_shape *s)
  * no-op for backends that collect at the allocation. */
 static inline void gct_heap_safepoint(gct_heap *h)
 {
+    GCT__RECORD(h, .kind = GCT_HOP_SAFEPOINT);
     if (gct__hot(h)->scheduled)
         gct__safepoint(h);
 }
+
+/* ---- CPython's tuples of atoms ------------------------------------------- */
+
+#define GCT_TUPLE_MAX 8
+
+/* Allocate a tuple of n fresh atoms (1 <= n <= GCT_TUPLE_MAX), as Python's
+ * `(a, b)` of two new ints does, and push it like gct_new.  A tuple is read
+ * only: never gct_store into it.  Whether it counts toward the trigger and
+ * is tracked is the collector's business: CPython's models track it until a
+ * collection finds it holds only atoms (up to 3.14.0), or never (3.14.1 and
+ * 3.15), and reuse freed tuples from a free list without counting. */
+gct_obj *gct_tuple_new(gct_heap *h, uint32_t n);
 
 /* ---- weak references ----------------------------------------------------- */
 
@@ -450,6 +546,17 @@ static inline gct_obj *gct_weakref_get(const gct_obj *wr)
     GCT_CHECK(wr->shape->flags & GCT_SHAPE_WEAKREF, "not a weak reference: %s", wr->shape->name);
     return *(gct_obj *const *)(const void *)wr->slots;
 }
+
+/* The recording build reaches the out-of-line operations through their
+ * recording twins (heap_record.c), which report, then call them. */
+#ifdef GCT_RECORDING
+#define gct_heap_collect gct__rec_heap_collect
+#define gct_heap_freeze gct__rec_heap_freeze
+#define gct_heap_unfreeze gct__rec_heap_unfreeze
+#define gct_heap_set_enabled gct__rec_heap_set_enabled
+#define gct_heap_set_knob gct__rec_heap_set_knob
+#define gct_weakref_new gct__rec_weakref_new
+#endif
 
 #ifdef __cplusplus
 }

@@ -36,7 +36,7 @@
 #include "internal/backend.h"
 #include "internal/cycles.h"
 
-enum { KNOB_GEN0, KNOB_GEN1, KNOB_GEN2, KNOB_CASCADE, KNOB_PATCH, KNOB_HEAP_BASE };
+enum { KNOB_GEN0, KNOB_GEN1, KNOB_GEN2, KNOB_CASCADE, KNOB_PATCH, KNOB_HEAP_BASE, KNOB_BASE_REACHED };
 
 static const gct_knob knobs[] = {
     [KNOB_GEN0] = {"gen0", 2000, 0, 1000000000, "objects",
@@ -58,9 +58,13 @@ static const gct_knob knobs[] = {
                     "tracked objects, shrink the increment budget and skip an increment "
                     "while the work owed is negative (gh-139951)"},
     [KNOB_HEAP_BASE] = {"heap_base", 20000, 0, INT64_C(1000000000000), "objects",
-                        "objects the interpreter itself keeps tracked, which CPython's heap size "
-                        "(and so the increment budget) counts besides the workload's (about "
-                        "20,000 in a bare CPython 3.14.2)"},
+                        "objects the interpreter itself keeps tracked (about 20,000 in a bare "
+                        "CPython 3.14.2): the heap size, and so the increment budget, counts "
+                        "them, and unless they are frozen every scavenge marks or scans them"},
+    [KNOB_BASE_REACHED] = {"base_reached", 97, 0, 100, "%",
+                           "of heap_base, what a MARK step reaches from the interpreter's roots "
+                           "(its work is owed twice); the rest stays pending until increments "
+                           "pull it in (97: fitted on CPython 3.14.2, docs/collectors.md)"},
 };
 
 enum { PHASE_MARK, PHASE_COLLECT };
@@ -84,12 +88,25 @@ typedef struct incgc {
     int64_t old_count[2];  /* old[i].count (gc.collect(0) raises the visited one) */
     int64_t nonyoung_live; /* tracked objects outside young */
     int64_t heap_base;
+    /* The interpreter's own objects (heap_base of them) are not modelled
+     * one by one: a MARK step counts the share it reaches as marked, and the
+     * rest (base_pending, this scavenge) is pending until increments pull
+     * it in.  Neither when they are frozen (gc.freeze(), a replayed trace). */
+    int64_t base_pending;
+    bool base_frozen;
+    int64_t base_reached_pct;
     bool counts_tracking;  /* 3.14.1+: tracked-object counting, new budget, early return */
     /* Work of the step under way (the pause record and the statistics). */
     int64_t marked, traversed;
 } incgc;
 
 static incgc *state(gct_heap *h) { return h->priv; }
+
+/* The interpreter's objects a MARK step does not reach. */
+static int64_t base_unreached(const incgc *g)
+{
+    return g->heap_base - g->heap_base * g->base_reached_pct / 100;
+}
 
 static int space_of(const gct_obj *o) { return o->spare & SPACE1; }
 
@@ -191,9 +208,12 @@ static int64_t mark_roots(gct_heap *h, bool start)
     gct_link reachable;
     list_init(&reachable);
     int64_t n = 0;
-    if (start && !h->frozen_roots)
+    if (start && !h->frozen_roots) {
         for (size_t i = 0; i < h->hot.nroots; i++)
             n += move_if_unvisited(g, h->hot.roots[i], &reachable);
+        if (!g->base_frozen)
+            n += g->heap_base - base_unreached(g); /* the interpreter's own */
+    }
     n += move_if_unvisited(g, h->frame_obj, &reachable);
     n += mark_all_reachable(g, &reachable);
     g->marked += n;
@@ -215,17 +235,20 @@ static int64_t expand_region(incgc *g, gct_link *inc, gct_link *from)
 
 /* Find the garbage of `from` and free it; the survivors stay in `from`.
  * With `whole` the set is every tracked object (nothing frozen): one pass
- * does update_refs and subtract_refs (internal/cycles.h).  Returns objects
- * collected; *examined gets the size of the set. */
-static int64_t collect_region(gct_heap *h, gct_link *from, bool whole, int64_t *examined)
+ * does update_refs and subtract_refs (internal/cycles.h).  `spare`, unless
+ * CYC_KEEP_SPARE, is written to every object's space bits on the way.
+ * Returns objects collected; *examined gets the size of the set. */
+static int64_t collect_region(gct_heap *h, gct_link *from, bool whole, int spare,
+                              int64_t *examined)
 {
     incgc *g = state(h);
     bool pf = whole && list_in_address_order(from);
     int64_t n, refs;
     if (whole)
-        n = pf ? update_subtract_all(from, true, &refs) : update_subtract_all(from, false, &refs);
+        n = pf ? update_subtract_all(from, true, &refs, spare)
+               : update_subtract_all(from, false, &refs, spare);
     else {
-        n = update_refs(from, pf);
+        n = update_refs(from, pf, spare);
         refs = subtract_refs(from, pf);
     }
     g->traversed += 2 * refs; /* the subtract pass and move_unreachable, as gencycle.c counts */
@@ -233,6 +256,9 @@ static int64_t collect_region(gct_heap *h, gct_link *from, bool whole, int64_t *
     list_init(&unreachable);
     int64_t survivors = pf ? move_unreachable(from, &unreachable, true)
                            : move_unreachable(from, &unreachable, false);
+    int64_t outside_young;
+    untrack_tuples(h, from, &outside_young);
+    g->nonyoung_live -= outside_young;
     clear_weakrefs_to(h, &unreachable);
     delete_garbage(h, &unreachable, pf);
     *examined = n;
@@ -266,6 +292,7 @@ static int64_t assess_work(gct_heap *h, int64_t young)
 static void completed_scavenge(gct_heap *h)
 {
     incgc *g = state(h);
+    g->base_pending = g->base_frozen || h->frozen_roots ? 0 : base_unreached(g);
     if (list_is_empty(&g->permanent) && !h->frozen_roots) {
         g->visited ^= 1; /* young is re-spaced at the next entry (young_fixup) */
     } else {
@@ -318,6 +345,7 @@ static int64_t collect_increment(gct_heap *h)
         sync_counts(h);
         return 0;
     }
+    untrack_tuples(h, &g->young, NULL); /* young: no spare bits */
     if (g->phase == PHASE_MARK) {
         /* mark_at_start subtracts what it marked, and so does its caller. */
         int64_t m = mark_roots(h, true);
@@ -333,6 +361,13 @@ static int64_t collect_increment(gct_heap *h)
     int64_t size = list_set_space(g, &g->young, g->visited);
     list_merge(&g->young, &inc);
     gct_link *pending = &g->old[g->visited ^ 1];
+    /* The interpreter's objects are the oldest: the head of pending.  They
+     * survive, and what they reach is the interpreter's too. */
+    int64_t base = g->work_to_do - size < g->base_pending ? g->work_to_do - size : g->base_pending;
+    if (base > 0) {
+        g->base_pending -= base;
+        size += base;
+    }
     while (size < g->work_to_do && !list_is_empty(pending)) {
         gct_link *l = pending->next;
         list_move(l, &inc);
@@ -340,14 +375,14 @@ static int64_t collect_increment(gct_heap *h)
         size += 1 + expand_region(g, &inc, l);
     }
     int64_t examined;
-    int64_t collected = collect_region(h, &inc, false, &examined);
+    int64_t collected = collect_region(h, &inc, false, CYC_KEEP_SPARE, &examined);
     list_merge(&inc, &g->old[g->visited]);
     if (!g->counts_tracking) /* 3.14.0 only: gh-139951 removed it */
         g->work_to_do += heap_size(g, 0) / SCAN_RATE_DIVISOR / scale_factor(h);
     g->work_to_do -= size;
-    if (list_is_empty(pending))
+    if (list_is_empty(pending) && !g->base_pending)
         completed_scavenge(h);
-    step_end(h, 1, GCT_PAUSE_GEN1, t0, examined, collected);
+    step_end(h, 1, GCT_PAUSE_GEN1, t0, examined + (base > 0 ? base : 0), collected);
     return collected;
 }
 
@@ -357,12 +392,13 @@ static int64_t collect_young(gct_heap *h)
     incgc *g = state(h);
     uint64_t t0 = h->record_pauses ? gct_now_ns() : 0;
     step_begin(g);
+    untrack_tuples(h, &g->young, NULL);
     list_set_space(g, &g->young, g->visited);
     gct_link set;
     list_init(&set);
     list_merge(&g->young, &set);
     int64_t examined;
-    int64_t collected = collect_region(h, &set, false, &examined);
+    int64_t collected = collect_region(h, &set, false, CYC_KEEP_SPARE, &examined);
     list_merge(&set, &g->old[g->visited]);
     h->hot.count[0] = 0;
     g->old_count[g->visited]++;
@@ -376,16 +412,22 @@ static int64_t collect_full(gct_heap *h)
     incgc *g = state(h);
     uint64_t t0 = h->record_pauses ? gct_now_ns() : 0;
     step_begin(g);
+    untrack_tuples(h, &g->young, NULL);
     gct_link *pending = &g->old[g->visited ^ 1];
     gct_link *visited = &g->old[g->visited];
+    /* Everything joins the visited space: the region pass writes the bits
+     * (a walk of the whole heap less). */
+    g->nonyoung_live += list_size(&g->young);
     list_merge(&g->young, pending);
-    list_set_space(g, pending, g->visited);
     list_merge(pending, visited);
     int64_t examined;
-    int64_t collected = collect_region(h, visited, list_is_empty(&g->permanent), &examined);
+    bool whole = list_is_empty(&g->permanent) && !h->untracked_containers;
+    int spare = (int)(NOTYOUNG | (g->visited ? SPACE1 : 0u));
+    int64_t collected = collect_region(h, visited, whole, spare, &examined);
     h->hot.count[0] = 0;
     g->old_count[0] = g->old_count[1] = 0;
     completed_scavenge(h);
+    gct__tuple_freelists_clear(h);
     step_end(h, 2, GCT_PAUSE_GEN2, t0, examined, collected);
     return collected;
 }
@@ -431,6 +473,8 @@ static int inc_freeze(gct_heap *h)
     list_set_space(g, &g->old[g->visited ^ 1], g->visited);
     list_merge(&g->old[0], &g->permanent);
     list_merge(&g->old[1], &g->permanent);
+    g->base_frozen = true;
+    g->base_pending = 0;
     h->hot.count[0] = 0;
     g->old_count[0] = g->old_count[1] = 0;
     sync_counts(h);
@@ -441,6 +485,7 @@ static int inc_unfreeze(gct_heap *h)
 {
     incgc *g = state(h);
     list_merge(&g->permanent, &g->old[g->visited]);
+    g->base_frozen = false; /* back in the visited space: pending next scavenge */
     return GCT_OK;
 }
 
@@ -454,10 +499,14 @@ static void inc_set_knob(gct_heap *h, uint32_t index, int64_t value)
         h->hot.threshold[index] = value;
     else if (index == KNOB_CASCADE)
         h->cascade_limit = value;
-    else if (index == KNOB_PATCH)
+    else if (index == KNOB_PATCH) {
         state(h)->counts_tracking = value >= 1;
+        h->tuple_policy = GCT_TUPLES_CPYTHON |
+                          (value >= 1 ? GCT_TUPLES_UNTRACKED | GCT_TUPLES_COUNT_TRACKED : 0u);
+    }
     else if (index == KNOB_HEAP_BASE)
-        state(h)->heap_base = value;
+        state(h)->heap_base = value; else if (index == KNOB_BASE_REACHED)
+        state(h)->base_reached_pct = value;
 }
 
 static int inc_init(gct_heap *h, const int64_t *k)
@@ -477,6 +526,7 @@ static int inc_init(gct_heap *h, const int64_t *k)
     h->hot.young = &g->young;
     for (uint32_t i = 0; i < h->ops->nknobs; i++)
         inc_set_knob(h, i, k[i]);
+    g->base_pending = base_unreached(g);
     return GCT_OK;
 }
 
@@ -518,9 +568,10 @@ static bool check_list(const gct_link *head, const char *name, int space, bool y
     return true;
 }
 
+/* Containers a list holds: every one but the untracked tuples. */
 static void count_containers(void *ud, gct_obj *o)
 {
-    *(int64_t *)ud += (o->shape->flags & GCT_SHAPE_CONTAINER) != 0;
+    *(int64_t *)ud += (o->shape->flags & GCT_SHAPE_CONTAINER) && gct_obj_link(o)->next;
 }
 
 static bool inc_verify(gct_heap *h, char *err, size_t errlen)

@@ -45,6 +45,7 @@ enum {
     GCT_SHAPE_OBJECT = 1u << 0,    /* set on every shape: marksweep tracks all */
     GCT_SHAPE_CONTAINER = 1u << 1, /* a GC object in CPython's sense (has slots) */
     GCT_SHAPE_WEAKREF = 1u << 2,   /* the built-in weak reference shape */
+    GCT_SHAPE_TUPLE = 1u << 3,     /* CPython's tuple of atoms (gct_tuple_new) */
 };
 
 typedef struct gct_shape {
@@ -90,7 +91,7 @@ struct gct_obj {
     uint32_t refcnt;  /* not maintained when the heap does not count (marksweep) */
     uint8_t flags;    /* GCT_OF_* */
     uint8_t sizeclass;/* allocator size class; 0 = large object */
-    uint16_t spare;
+    uint16_t spare;   /* the backend's, kept across collections (3.14: old space) */
     const gct_shape *shape;
     gct_obj *slots[];
 };

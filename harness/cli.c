@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "build_info.h"
+#include "collector.h"
 #include "number.h"
 #include "record.h"
 #include "revision.h"
@@ -24,6 +25,12 @@ int gct_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, "\nTry 'gctune %s --help'.\n", cmd);
     va_end(ap);
     return GCT_EXIT_USAGE;
+}
+
+const char *gct_cpython_of(const char *collector)
+{
+    const gct_collector *c = gct_collector_find(collector);
+    return c ? c->cpython : NULL;
 }
 
 int gct_parse_json_only(const char *cmd, int argc, char **argv, void (*help)(FILE *), bool *json)

@@ -44,6 +44,11 @@ int gct_parse_json_only(const char *cmd, int argc, char **argv, void (*help)(FIL
 bool gct_parse_count(const char *s, long long min, long long max, long long *out);
 bool gct_parse_size(const char *s, long long *out);
 
+/* The CPython version this build's registry says collector is or models
+ * (NULL: none, or no such collector): the fallback of results/versions.h
+ * for result directories whose meta.json does not say. */
+const char *gct_cpython_of(const char *collector);
+
 /* meta.json pieces. */
 json_t *gct_meta_machine(const gct_topology *t);
 json_t *gct_meta_build(void);

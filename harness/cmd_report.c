@@ -32,7 +32,8 @@ int gct_cmd_report(int argc, char **argv)
                                          {"pdf", no_argument, NULL, O_PDF},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    gct_report_opts ro = {.max_p99_us = 10000, .draw = true};
+    gct_report_opts ro = {.max_p99_us = 10000, .draw = true,
+                          .plot = {.version_lookup = gct_cpython_of}};
     int c;
     opterr = 0;
     optind = 1;

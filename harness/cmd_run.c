@@ -12,6 +12,7 @@
 #include "format.h"
 #include "measure.h"
 #include "summary.h"
+#include "trace_record.h"
 
 static void run_help(FILE *out)
 {
@@ -19,7 +20,8 @@ static void run_help(FILE *out)
             "usage: gctune run -c COLLECTOR -w WORKLOAD [--gen0 N] [--gen1 N] [--gen2 N]\n"
             "                  [-k knob=value ...] [-p name=value ...] [--ops N] [--reps R]\n"
             "                  [--warmup PCT] [--seed S] [--pin] [--out DIR] [--json]\n"
-            "                  [--timeout S] [--max-memory SIZE]\n\n"
+            "                  [--timeout S] [--max-memory SIZE]\n"
+            "                  [--trace FILE [--collections FILE]]\n\n"
             "Measure one configuration, every repetition in a process of its own, and print\n"
             "a summary: throughput, time in GC, pauses (p50/p99/max), MMU, the collector's\n"
             "work (collections, objects examined, references traversed, objects freed: the\n"
@@ -27,7 +29,8 @@ static void run_help(FILE *out)
             "over the processes; an interval is a 95%% CI from 5 processes on, else their\n"
             "range.\n\n"
             "  -c, --collector NAME  a collector (gctune list)\n"
-            "  -w, --workload NAME   a workload (gctune list)\n"
+            "  -w, --workload NAME   a workload (gctune list), or trace:FILE: a trace, one\n"
+            "                        operation a replay of all of it (docs/traces.md)\n"
             "  --gen0/--gen1/--gen2 N  thresholds (knobs of gencycle; marksweep has gen0)\n"
             "  -k, --knob K=V        any other knob, e.g. -k cascade=5000\n"
             "  -p, --param P=V       a workload parameter, e.g. -p depth=14\n"
@@ -36,6 +39,12 @@ static void run_help(FILE *out)
             "  --pin                 pin the run to one core\n"
             "  --out DIR             also write a result directory\n"
             "  --json                print the records as JSON instead of the summary\n"
+            "  --trace FILE          first record the configuration's heap operations (set-up,\n"
+            "                        then --ops operations, on a heap of its own) as a trace\n"
+            "                        (docs/traces.md) that `gctune replay FILE -c gencycle`\n"
+            "                        replays with the same collections\n"
+            "  --collections FILE    with --trace: the recording's collections, as the JSON of\n"
+            "                        `gctune replay --work` (the same, line for line)\n"
             "%s",
             gct_measure_common_help);
 }
@@ -138,7 +147,33 @@ static int prepare_run(int argc, char **argv, gct_measure *m)
         return gct_usage_error("run", "the options describe %zu configurations; a run measures "
                                       "one (give one value per knob and parameter, or use sweep)",
                                m->n);
+    if (m->collections && !m->trace)
+        return gct_usage_error("run", "--collections needs --trace (its lines are the trace's)");
     return gct_measure_prepare(argc, argv, m);
+}
+
+/* --trace: the recording, before anything is measured; a workload that
+ * cannot be written as a trace stops the run (exit 2) with no file. */
+static int record_trace(const gct_measure *m)
+{
+    gct_trace_record_opts o = {
+        .trace = m->trace,
+        .collections = m->collections,
+        .heap_limit = m->mem_given ? m->mem_limit : 0,
+    };
+    gct_trace_record_result res;
+    char err[1024];
+    int rc = gct_trace_record(&m->cfgs[0], &o, &res, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "gctune run: --trace %s: %s\n", m->trace, err);
+        return rc;
+    }
+    fprintf(stderr, "gctune run: recorded %s: %" PRId64 " lines, %" PRId64 " collection%s",
+            m->trace, res.lines, res.collections, res.collections == 1 ? "" : "s");
+    if (m->collections)
+        fprintf(stderr, " (listed in %s)", m->collections);
+    fputc('\n', stderr);
+    return 0;
 }
 
 int gct_cmd_run(int argc, char **argv)
@@ -147,7 +182,7 @@ int gct_cmd_run(int argc, char **argv)
     int rc = gct_measure_parse(argc, argv, false, run_help, &m);
     if (rc < 0)
         return GCT_EXIT_OK; /* --help */
-    if (rc || (rc = prepare_run(argc, argv, &m))) {
+    if (rc || (rc = prepare_run(argc, argv, &m)) || (m.trace && (rc = record_trace(&m)))) {
         gct_measure_free(&m);
         return rc;
     }

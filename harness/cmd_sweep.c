@@ -37,6 +37,9 @@ static void sweep_help(FILE *out)
             "2..10+4 (arithmetic: 2,6,10); 10k, 2M are allowed.  A knob or parameter can be\n"
             "given for one collector or workload only: -k marksweep.gen0=10k..1Mx10,\n"
             "-p trees.depth=10,12.\n\n"
+            "A workload may be a heap-operation trace (docs/traces.md), e.g. one recorded by\n"
+            "gctune run --trace: -w trace:FILE, named trace-STEM in the results; one operation\n"
+            "replays the whole trace (every preset: 1; --ops trace-STEM=N for N replays).\n\n"
             "The sweep FILE (INI) says the same things and is kept in meta.json:\n"
             "  [sweep]   collectors=  workloads=  preset=  ops=  reps=  seed=  jobs=\n"
             "  [ops]     trees = 2000              (operations for one workload)\n"
@@ -151,7 +154,7 @@ static void figures_and_report(const gct_measure *m, const char *out)
     char perr[800] = "not drawn (--no-plots)";
     bool drawn = false;
     if (!m->no_plots) {
-        gct_plot_opts po = {.pdf = m->pdf};
+        gct_plot_opts po = {.pdf = m->pdf, .version_lookup = gct_cpython_of};
         drawn = gct_plot_dir(out, &po, &pr, perr, sizeof perr) == 0;
         if (drawn)
             gct_print_plot_result(&pr, out);
@@ -162,6 +165,7 @@ static void figures_and_report(const gct_measure *m, const char *out)
         .max_p99_us = 10000,
         .figures = drawn ? &pr : NULL,
         .figures_note = perr,
+        .plot = {.version_lookup = gct_cpython_of},
     };
     char rerr[800];
     size_t notes;

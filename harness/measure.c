@@ -191,7 +191,7 @@ static int opt_jobs(gct_measure *m, const measure_opt *o, const char *arg)
     return 0;
 }
 
-/* --out, --python: a text that may not be empty. */
+/* --out, --python, --trace, --collections: a text that may not be empty. */
 static int opt_text(gct_measure *m, const measure_opt *o, const char *arg)
 {
     if (!*arg)
@@ -249,6 +249,7 @@ static int opt_first_pass(gct_measure *m, const measure_opt *o, const char *arg)
 enum {
     O_GEN0 = 256, O_GEN1, O_GEN2, O_OPS, O_REPS, O_SEED, O_PIN, O_OUT, O_JSON, O_PRESET,
     O_TIMEOUT, O_MAXMEM, O_FORCE, O_NOPLOTS, O_PDF, O_WARMUP, O_NOAA, O_NOPREDICT, O_PYTHON,
+    O_TRACE, O_COLLECTIONS,
 };
 
 #define YES(f) .apply = opt_yes, .field = offsetof(gct_measure, f)
@@ -283,6 +284,10 @@ static const measure_opt measure_opts[] = {
     {"python", required_argument, O_PYTHON, FOR_BOTH, NULL, opt_text, "an interpreter",
      offsetof(gct_measure, python)},
     {"quiet", no_argument, 'q', FOR_BOTH, NULL, YES(quiet)},
+    {"trace", required_argument, O_TRACE, FOR_RUN, "--trace is for gctune run (a sweep can run a "
+     "trace: -w trace:FILE)", opt_text, "a file", offsetof(gct_measure, trace)},
+    {"collections", required_argument, O_COLLECTIONS, FOR_RUN, "--collections is for gctune run",
+     opt_text, "a file", offsetof(gct_measure, collections)},
     {"help", no_argument, 'h', FOR_BOTH, NULL, opt_first_pass, NULL, 0},
 };
 
@@ -590,6 +595,32 @@ static json_t *sweep_json(const gct_measure *m)
     return sw;
 }
 
+/* meta.json's "collectors": per collector swept, in the registry's order,
+ * the CPython version it is or models (null: none a CPython user runs) and
+ * its knobs' defaults.  A result directory then says which version each
+ * configuration measured without the reader's registry, which may have
+ * changed since (results/versions.h reads it). */
+static json_t *collectors_json(const gct_measure *m)
+{
+    json_t *all = json_object();
+    for (size_t r = 0; r < gct_collector_count(); r++) {
+        const gct_collector *col = gct_collector_at(r);
+        bool swept = false;
+        for (size_t i = 0; i < m->n && !swept; i++)
+            swept = m->cfgs[i].collector == col;
+        if (!swept)
+            continue;
+        json_t *o = json_object(), *defaults = json_object();
+        json_object_set_new(o, "cpython", col->cpython ? json_string(col->cpython) : json_null());
+        for (uint32_t k = 0; k < col->nknobs; k++)
+            json_object_set_new(defaults, col->knobs[k].name,
+                                json_integer((json_int_t)col->knobs[k].def));
+        json_object_set_new(o, "defaults", defaults);
+        json_object_set_new(all, col->name, o);
+    }
+    return all;
+}
+
 int gct_measure_prepare(int argc, char **argv, gct_measure *m)
 {
     const char *cmd = cmd_of(m);
@@ -605,6 +636,7 @@ int gct_measure_prepare(int argc, char **argv, gct_measure *m)
     m->meta = gct_meta_new(argc, argv, cmd);
     json_object_set_new(m->meta, "sweep", sweep_json(m));
     json_object_set_new(m->meta, "seed", json_integer((json_int_t)m->spec.seed));
+    json_object_set_new(m->meta, "collectors", collectors_json(m));
     obtain_cost_model(m, cmd);
     return 0;
 }

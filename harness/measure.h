@@ -23,6 +23,8 @@ typedef struct gct_measure {
     const char *file;         /* the sweep file */
     bool json, quiet, pin, force, no_plots, pdf, no_aa, no_predict;
     const char *python;       /* --python: the interpreter the cost model measures */
+    const char *trace;        /* run --trace: record the configuration as a trace */
+    const char *collections;  /* run --collections: the recording's collections (JSON) */
     bool jobs_given, mem_given;
     double timeout_s;
     double warmup;            /* fraction of the timed operations */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "number.h"
+#include "trace_workload.h"
 
 #define MAX_VALUES 256
 
@@ -93,6 +94,7 @@ int gct_sweep_spec_set_ops(gct_sweep_spec *s, const char *workload, int64_t ops)
     if (!workload) {
         s->ops = ops;
         s->nops_for = 0;
+        s->ops_given = true;
         return 0;
     }
     for (size_t i = 0; i < s->nops_for; i++) {
@@ -148,6 +150,7 @@ static const struct preset *find_preset(const char *name)
 static int set_preset_ops(gct_sweep_spec *s, const struct preset *p, char *err, size_t errlen)
 {
     gct_sweep_spec_set_ops(s, NULL, 10000);
+    s->ops_given = false;
     for (size_t w = 0; w < gct_workload_count(); w++) {
         const gct_workload *wl = gct_workload_at(w);
         if (wl->preset_ops[p->id] < 1) {
@@ -667,9 +670,17 @@ static int select_from(const registry *r, const char *list, const char *origin,
         return 0;
     }
     for (const char *at = list; at && *at && *n < max;) {
-        char name[64];
+        char name[512];
         next_copy(&at, name, sizeof name);
         const void *e = r->find(name);
+        size_t tl = strlen(GCT_TRACE_WORKLOAD_PREFIX);
+        if (!e && r == &workloads && !strncmp(name, GCT_TRACE_WORKLOAD_PREFIX, tl)) {
+            char why[600];
+            if (!(e = gct_trace_workload(name + tl, why, sizeof why))) {
+                snprintf(err, errlen, "%s: %s", origin[0] ? origin : r->flag, why);
+                return -1;
+            }
+        }
         if (!e) {
             char names[200];
             r->names(names, sizeof names);
@@ -686,7 +697,8 @@ static int select_from(const registry *r, const char *list, const char *origin,
     return 0;
 }
 
-/* The counts are positive and every per-workload count names a workload. */
+/* The counts are positive and every per-workload count names a workload (a
+ * registered one, or a trace the sweep runs). */
 static int check_counts(const gct_sweep_spec *s, char *err, size_t errlen)
 {
     if (s->ops < 1 || s->reps < 1) {
@@ -695,7 +707,8 @@ static int check_counts(const gct_sweep_spec *s, char *err, size_t errlen)
         return -1;
     }
     for (size_t i = 0; i < s->nops_for; i++) {
-        if (!gct_workload_find(s->ops_for[i].workload)) {
+        if (!gct_workload_find(s->ops_for[i].workload) &&
+            !gct_trace_workload_find(s->ops_for[i].workload)) {
             char names[200];
             gct_workload_names(names, sizeof names);
             snprintf(err, errlen, "ops given for unknown workload '%s' (known: %s)",
@@ -718,6 +731,17 @@ static bool odometer_next(size_t *idx, const size_t *limit, size_t dims)
     return false;
 }
 
+/* wl's operations: its own count, else --ops N, else its preset count (only
+ * a trace workload has no count of its own from the preset). */
+static int64_t ops_of(const gct_sweep_spec *s, const gct_workload *wl)
+{
+    for (size_t i = 0; i < s->nops_for; i++)
+        if (!strcmp(s->ops_for[i].workload, wl->name))
+            return s->ops_for[i].ops;
+    const struct preset *p = find_preset(s->preset);
+    return s->ops_given || !p ? s->ops : wl->preset_ops[p->id];
+}
+
 /* Every combination of col's knobs and wl's parameters (ax), each checked
  * as a whole by the workload; a rejected one is reported where the first of
  * the parameters it involves came from. */
@@ -734,7 +758,7 @@ static int expand_pair(const gct_sweep_spec *s, const gct_collector *col, const 
     do {
         gct_config cfg;
         gct_config_init(&cfg, col, wl);
-        cfg.ops = gct_sweep_spec_ops(s, wl->name);
+        cfg.ops = ops_of(s, wl);
         cfg.reps = s->reps;
         cfg.seed = s->seed;
         for (uint32_t k = 0; k < col->nknobs; k++)
@@ -764,11 +788,11 @@ int gct_sweep_spec_expand(const gct_sweep_spec *s, gct_config **out, size_t *n, 
     *n = 0;
     const void *picked[2][32];
     size_t nc, nw;
-    if (check_counts(s, err, errlen) ||
-        select_from(&collectors, s->collectors, s->collectors_origin, picked[0], 32, &nc, err,
+    if (select_from(&collectors, s->collectors, s->collectors_origin, picked[0], 32, &nc, err,
                     errlen) ||
         select_from(&workloads, s->workloads, s->workloads_origin, picked[1], 32, &nw, err,
-                    errlen))
+                    errlen) ||
+        check_counts(s, err, errlen))
         return -1;
     const gct_collector *cols[32];
     const gct_workload *wls[32];

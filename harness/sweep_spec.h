@@ -42,6 +42,9 @@ typedef struct gct_sweep_spec {
         int64_t ops;
     } ops_for[16];
     size_t nops_for;
+    bool ops_given;                    /* ops was given (not a preset's): a workload without
+                                        * a count of its own (a trace) takes it, else its
+                                        * preset count */
     int reps;
     uint64_t seed;
     int jobs;

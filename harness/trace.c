@@ -30,6 +30,9 @@ static const struct opdef {
     {"freeze", GCT_TOP_FREEZE, 0, 0},
     {"unfreeze", GCT_TOP_UNFREEZE, 0, 0},
     {"safepoint", GCT_TOP_SAFEPOINT, 0, 0},
+    {"set", GCT_TOP_SET, 2, 2},
+    {"none", GCT_TOP_NONE, 0, 0},
+    {"tuple", GCT_TOP_TUPLE, 1, 1},
 };
 
 static int fail(char *err, size_t errlen, const char *path, int line, const char *fmt, ...)
@@ -86,7 +89,8 @@ static int parse_op(const char *path, int line, char **f, int nf, gct_trace_op *
     if (!d)
         return fail(err, errlen, path, line,
                     "unknown operation '%s' (operations: new, atom, store, load, dup, pop, "
-                    "collect, threshold, enable, disable, freeze, unfreeze, safepoint)",
+                    "collect, threshold, enable, disable, freeze, unfreeze, safepoint, set, "
+                    "none, tuple)",
                     f[0]);
     int args = nf - 1;
     if (args < d->min || args > d->max) {
@@ -104,6 +108,10 @@ static int parse_op(const char *path, int line, char **f, int nf, gct_trace_op *
             op->c = GCT_TRACE_NONE;
             continue;
         }
+        if (d->code == GCT_TOP_SET && i == 1 && !strcmp(f[2], "-")) {
+            op->b = GCT_TRACE_NONE;
+            continue;
+        }
         if (!parse_int(f[i + 1], v[i]))
             return fail(err, errlen, path, line, "%s: '%s' is not a decimal integer", d->name,
                         f[i + 1]);
@@ -113,12 +121,20 @@ static int parse_op(const char *path, int line, char **f, int nf, gct_trace_op *
     return 0;
 }
 
+static const gct_shape *big_shape(int64_t n);
+
 /* ---- checking: a dry run of the object graph ------------------------------ */
 
+#define DRY_TUPLE (-2)
+
 typedef struct dry_obj {
-    int nslots; /* -1: an atom */
+    int nslots; /* -1: an atom; DRY_TUPLE: a tuple of atoms */
     size_t slot[GCT_TRACE_MAX_SLOTS]; /* object numbers, 0 = None */
+    size_t *big; /* nslots > GCT_TRACE_MAX_SLOTS: every slot, here instead */
 } dry_obj;
+
+/* Slot s of x (in range). */
+static size_t *dry_slot(dry_obj *x, int64_t s) { return x->big ? &x->big[s] : &x->slot[s]; }
 
 typedef struct dry {
     dry_obj *objs; /* objs[0] unused: 0 is None */
@@ -173,7 +189,8 @@ static int dry_target(const dry *d, const gct_trace *t, const gct_trace_op *op, 
     dry_obj *x = &d->objs[o];
     if (x->nslots < 0)
         return fail(err, errlen, t->path, op->line,
-                    "%s: position %" PRId64 " holds an atom, which has no slots", name, p);
+                    "%s: position %" PRId64 " holds %s, which has no slots", name, p,
+                    x->nslots == DRY_TUPLE ? "a tuple" : "an atom");
     if (s < 0 || s >= x->nslots)
         return fail(err, errlen, t->path, op->line,
                     "%s: slot %" PRId64 " is outside the object at position %" PRId64
@@ -190,31 +207,41 @@ static int dry_step(dry *d, const gct_trace *t, const gct_trace_op *op, char *er
     switch (op->code) {
     case GCT_TOP_NEW:
     case GCT_TOP_ATOM:
-        if (op->code == GCT_TOP_NEW && (op->a < 1 || op->a > GCT_TRACE_MAX_SLOTS))
+        if (op->code == GCT_TOP_NEW && (op->a < 1 || op->a > GCT_TRACE_MAX_NEW))
             return fail(err, errlen, t->path, op->line,
                         "new: %" PRId64 " slots (a container has 1 to %d)", op->a,
-                        GCT_TRACE_MAX_SLOTS);
+                        GCT_TRACE_MAX_NEW);
         d->objs = grow(d->objs, &d->objcap, d->nobjs + 1, sizeof *d->objs);
         d->objs[d->nobjs] = (dry_obj){.nslots = op->code == GCT_TOP_NEW ? (int)op->a : -1};
+        if (op->code == GCT_TOP_NEW && op->a > GCT_TRACE_MAX_SLOTS)
+            d->objs[d->nobjs].big = gct_xcalloc((size_t)op->a, sizeof(size_t));
+        dry_push(d, d->nobjs++);
+        return 0;
+    case GCT_TOP_TUPLE:
+        if (op->a < 1 || op->a > GCT_TUPLE_MAX)
+            return fail(err, errlen, t->path, op->line,
+                        "tuple: %" PRId64 " items (a tuple has 1 to %d)", op->a, GCT_TUPLE_MAX);
+        d->objs = grow(d->objs, &d->objcap, d->nobjs + 1, sizeof *d->objs);
+        d->objs[d->nobjs] = (dry_obj){.nslots = DRY_TUPLE};
         dry_push(d, d->nobjs++);
         return 0;
     case GCT_TOP_STORE:
         if (dry_target(d, t, op, op->a, op->b, &x, err, errlen))
             return -1;
         if (op->c == GCT_TRACE_NONE) {
-            x->slot[op->b] = 0;
+            *dry_slot(x, op->b) = 0;
             return 0;
         }
         if (!dry_pos(d, op->c, &j))
             return fail(err, errlen, t->path, op->line,
                         "store: position %" PRId64 " is not on the root stack (depth %zu)", op->c,
                         d->nroots);
-        x->slot[op->b] = d->roots[j];
+        *dry_slot(x, op->b) = d->roots[j];
         return 0;
     case GCT_TOP_LOAD:
         if (dry_target(d, t, op, op->a, op->b, &x, err, errlen))
             return -1;
-        dry_push(d, x->slot[op->b]);
+        dry_push(d, *dry_slot(x, op->b));
         return 0;
     case GCT_TOP_DUP:
         if (!dry_pos(d, op->a, &i))
@@ -242,6 +269,15 @@ static int dry_step(dry *d, const gct_trace *t, const gct_trace_op *op, char *er
                             "threshold: %" PRId64 " is outside 0..1000000000", v[k]);
         return 0;
     }
+    case GCT_TOP_SET:
+        for (int k = 0; k < 2; k++)
+            if ((k == 0 || op->b != GCT_TRACE_NONE) && !dry_pos(d, k ? op->b : op->a, k ? &j : &i))
+                return fail(err, errlen, t->path, op->line,
+                            "set: position %" PRId64 " is not on the root stack (depth %zu)",
+                            k ? op->b : op->a, d->nroots);
+        d->roots[i] = op->b == GCT_TRACE_NONE ? 0 : d->roots[j];
+        return 0;
+    case GCT_TOP_NONE: dry_push(d, 0); return 0;
     default: return 0;
     }
 }
@@ -254,6 +290,8 @@ static int check(const gct_trace *t, char *err, size_t errlen)
     int rc = 0;
     for (size_t k = 0; k < t->n && !rc; k++)
         rc = dry_step(&d, t, &t->ops[k], err, errlen);
+    for (size_t k = 1; k < d.nobjs; k++) /* objs[0] stands for None */
+        free(d.objs[k].big);
     free(d.objs);
     free(d.roots);
     return rc;
@@ -303,6 +341,11 @@ int gct_trace_load(gct_trace *t, const char *path, char *err, size_t errlen)
         rc = check(t, err, errlen);
     if (rc)
         gct_trace_free(t);
+    /* The shapes of its big containers now, not during a replay (a
+     * workload's operation allocates nothing in C). */
+    for (size_t k = 0; !rc && k < t->n; k++)
+        if (t->ops[k].code == GCT_TOP_NEW && t->ops[k].a > GCT_TRACE_MAX_SLOTS)
+            big_shape(t->ops[k].a);
     return rc;
 }
 
@@ -320,6 +363,23 @@ static const gct_shape container_shapes[GCT_TRACE_MAX_SLOTS + 1] = {
     GCT_SHAPE("trace.c3", 3, 0),    GCT_SHAPE("trace.c4", 4, 0), GCT_SHAPE("trace.c5", 5, 0),
     GCT_SHAPE("trace.c6", 6, 0),    GCT_SHAPE("trace.c7", 7, 0), GCT_SHAPE("trace.c8", 8, 0),
 };
+
+/* The shape of a `new N` above GCT_TRACE_MAX_SLOTS: made on first use and
+ * kept for the life of the process, since a shape must outlive every object
+ * of its own (garbage may outlive the trace that made it). */
+static const gct_shape *big_shape(int64_t n)
+{
+    static gct_shape **made;
+    static size_t nmade, cap;
+    for (size_t i = 0; i < nmade; i++)
+        if (made[i]->nslots == (uint32_t)n)
+            return made[i];
+    made = grow(made, &cap, nmade + 1, sizeof *made);
+    gct_shape *s = gct_xcalloc(1, sizeof *s);
+    gct_shape_init(s, "trace.big", (uint32_t)n, 0);
+    made[nmade++] = s;
+    return s;
+}
 
 typedef struct replay_state {
     gct_heap *h;
@@ -377,15 +437,17 @@ static int replay_step(replay_state *s, const gct_trace *t, size_t base, const g
     }
     int rc = replay_op(s, t, base, op, err, errlen);
     /* `new`'s safepoint is the RESUME of CN.__init__, whose frame holds the
-     * new object as `self` (3.14's mark takes it as reachable). */
-    if (!rc && op->code == GCT_TOP_NEW)
+     * new object as `self` (3.14's mark takes it as reachable); a bigger
+     * container is a list subclass, made without a Python frame. */
+    if (!rc && op->code == GCT_TOP_NEW && op->a <= GCT_TRACE_MAX_SLOTS)
         gct_heap_set_frame_object(s->h, gct_root_top(s->h));
-    if (!rc && op->code != GCT_TOP_STORE)
+    /* `set` is R[I] = R[J] in Python: a subscript, not a call. */
+    if (!rc && op->code != GCT_TOP_STORE && op->code != GCT_TOP_SET)
         gct_heap_safepoint(s->h);
     gct_heap_set_frame_object(s->h, NULL);
     /* The Python line calls (the class, R.append) before the program counts
      * the allocation as done. */
-    if (op->code == GCT_TOP_NEW || op->code == GCT_TOP_ATOM)
+    if (op->code == GCT_TOP_NEW || op->code == GCT_TOP_ATOM || op->code == GCT_TOP_TUPLE)
         s->allocs++;
     return rc;
 }
@@ -398,7 +460,9 @@ static int replay_op(replay_state *s, const gct_trace *t, size_t base, const gct
     switch (op->code) {
     case GCT_TOP_NEW:
     case GCT_TOP_ATOM:
-        gct_new(h, &container_shapes[op->code == GCT_TOP_NEW ? op->a : 0]);
+        gct_new(h, op->code == GCT_TOP_NEW && op->a > GCT_TRACE_MAX_SLOTS
+                       ? big_shape(op->a)
+                       : &container_shapes[op->code == GCT_TOP_NEW ? op->a : 0]);
         return 0; /* counted as done after its safepoint (replay_step) */
     case GCT_TOP_STORE:
         gct_store(h, root_at(h, base, op->a), (uint32_t)op->b,
@@ -435,6 +499,16 @@ static int replay_op(replay_state *s, const gct_trace *t, size_t base, const gct
         return 0;
     }
     case GCT_TOP_SAFEPOINT: return 0; /* 3.11's collector runs at the allocation */
+    case GCT_TOP_SET: {
+        int64_t depth = (int64_t)(gct_root_depth(h) - base);
+        gct_root_set(h, base + (size_t)(op->a < 0 ? depth + op->a : op->a),
+                     op->b == GCT_TRACE_NONE ? NULL : root_at(h, base, op->b));
+        return 0;
+    }
+    case GCT_TOP_NONE: gct_root_push(h, NULL); return 0;
+    case GCT_TOP_TUPLE:
+        gct_tuple_new(h, (uint32_t)op->a);
+        return 0; /* counted as done after its safepoint (replay_step) */
     }
     return 0;
 }
@@ -472,6 +546,19 @@ int gct_trace_replay(const gct_trace *t, gct_heap *h, gct_replay *out, char *err
             .examined = now->examined - before[g].examined,
             .traversed = now->traversed - before[g].traversed,
         };
+    }
+    gct_root_truncate(h, base);
+    return rc;
+}
+
+int gct_trace_run(const gct_trace *t, gct_heap *h, char *err, size_t errlen)
+{
+    replay_state s = {.h = h};
+    size_t base = gct_root_depth(h);
+    int rc = 0;
+    for (size_t k = 0; k < t->n && !rc; k++) {
+        s.line = t->ops[k].line;
+        rc = replay_step(&s, t, base, &t->ops[k], err, errlen);
     }
     gct_root_truncate(h, base);
     return rc;

@@ -21,6 +21,10 @@
 #include "heap.h"
 
 #define GCT_TRACE_MAX_SLOTS 8
+/* `new N` takes 1..GCT_TRACE_MAX_NEW slots (2^22: the largest table a gctune
+ * workload makes); above GCT_TRACE_MAX_SLOTS the dry run keeps the slots
+ * apart and the converter makes a list subclass, not a class with slots. */
+#define GCT_TRACE_MAX_NEW 4194304
 
 typedef enum gct_trace_opcode {
     GCT_TOP_NEW,       /* a = slots */
@@ -36,9 +40,13 @@ typedef enum gct_trace_opcode {
     GCT_TOP_FREEZE,
     GCT_TOP_UNFREEZE,
     GCT_TOP_SAFEPOINT,
+    GCT_TOP_SET,       /* a = position, b = position or GCT_TRACE_NONE */
+    GCT_TOP_NONE,
+    GCT_TOP_TUPLE,     /* a = items */
 } gct_trace_opcode;
 
-/* The value of `store`'s third field when it is "-" (None). */
+/* The value of `store`'s third field and of `set`'s second when it is "-"
+ * (None). */
 #define GCT_TRACE_NONE INT64_MIN
 
 typedef struct gct_trace_op {
@@ -79,6 +87,12 @@ typedef struct gct_replay {
  * err when the collector cannot do an operation (freeze on marksweep). */
 int gct_trace_replay(const gct_trace *t, gct_heap *h, gct_replay *out, char *err, size_t errlen);
 void gct_replay_free(gct_replay *r);
+
+/* Run t's operations on h from its current root depth, logging nothing (a
+ * trace as a workload's operation: trace_workload.h), then pop what they
+ * left there.  Allocates nothing but heap objects.  Returns 0, or -1 with
+ * "FILE:LINE: ..." in err as gct_trace_replay. */
+int gct_trace_run(const gct_trace *t, gct_heap *h, char *err, size_t errlen);
 
 /* The JSON of docs/traces.md, formatted as Python's json.dumps(indent=2), so
  * that a model's output and a real interpreter's can be diffed.  With

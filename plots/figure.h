@@ -45,6 +45,8 @@ typedef struct plot_ctx {
     size_t nworkloads;
     const char **collectors; /* at most MAX_COLLECTORS */
     size_t ncollectors;
+    const gct_summary *sum;  /* the whole model (A/A twins too) */
+    gct_versions versions;   /* the CPython version of each collector */
 } plot_ctx;
 
 /* One of the figures a row draws per workload (heatmap-ops, heatmap-p99...):
@@ -107,6 +109,8 @@ bool fig_prepare_throughput(plot_ctx *c, figure *fig);
 bool fig_heatmap_applies(plot_ctx *c, const char *wl);
 bool fig_prepare_heatmap(plot_ctx *c, figure *fig);
 bool fig_prepare_tradeoff(plot_ctx *c, figure *fig);
+/* figures-upgrade.c */
+bool fig_prepare_upgrade(plot_ctx *c, figure *fig);
 /* figures-pauses.c */
 bool fig_prepare_pause_cdf(plot_ctx *c, figure *fig);
 bool fig_prepare_pause_timeline(plot_ctx *c, figure *fig);

@@ -33,6 +33,8 @@ static const figure_variant tradeoff_costs[] = {
 const figure_desc figure_table[] = {
     {.name = "collectors", .title = "Collectors side by side", .script = "collectors.gp",
      .width = 1500, .height = 1000, .prepare = fig_prepare_collectors},
+    {.name = "upgrade", .title = "What an upgrade does", .script = "upgrade.gp",
+     .width = 1500, .height = 1000, .prepare = fig_prepare_upgrade},
     /* sized by its number of panels */
     {.name = "throughput-gen0", .title = "Throughput against gen0",
      .script = "throughput-gen0.gp", .prepare = fig_prepare_throughput},

@@ -105,6 +105,7 @@ static void plot_model(plot_ctx *c, const gct_summary *sum)
     c->workloads = sum->workloads;
     c->nworkloads = sum->nworkloads;
     c->collectors = sum->collectors;
+    c->sum = sum;
     /* Figures show at most MAX_COLLECTORS collectors (the registry has four). */
     c->ncollectors = sum->ncollectors < MAX_COLLECTORS ? sum->ncollectors : MAX_COLLECTORS;
 }
@@ -129,6 +130,9 @@ int gct_plot_dir(const char *dir, const gct_plot_opts *o, gct_plot_result *res, 
         return -1;
     }
     plot_model(&c, &sum);
+    char verr[600];
+    if (gct_versions_load(dir, &sum, o->version_lookup, &c.versions, verr, sizeof verr) != 0)
+        plot_note(&c, "no CPython versions: %s", verr);
     if (!c.naggs) {
         snprintf(err, errlen, "%s holds no successful run to plot", dir);
         rc = -1;
@@ -142,6 +146,7 @@ int gct_plot_dir(const char *dir, const gct_plot_opts *o, gct_plot_result *res, 
                     plot_draw(&c, &figure_table[i], c.workloads[w]);
     }
     free(c.aggs);
+    gct_versions_free(&c.versions);
     gct_summary_free(&sum);
     return rc;
 }

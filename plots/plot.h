@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "versions.h"
+
 typedef struct gct_figure {
     char stem[160];    /* OUT/plots/<stem>.svg, .png (.pdf) */
     char title[200];
@@ -24,6 +26,9 @@ typedef struct gct_figure {
 typedef struct gct_plot_opts {
     bool pdf;
     const char *scripts; /* the folder of the .gp scripts; NULL: the built-in path */
+    /* The CPython version of a collector a directory's meta.json does not
+     * name (one written before it did; NULL: none): versions.h. */
+    gct_version_lookup version_lookup;
 } gct_plot_opts;
 
 typedef struct gct_plot_result {

@@ -18,6 +18,8 @@
 #include "record.h"
 #include "stats.h"
 #include "summary.h"
+#include "upgrade.h"
+#include "versions.h"
 
 /* ---- a document written as Markdown and HTML at once ---------------------- */
 
@@ -511,11 +513,100 @@ static void verdict_section(doc *d, const gct_results *rows, const gct_summary *
             snprintf(det, sizeof det, "none (too few)");
         else
             gct_fmt_pct(z->detectable, det, sizeof det);
-        gct_fmt_pct(z->spread, spread, sizeof spread);
+        gct_fmt_pct(gct_summary_noise_floor(s, z->workload), spread, sizeof spread);
         const char *cells[] = {z->workload, z->config, runs, ratio, iv, det, spread};
         table_row(d, cells);
     }
     table_end(d);
+}
+
+/* The upgrade figure, if it was drawn. */
+static const gct_figure *upgrade_figure(const gct_plot_result *figs)
+{
+    for (size_t i = 0; figs && i < figs->n; i++)
+        if (!strcmp(figs->figs[i].stem, "upgrade"))
+            return &figs->figs[i];
+    return NULL;
+}
+
+/* One bullet per workload and consecutive pair of versions (oldest first):
+ * the sentence of results/upgrade.c, from the comparison every verdict
+ * comes from; the workloads left out after them. */
+static void upgrade_pairs(doc *d, const gct_upgrade_side *side, const gct_upgrade_end *v,
+                          size_t nv)
+{
+    gct_upgrade_opts uo = {.same_sweep = true};
+    gct_upgrade *ups = calloc(nv, sizeof *ups);
+    bool *ok = calloc(nv, sizeof *ok);
+    char notes[8][400];
+    size_t nnotes = 0;
+    for (size_t i = 0; ups && ok && i + 1 < nv; i++) {
+        char err[1200];
+        ok[i] = gct_upgrade_run(side, v[i].collector, side, v[i + 1].collector, &uo, &ups[i], err,
+                                sizeof err) == 0;
+        for (size_t k = 0; k < (ok[i] ? ups[i].nnotes : 1) && nnotes < 8; k++) {
+            notes[nnotes][0] = 0;
+            gct_appendf(notes[nnotes++], sizeof notes[0], "%s to %s: %s", v[i].version,
+                        v[i + 1].version, ok[i] ? ups[i].notes[k] : err);
+        }
+    }
+    gct_upgrade_key keys[64];
+    size_t nk = gct_upgrade_keys(side->sum, keys, 64);
+    list_begin(d);
+    for (size_t k = 0; k < nk; k++)
+        for (size_t i = 0; ups && ok && i + 1 < nv; i++) {
+            for (size_t s = 0; ok[i] && s < ups[i].nsteps; s++) {
+                if (strcmp(ups[i].steps[s].key.workload, keys[k].workload) ||
+                    strcmp(ups[i].steps[s].key.params, keys[k].params))
+                    continue;
+                char sentence[2048];
+                gct_upgrade_sentence(&ups[i], s, sentence, sizeof sentence);
+                bullet(d, "%s: %s.", keys[k].label, sentence);
+            }
+        }
+    list_end(d);
+    if (nnotes) {
+        para(d, "Left out:");
+        list_begin(d);
+        for (size_t i = 0; i < nnotes; i++)
+            bullet(d, "%s", notes[i]);
+        list_end(d);
+    }
+    for (size_t i = 0; ups && ok && i + 1 < nv; i++)
+        if (ok[i])
+            gct_upgrade_free(&ups[i]);
+    free(ups);
+    free(ok);
+}
+
+/* What moving from one CPython version to the next does, when the sweep
+ * ran two or more: the figure and a sentence per workload and step. */
+static void upgrade_section(doc *d, const gct_results *rows, const gct_summary *s,
+                            const gct_versions *ver, const gct_plot_result *figs)
+{
+    gct_upgrade_side side = {.name = "the sweep", .dir = d->dir, .rows = rows, .sum = s,
+                             .ver = ver};
+    gct_upgrade_end v[8];
+    char left_out[256];
+    size_t nv = gct_upgrade_versions(&side, v, 8, left_out, sizeof left_out);
+    if (nv < 2)
+        return;
+    heading(d, 2, "What an upgrade does");
+    char list[512] = "";
+    for (size_t i = 0; i < nv; i++)
+        gct_appendf(list, sizeof list, "%s%s (%s)", i ? ", " : "", v[i].version, v[i].collector);
+    para(d, "This sweep ran %zu CPython versions: %s%s%s. Per workload, each version at its "
+            "default thresholds against the next: a change is named only when it is significant "
+            "and beyond both what these processes could detect and the noise floor (this sweep's "
+            "A/A spread, in throughput or in the metric itself where larger), or, for what every "
+            "process measured alike (the GC work, a model's peak memory), exactly. "
+            "gctune compare %s --from %s --to %s gives the whole table.",
+         nv, list, left_out[0] ? "; left out, one collector per version: " : "", left_out,
+         d->dir, v[0].collector, v[1].collector);
+    const gct_figure *fig = upgrade_figure(figs);
+    if (fig)
+        figure(d, fig);
+    upgrade_pairs(d, &side, v, nv);
 }
 
 /* The best configuration per objective, among those that do not leak. */
@@ -671,9 +762,11 @@ typedef struct inputs {
     gct_results rows;
     gct_summary s;
     json_t *meta;
+    gct_versions ver;
 } inputs;
 
-static int inputs_load(const char *dir, inputs *in, char *err, size_t errlen)
+static int inputs_load(const char *dir, gct_version_lookup lookup, inputs *in, char *err,
+                       size_t errlen)
 {
     char path[4400];
     snprintf(path, sizeof path, "%s/results.csv", dir);
@@ -692,11 +785,18 @@ static int inputs_load(const char *dir, inputs *in, char *err, size_t errlen)
         gct_results_free(&in->rows);
         return -1;
     }
+    if (gct_versions_load(dir, &in->s, lookup, &in->ver, err, errlen) != 0) {
+        json_decref(in->meta);
+        gct_summary_free(&in->s);
+        gct_results_free(&in->rows);
+        return -1;
+    }
     return 0;
 }
 
 static void inputs_free(inputs *in)
 {
+    gct_versions_free(&in->ver);
     gct_summary_free(&in->s);
     json_decref(in->meta);
     gct_results_free(&in->rows);
@@ -729,7 +829,8 @@ static size_t figures_section(doc *d, const gct_report_opts *o, const gct_plot_r
         return 1;
     }
     for (size_t i = 0; i < figs->n; i++)
-        figure(d, &figs->figs[i]);
+        if (&figs->figs[i] != upgrade_figure(figs)) /* shown with its sentences */
+            figure(d, &figs->figs[i]);
     if (figs->nnotes) {
         para(d, "Not drawn:");
         list_begin(d);
@@ -754,8 +855,10 @@ static size_t report_body(doc *d, const inputs *in, const gct_report_opts *o,
             "figure from the data kept in plots/data/.",
          d->dir, jstr_or(in->meta, "date", "?", false));
     status_section(d, in->meta, &in->s);
-    if (in->s.n)
+    if (in->s.n) {
         verdict_section(d, &in->rows, &in->s);
+        upgrade_section(d, &in->rows, &in->s, &in->ver, figs);
+    }
     machine_section(d, in->meta);
     swept_section(d, in->meta, &in->rows, &in->s);
     if (in->s.n) {
@@ -779,7 +882,7 @@ int gct_report_write(const char *dir, const gct_report_opts *o, size_t *notes, c
 {
     *notes = 0;
     inputs in;
-    if (inputs_load(dir, &in, err, errlen) != 0)
+    if (inputs_load(dir, o->plot.version_lookup, &in, err, errlen) != 0)
         return -1;
     gct_plot_result drawn;
     char why[800] = "";

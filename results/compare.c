@@ -38,11 +38,26 @@ typedef struct selection {
     size_t nids;
 } selection;
 
+/* What one side selects: the configurations a pair names, or those a
+ * pattern matches. */
+typedef struct side {
+    const char *filter;
+    const char *const *ids; /* named pairs: this side's ids (NULL: by filter) */
+    size_t nids;
+} side;
+
 /* A/A twins (ids "aa.*") join a selection by pattern only when the pattern
  * asks for them: "gencycle.trees.*" means the configurations, not their
- * controls. */
-static bool selected(const gct_result *r, const char *filter)
+ * controls.  A configuration named by a pair is selected whatever it is. */
+static bool selected(const gct_result *r, const side *sd)
 {
+    if (sd->ids) {
+        for (size_t i = 0; i < sd->nids; i++)
+            if (!strcmp(sd->ids[i], r->config_id))
+                return true;
+        return false;
+    }
+    const char *filter = sd->filter;
     if (!filter)
         return true;
     if (r->aa_of[0] && strncmp(filter, "aa.", 3) != 0)
@@ -50,7 +65,7 @@ static bool selected(const gct_result *r, const char *filter)
     return fnmatch(filter, r->config_id, 0) == 0;
 }
 
-static int select_rows(const gct_results *set, const char *filter, selection *s)
+static int select_rows(const gct_results *set, const side *sd, selection *s)
 {
     memset(s, 0, sizeof *s);
     s->rows = malloc((set->n ? set->n : 1) * sizeof *s->rows);
@@ -59,7 +74,7 @@ static int select_rows(const gct_results *set, const char *filter, selection *s)
         return -1;
     for (size_t i = 0; i < set->n; i++) {
         const gct_result *r = &set->rows[i];
-        if (r->status != GCT_STATUS_OK || !selected(r, filter))
+        if (r->status != GCT_STATUS_OK || !selected(r, sd))
             continue;
         s->rows[s->n++] = r;
         bool seen = false;
@@ -90,10 +105,11 @@ static size_t values(const selection *s, const char *id, const gct_field *f, dou
 }
 
 /* Across two sweeps, how far the workload's reference configuration (the
- * one its A/A control twins, in both) moved between them: |log ratio| of its
- * medians, as a relative difference.  A machine that drifts between sweeps
- * moves every configuration; identical ones cannot tell that from a change. */
-static double drift_of(const gct_cmp_opts *o, const char *workload)
+ * one its A/A control twins, in both) moved between them in field: |log
+ * ratio| of its medians, as a relative difference.  A machine that drifts
+ * between sweeps moves every configuration; identical ones cannot tell that
+ * from a change. */
+static double drift_in(const gct_cmp_opts *o, const char *workload, const char *field)
 {
     if (o->same_sweep || o->ignore_drift || !o->noise_a || !o->noise_b)
         return NAN;
@@ -103,23 +119,41 @@ static double drift_of(const gct_cmp_opts *o, const char *workload)
             continue;
         const gct_config_summary *a = gct_summary_find(o->noise_a, za->config);
         const gct_config_summary *b = gct_summary_find(o->noise_b, za->config);
-        if (!a || !b || !(a->ops_s > 0) || !(b->ops_s > 0))
+        const gct_stat *x = a ? gct_summary_stat(a, field) : NULL;
+        const gct_stat *y = b ? gct_summary_stat(b, field) : NULL;
+        if (!x || !y || !isfinite(x->median) || !isfinite(y->median))
             return NAN;
-        return expm1(fabs(log(b->ops_s / a->ops_s)));
+        if (x->median == y->median)
+            return 0;
+        if (!(x->median > 0) || !(y->median > 0))
+            return INFINITY; /* from none to some (pauses): no scale to drift on */
+        return expm1(fabs(log(y->median / x->median)));
     }
     return NAN;
 }
 
-/* The noise floor of a workload: the larger of the two sides' A/A spreads
- * and, across sweeps, of the reference's drift. */
-static double floor_of(const gct_cmp_opts *o, const char *workload, double drift)
+static double larger(double f, double x) { return !isnan(x) && (isnan(f) || x > f) ? x : f; }
+
+/* The drift of a metric: throughput's, or its own where that is larger. */
+static double drift_of(const gct_cmp_opts *o, const char *workload, const char *field)
 {
-    double f = NAN;
-    double parts[] = {o->noise_a ? gct_summary_noise_floor(o->noise_a, workload) : NAN,
-                      o->noise_b ? gct_summary_noise_floor(o->noise_b, workload) : NAN, drift};
-    for (size_t i = 0; i < 3; i++)
-        if (!isnan(parts[i]) && (isnan(f) || parts[i] > f))
-            f = parts[i];
+    return larger(drift_in(o, workload, "ops_per_s"), drift_in(o, workload, field));
+}
+
+/* The noise floor of a metric on a workload: the largest of the two sides'
+ * A/A spreads, in throughput and in the metric itself, and, across sweeps,
+ * of the reference's drift.  Throughput's spread alone would let a p99 pause
+ * that the twin moved by 30% be called at 10%. */
+static double floor_of(const gct_cmp_opts *o, const char *workload, const char *field,
+                       double drift)
+{
+    double f = drift;
+    const gct_summary *sides[] = {o->noise_a, o->noise_b};
+    for (size_t i = 0; i < 2; i++)
+        if (sides[i]) {
+            f = larger(f, gct_summary_noise_floor(sides[i], workload));
+            f = larger(f, gct_summary_noise_floor_of(sides[i], workload, field));
+        }
     return f;
 }
 
@@ -210,10 +244,8 @@ static void compare_pair(const selection *sa, const gct_result *ra, const select
         free(vb);
         return;
     }
-    double drift = drift_of(o, ra->workload);
-    double floor = floor_of(o, ra->workload, drift);
-    for (size_t m = 0; m < gct_cmp_nmetrics; m++) {
-        const gct_cmp_metric *met = &gct_cmp_metrics[m];
+    for (size_t m = 0; m < out->nmetrics; m++) {
+        const gct_cmp_metric *met = &out->metrics[m];
         const gct_field *f = gct_result_field(met->field);
         gct_cmp_row *row = &out->rows[out->n++];
         memset(row, 0, sizeof *row);
@@ -221,8 +253,10 @@ static void compare_pair(const selection *sa, const gct_result *ra, const select
         snprintf(row->config_b, sizeof row->config_b, "%s", rb->config_id);
         snprintf(row->workload, sizeof row->workload, "%s", ra->workload);
         row->metric = met;
-        row->floor = floor;
-        row->drift = drift;
+        /* Exact rows call no verdict on a floor; they show throughput's. */
+        const char *noisy = met->exact ? "ops_per_s" : met->field;
+        row->drift = drift_of(o, ra->workload, noisy);
+        row->floor = floor_of(o, ra->workload, noisy, row->drift);
         row->na = values(sa, ra->config_id, f, va);
         row->nb = values(sb, rb->config_id, f, vb);
         row->median_a = row->median_b = row->ratio = row->ratio_lo = row->ratio_hi = NAN;
@@ -235,6 +269,11 @@ static void compare_pair(const selection *sa, const gct_result *ra, const select
         if (!row->na || !row->nb)
             snprintf(row->verdict, sizeof row->verdict, "no data");
         else if (met->exact)
+            exact_row(row, va, vb);
+        else if (row->na >= 2 && row->nb >= 2 && constant(va, row->na) && constant(vb, row->nb))
+            /* The same in every process of each side (a model's peak
+             * memory): deterministic, so value against value, like the
+             * work; no noise floor applies to what does not vary. */
             exact_row(row, va, vb);
         else
             timed_row(row, va, vb);
@@ -322,10 +361,10 @@ static size_t pair_up(const selection *sa, const selection *sb, const gct_result
 /* The geometric mean of each metric's ratios over the pairs. */
 static void geomeans(gct_cmp *out)
 {
-    for (size_t m = 0; m < gct_cmp_nmetrics && m < 32; m++) {
+    for (size_t m = 0; m < out->nmetrics; m++) {
         double logsum = 0;
         size_t cnt = 0;
-        for (size_t i = m; i < out->n; i += gct_cmp_nmetrics)
+        for (size_t i = m; i < out->n; i += out->nmetrics)
             if (isfinite(out->rows[i].ratio) && out->rows[i].ratio > 0) {
                 logsum += log(out->rows[i].ratio);
                 cnt++;
@@ -334,38 +373,82 @@ static void geomeans(gct_cmp *out)
     }
 }
 
+/* The first record of configuration id in a selection (NULL: none). */
+static const gct_result *first_of(const selection *s, const char *id)
+{
+    for (size_t i = 0; i < s->nids; i++)
+        if (!strcmp(s->first[i]->config_id, id))
+            return s->first[i];
+    return NULL;
+}
+
+/* The pairs the caller named; 0 with a message when one has no successful
+ * process. */
+static size_t pair_named(const selection *sa, const selection *sb, const gct_cmp_opts *o,
+                         const gct_result **pa, const gct_result **pb, char *err, size_t errlen)
+{
+    for (size_t k = 0; k < o->npairs; k++) {
+        pa[k] = first_of(sa, o->pairs_a[k]);
+        pb[k] = first_of(sb, o->pairs_b[k]);
+        if (!pa[k] || !pb[k]) {
+            snprintf(err, errlen, "%s %s has no successful run", pa[k] ? "B" : "A",
+                     pa[k] ? o->pairs_b[k] : o->pairs_a[k]);
+            return 0;
+        }
+    }
+    return o->npairs;
+}
+
 int gct_compare(const gct_results *a, const gct_results *b, const gct_cmp_opts *o, gct_cmp *out,
                 char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
+    out->metrics = o->metrics ? o->metrics : gct_cmp_metrics;
+    out->nmetrics = o->metrics ? o->nmetrics : gct_cmp_nmetrics;
+    if (!out->nmetrics || out->nmetrics > GCT_CMP_MAX_METRICS) {
+        snprintf(err, errlen, "%zu metrics to compare (1 to %d)", out->nmetrics,
+                 GCT_CMP_MAX_METRICS);
+        return -1;
+    }
+    for (size_t m = 0; m < out->nmetrics; m++) {
+        const gct_field *f = gct_result_field(out->metrics[m].field);
+        if (!f || (f->type != GCT_F_I64 && f->type != GCT_F_F64)) {
+            snprintf(err, errlen, "'%s' is not a number of the records", out->metrics[m].field);
+            return -1;
+        }
+    }
+    bool named = o->npairs > 0;
+    side da = {o->filter_a, named ? o->pairs_a : NULL, o->npairs};
+    side db = {o->filter_b, named ? o->pairs_b : NULL, o->npairs};
     selection sa, sb;
-    if (select_rows(a, o->filter_a, &sa) || select_rows(b, o->filter_b, &sb)) {
+    if (select_rows(a, &da, &sa) || select_rows(b, &db, &sb)) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     int rc = -1;
     const gct_result **pa = NULL, **pb = NULL;
-    if (!sa.nids || !sb.nids) {
+    if (!named && (!sa.nids || !sb.nids)) {
         const char *filter = !sa.nids ? o->filter_a : o->filter_b;
         snprintf(err, errlen, "%s selects no successful runs%s%s", !sa.nids ? "A" : "B",
                  filter ? " matching " : "", filter ? filter : "");
         goto done;
     }
-    size_t cap = sa.nids * sb.nids;
+    size_t cap = named ? o->npairs : sa.nids * sb.nids;
     pa = malloc(cap * sizeof *pa);
     pb = malloc(cap * sizeof *pb);
     if (!pa || !pb) {
         snprintf(err, errlen, "out of memory");
         goto done;
     }
-    size_t np = pair_up(&sa, &sb, pa, pb, err, errlen);
+    size_t np = named ? pair_named(&sa, &sb, o, pa, pb, err, errlen)
+                      : pair_up(&sa, &sb, pa, pb, err, errlen);
     if (!np)
         goto done;
     if (!o->allow_different_work)
         for (size_t k = 0; k < np; k++)
             if (same_work(pa[k], pb[k], err, errlen))
                 goto done;
-    out->rows = calloc(np * gct_cmp_nmetrics, sizeof *out->rows);
+    out->rows = calloc(np * out->nmetrics, sizeof *out->rows);
     if (!out->rows) {
         snprintf(err, errlen, "out of memory");
         goto done;
@@ -414,7 +497,7 @@ void gct_cmp_print_table(FILE *out, const gct_cmp *c)
 {
     for (size_t i = 0; i < c->n; i++) {
         const gct_cmp_row *r = &c->rows[i];
-        if (i % gct_cmp_nmetrics == 0) {
+        if (i % c->nmetrics == 0) {
             if (!strcmp(r->config_a, r->config_b))
                 fprintf(out, "\n%s (A %zu processes, B %zu processes)\n", r->config_a, r->na,
                         r->nb);
@@ -435,7 +518,7 @@ void gct_cmp_print_table(FILE *out, const gct_cmp *c)
                     "B median", "B/A", "95% CI of B/A", "p", "P(B better)", "detectable",
                     "verdict");
         }
-        if (i % gct_cmp_nmetrics && r->metric->exact && !c->rows[i - 1].metric->exact)
+        if (i % c->nmetrics && r->metric->exact && !c->rows[i - 1].metric->exact)
             fprintf(out, "%-14s (deterministic for a seed: compared exactly)\n", "GC work");
         char ma[32], mb[32], ra[32], ci[48], p[16], w[16], d[32];
         fmt_num(ma, sizeof ma, r->median_a);
@@ -458,9 +541,9 @@ void gct_cmp_print_table(FILE *out, const gct_cmp *c)
     }
     if (c->pairs > 1) {
         fprintf(out, "\ngeometric mean of B/A over %zu pairs:", c->pairs);
-        for (size_t m = 0; m < gct_cmp_nmetrics; m++)
-            if (isfinite(c->geomean[m]) && !gct_cmp_metrics[m].exact)
-                fprintf(out, "  %s %.3f", gct_cmp_metrics[m].label, c->geomean[m]);
+        for (size_t m = 0; m < c->nmetrics; m++)
+            if (isfinite(c->geomean[m]) && !c->metrics[m].exact)
+                fprintf(out, "  %s %.3f", c->metrics[m].label, c->geomean[m]);
         fputc('\n', out);
     }
     fprintf(out, "\nP(B better): the probability that one process of B beats one of A. "
@@ -468,7 +551,8 @@ void gct_cmp_print_table(FILE *out, const gct_cmp *c)
                  "verdict needs p < 0.05, an interval of B/A clear of 1, and a\ndifference "
                  "above the one the test itself finds 80%% of the time and above the noise floor: the\n"
                  "A/A controls and, between two sweeps, how far the reference configuration "
-                 "moved (--ignore-drift drops that).\n");
+                 "moved (--ignore-drift drops that);\nfor a pause or memory metric, the larger of "
+                 "throughput's floor and its own.\n");
     if (c->min_reps < 5)
         fprintf(out,
                 "\nwarning: as few as %zu process%s on one side: below 5 per side the "
@@ -506,7 +590,7 @@ void gct_cmp_write_csv(FILE *out, const gct_cmp *c)
 
 static json_t *num(double v) { return isfinite(v) ? json_real(v) : json_null(); }
 
-int gct_cmp_write_json(FILE *out, const gct_cmp *c)
+json_t *gct_cmp_to_json(const gct_cmp *c)
 {
     json_t *root = json_object(), *rows = json_array(), *geo = json_object();
     for (size_t i = 0; i < c->n; i++) {
@@ -516,7 +600,7 @@ int gct_cmp_write_json(FILE *out, const gct_cmp *c)
         json_object_set_new(o, "config_b", json_string(r->config_b));
         json_object_set_new(o, "workload", json_string(r->workload));
         json_object_set_new(o, "metric", json_string(r->metric->field));
-        json_object_set_new(o, "deterministic", json_boolean(r->metric->exact));
+        json_object_set_new(o, "deterministic", json_boolean(r->metric->exact || r->constant));
         json_object_set_new(o, "runs_a", json_integer((json_int_t)r->na));
         json_object_set_new(o, "runs_b", json_integer((json_int_t)r->nb));
         json_object_set_new(o, "median_a", num(r->median_a));
@@ -536,12 +620,18 @@ int gct_cmp_write_json(FILE *out, const gct_cmp *c)
         json_object_set_new(o, "verdict", json_string(r->verdict));
         json_array_append_new(rows, o);
     }
-    for (size_t m = 0; m < gct_cmp_nmetrics; m++)
-        json_object_set_new(geo, gct_cmp_metrics[m].field, num(c->geomean[m]));
+    for (size_t m = 0; m < c->nmetrics; m++)
+        json_object_set_new(geo, c->metrics[m].field, num(c->geomean[m]));
     json_object_set_new(root, "comparisons", rows);
     json_object_set_new(root, "geometric_mean_ratio", geo);
     json_object_set_new(root, "pairs", json_integer((json_int_t)c->pairs));
     json_object_set_new(root, "fewest_runs", json_integer((json_int_t)c->min_reps));
+    return root;
+}
+
+int gct_cmp_write_json(FILE *out, const gct_cmp *c)
+{
+    json_t *root = gct_cmp_to_json(c);
     int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', out);
     json_decref(root);

@@ -12,7 +12,9 @@
  * smallest effect these samples could detect and the A/A noise floor of
  * the sweeps the two sides come from (across two sweeps, also larger than
  * how far the workload's reference configuration, which every sweep runs,
- * moved between them: the machine's drift); otherwise "no detectable difference",
+ * moved between them: the machine's drift); the floor of a metric is the
+ * larger of throughput's and its own (how far the A/A twin's p99 pause,
+ * say, landed from the original's); otherwise "no detectable difference",
  * with the size below which the comparison cannot see.  The GC work (a seed
  * makes it exact) is compared exactly: the same, or how much more or less.
  */
@@ -57,11 +59,15 @@ typedef struct gct_cmp_row {
     char verdict[160];
 } gct_cmp_row;
 
+#define GCT_CMP_MAX_METRICS 32
+
 typedef struct gct_cmp {
-    gct_cmp_row *rows;
+    gct_cmp_row *rows;  /* nmetrics rows per pair, in the order of metrics */
     size_t n;
     size_t pairs;
-    double geomean[32]; /* per metric: geometric mean of the ratios (NaN if none) */
+    const gct_cmp_metric *metrics; /* what was compared (gct_cmp_metrics unless asked) */
+    size_t nmetrics;
+    double geomean[GCT_CMP_MAX_METRICS]; /* per metric: geometric mean of the ratios (NaN if none) */
     size_t min_reps;    /* fewest processes on either side of any pair */
 } gct_cmp;
 
@@ -71,6 +77,14 @@ typedef struct gct_cmp_opts {
     bool same_sweep;                   /* A and B come from one result directory */
     bool ignore_drift;                 /* across sweeps, no floor from the reference's drift */
     bool allow_different_work;         /* pair runs of different ops/params/seed */
+    /* The pairs, named (config ids, A/A twins allowed), instead of pairing
+     * the filters' selections: pair k is pairs_a[k] against pairs_b[k]. */
+    const char *const *pairs_a, *const *pairs_b;
+    size_t npairs;
+    /* The metrics to compare (NULL: gct_cmp_metrics; at most
+     * GCT_CMP_MAX_METRICS).  Their fields must be numbers of record.h. */
+    const gct_cmp_metric *metrics;
+    size_t nmetrics;
 } gct_cmp_opts;
 
 /* -1 with a message if nothing pairs, or a pair did different work. */
@@ -81,5 +95,9 @@ void gct_cmp_free(gct_cmp *c);
 void gct_cmp_print_table(FILE *out, const gct_cmp *c);
 void gct_cmp_write_csv(FILE *out, const gct_cmp *c);
 int gct_cmp_write_json(FILE *out, const gct_cmp *c);
+/* The JSON gct_cmp_write_json writes, as an object to add to (owned by the
+ * caller). */
+struct json_t;
+struct json_t *gct_cmp_to_json(const gct_cmp *c);
 
 #endif

@@ -255,11 +255,41 @@ const gct_config_summary *gct_summary_find(const gct_summary *s, const char *id)
     return NULL;
 }
 
+/* How far apart two medians are as a floor: on the log scale, as the
+ * verdict rule measures a difference, so that the pair itself never clears
+ * it (a twin at 0.8x is 25% away, not 20%). */
+static double apart(double x, double y)
+{
+    if (!isfinite(x) || !isfinite(y))
+        return NAN;
+    if (x == y)
+        return 0;
+    if (!(x > 0) || !(y > 0))
+        return INFINITY; /* from none to some: no scale */
+    return expm1(fabs(log(y / x)));
+}
+
 double gct_summary_noise_floor(const gct_summary *s, const char *workload)
 {
     for (size_t i = 0; i < s->nnoise; i++)
         if (!strcmp(s->noise[i].workload, workload))
-            return s->noise[i].spread;
+            return s->noise[i].ratio > 0 ? apart(1, s->noise[i].ratio) : s->noise[i].spread;
+    return NAN;
+}
+
+double gct_summary_noise_floor_of(const gct_summary *s, const char *workload, const char *field)
+{
+    if (!strcmp(field, "ops_per_s"))
+        return gct_summary_noise_floor(s, workload);
+    for (size_t i = 0; i < s->nnoise; i++) {
+        if (strcmp(s->noise[i].workload, workload))
+            continue;
+        const gct_config_summary *a = gct_summary_find(s, s->noise[i].config);
+        const gct_config_summary *b = gct_summary_find(s, s->noise[i].twin);
+        const gct_stat *x = a ? gct_summary_stat(a, field) : NULL;
+        const gct_stat *y = b ? gct_summary_stat(b, field) : NULL;
+        return x && y ? apart(x->median, y->median) : NAN;
+    }
     return NAN;
 }
 

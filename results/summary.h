@@ -100,8 +100,17 @@ size_t gct_summary_samples(const gct_results *rows, const char *id, const gct_fi
 /* The statistic of a summarised field (NULL if the field is not one). */
 const gct_stat *gct_summary_stat(const gct_config_summary *c, const char *field);
 const gct_config_summary *gct_summary_find(const gct_summary *s, const char *id);
-/* The noise floor of a workload: its A/A spread, or NaN without a control. */
+/* The noise floor of a workload: how far its A/A twin's median ops/s landed
+ * from its original's, on the log scale the verdict rule measures on,
+ * exp(|log ratio|) - 1 (noise.csv's spread, |ratio - 1|, when the twin is
+ * faster; a little more when it is slower: 0.8x is 25% away), so that the
+ * pair itself is never called different; NaN without a control. */
 double gct_summary_noise_floor(const gct_summary *s, const char *workload);
+/* The same for another summarised field (pause_p99_us...): how far the A/A
+ * twin's median of it landed from its original's (0 when both are 0, as
+ * with no pauses; infinite when only one is).  For ops_per_s it is
+ * gct_summary_noise_floor. */
+double gct_summary_noise_floor_of(const gct_summary *s, const char *workload, const char *field);
 /* A configuration worth showing as a choice: it ran, is no A/A twin, and
  * does not leak. */
 bool gct_summary_is_candidate(const gct_config_summary *c);

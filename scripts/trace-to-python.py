@@ -46,7 +46,13 @@ CPython 3.11, 3.12.1, 3.13.0, 3.14.2 and 3.15.0rc1):
     before the freeze (`gc.set_threshold(*T_5)`: CALL_FUNCTION_EX hands the
     tuple itself to the METH_VARARGS function, so no argument tuple is built
     after a generation-2 collection has emptied the tuple free list),
-    `safepoint` is `len(R)`.
+    `safepoint` is `len(R)`, `set I J` is `R[I] = R[J]` (a subscript: no
+    call), `none` is `R.append(None)`.  A `new N` of more than 8 slots is
+    `R.append(CL())` then `R[-1].extend(P_N)`: CL is a list subclass with
+    empty __slots__ (allocated like the CN classes, never from the list free
+    list, which would skip the collector's count) and P_N a list of N Nones
+    built before the freeze (extending from a list allocates no object); its
+    slots are subscripts, `R[I][S]`.
   - The gc.callbacks callback stores ints into preallocated lists.  Its
     "stop" info dict after a generation-2 collection is a fresh allocation
     (that collection emptied the dict free list); where counting is at
@@ -110,14 +116,16 @@ import sys
 import tempfile
 
 MAX_SLOTS = 8
+MAX_NEW = 4194304               # `new N` above MAX_SLOTS: a list subclass (harness/trace.h)
 MAX_THRESHOLD = 1000000000      # as gctune replay (harness/trace.c)
 INT64 = 2**63
 HEADER = ("gctune-trace", "1")
 MAX_ITEMS = 8                   # tuple K: 1 <= K <= MAX_ITEMS
 ATOM_BASE = 1000000000000       # atoms are A + ATOM_BASE (+ k): fresh ints, never cached
 HEAP0 = 50000                   # frozen objects when the trace starts (see the docstring)
-OPERATIONS = ("new, atom, tuple, store, load, dup, pop, collect, threshold, enable, disable, "
-              "freeze, unfreeze, safepoint")
+# in harness/trace.c's order, for the same message
+OPERATIONS = ("new, atom, store, load, dup, pop, collect, threshold, enable, disable, "
+              "freeze, unfreeze, safepoint, set, none, tuple")
 
 # operation -> (minimum, maximum) number of arguments
 ARITY = {
@@ -125,6 +133,7 @@ ARITY = {
     "dup": (1, 1), "pop": (0, 1), "collect": (1, 1), "threshold": (1, 3),
     "enable": (0, 0), "disable": (0, 0), "freeze": (0, 0), "unfreeze": (0, 0),
     "safepoint": (0, 0),
+    "set": (2, 2), "none": (0, 0),
 }
 
 INT_RE = re.compile(r"-?[0-9]+\Z")
@@ -146,6 +155,11 @@ class Obj:
     def __init__(self, nslots, kind="container"):
         self.slots = [None] * nslots if nslots else None
         self.kind = kind
+
+
+class Big:
+    """The marker parse() appends to the arguments of a store or load whose
+    target has more than MAX_SLOTS slots (a list subclass in Python)."""
 
 
 def fields_of(raw):
@@ -180,6 +194,9 @@ def parse_lines(text):
         vals = []
         for k, f in enumerate(args):
             if op == "store" and k == 2 and f == "-":
+                vals.append(None)
+                continue
+            if op == "set" and k == 1 and f == "-":
                 vals.append(None)
                 continue
             if not INT_RE.match(f) or not -INT64 <= int(f) < INT64:
@@ -222,8 +239,8 @@ def parse(text):
     for n, op, vals in ops:
         if op == "new":
             k = vals[0]
-            if not 1 <= k <= MAX_SLOTS:
-                raise TraceError(n, "new: %d slots (a container has 1 to %d)" % (k, MAX_SLOTS))
+            if not 1 <= k <= MAX_NEW:
+                raise TraceError(n, "new: %d slots (a container has 1 to %d)" % (k, MAX_NEW))
             roots.append(Obj(k))
         elif op == "atom":
             roots.append(Obj(0, "atom"))
@@ -236,9 +253,20 @@ def parse(text):
             i, s, j = vals
             o = target(n, "store", i, s)
             o.slots[s] = None if j is None else position(n, "store", j)
+            if len(o.slots) > MAX_SLOTS:
+                vals.append(Big)
         elif op == "load":
             i, s = vals
-            roots.append(target(n, "load", i, s).slots[s])
+            o = target(n, "load", i, s)
+            roots.append(o.slots[s])
+            if len(o.slots) > MAX_SLOTS:
+                vals.append(Big)
+        elif op == "set":
+            i, j = vals
+            position(n, "set", i)
+            roots[i] = None if j is None else position(n, "set", j)
+        elif op == "none":
+            roots.append(None)
         elif op == "dup":
             roots.append(position(n, "dup", vals[0]))
         elif op == "pop":
@@ -295,6 +323,7 @@ def generate(trace_name, ops, callback=True):
         if op == "threshold" and tuple(vals) not in thresholds:
             thresholds.append(tuple(vals))
     tname = {t: "T_%s" % "_".join(str(v) for v in t) for t in thresholds}
+    bigs = sorted({v[0] for _, op, v in ops if op == "new" and v[0] > MAX_SLOTS})
 
     out = []
     w = out.append
@@ -328,6 +357,13 @@ def generate(trace_name, ops, callback=True):
         for s in range(k):
             w("        self.s%d = None" % s)
         w("")
+    if bigs:
+        w("")
+        w("class CL(list):")
+        w('    """A container of more than %d slots: one tracked object, filled from a' % MAX_SLOTS)
+        w('    frozen list of Nones by extend (no allocation)."""')
+        w("    __slots__ = ()")
+        w("")
     w("")
     w("class Token:")
     w('    """Frozen filler: the callback drops one after a generation-2')
@@ -350,6 +386,8 @@ def generate(trace_name, ops, callback=True):
     w("A = 0           # allocations (new, atom and tuple) completed")
     for t in thresholds:
         w("%s = %r" % (tname[t], t))
+    for k in bigs:
+        w("P_%d = [None] * %d" % (k, k))
     w("")
     w("")
     w("def cb(phase, info):")
@@ -409,7 +447,12 @@ def generate(trace_name, ops, callback=True):
     alloc = 0
     for n, op, v in ops:
         w("L = %d" % n)
-        if op == "new":
+        if op == "new" and v[0] > MAX_SLOTS:
+            alloc += 1
+            w("R.append(CL())")
+            w("R[-1].extend(P_%d)" % v[0])
+            w("A = %d" % alloc)
+        elif op == "new":
             alloc += 1
             w("R.append(C%d())" % v[0])
             w("A = %d" % alloc)
@@ -422,11 +465,20 @@ def generate(trace_name, ops, callback=True):
             items = ", ".join("A + %d" % (ATOM_BASE + k) for k in range(1, v[0] + 1))
             w("R.append((%s%s))" % (items, "," if v[0] == 1 else ""))
             w("A = %d" % alloc)
+        elif op == "store" and v[-1] is Big:
+            i, s, j = v[:3]
+            w("%s[%d] = %s" % (py_root(i), s, "None" if j is None else py_root(j)))
         elif op == "store":
             i, s, j = v
             w("%s.s%d = %s" % (py_root(i), s, "None" if j is None else py_root(j)))
+        elif op == "load" and v[-1] is Big:
+            w("R.append(%s[%d])" % (py_root(v[0]), v[1]))
         elif op == "load":
             w("R.append(%s.s%d)" % (py_root(v[0]), v[1]))
+        elif op == "set":
+            w("%s = %s" % (py_root(v[0]), "None" if v[1] is None else py_root(v[1])))
+        elif op == "none":
+            w("R.append(None)")
         elif op == "dup":
             w("R.append(%s)" % py_root(v[0]))
         elif op == "pop":

@@ -226,6 +226,17 @@ Test(cli, a_tiny_sweep_writes_a_consistent_result_directory)
         json_integer_value(json_object_get(json_object_get(meta, "outcome"), "processes_run")), 12);
     GCT_ASSERT_EQ(json_array_size(json_object_get(json_object_get(meta, "load"), "before")), 3);
     GCT_ASSERT_EQ(json_array_size(json_object_get(json_object_get(meta, "load"), "after")), 3);
+    /* Which CPython each collector models, and its defaults, as the build
+     * that measured saw them. */
+    json_t *cols = json_object_get(meta, "collectors");
+    GCT_ASSERT_EQ(json_object_size(cols), 3);
+    GCT_ASSERT_STR_EQ(json_string_value(json_object_get(json_object_get(cols, "gencycle"),
+                                                        "cpython")),
+                      "3.11");
+    cr_assert(json_is_null(json_object_get(json_object_get(cols, "marksweep"), "cpython")));
+    GCT_ASSERT_EQ(json_integer_value(json_object_get(
+                      json_object_get(json_object_get(cols, "gencycle"), "defaults"), "gen0")),
+                  700);
     json_decref(meta);
 
     /* Nothing of the children's scratch is left. */

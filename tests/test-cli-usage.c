@@ -119,6 +119,30 @@ Test(cli, bad_usage_exits_2_naming_the_problem_and_writes_nothing)
     expect_usage_error("give one result directory", "plot", NULL);
 }
 
+/* --trace records a run; a trace file is a workload; both are refused early
+ * when they cannot be (docs/traces.md). */
+Test(cli, trace_options_are_refused_before_anything_runs)
+{
+    expect_usage_error("--collections needs --trace", "run", "-c", "gencycle", "-w", "trees",
+                       "--collections", "/tmp/gct-never.json", NULL);
+    expect_usage_error("--trace is for gctune run", "sweep", "--trace", "/tmp/gct-never.trace",
+                       NULL);
+    expect_usage_error("-w: /nonexistent/x.trace: cannot open", "run", "-c", "gencycle", "-w",
+                       "trace:/nonexistent/x.trace", NULL);
+    char t[] = "/tmp/gct-cli-trace-XXXXXX", w[64];
+    int fd = mkstemp(t);
+    GCT_ASSERT_EQ(write(fd, "gctune-trace 1\nnew 1\n", 21), 21);
+    close(fd);
+    snprintf(w, sizeof w, "trace:%s", t);
+    expect_usage_error("has no recording build", "run", "-c", "gencycle", "-w", w, "--trace",
+                       "/tmp/gct-never.trace", NULL);
+    unlink(t);
+    expect_usage_error("makes weak references (at set-up)", "run", "-c", "gencycle", "-w",
+                       "trees", "-p", "parent=weak", "-p", "depth=1", "-p", "long_depth=2",
+                       "--trace", "/tmp/gct-never.trace", NULL);
+    cr_assert_not(exists("/tmp/gct-never.trace"));
+}
+
 Test(cli, a_bad_sweep_file_is_named_with_its_line)
 {
     char ini[] = "/tmp/gct-cli-ini-XXXXXX";

@@ -121,7 +121,10 @@ Test(summary, written_and_read_back_it_is_the_same_model)
     }
     GCT_ASSERT_STR_EQ(t.noise[0].twin, "aa.ref");
     GCT_ASSERT_DBL_NEAR(t.noise[0].spread, s.noise[0].spread, 1e-9);
-    GCT_ASSERT_DBL_NEAR(gct_summary_noise_floor(&t, "trees"), s.noise[0].spread, 1e-9);
+    GCT_ASSERT_DBL_NEAR(gct_summary_noise_floor(&t, "trees"), expm1(fabs(log(s.noise[0].ratio))),
+                        1e-9);
+    /* The floor is the spread on the log scale: never less than it. */
+    cr_assert(gct_summary_noise_floor(&t, "trees") >= s.noise[0].spread - 1e-12);
     /* A twin is never a candidate. */
     cr_assert_not(gct_summary_is_candidate(find(&t, "aa.ref")));
     gct_summary_free(&s);
@@ -291,4 +294,163 @@ Test(summary, across_sweeps_the_references_drift_is_the_floor)
     gct_summary_free(&sb);
     gct_results_free(&a);
     gct_results_free(&b);
+}
+
+Test(summary, a_pause_is_held_to_its_own_aa_spread)
+{
+    /* The twin landed within 0.5% of its original in throughput but 30%
+     * away in p99 pause: a p99 20% higher is within that metric's noise. */
+    gct_results rows = {0};
+    for (int i = 0; i < 8; i++) {
+        add(&rows, "ref", "", 700, true, i, 100 + (i * 3 % 8) * 0.05, GCT_STATUS_OK);
+        add(&rows, "aa.ref", "ref", 700, true, i, 100 + (i * 5 % 8) * 0.05, GCT_STATUS_OK);
+        add(&rows, "other", "", 800, false, i, 100 + (i * 7 % 8) * 0.05, GCT_STATUS_OK);
+        rows.rows[rows.n - 3].pause_p99_us = 100 + i * 0.1;
+        rows.rows[rows.n - 2].pause_p99_us = 130 + i * 0.1;
+        rows.rows[rows.n - 1].pause_p99_us = 120 + i * 0.1;
+    }
+    gct_summary s;
+    gct_summarize(&rows, &s);
+    GCT_ASSERT_DBL_NEAR(gct_summary_noise_floor_of(&s, "trees", "pause_p99_us"), 0.3, 0.01);
+    GCT_ASSERT_DBL_NEAR(gct_summary_noise_floor_of(&s, "trees", "ops_per_s"),
+                        gct_summary_noise_floor(&s, "trees"), 1e-12);
+    gct_cmp c;
+    char err[600];
+    gct_cmp_opts o = {.filter_a = "ref", .filter_b = "other", .noise_a = &s, .noise_b = &s,
+                      .same_sweep = true};
+    GCT_ASSERT_EQ(gct_compare(&rows, &rows, &o, &c, err, sizeof err), 0, "%s", err);
+    size_t seen = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        const gct_cmp_row *r = &c.rows[i];
+        if (!strcmp(r->metric->field, "pause_p99_us")) {
+            GCT_ASSERT_DBL_NEAR(r->floor, 0.3, 0.01);
+            cr_assert(strstr(r->verdict, "no detectable difference"), "p99 %.2fx: %s", r->ratio,
+                      r->verdict);
+            seen++;
+        }
+        if (!strcmp(r->metric->field, "ops_per_s"))
+            cr_assert(r->floor < 0.01, "throughput keeps its own floor: %g", r->floor);
+    }
+    GCT_ASSERT_EQ(seen, 1);
+    gct_cmp_free(&c);
+    /* Without the controls the same 20% is called. */
+    o.noise_a = o.noise_b = NULL;
+    GCT_ASSERT_EQ(gct_compare(&rows, &rows, &o, &c, err, sizeof err), 0, "%s", err);
+    for (size_t i = 0; i < c.n; i++)
+        if (!strcmp(c.rows[i].metric->field, "pause_p99_us"))
+            GCT_ASSERT_STR_EQ(c.rows[i].verdict, "worse");
+    gct_cmp_free(&c);
+    gct_summary_free(&s);
+    gct_results_free(&rows);
+}
+
+Test(summary, compare_takes_named_pairs_and_metrics)
+{
+    gct_results rows = {0};
+    for (int i = 0; i < 5; i++) {
+        add(&rows, "ref", "", 700, true, i, 100 + i, GCT_STATUS_OK);
+        add(&rows, "aa.ref", "ref", 700, true, i, 101 + i, GCT_STATUS_OK);
+        add(&rows, "tuned", "", 10000, false, i, 150 + i, GCT_STATUS_OK);
+    }
+    static const gct_cmp_metric two[] = {{"ops_per_s", "ops/s", true, false},
+                                         {"gc_examined", "examined", false, true}};
+    /* A twin named is a twin compared: what a pattern would leave out. */
+    const char *pa[] = {"ref"}, *pb[] = {"aa.ref"};
+    gct_cmp_opts o = {.pairs_a = pa, .pairs_b = pb, .npairs = 1, .metrics = two, .nmetrics = 2};
+    gct_cmp c;
+    char err[600];
+    GCT_ASSERT_EQ(gct_compare(&rows, &rows, &o, &c, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(c.n, 2);
+    GCT_ASSERT_EQ(c.nmetrics, 2);
+    GCT_ASSERT_STR_EQ(c.rows[0].config_b, "aa.ref");
+    GCT_ASSERT_STR_EQ(c.rows[1].metric->field, "gc_examined");
+    GCT_ASSERT_STR_EQ(c.rows[1].verdict, "same");
+    gct_cmp_free(&c);
+    /* A name without a successful run is said. */
+    pb[0] = "missing";
+    GCT_ASSERT_EQ(gct_compare(&rows, &rows, &o, &c, err, sizeof err), -1);
+    cr_assert(strstr(err, "missing"), "%s", err);
+    /* A metric that is not a number of the records is refused. */
+    static const gct_cmp_metric bad[] = {{"collector", "collector", true, false}};
+    pb[0] = "tuned";
+    o.metrics = bad;
+    o.nmetrics = 1;
+    GCT_ASSERT_EQ(gct_compare(&rows, &rows, &o, &c, err, sizeof err), -1);
+    cr_assert(strstr(err, "'collector' is not a number"), "%s", err);
+    gct_results_free(&rows);
+}
+
+Test(summary, the_aa_pair_itself_is_never_called_different)
+{
+    /* A twin well apart from its original, slower: 0.8x in throughput, 1.3x
+     * in p99 pause, every process of each side close together. */
+    gct_results rows = {0};
+    for (int i = 0; i < 8; i++) {
+        add(&rows, "ref", "", 700, true, i, 100 + i * 0.01, GCT_STATUS_OK);
+        add(&rows, "aa.ref", "ref", 700, true, i, 80 + i * 0.01, GCT_STATUS_OK);
+        rows.rows[rows.n - 1].pause_p99_us = 130 + i * 0.01;
+    }
+    gct_summary s;
+    gct_summarize(&rows, &s);
+    /* noise.csv's spread is |0.8 - 1|; the floor is 0.8x on the log scale. */
+    GCT_ASSERT_DBL_NEAR(s.noise[0].spread, 0.2, 1e-3);
+    GCT_ASSERT_DBL_NEAR(gct_summary_noise_floor(&s, "trees"), 0.25, 1e-3);
+    const char *pa[] = {"ref"}, *pb[] = {"aa.ref"};
+    gct_cmp_opts o = {.pairs_a = pa, .pairs_b = pb, .npairs = 1, .noise_a = &s, .noise_b = &s,
+                      .same_sweep = true};
+    gct_cmp c;
+    char err[600];
+    GCT_ASSERT_EQ(gct_compare(&rows, &rows, &o, &c, err, sizeof err), 0, "%s", err);
+    for (size_t i = 0; i < c.n; i++)
+        if (!c.rows[i].metric->exact && !c.rows[i].constant &&
+            strcmp(c.rows[i].verdict, "no data"))
+            cr_assert(strstr(c.rows[i].verdict, "no detectable difference"), "%s: %.3fx: %s",
+                      c.rows[i].metric->field, c.rows[i].ratio, c.rows[i].verdict);
+    gct_cmp_free(&c);
+    gct_summary_free(&s);
+    gct_results_free(&rows);
+}
+
+Test(summary, a_timed_metric_alike_in_every_process_is_compared_exactly)
+{
+    /* Peak memory the same in every process of each side (a model's is):
+     * 10% more is exact, whatever the noise floor. */
+    gct_results rows = {0};
+    for (int i = 0; i < 5; i++) {
+        add(&rows, "ref", "", 700, true, i, 100 + i, GCT_STATUS_OK);
+        add(&rows, "aa.ref", "ref", 700, true, i, 140 + i, GCT_STATUS_OK); /* a 40% floor */
+        add(&rows, "other", "", 800, false, i, 100 + i, GCT_STATUS_OK);
+        rows.rows[rows.n - 3].peak_bytes = 1000;
+        rows.rows[rows.n - 2].peak_bytes = 1000;
+        rows.rows[rows.n - 1].peak_bytes = 1100;
+    }
+    gct_summary s;
+    gct_summarize(&rows, &s);
+    gct_cmp c;
+    char err[600];
+    gct_cmp_opts o = {.filter_a = "ref", .filter_b = "other", .noise_a = &s, .noise_b = &s,
+                      .same_sweep = true};
+    GCT_ASSERT_EQ(gct_compare(&rows, &rows, &o, &c, err, sizeof err), 0, "%s", err);
+    for (size_t i = 0; i < c.n; i++)
+        if (!strcmp(c.rows[i].metric->field, "peak_bytes")) {
+            cr_assert(c.rows[i].constant);
+            GCT_ASSERT_STR_EQ(c.rows[i].verdict, "B 10% more");
+        }
+    gct_cmp_free(&c);
+    gct_summary_free(&s);
+    gct_results_free(&rows);
+    /* One process a side proves nothing alike: compared as timed. */
+    gct_results one = {0};
+    add(&one, "ref", "", 700, true, 0, 100, GCT_STATUS_OK);
+    add(&one, "other", "", 800, false, 0, 100, GCT_STATUS_OK);
+    one.rows[0].peak_bytes = 1000;
+    one.rows[1].peak_bytes = 1100;
+    o.noise_a = o.noise_b = NULL;
+    GCT_ASSERT_EQ(gct_compare(&one, &one, &o, &c, err, sizeof err), 0, "%s", err);
+    for (size_t i = 0; i < c.n; i++)
+        if (!strcmp(c.rows[i].metric->field, "peak_bytes"))
+            cr_assert(strstr(c.rows[i].verdict, "no detectable difference"), "%s",
+                      c.rows[i].verdict);
+    gct_cmp_free(&c);
+    gct_results_free(&one);
 }

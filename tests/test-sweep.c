@@ -429,3 +429,103 @@ Test(sweep, a_refused_combination_names_where_its_parameters_came_from)
     gct_sweep_spec_set_param(&s, "keys", "0x10", "-p keys", err, sizeof err);
     expect_expand_error(&s, "-p keys: '0x10' is not a whole number");
 }
+
+/* ---- a trace file as a workload (-w trace:FILE) -------------------------- */
+
+#include <sys/stat.h>
+
+#include "trace_workload.h"
+
+static void write_file(const char *file, const char *text)
+{
+    FILE *f = fopen(file, "w");
+    cr_assert(f, "%s", file);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A trace workload is named after its file, swept like any workload (the
+ * collectors' knobs vary over it), has no parameters, and replays once per
+ * repetition unless --ops or a count of its own says otherwise. */
+Test(sweep, a_trace_file_is_a_workload)
+{
+    char dir[] = "/tmp/gct-sweep-trace-XXXXXX", tpath[128], other[128], sub[64], ini[128];
+    cr_assert(mkdtemp(dir));
+    snprintf(tpath, sizeof tpath, "%s/my run.trace", dir);
+    write_file(tpath, "gctune-trace 1\nnew 1\ndup 0\nstore 0 0 1\npop 2\n");
+    gct_sweep_spec s = blank();
+    char err[800];
+    snprintf(s.collectors, sizeof s.collectors, "gencycle,refcount");
+    snprintf(s.workloads, sizeof s.workloads, "trees, trace:%s", tpath);
+    GCT_ASSERT_EQ(gct_sweep_spec_set_knob(&s, "gen0", "100,700", "--gen0", err, sizeof err), 0);
+    gct_config *c;
+    size_t n;
+    GCT_ASSERT_EQ(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(n, 6); /* 2 gencycle + 1 refcount, per workload */
+    size_t traces = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(c[i].workload->name, "trace-my_run"))
+            continue;
+        traces++;
+        GCT_ASSERT_EQ(c[i].ops, 1, "%s", c[i].id);
+        GCT_ASSERT_EQ(c[i].workload->nparams, 0);
+        cr_assert(!strncmp(c[i].id, c[i].collector->name, strlen(c[i].collector->name)));
+        cr_assert(strstr(c[i].id, ".trace-my_run"), "%s", c[i].id);
+    }
+    GCT_ASSERT_EQ(traces, 3);
+    cr_assert(gct_trace_workload_find("trace-my_run"));
+    free(c);
+
+    /* --ops N is every workload's; a count of its own wins. */
+    GCT_ASSERT_EQ(gct_sweep_spec_set_ops(&s, NULL, 7), 0);
+    GCT_ASSERT_EQ(gct_sweep_spec_set_ops(&s, "trace-my_run", 3), 0);
+    GCT_ASSERT_EQ(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    for (size_t i = 0; i < n; i++)
+        GCT_ASSERT_EQ(c[i].ops, strcmp(c[i].workload->name, "trees") ? 3 : 7, "%s", c[i].id);
+    free(c);
+
+    /* In a sweep file, by tpath and by name. */
+    snprintf(ini, sizeof ini, "%s/s.ini", dir);
+    char text[800];
+    snprintf(text, sizeof text,
+             "[sweep]\ncollectors = gencycle\nworkloads = trace:%s\n[ops]\ntrace-my_run = 4\n",
+             tpath);
+    write_file(ini, text);
+    s = blank();
+    GCT_ASSERT_EQ(gct_sweep_spec_read_file(&s, ini, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(n, 1);
+    GCT_ASSERT_EQ(c[0].ops, 4);
+    free(c);
+
+    /* Two files of one name would be one workload: refused. */
+    snprintf(sub, sizeof sub, "%s/b", dir);
+    mkdir(sub, 0755);
+    snprintf(other, sizeof other, "%s/my run.trace", sub);
+    write_file(other, "gctune-trace 1\nnew 1\n");
+    s = blank();
+    snprintf(s.workloads, sizeof s.workloads, "trace:%s,trace:%s", tpath, other);
+    GCT_ASSERT_EQ(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), -1);
+    cr_assert(strstr(err, "would both be the workload trace-my_run"), "%s", err);
+
+    /* A bad trace is refused with its line, and where it was named. */
+    snprintf(other, sizeof other, "%s/bad.trace", sub);
+    write_file(other, "gctune-trace 1\nnew 1\npop 2\n");
+    s = blank();
+    snprintf(s.workloads_origin, sizeof s.workloads_origin, "-w");
+    snprintf(s.workloads, sizeof s.workloads, "trace:%s", other);
+    GCT_ASSERT_EQ(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), -1);
+    char want[400];
+    snprintf(want, sizeof want, "-w: %s:3: pop: 2 roots", other);
+    cr_assert(strstr(err, want), "'%s' lacks '%s'", err, want);
+    snprintf(s.workloads, sizeof s.workloads, "trace:%s/none.trace", dir);
+    GCT_ASSERT_EQ(gct_sweep_spec_expand(&s, &c, &n, err, sizeof err), -1);
+    cr_assert(strstr(err, "none.trace: cannot open"), "%s", err);
+    unlink(tpath);
+    unlink(other);
+    snprintf(other, sizeof other, "%s/my run.trace", sub);
+    unlink(other);
+    unlink(ini);
+    rmdir(sub);
+    rmdir(dir);
+}

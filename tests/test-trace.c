@@ -55,7 +55,9 @@ Test(read, bad_traces_are_refused_naming_file_line_and_value)
     expect_refused("gctune-trace 1\nnew\n", 2, "'new' takes 1 field, got 0");
     expect_refused("gctune-trace 1\nnew 0x1\n", 2, "'0x1' is not a decimal integer");
     expect_refused("gctune-trace 1\nnew +1\n", 2, "'+1' is not a decimal integer");
-    expect_refused("gctune-trace 1\nnew 9\n", 2, "9 slots");
+    expect_refused("gctune-trace 1\nnew 4194305\n", 2,
+                   "new: 4194305 slots (a container has 1 to 4194304)");
+    expect_refused("gctune-trace 1\nnew 0\n", 2, "new: 0 slots");
     expect_refused("gctune-trace 1\nnew 1\n\n# c\nstore 0 0 3\n", 5,
                    "position 3 is not on the root stack (depth 1)");
     expect_refused("gctune-trace 1\nnew 2\nstore -1 2 0\n", 3, "slot 2 is outside");
@@ -190,4 +192,75 @@ Test(replay, the_embedded_cpython_and_gencycle_agree)
     GCT_ASSERT_GT(a.n, 3);
     gct_replay_free(&a);
     gct_replay_free(&b);
+}
+
+/* set and none, the operations `gctune run --trace` needs to keep the trace's
+ * root stack the workload's: refused off the stack like the others, and
+ * followed by the dry run (a root set to None is None). */
+Test(read, set_and_none_are_checked_like_the_other_operations)
+{
+    expect_refused("gctune-trace 1\nnew 1\nset 0 1\n", 3,
+                   "set: position 1 is not on the root stack (depth 1)");
+    expect_refused("gctune-trace 1\nnew 1\nset -2 0\n", 3,
+                   "set: position -2 is not on the root stack (depth 1)");
+    expect_refused("gctune-trace 1\nset 0 -\n", 2, "set: position 0 is not on the root stack");
+    expect_refused("gctune-trace 1\nnew 1\nset 0\n", 3, "'set' takes 2 fields, got 1");
+    expect_refused("gctune-trace 1\nnone 1\n", 2, "'none' takes 0 fields, got 1");
+    expect_refused("gctune-trace 1\nnew 1\nnone\nstore -1 0 0\n", 4, "position -1 holds None");
+    expect_refused("gctune-trace 1\nnew 1\nnew 1\nset 0 -\nload 0 0\n", 5,
+                   "position 0 holds None");
+    expect_refused("gctune-trace 1\nfrob\n", 2, "safepoint, set, none, tuple)");
+    GCT_ASSERT_STR_EQ(refusal("gctune-trace 1\nnew 1\nnone\nset 1 0\nstore 1 0 0\n"
+                              "set -1 -\npop 2\n"),
+                      "");
+}
+
+/* A container of more than 8 slots has them all, each a slot like any. */
+Test(read, a_big_container_has_every_slot)
+{
+    expect_refused("gctune-trace 1\nnew 1000\nstore 0 1000 0\n", 3,
+                   "store: slot 1000 is outside the object at position 0 (slots 0..999)");
+    expect_refused("gctune-trace 1\nnew 16\nnew 1\nstore 0 15 1\nload 0 15\nload -1 0\n"
+                   "load -1 0\n",
+                   7, "position -1 holds None");
+    GCT_ASSERT_STR_EQ(refusal("gctune-trace 1\nnew 4194304\nstore 0 4194303 0\n"
+                              "load 0 4194303\npop 2\n"),
+                      "");
+}
+
+/* roots[0] = None leaves the cycle a <-> b held by nothing once b's own root
+ * is popped; `none` allocates nothing and counts nothing. */
+Test(replay, set_and_none_drop_and_keep_references)
+{
+    gct_replay r;
+    replay("gencycle",
+           "gctune-trace 1\nthreshold 3\n"
+           "new 1\nnone\nnew 1\nstore 0 0 2\nstore 2 0 0\nset 1 2\nset 0 -\npop\n"
+           "set 1 -\nnone\nnew 1\nnew 1\ncollect 0\n",
+           &r);
+    GCT_ASSERT_EQ(r.n, 2);
+    GCT_ASSERT_EQ(r.c[0].op, 14); /* the 4th allocation */
+    GCT_ASSERT_EQ(r.c[0].alloc, 3);
+    GCT_ASSERT_EQ(r.c[0].collected, 2);
+    GCT_ASSERT_EQ(r.c[1].op, 15);
+    GCT_ASSERT_EQ(r.c[1].collected, 0);
+    gct_replay_free(&r);
+}
+
+/* A big container is one tracked object: it counts once toward the
+ * threshold and is collected as one. */
+Test(replay, a_big_container_counts_once)
+{
+    gct_replay r;
+    replay("gencycle",
+           "gctune-trace 1\nthreshold 2\n"
+           "new 1000\nnew 16\nstore 0 999 1\nstore 1 15 0\npop 2\nnew 1\n",
+           &r);
+    GCT_ASSERT_EQ(r.n, 1);
+    GCT_ASSERT_EQ(r.c[0].op, 8);
+    GCT_ASSERT_EQ(r.c[0].alloc, 2);
+    GCT_ASSERT_EQ(r.c[0].collected, 2);
+    GCT_ASSERT_EQ(r.c[0].examined, 2);
+    GCT_ASSERT_EQ(r.c[0].traversed, 4); /* 2 references, visited twice (gencycle-work) */
+    gct_replay_free(&r);
 }

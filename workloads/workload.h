@@ -221,6 +221,12 @@ const gct_workload *gct_workload_find(const char *name);
 bool gct_workload_registry_check(char *err, size_t errlen);
 /* "trees, dlist, cache, requests, longlived" */
 void gct_workload_names(char *buf, size_t len);
+/* wl's recording build: the same file compiled with GCT_RECORDING, so that
+ * every heap operation reaches the heap's recorder (heap.h), for `gctune
+ * run --trace`; NULL for a workload that has none (not in the list of
+ * workloads/meson.build).  Defined by the generated recording.c, which only
+ * programs that record link (gct_workloads_rec_dep). */
+const gct_workload *gct_workload_recording(const gct_workload *wl);
 
 extern const gct_workload gct_workload_trees;
 extern const gct_workload gct_workload_dlist;

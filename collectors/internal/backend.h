@@ -72,11 +72,33 @@ struct gct_heap {
     bool frozen_roots;   /* the root stack is a list frozen before the heap began */
     gct_obj *frame_obj;  /* an object a Python frame holds at the next safepoints */
 
+    /* CPython's tuples (tuple.c).  A backend modelling CPython sets the
+     * policy in its init; 0 treats a tuple as any container. */
+    uint32_t tuple_policy;                  /* GCT_TUPLES_* */
+    int64_t tuple_free[GCT_TUPLE_MAX];     /* the free list of each size */
+    int64_t tuples_tracked;                 /* tuples in the backend's lists */
+    int64_t untracked_containers;           /* containers in no list (tuples) */
+
     /* Weak references: target -> first weak reference to it. */
     gct_ptrmap weak;
 };
 
 _Static_assert(offsetof(struct gct_heap, hot) == 0, "the hot part is the heap's first member");
+
+/* How a CPython model treats tuples of atoms (h->tuple_policy). */
+enum {
+    GCT_TUPLES_CPYTHON = 1u << 0,       /* a model of CPython: the rest applies */
+    GCT_TUPLES_UNTRACKED = 1u << 1,     /* created untracked (3.14.1+, 3.14.5+, 3.15) */
+    GCT_TUPLES_COUNT_TRACKED = 1u << 2, /* count[0] counts tracking, not allocation (3.14.1+) */
+};
+/* CPython's free list of tuples, per size (Py_tuple_MAXFREELIST). */
+#define GCT_TUPLE_FREELIST 2000
+
+/* tuple.c: a tuple is freed (gct__free); returns whether count[0] goes
+ * down.  And a full collection empties the free lists
+ * (_PyGC_ClearAllFreeLists). */
+bool gct__tuple_freed(gct_heap *h, gct_obj *t);
+void gct__tuple_freelists_clear(gct_heap *h);
 
 /* ---- the prefix link ----------------------------------------------------- */
 

@@ -116,9 +116,14 @@ static inline void prefetch_ahead(bool on, const gct_link *l)
         __builtin_prefetch((const char *)l + PREFETCH_AHEAD, 1, 2);
 }
 
+/* The update passes can also write every object's spare word (spare >= 0:
+ * the 3.14 model's space bits, set in the pass that touches the header
+ * anyway instead of a walk of its own); -1 leaves it. */
+#define CYC_KEEP_SPARE (-1)
+
 /* gc_refs = refcnt for every object of the set; mark them COLLECTING.
  * Returns the size of the set. */
-static int64_t update_refs(gct_link *young, bool pf)
+static inline int64_t update_refs(gct_link *young, bool pf, int spare)
 {
     int64_t n = 0;
     for (gct_link *l = young->next; l != young; l = l->next) {
@@ -127,6 +132,8 @@ static int64_t update_refs(gct_link *young, bool pf)
         GCT_CHECK(o->refcnt > 0, "tracked object %p (%s) has refcnt 0", (void *)o, o->shape->name);
         set_refs(l, (intptr_t)o->refcnt);
         o->flags |= GCT_OF_COLLECTING;
+        if (spare >= 0)
+            o->spare = (uint16_t)spare;
         n++;
     }
     return n;
@@ -192,7 +199,8 @@ static inline void visit_decref_all(gct_obj *c, void *arg)
  * non-NULL references.
  */
 static inline __attribute__((always_inline)) int64_t update_subtract_all(gct_link *young,
-                                                                         bool pf, int64_t *refs)
+                                                                         bool pf, int64_t *refs,
+                                                                         int spare)
 {
     int64_t n = 0, nrefs = 0;
     for (gct_link *l = young->next; l != young; l = l->next) {
@@ -206,6 +214,8 @@ static inline __attribute__((always_inline)) int64_t update_subtract_all(gct_lin
         intptr_t r = (f & GCT_OF_COLLECTING) ? get_refs(l) : 0;
         set_refs(l, r + (intptr_t)o->refcnt);
         o->flags = (uint8_t)(f | GCT_OF_COLLECTING);
+        if (spare >= 0)
+            o->spare = (uint16_t)spare;
         traverse(o, visit_decref_all, &nrefs);
         n++;
     }
@@ -352,6 +362,39 @@ static inline void clear_weakrefs_to(gct_heap *h, gct_link *unreachable)
         if (o->flags & GCT_OF_WEAKREFD)
             gct__weakrefs_clear(h, o);
     }
+}
+
+/*
+ * untrack_tuples: a tracked tuple whose items are all atoms can never be
+ * part of a cycle, and CPython untracks it when a collection meets it (its
+ * items are always atoms here: gct_tuple_new).  Its spare word is cleared
+ * (the 3.14 model's bits are for tracked objects); *had_spare, if given,
+ * gets how many had one.  Returns the tuples untracked.
+ */
+static inline int64_t untrack_tuples(gct_heap *h, gct_link *list, int64_t *had_spare)
+{
+    int64_t n = 0, spare = 0;
+    if (h->tuples_tracked) {
+        gct_link *l = list->next;
+        while (l != list) {
+            gct_link *next = l->next;
+            gct_obj *o = gct_link_obj(l);
+            if (o->shape->flags & GCT_SHAPE_TUPLE) {
+                l->prev->next = next;
+                next->prev = l->prev;
+                l->next = l->prev = NULL;
+                spare += o->spare != 0;
+                o->spare = 0;
+                n++;
+            }
+            l = next;
+        }
+        h->tuples_tracked -= n;
+        h->untracked_containers += n;
+    }
+    if (had_spare)
+        *had_spare = spare;
+    return n;
 }
 
 #endif
