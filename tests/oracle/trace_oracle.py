@@ -173,9 +173,10 @@ def probe(cmd, tmp):
         return None, "unexpected output %r" % out, None
 
 
-def find_interpreter(model, tmp):
+def find_model_interpreter(model, tmp, pyodide=True):
     """(Interpreter, None) for the model, or (None, why): why starts with
-    "broken: " when an interpreter is there but does not run."""
+    "broken: " when an interpreter is there but does not run.  pyodide=False:
+    native interpreters only."""
     label, versions, fits = MODELS[model]
     looked = []
     root = os.environ.get("PYENV_ROOT")
@@ -214,7 +215,7 @@ def find_interpreter(model, tmp):
             looked.append("no $PYENV_ROOT for %s.*" % version)
         # the Pyodide package of the model's own version only (pyodide314 is
         # 3.14.2, which gencycle315 does not model)
-        if found or version != versions[0] or version not in PYODIDE:
+        if found or not pyodide or version != versions[0] or version not in PYODIDE:
             continue
         folder = PYODIDE[version]
         npmver = pyodide_version(folder)
@@ -254,8 +255,9 @@ def dumps(obj):
     return json.dumps(obj, indent=2) + "\n"
 
 
-def cpython_json(interp, trace, tmp, extra=()):
-    """Convert and run one trace: (parsed JSON, stderr, None) or (None, stderr, why)."""
+def run_trace(interp, trace, tmp, extra=()):
+    """Convert (with the converter's options `extra`) and run one trace on
+    interp: (parsed JSON, stderr, None) or (None, stderr, why)."""
     base = os.path.basename(trace)[:-len(".trace")]
     prog = os.path.join(tmp, base + ("-nocb" if extra else "") + ".py")
     rc, _, err = run([sys.executable, CONVERTER, trace, "-o", prog] + list(extra))
@@ -287,6 +289,30 @@ def lacks_op(err):
         if "unknown operation '%s'" % op in err:
             return op
     return None
+
+
+# ---- the helpers other scripts import (tests/check-trace-record.py) --------
+# A native CPython of a version, by path, and the trace run on it.
+PYTHON = sys.executable  # the interpreter cpython_json runs the programs with
+
+
+def find_interpreter(version):
+    """A native CPython of `version` ("3.12"): (path, full version "3.12.1")
+    or (None, why), looked for as --model does (not Pyodide)."""
+    model = [m for m, (_, versions, _) in MODELS.items() if versions[0] == version]
+    if not model:
+        return None, "no model of CPython %s" % version
+    with tempfile.TemporaryDirectory(prefix="trace-oracle.") as tmp:
+        interp, why = find_model_interpreter(model[0], tmp, pyodide=False)
+    if not interp:
+        return None, why
+    return interp.cmd[0], ".".join(map(str, interp.release))
+
+
+def cpython_json(trace, tmp):
+    """Convert and run one trace on PYTHON: (parsed JSON, None) or (None, why)."""
+    obj, _, why = run_trace(Interpreter([PYTHON], (), "", PYTHON), trace, tmp)
+    return obj, why
 
 
 def gctune_json(gctune, trace, model):
@@ -337,10 +363,10 @@ def real_runs(interp, good, tmp, hygiene, jobs):
     """Every good trace on the interpreter, `jobs` at a time (a Pyodide start
     costs seconds): {trace: (json, stderr, why, hygiene problem or None)}."""
     def one(trace):
-        real, err, why = cpython_json(interp, trace, tmp)
+        real, err, why = run_trace(interp, trace, tmp)
         problem = None
         if hygiene and not why:
-            bare, _, bwhy = cpython_json(interp, trace, tmp, ["--no-callback"])
+            bare, _, bwhy = run_trace(interp, trace, tmp, ["--no-callback"])
             if bwhy:
                 problem = "without the callback: %s" % bwhy
             elif end_state(bare) != end_state(real):
@@ -370,7 +396,7 @@ def main():
     failures = 0
     pending = 0
     with tempfile.TemporaryDirectory(prefix="trace-oracle.") as tmp:
-        interp, why = find_interpreter(a.model, tmp)
+        interp, why = find_model_interpreter(a.model, tmp)
         if not interp:
             if why.startswith("broken: "):
                 print("trace_oracle.py: %s: %s" % (a.model, why[len("broken: "):]))
