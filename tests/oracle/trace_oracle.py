@@ -291,17 +291,23 @@ def lacks_op(err):
     return None
 
 
-# ---- the helpers other scripts import (tests/check-trace-record.py) --------
-# A native CPython of a version, by path, and the trace run on it.
-PYTHON = sys.executable  # the interpreter cpython_json runs the programs with
+# ---- the helpers other scripts import -------------------------------------
+# tests/check-trace-record.py uses the older forms (a native interpreter by
+# version, PYTHON, a 2-tuple), scripts/validate-interpreters.py the newer
+# ones (by model, Pyodide included, an Interpreter, a 3-tuple); both work.
+PYTHON = sys.executable  # the interpreter the older cpython_json form runs
 
 
-def find_interpreter(version):
-    """A native CPython of `version` ("3.12"): (path, full version "3.12.1")
-    or (None, why), looked for as --model does (not Pyodide)."""
-    model = [m for m, (_, versions, _) in MODELS.items() if versions[0] == version]
+def find_interpreter(what, tmp=None):
+    """find_interpreter(model, tmp): (Interpreter, None) or (None, why), as
+    --model finds it (find_model_interpreter).
+    find_interpreter("3.12"): a native CPython of that version, (path, full
+    version "3.12.1") or (None, why)."""
+    if tmp is not None:
+        return find_model_interpreter(what, tmp)
+    model = [m for m, (_, versions, _) in MODELS.items() if versions[0] == what]
     if not model:
-        return None, "no model of CPython %s" % version
+        return None, "no model of CPython %s" % what
     with tempfile.TemporaryDirectory(prefix="trace-oracle.") as tmp:
         interp, why = find_model_interpreter(model[0], tmp, pyodide=False)
     if not interp:
@@ -309,10 +315,14 @@ def find_interpreter(version):
     return interp.cmd[0], ".".join(map(str, interp.release))
 
 
-def cpython_json(trace, tmp):
-    """Convert and run one trace on PYTHON: (parsed JSON, None) or (None, why)."""
-    obj, _, why = run_trace(Interpreter([PYTHON], (), "", PYTHON), trace, tmp)
-    return obj, why
+def cpython_json(*args):
+    """cpython_json(interp, trace, tmp): (parsed JSON, stderr, why), as run_trace.
+    cpython_json(trace, tmp): (parsed JSON, why), the program run by PYTHON."""
+    if len(args) == 2:
+        trace, tmp = args
+        obj, _, why = run_trace(Interpreter([PYTHON], (), "", PYTHON), trace, tmp)
+        return obj, why
+    return run_trace(*args)
 
 
 def gctune_json(gctune, trace, model):
