@@ -4,12 +4,15 @@
  * every workload over a grid of thresholds (validate.h).
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "build_info.h"
 #include "cli.h"
 #include "validate.h"
 
@@ -37,7 +40,17 @@ static void help(FILE *out)
 {
     fprintf(out,
             "usage: gctune validate [-w LIST] [--thresholds LIST] [--ops N] [--seed S] [--json]\n"
-            "                       [--quiet]\n\n"
+            "                       [--quiet]\n"
+            "       gctune validate --interpreters [OPTIONS...]\n\n"
+            "With --interpreters: every CPython model (3.11 ... 3.15) against every real\n"
+            "interpreter of its version found here (python3, $PYENV_ROOT/versions/*, the\n"
+            "Pyodide builds of 3.14 and 3.15 that .ci/run installs), on heap-operation\n"
+            "traces: the hand-written ones, the same under a grid of thresholds, seeded\n"
+            "random programs and every workload recorded by `gctune run --trace`.  Every\n"
+            "collection and the end state must be equal.  The rest of the arguments go to\n"
+            "scripts/validate-interpreters.py (its --help); missing interpreters are listed\n"
+            "as skipped, with the reason.\n\n"
+            "Without it:\n"
             "Run every workload on gencycle (the model of CPython 3.11's collector) and on\n"
             "cpython (the real collector, embedded) with the same seed, parameters and\n"
             "operations, for a grid of thresholds, and compare every collection: the\n"
@@ -356,8 +369,48 @@ static int validate_grid(const grid *g, const validate_opts *o)
     return counts[GCT_V_MISMATCH] || counts[GCT_V_FAILED] ? GCT_EXIT_FAILED : GCT_EXIT_OK;
 }
 
+/* --interpreters: the comparison across real interpreters is the script's
+ * (it converts traces to Python programs and runs them); this passes it the
+ * binary to replay them with. */
+static int validate_interpreters(int argc, char **argv)
+{
+    char script[4096], self[4096];
+    snprintf(script, sizeof script, "%s/scripts/validate-interpreters.py", GCT_SOURCE_ROOT);
+    if (access(script, R_OK) != 0) {
+        fprintf(stderr, "gctune validate: --interpreters needs %s (the sources this gctune was "
+                        "built from): %s\n", script, strerror(errno));
+        return GCT_EXIT_USAGE;
+    }
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) {
+        fprintf(stderr, "gctune validate: cannot find this binary: %s\n", strerror(errno));
+        return GCT_EXIT_FAILED;
+    }
+    self[n] = 0;
+    char **args = calloc((size_t)argc + 5, sizeof *args);
+    if (!args)
+        return GCT_EXIT_FAILED;
+    size_t k = 0;
+    args[k++] = "python3";
+    args[k++] = script;
+    args[k++] = "--gctune";
+    args[k++] = self;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--interpreters"))
+            args[k++] = argv[i];
+    args[k] = NULL;
+    fflush(NULL);
+    execvp("python3", args);
+    fprintf(stderr, "gctune validate: cannot run python3: %s\n", strerror(errno));
+    free(args);
+    return GCT_EXIT_FAILED;
+}
+
 int gct_cmd_validate(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--interpreters"))
+            return validate_interpreters(argc, argv);
     validate_opts o;
     int rc = parse_options(argc, argv, &o);
     if (rc)

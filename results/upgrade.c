@@ -13,6 +13,9 @@
 #include "alloc.h"
 #include "format.h"
 
+/* A deterministic change of a timed metric below this is told as none. */
+#define UPGRADE_NEGLIGIBLE 0.01
+
 /* What an upgrade shows, in order; the garbage_* fields join before the
  * work (metrics_of). */
 static const gct_cmp_metric timed_metrics[] = {
@@ -613,8 +616,10 @@ void gct_upgrade_sentence(const gct_upgrade *u, size_t step, char *buf, size_t l
             }
             continue;
         }
-        if (r->constant && r->median_a != r->median_b && isfinite(r->ratio)) {
-            /* The same in every process of each side: exact, no interval. */
+        if (r->constant && r->median_a != r->median_b && isfinite(r->ratio) &&
+            fabs(r->ratio - 1) >= UPGRADE_NEGLIGIBLE) {
+            /* The same in every process of each side: exact, no interval
+             * (a change under 1% is not worth a user's sentence). */
             change_text(r->ratio, c, sizeof c);
             gct_appendf(changes, sizeof changes, "%s%s %s", changes[0] ? ", " : "", label, c);
         } else if (called(r)) {
