@@ -187,8 +187,9 @@ def cases(a, tmp):
     """[(group, name, trace path)], and the failures to record any."""
     out, failed = [], []
     corpus = sorted(glob.glob(os.path.join(oracle.TRACES, "*.trace")))
-    for t in corpus:
-        out.append(("corpus", os.path.basename(t)[:-6], t))
+    if "corpus" in a.groups:
+        for t in corpus:
+            out.append(("corpus", os.path.basename(t)[:-6], t))
     for g in a.grid:
         for t in corpus:
             name = "%s@%d/%d/%d" % ((os.path.basename(t)[:-6],) + g)
@@ -238,6 +239,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1, help="first random seed (default 1)")
     ap.add_argument("--no-workloads", dest="workloads", action="store_false",
                     help="skip the recorded workloads")
+    ap.add_argument("--groups", default="corpus,grid,random,workloads",
+                    help="which groups of cases (default: all four)")
     ap.add_argument("--jobs", type=int, default=2, help="programs run at once (default 2)")
     ap.add_argument("--json", metavar="PATH", help="also write every result as JSON")
     a = ap.parse_args()
@@ -249,6 +252,18 @@ def main():
         print("validate-interpreters.py: --grid %r: expected T0/T1/T2,..." % a.grid,
               file=sys.stderr)
         return 2
+    a.groups = [g.strip() for g in a.groups.split(",") if g.strip()]
+    unknown = [g for g in a.groups if g not in ("corpus", "grid", "random", "workloads")]
+    if unknown or not a.groups:
+        print("validate-interpreters.py: --groups: unknown group %r (corpus, grid, random, "
+              "workloads)" % (unknown[0] if unknown else ""), file=sys.stderr)
+        return 2
+    if "grid" not in a.groups:
+        a.grid = []
+    if "random" not in a.groups:
+        a.random = 0
+    if "workloads" not in a.groups:
+        a.workloads = False
     if a.random < 0 or a.random_ops < 1 or a.jobs < 1:
         print("validate-interpreters.py: --random, --random-ops and --jobs must be positive",
               file=sys.stderr)
