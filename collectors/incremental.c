@@ -294,7 +294,7 @@ static void completed_scavenge(gct_heap *h)
     incgc *g = state(h);
     g->base_pending = g->base_frozen || h->frozen_roots ? 0 : base_unreached(g);
     if (list_is_empty(&g->permanent) && !h->frozen_roots) {
-        g->visited ^= 1; /* young is re-spaced at the next entry (young_fixup) */
+        g->visited ^= 1; /* young objects are never visited: NOTYOUNG says so */
     } else {
         /* Frozen objects must stay visited: the visited objects go back to
          * pending instead of the spaces flipping. */
