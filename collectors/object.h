@@ -46,6 +46,8 @@ enum {
     GCT_SHAPE_CONTAINER = 1u << 1, /* a GC object in CPython's sense (has slots) */
     GCT_SHAPE_WEAKREF = 1u << 2,   /* the built-in weak reference shape */
     GCT_SHAPE_TUPLE = 1u << 3,     /* CPython's tuple of atoms (gct_tuple_new) */
+    GCT_SHAPE_REVERSE = 1u << 4,   /* traversed last slot first, as CPython's list and
+                                      tuple are (the order decides 3.14's increments) */
 };
 
 typedef struct gct_shape {

@@ -20,7 +20,7 @@ static const gct_shape atom_shape = GCT_SHAPE("tuple.item", 0, 16);
 #define TUPLE_SHAPE(n)                                                                             \
     {                                                                                              \
         .name = "tuple" #n, .nslots = (n), .payload = 0,                                          \
-        .flags = GCT_SHAPE_OBJECT | GCT_SHAPE_CONTAINER | GCT_SHAPE_TUPLE,                        \
+        .flags = GCT_SHAPE_OBJECT | GCT_SHAPE_CONTAINER | GCT_SHAPE_TUPLE | GCT_SHAPE_REVERSE,    \
         .size = (uint32_t)(sizeof(gct_obj) + (n) * sizeof(gct_obj *))                             \
     }
 static const gct_shape tuple_shapes[GCT_TUPLE_MAX + 1] = {

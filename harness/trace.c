@@ -377,6 +377,7 @@ static const gct_shape *big_shape(int64_t n)
     made = grow(made, &cap, nmade + 1, sizeof *made);
     gct_shape *s = gct_xcalloc(1, sizeof *s);
     gct_shape_init(s, "trace.big", (uint32_t)n, 0);
+    s->flags |= GCT_SHAPE_REVERSE; /* a list in Python: list_traverse goes backwards */
     made[nmade++] = s;
     return s;
 }

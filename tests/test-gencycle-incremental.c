@@ -232,6 +232,69 @@ Test(incremental, the_frame_object_is_marked_not_collected)
     gct_test_heap_done(h);
 }
 
+/*
+ * tp_traverse order decides where move_unreachable puts what it finds
+ * reachable after all, and so the order of the pending space and what a
+ * budget-bound increment takes (tests/traces/list-order.trace is the same
+ * sequence on a real interpreter).  Young is 8 fillers, A (a self-loop),
+ * the cycle B1 -> B2 -> B3 -> B1, and L (9 slots: L.s0 = A, L.s8 = B1),
+ * only L and the fillers on the root stack.  Collection is off; explicit
+ * steps:
+ *  - MARK (nothing: the roots are frozen), then COLLECT: move_unreachable
+ *    puts A and B1..B3 aside (gc_refs 0) and brings them back as L's scan
+ *    reaches them: a list (last slot first) brings B1 and then A, a
+ *    __slots__ object A first.  Pending is now fillers, L, then B1, A or
+ *    A, B1.
+ *  - L's slots emptied: A and the B cycle are garbage.  5 kept objects,
+ *    MARK (work 5 + min(heap/100, 2*5) = 15: heap_base makes the heap
+ *    fraction big, as the interpreter's objects do), COLLECT: young 5, then the
+ *    pending heads one at a time while the size is under 15: 8 fillers and
+ *    L make 14, so one more head: B1 with B2 and B3 (3 collected) for the
+ *    list, A alone (1) for the __slots__ object.
+ */
+static int64_t garbage_behind_a_container(gct_shape *lshape)
+{
+    const char *knobs[] = {"gen0=0", "patch=2", "heap_base=1000000"};
+    gct_heap *h = gct_test_heap_knobs("gencycle314", knobs, 3);
+    gct_heap_set_verify_each(h, true);
+    gct_heap_set_frozen_roots(h, true);
+    gct_heap_collect(h, 2);
+    for (int i = 0; i < 8; i++)
+        gct_new(h, &node);
+    gct_obj *a = gct_new(h, &node);
+    gct_store(h, a, 0, a);
+    gct_obj *b1 = gct_new(h, &node), *b2 = gct_new(h, &node), *b3 = gct_new(h, &node);
+    gct_store(h, b1, 0, b2);
+    gct_store(h, b2, 0, b3);
+    gct_store(h, b3, 0, b1);
+    gct_obj *l = gct_new(h, lshape);
+    gct_store(h, l, 0, a);
+    gct_store(h, l, 8, b1);
+    gct_root_set(h, gct_root_depth(h) - 5, l);
+    gct_root_truncate(h, gct_root_depth(h) - 4);
+    GCT_ASSERT_EQ(gct_heap_collect(h, 1), 0); /* MARK */
+    GCT_ASSERT_EQ(gct_heap_collect(h, 1), 0); /* everything survives; complete */
+    gct_store(h, l, 0, NULL);
+    gct_store(h, l, 8, NULL);
+    for (int i = 0; i < 5; i++)
+        gct_new(h, &node);
+    GCT_ASSERT_EQ(gct_heap_collect(h, 1), 0); /* MARK */
+    int64_t collected = gct_heap_collect(h, 1);
+    gct_heap_set_frozen_roots(h, false);
+    gct_test_heap_done(h);
+    return collected;
+}
+
+Test(incremental, a_list_is_traversed_last_slot_first)
+{
+    gct_shape list9, slots9;
+    gct_shape_init(&list9, "list9", 9, 0);
+    list9.flags |= GCT_SHAPE_REVERSE;
+    gct_shape_init(&slots9, "slots9", 9, 0);
+    GCT_ASSERT_EQ(garbage_behind_a_container(&list9), 3);
+    GCT_ASSERT_EQ(garbage_behind_a_container(&slots9), 1);
+}
+
 /* get_count() is (young, visited space, pending space): gc.collect(0) adds
  * to the visited one, a completed scavenge swaps them, collect(2) zeroes.
  * (3.14.0's accounting: the MARK step leaves work owed, which 3.14.1 would

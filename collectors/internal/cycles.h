@@ -62,10 +62,14 @@ static intptr_t get_refs(const gct_link *l) { return (intptr_t)(uintptr_t)l->pre
 static void set_refs(gct_link *l, intptr_t r) { l->prev = (gct_link *)(uintptr_t)r; }
 
 /*
- * Call fn(c, arg) for every slot c of o, NULL ones included, in slot order:
- * tp_traverse.  Inlined with fn known, and unrolled for the common slot
- * counts: in a pass over a big heap the loop control would otherwise cost
- * about as much as the work itself.
+ * Call fn(c, arg) for every slot c of o, NULL ones included, in the order
+ * of CPython's tp_traverse: slot order (an instance's __slots__), or last
+ * slot first for a GCT_SHAPE_REVERSE shape (list_traverse, tupletraverse).
+ * The order is where move_unreachable puts the objects it finds reachable
+ * after all, so it decides the order of the old spaces and which objects
+ * 3.14's next increment takes.  Inlined with fn known, and unrolled for the
+ * common slot counts: in a pass over a big heap the loop control would
+ * otherwise cost about as much as the work itself.
  */
 typedef void (*slot_fn)(gct_obj *c, void *arg);
 
@@ -73,6 +77,11 @@ static inline __attribute__((always_inline)) void traverse(gct_obj *o, slot_fn f
 {
     gct_obj **s = o->slots;
     uint32_t ns = o->shape->nslots;
+    if (__builtin_expect((o->shape->flags & GCT_SHAPE_REVERSE) != 0, 0)) {
+        for (uint32_t i = ns; i-- > 0;)
+            fn(s[i], arg);
+        return;
+    }
     switch (ns) {
     case 0: break;
     case 1: fn(s[0], arg); break;
