@@ -13,8 +13,6 @@
 #include "format.h"
 #include "headline.h"
 #include "measure.h"
-#include "plot.h"
-#include "report.h"
 #include "summary.h"
 
 static void sweep_help(FILE *out)
@@ -145,37 +143,6 @@ static void print_summary(const gct_results *rows, const gct_summary *s)
     }
 }
 
-/* The figures and the report: a missing gnuplot is a note here, not a
- * failure of the sweep (gctune plot OUT draws them later). */
-static void figures_and_report(const gct_measure *m, const char *out)
-{
-    gct_plot_result pr;
-    memset(&pr, 0, sizeof pr);
-    char perr[800] = "not drawn (--no-plots)";
-    bool drawn = false;
-    if (!m->no_plots) {
-        gct_plot_opts po = {.pdf = m->pdf, .version_lookup = gct_cpython_of};
-        drawn = gct_plot_dir(out, &po, &pr, perr, sizeof perr) == 0;
-        if (drawn)
-            gct_print_plot_result(&pr, out);
-        else
-            printf("no figures: %s\n", perr);
-    }
-    gct_report_opts ro = {
-        .max_p99_us = 10000,
-        .figures = drawn ? &pr : NULL,
-        .figures_note = perr,
-        .plot = {.version_lookup = gct_cpython_of},
-    };
-    char rerr[800];
-    size_t notes;
-    if (gct_report_write(out, &ro, &notes, rerr, sizeof rerr) != 0)
-        printf("no report: %s\n", rerr);
-    else
-        printf("report: %s/report.html (and report.md)\n", out);
-    gct_plot_result_free(&pr);
-}
-
 /* The configurations with their A/A controls, into --out or out/<date>. */
 static int prepare_sweep(int argc, char **argv, gct_measure *m)
 {
@@ -226,7 +193,7 @@ int gct_cmd_sweep(int argc, char **argv)
            res.configs_done, m.n, res.processes_run, res.configs_failed,
            res.interrupted ? " (interrupted)" : "", out);
     if (res.out[0] && res.rows.n && status != GCT_EXIT_USAGE)
-        figures_and_report(&m, res.out);
+        gct_measure_figures_and_report(&m, res.out);
     if (res.interrupted)
         fprintf(stderr, "gctune sweep: interrupted; the processes that finished are kept\n");
     gct_result_session_result_free(&res);

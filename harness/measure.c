@@ -13,6 +13,8 @@
 
 #include "calibrate.h"
 #include "cli.h"
+#include "plot.h"
+#include "report.h"
 #include "topology.h"
 
 const char gct_measure_common_help[] =
@@ -670,4 +672,33 @@ void gct_measure_free(gct_measure *m)
     json_decref(m->meta);
     m->cfgs = NULL;
     m->meta = NULL;
+}
+
+void gct_measure_figures_and_report(const gct_measure *m, const char *out)
+{
+    gct_plot_result pr;
+    memset(&pr, 0, sizeof pr);
+    char perr[800] = "not drawn (--no-plots)";
+    bool drawn = false;
+    if (!m->no_plots) {
+        gct_plot_opts po = {.pdf = m->pdf, .version_lookup = gct_cpython_of};
+        drawn = gct_plot_dir(out, &po, &pr, perr, sizeof perr) == 0;
+        if (drawn)
+            gct_print_plot_result(&pr, out);
+        else
+            printf("no figures: %s\n", perr);
+    }
+    gct_report_opts ro = {
+        .max_p99_us = 10000,
+        .figures = drawn ? &pr : NULL,
+        .figures_note = perr,
+        .plot = {.version_lookup = gct_cpython_of},
+    };
+    char rerr[800];
+    size_t notes;
+    if (gct_report_write(out, &ro, &notes, rerr, sizeof rerr) != 0)
+        printf("no report: %s\n", rerr);
+    else
+        printf("report: %s/report.html (and report.md)\n", out);
+    gct_plot_result_free(&pr);
 }

@@ -59,6 +59,11 @@ int gct_measure_execute(gct_measure *m, gct_result_session_result *res);
 
 void gct_measure_free(gct_measure *m);
 
+/* The figures and the report of result directory out, with what they say
+ * printed: a missing gnuplot is a note, not a failure (gctune plot OUT draws
+ * the figures later). */
+void gct_measure_figures_and_report(const gct_measure *m, const char *out);
+
 /* The options both commands take, for their --help. */
 extern const char gct_measure_common_help[];
 
