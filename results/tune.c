@@ -1,0 +1,420 @@
+/*
+ * tune.c — the objective, the limits and the halving decisions of `gctune
+ * tune` (tune.h).
+ */
+#define _GNU_SOURCE
+#include "tune.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+
+const gct_tune_metric_info gct_tune_metrics[GCT_TUNE_NMETRICS] = {
+    [GCT_TUNE_THROUGHPUT] = {"throughput", "ops_per_s", "throughput", true},
+    [GCT_TUNE_P99] = {"p99", "pause_p99_us", "p99 pause", false},
+    [GCT_TUNE_MAX_PAUSE] = {"max-pause", "pause_max_us", "longest pause", false},
+    [GCT_TUNE_MEMORY] = {"memory", "peak_bytes", "peak memory", false},
+    [GCT_TUNE_GC_FRACTION] = {"gc-fraction", "gc_fraction", "GC-time fraction", false},
+};
+
+int gct_tune_metric_by_name(const char *name)
+{
+    for (int i = 0; i < GCT_TUNE_NMETRICS; i++)
+        if (!strcmp(gct_tune_metrics[i].name, name))
+            return i;
+    return -1;
+}
+
+/* ---- limits --------------------------------------------------------------- */
+
+/* text = number + the rest; false if no number leads it. */
+static bool leading_number(const char *text, double *v, const char **rest)
+{
+    if (!isdigit((unsigned char)text[0]) && !(text[0] == '.' && isdigit((unsigned char)text[1])))
+        return false; /* no sign, no spaces, no hexadecimal */
+    char *end;
+    *v = strtod(text, &end);
+    if (end == text || !isfinite(*v))
+        return false;
+    for (const char *p = text; p < end; p++)
+        if (!isdigit((unsigned char)*p) && *p != '.')
+            return false; /* strtod's exponents and "inf" are not numbers here */
+    *rest = end;
+    return true;
+}
+
+static bool unit_scale(gct_tune_metric m, const char *u, double *scale)
+{
+    static const struct {
+        const char *suffix;
+        double us;
+    } times[] = {{"ns", 1e-3}, {"us", 1}, {"µs", 1}, {"ms", 1e3}, {"s", 1e6}};
+    static const struct {
+        const char *suffix;
+        double bytes;
+    } sizes[] = {{"", 1},
+                 {"B", 1},
+                 {"k", 1024},
+                 {"K", 1024},
+                 {"KB", 1024},
+                 {"KiB", 1024},
+                 {"M", 1048576},
+                 {"MB", 1048576},
+                 {"MiB", 1048576},
+                 {"G", 1073741824},
+                 {"GB", 1073741824},
+                 {"GiB", 1073741824}};
+    switch (m) {
+    case GCT_TUNE_P99:
+    case GCT_TUNE_MAX_PAUSE:
+        for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
+            if (!strcmp(u, times[i].suffix)) {
+                *scale = times[i].us;
+                return true;
+            }
+        return false;
+    case GCT_TUNE_MEMORY:
+        for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+            if (!strcmp(u, sizes[i].suffix)) {
+                *scale = sizes[i].bytes;
+                return true;
+            }
+        return false;
+    case GCT_TUNE_GC_FRACTION:
+        if (!strcmp(u, "%")) {
+            *scale = 0.01;
+            return true;
+        }
+        *scale = 1;
+        return !u[0];
+    case GCT_TUNE_THROUGHPUT:
+        *scale = 1;
+        return !u[0] || !strcmp(u, "ops/s");
+    default:
+        return false;
+    }
+}
+
+int gct_tune_parse_limit(gct_tune_metric metric, const char *text, gct_tune_limit *out,
+                         char *err, size_t errlen)
+{
+    static const char *const expect[GCT_TUNE_NMETRICS] = {
+        [GCT_TUNE_THROUGHPUT] = "ops/s, e.g. 5000, or a factor of the default's, e.g. 0.9x",
+        [GCT_TUNE_P99] = "a time, e.g. 2ms, 800us, or a factor of the default's, e.g. 2x",
+        [GCT_TUNE_MAX_PAUSE] = "a time, e.g. 20ms, or a factor of the default's, e.g. 2x",
+        [GCT_TUNE_MEMORY] = "a size, e.g. 512M, 1.5G, or a factor of the default's, e.g. 1.1x",
+        [GCT_TUNE_GC_FRACTION] = "a fraction, e.g. 0.05 or 5%, or a factor of the default's",
+    };
+    memset(out, 0, sizeof *out);
+    out->metric = metric;
+    snprintf(out->text, sizeof out->text, "%s", text);
+    double v;
+    const char *rest;
+    double scale;
+    if (!leading_number(text, &v, &rest))
+        goto bad;
+    if (!strcmp(rest, "x")) {
+        out->relative = true;
+        out->value = v;
+    } else if (unit_scale(metric, rest, &scale)) {
+        out->value = v * scale;
+    } else {
+        goto bad;
+    }
+    if (!(out->value > 0))
+        goto bad;
+    return 0;
+bad:
+    snprintf(err, errlen, "--max-%s '%s': expected %s", gct_tune_metrics[metric].name, text,
+             expect[metric]);
+    if (metric == GCT_TUNE_THROUGHPUT)
+        snprintf(err, errlen, "--min-throughput '%s': expected %s", text, expect[metric]);
+    return -1;
+}
+
+static void fmt_value(gct_tune_metric m, double v, char *buf, size_t len)
+{
+    switch (m) {
+    case GCT_TUNE_P99:
+    case GCT_TUNE_MAX_PAUSE: gct_fmt_us_ascii(v, buf, len); break;
+    case GCT_TUNE_MEMORY: gct_fmt_bytes(v, buf, len); break;
+    case GCT_TUNE_GC_FRACTION: gct_fmt_pct(v, buf, len); break;
+    default: snprintf(buf, len, "%.0f ops/s", v); break;
+    }
+}
+
+void gct_tune_limit_describe(const gct_tune_limit *l, double reference_median, char *buf,
+                             size_t len)
+{
+    const gct_tune_metric_info *mi = &gct_tune_metrics[l->metric];
+    const char *op = mi->higher_is_better ? ">=" : "<=";
+    char v[48];
+    if (l->relative) {
+        fmt_value(l->metric, l->value * reference_median, v, sizeof v);
+        snprintf(buf, len, "%s %s %gx the default's (%s)", mi->label, op, l->value, v);
+    } else {
+        fmt_value(l->metric, l->value, v, sizeof v);
+        snprintf(buf, len, "%s %s %s", mi->label, op, v);
+    }
+}
+
+/* ---- evaluation ------------------------------------------------------------ */
+
+static double median_of(const gct_config_summary *c, const char *field)
+{
+    const gct_stat *st = gct_summary_stat(c, field);
+    return st ? st->median : NAN;
+}
+
+/* How much worse a is than b on metric m, as a ratio - 1 on the scale the
+ * noise floor is measured on (0: not worse; INFINITY: b is 0 and a not). */
+static double worse_by(gct_tune_metric m, double a, double b)
+{
+    if (!isfinite(a) || !isfinite(b))
+        return NAN;
+    if (gct_tune_metrics[m].higher_is_better) {
+        if (a >= b)
+            return 0;
+        return a > 0 ? b / a - 1 : INFINITY;
+    }
+    if (a <= b)
+        return 0;
+    return b > 0 ? a / b - 1 : INFINITY;
+}
+
+/* qsort cannot see the goal: the objective rides in a file-level variable
+ * for the one comparison that needs it. */
+static gct_tune_metric sort_objective;
+
+/* Feasible first, by the objective (ties: less GC work, then the id);
+ * then the infeasible, the closest to feasible first. */
+static int cmp_entries(const void *pa, const void *pb)
+{
+    const gct_tune_entry *a = pa, *b = pb;
+    if (a->feasible != b->feasible)
+        return a->feasible ? -1 : 1;
+    if (!a->feasible) {
+        double ma = a->binding >= 0 ? a->margin[a->binding] : -INFINITY;
+        double mb = b->binding >= 0 ? b->margin[b->binding] : -INFINITY;
+        if (ma != mb)
+            return ma > mb ? -1 : 1;
+    }
+    double va = a->value[sort_objective], vb = b->value[sort_objective];
+    bool hi = gct_tune_metrics[sort_objective].higher_is_better;
+    if (isfinite(va) != isfinite(vb))
+        return isfinite(va) ? -1 : 1;
+    if (va != vb)
+        return (hi ? va > vb : va < vb) ? -1 : 1;
+    if (a->work != b->work && isfinite(a->work) && isfinite(b->work))
+        return a->work < b->work ? -1 : 1;
+    return strcmp(a->c->id, b->c->id);
+}
+
+size_t gct_tune_evaluate(const gct_summary *s, const char *workload, const char *collector,
+                         const gct_tune_goal *goal, gct_tune_entry *out, size_t max,
+                         const gct_config_summary **reference)
+{
+    const gct_config_summary *ref = NULL;
+    for (size_t i = 0; i < s->n; i++) {
+        const gct_config_summary *c = &s->configs[i];
+        if (c->defaults && !c->aa_of[0] && c->n && !strcmp(c->workload, workload) &&
+            !strcmp(c->collector, collector))
+            ref = c;
+    }
+    if (reference)
+        *reference = ref;
+    if (!ref)
+        return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < s->n && n < max; i++) {
+        const gct_config_summary *c = &s->configs[i];
+        if (strcmp(c->workload, workload) || strcmp(c->collector, collector) ||
+            !gct_summary_is_candidate(c))
+            continue;
+        gct_tune_entry *e = &out[n++];
+        memset(e, 0, sizeof *e);
+        e->c = c;
+        e->is_reference = c == ref;
+        for (int m = 0; m < GCT_TUNE_NMETRICS; m++)
+            e->value[m] = median_of(c, gct_tune_metrics[m].field);
+        e->work = median_of(c, "gc_traversed");
+        e->feasible = true;
+        e->binding = -1;
+        for (size_t k = 0; k < goal->nlimits; k++) {
+            const gct_tune_limit *l = &goal->limits[k];
+            const bool hi = gct_tune_metrics[l->metric].higher_is_better;
+            double at = l->relative ? l->value * median_of(ref, gct_tune_metrics[l->metric].field)
+                                    : l->value;
+            double v = e->value[l->metric];
+            e->limit_at[k] = at;
+            double margin;
+            if (!isfinite(v) || !isfinite(at))
+                margin = -INFINITY;
+            else if (at == 0)
+                margin = v == 0 ? 0 : (hi ? INFINITY : -INFINITY);
+            else
+                margin = hi ? (v - at) / at : (at - v) / at;
+            e->margin[k] = margin;
+            if (margin < 0)
+                e->feasible = false;
+            if (e->binding < 0 || margin < e->margin[e->binding])
+                e->binding = (int)k;
+        }
+        e->state = GCT_TUNE_ALIVE;
+    }
+    sort_objective = goal->objective;
+    qsort(out, n, sizeof *out, cmp_entries);
+    return n;
+}
+
+/* The collector's work, exactly: two configurations that agree on it ran the
+ * same collections over the same objects. */
+static bool same_work(const gct_config_summary *a, const gct_config_summary *b)
+{
+    static const char *const fields[] = {"collections_gen0", "collections_gen1",
+                                         "collections_gen2", "gc_examined",
+                                         "gc_traversed",     "gc_freed"};
+    if (!a->work_exact || !b->work_exact)
+        return false;
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        double x = median_of(a, fields[i]), y = median_of(b, fields[i]);
+        if (!(x == y))
+            return false;
+    }
+    return true;
+}
+
+static double floor_of(const gct_summary *s, const char *workload, gct_tune_metric m)
+{
+    double f = gct_summary_noise_floor_of(s, workload, gct_tune_metrics[m].field);
+    return isnan(f) ? 0 : f;
+}
+
+static int cmp_work(const void *pa, const void *pb)
+{
+    const gct_tune_entry *a = *(const gct_tune_entry *const *)pa;
+    const gct_tune_entry *b = *(const gct_tune_entry *const *)pb;
+    if (a->work != b->work && isfinite(a->work) && isfinite(b->work))
+        return a->work < b->work ? -1 : 1;
+    return a < b ? -1 : a > b; /* otherwise the measured order */
+}
+
+size_t gct_tune_select(const gct_summary *s, const char *workload, const gct_tune_goal *goal,
+                       gct_tune_entry *e, size_t n, const bool *alive, size_t keep)
+{
+    if (keep < 1)
+        keep = 1;
+    const gct_tune_metric obj = goal->objective;
+    const gct_tune_metric_info *om = &gct_tune_metrics[obj];
+    const double ofloor = floor_of(s, workload, obj);
+    const gct_tune_entry *best = NULL;
+    for (size_t i = 0; i < n && !best; i++)
+        if ((!alive || alive[i]) && e[i].feasible)
+            best = &e[i];
+    char a[48], b[48], f[32];
+    gct_tune_entry **left = calloc(n ? n : 1, sizeof *left);
+    size_t nleft = 0;
+    for (size_t i = 0; i < n; i++) {
+        gct_tune_entry *x = &e[i];
+        if (alive && !alive[i]) {
+            x->state = GCT_TUNE_HALVED; /* out of the race earlier; why[] says why */
+            continue;
+        }
+        x->state = GCT_TUNE_ALIVE;
+        if (!x->feasible && x->binding >= 0) {
+            const gct_tune_limit *l = &goal->limits[x->binding];
+            double fl = floor_of(s, workload, l->metric);
+            double over = worse_by(l->metric, x->value[l->metric], x->limit_at[x->binding]);
+            if (!(over <= fl)) {
+                x->state = GCT_TUNE_INFEASIBLE;
+                fmt_value(l->metric, x->value[l->metric], a, sizeof a);
+                fmt_value(l->metric, x->limit_at[x->binding], b, sizeof b);
+                gct_fmt_pct(fl, f, sizeof f);
+                snprintf(x->why, sizeof x->why, "%s %s over the limit %s (beyond the noise "
+                                                "floor %s)",
+                         gct_tune_metrics[l->metric].label, a, b, f);
+                continue;
+            }
+        }
+        if (best && x != best) {
+            double w = worse_by(obj, x->value[obj], best->value[obj]);
+            if (!(w <= ofloor)) {
+                x->state = GCT_TUNE_LOSES;
+                gct_fmt_pct(isfinite(w) ? w : 1e9, a, sizeof a);
+                gct_fmt_pct(ofloor, f, sizeof f);
+                snprintf(x->why, sizeof x->why, "%s %s worse than %s's, beyond the noise floor %s",
+                         om->label, isfinite(w) ? a : "infinitely", best->c->id, f);
+                continue;
+            }
+        }
+        bool dup = false;
+        for (size_t k = 0; k < nleft && !dup; k++)
+            if (same_work(left[k]->c, x->c)) {
+                dup = true;
+                x->state = GCT_TUNE_SAME_WORK;
+                snprintf(x->why, sizeof x->why,
+                         "the same GC work as %s (time cannot tell them apart)", left[k]->c->id);
+            }
+        if (!dup)
+            left[nleft++] = x;
+    }
+    if (nleft > keep) {
+        /* Time cannot tell these apart: for throughput the collector's work
+         * decides (less traversing is less time on CPython), else the
+         * measured order. */
+        if (obj == GCT_TUNE_THROUGHPUT)
+            qsort(left, nleft, sizeof *left, cmp_work);
+        for (size_t k = keep; k < nleft; k++) {
+            left[k]->state = GCT_TUNE_HALVED;
+            snprintf(left[k]->why, sizeof left[k]->why,
+                     obj == GCT_TUNE_THROUGHPUT
+                         ? "within the noise of the best; more GC work than the %zu kept"
+                         : "within the noise of the best; behind the %zu kept",
+                     keep);
+        }
+        nleft = keep;
+    }
+    free(left);
+    return nleft;
+}
+
+const gct_tune_entry *gct_tune_best(const gct_tune_entry *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (e[i].feasible)
+            return &e[i];
+    return NULL;
+}
+
+void gct_tune_explain_infeasible(const gct_tune_goal *goal, const gct_tune_entry *e, size_t n,
+                                 char *buf, size_t len)
+{
+    if (!n || e[0].binding < 0) {
+        snprintf(buf, len, "no configuration ran");
+        return;
+    }
+    const gct_tune_entry *x = &e[0]; /* sorted: the closest to feasible first */
+    const gct_tune_limit *l = &goal->limits[x->binding];
+    const gct_tune_metric_info *mi = &gct_tune_metrics[l->metric];
+    char v[48], at[48], by[32];
+    fmt_value(l->metric, x->value[l->metric], v, sizeof v);
+    fmt_value(l->metric, x->limit_at[x->binding], at, sizeof at);
+    gct_fmt_pct(-x->margin[x->binding], by, sizeof by);
+    char rel[64] = "";
+    if (l->relative)
+        snprintf(rel, sizeof rel, " (%s the default's)", l->text);
+    snprintf(buf, len, "nothing meets %s %s %s%s: the closest, %s, has %s, %s %s the limit",
+             mi->label, mi->higher_is_better ? ">=" : "<=", at, rel, x->c->id, v, by,
+             mi->higher_is_better ? "under" : "over");
+}
+
+void gct_tune_paste_lines(const gct_config_summary *c, char *buf, size_t len)
+{
+    snprintf(buf, len, "import gc\ngc.set_threshold(%" PRId64 ", %" PRId64 ", %" PRId64 ")\n",
+             c->gen0, c->gen1, c->gen2);
+}
