@@ -15,6 +15,7 @@ static const struct command {
     {"info", gct_cmd_info, "the machine as hwloc sees it, the build, measurement warnings"},
     {"run", gct_cmd_run, "measure one configuration"},
     {"sweep", gct_cmd_sweep, "measure collectors x workloads x thresholds into a result directory"},
+    {"tune", gct_cmd_tune, "the thresholds to paste for an objective and limits, by successive halving"},
     {"validate", gct_cmd_validate, "gencycle against the real CPython collector, workload by workload"},
     {"calibrate", gct_cmd_calibrate, "measure CPython's collector costs on this machine (the cost model)"},
     {"plot", gct_cmd_plot, "draw the figures of a result directory (gnuplot)"},

@@ -1,0 +1,822 @@
+/*
+ * cmd_tune.c — `gctune tune`: the thresholds of one CPython model for the
+ * user's workloads, objective and limits, found by successive halving over
+ * the preset's grid (docs/tuning.md).
+ *
+ * Rung 0 measures every candidate once; each later rung gives the survivors
+ * twice the processes of the one before, interleaved with the version's
+ * default and an A/A twin of it (the noise floor), until one survivor is
+ * left or the budget of processes is spent.  Every rung is a result
+ * directory of its own (OUT/rungs/K); at the end OUT holds every process of
+ * every rung, renumbered, as one ordinary result directory, so that plot,
+ * report and compare work on it, and OUT/tune.json says what each rung
+ * decided and why.  The decisions are results/tune.c's.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "format.h"
+#include "measure.h"
+#include "pauses.h"
+#include "resultdir.h"
+#include "stats.h"
+#include "summary.h"
+#include "tune.h"
+
+#define MAX_WORKLOADS 16
+#define MAX_RUNGS 16
+
+static void tune_help(FILE *out)
+{
+    fprintf(out,
+            "usage: gctune tune -w LIST [-c MODEL] [--objective O] [--max-p99 X]\n"
+            "                   [--max-pause X] [--max-peak X] [--max-gc-fraction X]\n"
+            "                   [--min-throughput X] [--budget N|P%%] [--eta N] [--seed S]\n"
+            "                   [--out DIR] [--gen0 LIST] [--gen1 LIST] [--gen2 LIST]\n"
+            "                   [--preset P] [--ops N] [-j N] [--force] [--quiet] [--no-plots]\n\n"
+            "Find the thresholds of a CPython collector model (default gencycle, CPython\n"
+            "3.11; gctune list shows gencycle312, gencycle313, gencycle314, gencycle315,\n"
+            "cpython) that best serve an objective on each workload, within limits, and\n"
+            "print the lines to paste into the program: gc.set_threshold(...).\n\n"
+            "The candidates are the preset's grid (default: gen0 100..100000, gen1 and gen2\n"
+            "2, 10, 100) or the lists given.  Successive halving: every candidate runs once\n"
+            "(one process); the best 1/ETA of them, by the objective, run again with twice\n"
+            "the processes, and so on, each rung interleaved with the version's default and\n"
+            "an A/A twin of it.  A candidate is dropped only when it breaks a limit or loses\n"
+            "to the best beyond the noise floor the twins measure; among the ones time\n"
+            "cannot tell apart, one that does exactly the GC work of another (a seed makes\n"
+            "the work exact) is the same run, and the least GC work goes on.\n\n"
+            "  --objective O      throughput (default), p99, max-pause, memory, gc-fraction\n"
+            "  --max-p99 X        p99 pause at most X: 2ms, 800us, or 2x (the default's x 2)\n"
+            "  --max-pause X      longest pause at most X (a time or a factor)\n"
+            "  --max-peak X       peak memory at most X: 512M, 1.5G, or 1.1x\n"
+            "  --max-gc-fraction X  share of the time in the collector: 0.05, 5%%, or 2x\n"
+            "  --min-throughput X ops/s at least X, or 0.9x\n"
+            "  --budget N|P%%      processes per workload, all rungs together (default 25%%\n"
+            "                     of the grid's: candidates x the preset's repetitions)\n"
+            "  --eta N            keep 1/N of the candidates at each rung (default 4)\n"
+            "  --out DIR          result directory (default out/tune-<date>)\n\n"
+            "Exit status: 0 with a recommendation for every workload, 1 when some workload\n"
+            "has nothing that meets the limits (the binding limit and by how much are\n"
+            "printed) or runs failed, 2 on bad input, 130 when interrupted (what was\n"
+            "measured is kept and the best so far printed).\n\n"
+            "%s",
+            gct_measure_common_help);
+}
+
+typedef struct tune_opts {
+    gct_tune_goal goal;
+    double budget;    /* processes per workload, or a fraction of the grid's */
+    bool budget_frac;
+    int eta;
+} tune_opts;
+
+/* The options only tune has, taken out of argv (the rest are sweep's). */
+static int take_tune_options(int *argc, char **argv, tune_opts *t)
+{
+    static const struct {
+        const char *name;
+        int metric; /* a limit on it; -1: another option */
+    } names[] = {{"--objective", -1},
+                 {"--budget", -2},
+                 {"--eta", -3},
+                 {"--max-p99", GCT_TUNE_P99},
+                 {"--max-pause", GCT_TUNE_MAX_PAUSE},
+                 {"--max-peak", GCT_TUNE_MEMORY},
+                 {"--max-gc-fraction", GCT_TUNE_GC_FRACTION},
+                 {"--min-throughput", GCT_TUNE_THROUGHPUT}};
+    memset(t, 0, sizeof *t);
+    t->goal.objective = GCT_TUNE_THROUGHPUT;
+    t->budget = 0.25;
+    t->budget_frac = true;
+    t->eta = 4;
+    int out = 1;
+    for (int i = 1; i < *argc; i++) {
+        const char *a = argv[i], *value = NULL;
+        int which = -100;
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+            size_t len = strlen(names[k].name);
+            if (!strncmp(a, names[k].name, len) && (a[len] == 0 || a[len] == '=')) {
+                which = names[k].metric;
+                if (a[len] == '=')
+                    value = a + len + 1;
+                else if (i + 1 < *argc)
+                    value = argv[++i];
+                else
+                    return gct_usage_error("tune", "%s needs a value", names[k].name);
+                break;
+            }
+        }
+        if (which == -100) {
+            argv[out++] = argv[i];
+            continue;
+        }
+        char err[300];
+        if (which == -1) {
+            int m = gct_tune_metric_by_name(value);
+            if (m < 0)
+                return gct_usage_error("tune", "--objective '%s': expected throughput, p99, "
+                                               "max-pause, memory or gc-fraction",
+                                       value);
+            t->goal.objective = (gct_tune_metric)m;
+        } else if (which == -2) {
+            char *end;
+            double v = strtod(value, &end);
+            bool pct = end[0] == '%' && !end[1];
+            if (end == value || (!pct && *end) || !(v > 0) || (!pct && v != floor(v)) ||
+                (pct && v > 100))
+                return gct_usage_error("tune", "--budget '%s': expected processes (e.g. 60) or "
+                                               "a share of the grid's (e.g. 25%%)",
+                                       value);
+            t->budget_frac = pct;
+            t->budget = pct ? v / 100 : v;
+        } else if (which == -3) {
+            char *end;
+            long v = strtol(value, &end, 10);
+            if (end == value || *end || v < 2 || v > 100)
+                return gct_usage_error("tune", "--eta '%s': expected a whole number 2..100",
+                                       value);
+            t->eta = (int)v;
+        } else {
+            if (t->goal.nlimits == GCT_TUNE_MAX_LIMITS)
+                return gct_usage_error("tune", "at most %d limits", GCT_TUNE_MAX_LIMITS);
+            if (gct_tune_parse_limit((gct_tune_metric)which, value,
+                                     &t->goal.limits[t->goal.nlimits], err, sizeof err))
+                return gct_usage_error("tune", "%s", err);
+            t->goal.nlimits++;
+        }
+    }
+    argv[out] = NULL;
+    *argc = out;
+    return 0;
+}
+
+/* ---- the rungs ------------------------------------------------------------ */
+
+typedef struct tune_wl {
+    const gct_workload *wl;
+    size_t *cand;      /* indices into the grid */
+    size_t ncand;
+    size_t def;        /* the default configuration's index in the grid */
+    gct_config twin;   /* its A/A twin */
+    bool *alive;       /* per candidate */
+    size_t *rank;      /* per candidate: its place in the last rung's ranking */
+    size_t nalive;
+    bool final;        /* down to one survivor, its last rung scheduled */
+    long budget, used; /* processes */
+    bool done;
+} tune_wl;
+
+typedef struct tune_run {
+    tune_opts t;
+    gct_measure m;
+    gct_config *grid;
+    size_t ngrid;
+    tune_wl w[MAX_WORKLOADS];
+    size_t nw;
+    char out[4096];
+    gct_results rung_rows[MAX_RUNGS]; /* each rung's records as written */
+    int rung_reps[MAX_RUNGS];
+    int nrungs;
+    json_t *log;       /* tune.json */
+    double process_s;  /* mean wall time of a process so far (for the estimate) */
+    size_t processes;
+} tune_run;
+
+static int make_dir(const char *path)
+{
+    if (mkdir(path, 0777) && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+/* The configurations of one rung, r processes each: per workload its alive
+ * candidates, its default and the default's twin. */
+static size_t rung_configs(tune_run *T, int r, gct_config *out)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < T->nw; k++) {
+        tune_wl *w = &T->w[k];
+        if (w->done)
+            continue;
+        bool def_in = false;
+        for (size_t i = 0; i < w->ncand; i++)
+            if (w->alive[i]) {
+                out[n] = T->grid[w->cand[i]];
+                out[n++].reps = r;
+                def_in |= w->cand[i] == w->def;
+            }
+        if (!def_in) {
+            out[n] = T->grid[w->def];
+            out[n++].reps = r;
+        }
+        out[n] = w->twin;
+        out[n++].reps = r;
+    }
+    return n;
+}
+
+/* Processes one rung of r takes for workload w. */
+static long rung_cost(const tune_wl *w, int r)
+{
+    bool def_in = false;
+    for (size_t i = 0; i < w->ncand; i++)
+        def_in |= w->alive[i] && w->cand[i] == w->def;
+    return (long)(w->nalive + !def_in + 1) * r;
+}
+
+static void copy_result(gct_result *dst, const gct_result *src)
+{
+    gct_result_init(dst);
+    for (size_t i = 0; i < gct_result_nfields; i++) {
+        const gct_field *f = &gct_result_fields[i];
+        if (f->type == GCT_F_STR)
+            gct_result_set_str(dst, f, *(char *const *)((const char *)src + f->offset));
+        else
+            memcpy((char *)dst + f->offset, (const char *)src + f->offset,
+                   f->type == GCT_F_I64   ? sizeof(int64_t)
+                   : f->type == GCT_F_F64 ? sizeof(double)
+                                          : sizeof(gct_status));
+    }
+}
+
+/* Records of config id in a set. */
+static int64_t count_of(const gct_results *rows, const char *id)
+{
+    int64_t n = 0;
+    for (size_t i = 0; i < rows->n; i++)
+        n += !strcmp(rows->rows[i].config_id, id);
+    return n;
+}
+
+/* Every rung's records as one set: a configuration's repetitions numbered
+ * on from its earlier rungs', rounds and processes after the earlier
+ * rungs' (merge_pauses numbers the pauses the same way). */
+static void merge_rows(const tune_run *T, gct_results *all)
+{
+    memset(all, 0, sizeof *all);
+    int64_t rounds = 0, processes = 0;
+    for (int k = 0; k < T->nrungs; k++) {
+        const gct_results *rr = &T->rung_rows[k];
+        for (size_t i = 0; i < rr->n; i++) {
+            gct_result r;
+            copy_result(&r, &rr->rows[i]);
+            r.rep = count_of(all, r.config_id); /* its processes so far, this rung's included */
+            r.round += rounds;
+            r.process += processes;
+            gct_results_push(all, &r);
+        }
+        rounds += T->rung_reps[k];
+        processes += (int64_t)rr->n;
+    }
+}
+
+/* OUT/pauses/<id>.csv from every rung's, repetitions renumbered as
+ * merge_rows numbers them. */
+static int merge_pauses(const tune_run *T, const gct_results *all, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < all->n; i++) {
+        const char *id = all->rows[i].config_id;
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = strcmp(all->rows[j].config_id, id) != 0;
+        if (!first)
+            continue;
+        gct_pause_rows merged = {0};
+        int64_t offset = 0;
+        for (int k = 0; k < T->nrungs; k++) {
+            char p[8192];
+            snprintf(p, sizeof p, "%s/rungs/%d/pauses/%s.csv", T->out, k, id);
+            gct_pause_rows part = {0};
+            if (access(p, F_OK) == 0 && gct_pauses_read(p, &part, err, errlen)) {
+                gct_pause_rows_free(&merged);
+                return -1;
+            }
+            for (size_t q = 0; q < part.n; q++) {
+                gct_pause_row row = part.rows[q];
+                row.rep += (int)offset;
+                gct_pause_rows_push(&merged, &row);
+            }
+            gct_pause_rows_free(&part);
+            offset += count_of(&T->rung_rows[k], id);
+        }
+        char p[8192], tmp[8300];
+        snprintf(p, sizeof p, "%s/pauses/%s.csv", T->out, id);
+        snprintf(tmp, sizeof tmp, "%s.tmp", p);
+        FILE *f = fopen(tmp, "w");
+        if (!f) {
+            snprintf(err, errlen, "%.700s: %s", tmp, strerror(errno));
+            gct_pause_rows_free(&merged);
+            return -1;
+        }
+        gct_pauses_write(f, &merged);
+        gct_pause_rows_free(&merged);
+        if (fclose(f) || rename(tmp, p)) {
+            snprintf(err, errlen, "%.700s: %s", p, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static const char *state_name(gct_tune_state s)
+{
+    switch (s) {
+    case GCT_TUNE_ALIVE: return "kept";
+    case GCT_TUNE_INFEASIBLE: return "infeasible";
+    case GCT_TUNE_LOSES: return "loses";
+    case GCT_TUNE_SAME_WORK: return "same-work";
+    case GCT_TUNE_HALVED: return "halved";
+    }
+    return "?";
+}
+
+/* After a rung: summarise everything so far and decide, per workload, who
+ * goes on.  Returns the total still alive. */
+static size_t decide(tune_run *T, int rung, const gct_summary *s, json_t *jrung)
+{
+    size_t total = 0;
+    const char *col = T->grid[0].collector->name;
+    json_t *jw = json_object();
+    for (size_t k = 0; k < T->nw; k++) {
+        tune_wl *w = &T->w[k];
+        if (w->done)
+            continue;
+        gct_tune_entry *e = calloc(w->ncand + 1, sizeof *e);
+        size_t n = gct_tune_evaluate(s, w->wl->name, col, &T->t.goal, e, w->ncand + 1, NULL);
+        bool *alive = calloc(n + 1, sizeof *alive);
+        size_t nalive_before = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t c = 0; c < w->ncand; c++)
+                if (!strcmp(T->grid[w->cand[c]].id, e[i].c->id)) {
+                    alive[i] = w->alive[c];
+                    nalive_before += w->alive[c];
+                }
+        size_t keep = (nalive_before + (size_t)T->t.eta - 1) / (size_t)T->t.eta;
+        gct_tune_select(s, w->wl->name, &T->t.goal, e, n, alive, keep ? keep : 1);
+        json_t *cands = json_array();
+        w->nalive = 0;
+        for (size_t c = 0; c < w->ncand; c++)
+            w->alive[c] = false;
+        for (size_t i = 0; i < n; i++) {
+            for (size_t c = 0; c < w->ncand; c++)
+                if (!strcmp(T->grid[w->cand[c]].id, e[i].c->id))
+                    w->rank[c] = i;
+            if (!alive[i])
+                continue;
+            json_t *jc = json_object();
+            json_object_set_new(jc, "config", json_string(e[i].c->id));
+            json_object_set_new(jc, "processes", json_integer((json_int_t)e[i].c->n));
+            json_object_set_new(jc, "objective",
+                                json_real(e[i].value[T->t.goal.objective]));
+            json_object_set_new(jc, "feasible", json_boolean(e[i].feasible));
+            json_object_set_new(jc, "gc_traversed", json_real(e[i].work));
+            json_object_set_new(jc, "decision", json_string(state_name(e[i].state)));
+            if (e[i].why[0])
+                json_object_set_new(jc, "why", json_string(e[i].why));
+            json_array_append_new(cands, jc);
+            if (e[i].state != GCT_TUNE_ALIVE)
+                continue;
+            for (size_t c = 0; c < w->ncand; c++)
+                if (!strcmp(T->grid[w->cand[c]].id, e[i].c->id)) {
+                    w->alive[c] = true;
+                    w->nalive++;
+                }
+        }
+        json_object_set_new(jw, w->wl->name, cands);
+        total += w->nalive;
+        free(alive);
+        free(e);
+    }
+    json_object_set_new(jrung, "decisions", jw);
+    (void)rung;
+    return total;
+}
+
+static double mean_process_s(const gct_results *rows)
+{
+    double sum = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < rows->n; i++)
+        if (isfinite(rows->rows[i].wall_s)) {
+            sum += rows->rows[i].wall_s;
+            n++;
+        }
+    return n ? sum / (double)n : NAN;
+}
+
+/* ---- the answer ------------------------------------------------------------ */
+
+/* Every sample the same (a deterministic metric, such as the model's peak
+ * memory). */
+static bool constant(const double *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (v[i] != v[0])
+            return false;
+    return n > 0;
+}
+
+/* Per workload: the recommendation, its effect against the default, the
+ * margins, the line to paste and the command that re-checks it.  Returns
+ * how many workloads have nothing feasible. */
+static int answer(const tune_run *T, const gct_results *rows, const gct_summary *s, json_t *jout)
+{
+    int infeasible = 0;
+    const char *col = T->grid[0].collector->name;
+    const char *ver = gct_cpython_of(col);
+    const gct_tune_metric obj = T->t.goal.objective;
+    const gct_tune_metric_info *om = &gct_tune_metrics[obj];
+    json_t *jrec = json_object();
+    for (size_t k = 0; k < T->nw; k++) {
+        const tune_wl *w = &T->w[k];
+        gct_tune_entry *e = calloc(w->ncand + 1, sizeof *e);
+        const gct_config_summary *ref = NULL;
+        size_t n = gct_tune_evaluate(s, w->wl->name, col, &T->t.goal, e, w->ncand + 1, &ref);
+        /* The finalists: the ones alive after the last rung, and the default. */
+        const gct_tune_entry *best = NULL;
+        for (size_t i = 0; i < n && !best; i++) {
+            bool finalist = e[i].is_reference;
+            for (size_t c = 0; c < w->ncand; c++)
+                finalist |= w->alive[c] && !strcmp(T->grid[w->cand[c]].id, e[i].c->id);
+            if (finalist && e[i].feasible)
+                best = &e[i];
+        }
+        printf("\n== %s on %s (CPython %s) ==\n", w->wl->name, col, ver ? ver : "?");
+        json_t *jw = json_object();
+        if (!best) {
+            char why[600];
+            gct_tune_explain_infeasible(&T->t.goal, e, n, why, sizeof why);
+            printf("no recommendation: %s\n", why);
+            json_object_set_new(jw, "recommendation", json_null());
+            json_object_set_new(jw, "why", json_string(why));
+            json_object_set_new(jrec, w->wl->name, jw);
+            infeasible++;
+            free(e);
+            continue;
+        }
+        /* The effect on the objective, process against process. */
+        double *a = calloc(rows->n + 1, sizeof *a), *b = calloc(rows->n + 1, sizeof *b);
+        const gct_field *f = gct_result_field(om->field);
+        size_t na = gct_summary_samples(rows, ref->id, f, a);
+        size_t nb = gct_summary_samples(rows, best->c->id, f, b);
+        double fl = gct_summary_noise_floor_of(s, w->wl->name, om->field);
+        gct_effect eff;
+        bool have = best->c != ref && gct_effect_of(a, na, b, nb, isfinite(fl) ? fl : 0,
+                                                    T->m.spec.seed, &eff) == 0;
+        char paste[200], iv[48];
+        gct_tune_paste_lines(best->c, paste, sizeof paste);
+        gct_summary_interval_name(best->c, iv, sizeof iv);
+        printf("# gctune tune: %s %s on %s%s\n", om->higher_is_better ? "maximise" : "minimise",
+               om->label, w->wl->name, T->t.goal.nlimits ? ", within the limits below" : "");
+        fputs(paste, stdout);
+        bool exact = have && constant(a, na) && constant(b, nb);
+        if (best->c == ref) {
+            printf("# keep the default: no candidate does better beyond the noise\n");
+        } else if (exact) {
+            printf("# %s %.4gx the default's, exactly (the same in every process: %zu and %zu)\n",
+                   om->label, b[0] / a[0], nb, na);
+        } else if (have) {
+            if (eff.direction)
+                printf("# %s %.2fx the default's [%.2f, %.2f] (n=%zu vs %zu processes)\n",
+                       om->label, eff.ratio, eff.lo, eff.hi, nb, na);
+            else if (isfinite(eff.threshold)) {
+                char th[32];
+                gct_fmt_pct(eff.threshold, th, sizeof th);
+                printf("# %s %.2fx the default's [%.2f, %.2f] (n=%zu vs %zu): no detectable "
+                       "difference (%s; it would take %s)\n",
+                       om->label, eff.ratio, eff.lo, eff.hi, nb, na, eff.why, th);
+            } else {
+                printf("# %s %.2fx the default's (n=%zu vs %zu): too few processes to tell; "
+                       "raise --budget\n",
+                       om->label, eff.ratio, nb, na);
+            }
+        }
+        for (size_t l = 0; l < T->t.goal.nlimits; l++) {
+            char d[160], room[32];
+            const gct_tune_limit *lim = &T->t.goal.limits[l];
+            gct_tune_limit_describe(lim, gct_summary_stat(ref, gct_tune_metrics[lim->metric].field)
+                                             ->median,
+                                    d, sizeof d);
+            gct_fmt_pct(best->margin[l], room, sizeof room);
+            printf("# limit %s: met, %s room\n", d, room);
+        }
+        printf("# measured: %s, %s; default %s\n", best->c->id, iv, ref->id);
+        if (best->c != ref)
+            printf("# re-check: gctune compare '%s:%s' '%s:%s'\n", T->out, ref->id, T->out,
+                   best->c->id);
+        json_object_set_new(jw, "recommendation", json_string(best->c->id));
+        json_object_set_new(jw, "default", json_string(ref->id));
+        json_object_set_new(jw, "paste", json_string(paste));
+        if (have) {
+            json_object_set_new(jw, "ratio", json_real(eff.ratio));
+            json_object_set_new(jw, "ratio_lo", json_real(eff.lo));
+            json_object_set_new(jw, "ratio_hi", json_real(eff.hi));
+            json_object_set_new(jw, "detected", json_boolean(eff.direction != 0));
+        }
+        json_object_set_new(jrec, w->wl->name, jw);
+        free(a);
+        free(b);
+        free(e);
+    }
+    json_object_set_new(jout, "recommendations", jrec);
+    return infeasible;
+}
+
+/* ---- the command ------------------------------------------------------------ */
+
+static int setup(int argc, char **argv, tune_run *T)
+{
+    gct_measure *m = &T->m;
+    /* Not given (or a preset's list, which names references too): 3.11's. */
+    if (!m->spec.collectors[0] || !strncmp(m->spec.collectors_origin, "--preset", 8)) {
+        snprintf(m->spec.collectors, sizeof m->spec.collectors, "gencycle");
+        snprintf(m->spec.collectors_origin, sizeof m->spec.collectors_origin, "gctune tune");
+    }
+    if (!strncmp(m->spec.workloads_origin, "--preset", 8))
+        m->spec.workloads[0] = 0; /* a preset's workloads are not the user's */
+    if (strchr(m->spec.collectors, ','))
+        return gct_usage_error("tune", "-c '%s': tune one CPython model at a time",
+                               m->spec.collectors);
+    const gct_collector *col = gct_collector_find(m->spec.collectors);
+    if (col && !col->cpython)
+        return gct_usage_error("tune",
+                               "-c %s: not a model of CPython; tune chooses CPython's thresholds "
+                               "(%s is a reference a sweep can show beside them)",
+                               m->spec.collectors, m->spec.collectors);
+    if (!m->spec.workloads[0])
+        return gct_usage_error("tune", "name the workload(s) to tune: -w trees,cache");
+    int rc = gct_measure_expand(m);
+    if (rc)
+        return rc;
+    if (!m->out) {
+        time_t t = time(NULL);
+        char stamp[64];
+        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H-%M-%S", localtime(&t));
+        snprintf(m->outbuf, sizeof m->outbuf, "out/tune-%s", stamp);
+        m->out = m->outbuf;
+    }
+    snprintf(T->out, sizeof T->out, "%s", m->out);
+    if ((rc = gct_measure_prepare(argc, argv, m)))
+        return rc;
+    T->grid = m->cfgs;
+    T->ngrid = m->n;
+    m->cfgs = NULL;
+    for (size_t i = 0; i < T->ngrid; i++) {
+        const gct_workload *wl = T->grid[i].workload;
+        size_t k = 0;
+        while (k < T->nw && T->w[k].wl != wl)
+            k++;
+        if (k == T->nw) {
+            if (T->nw == MAX_WORKLOADS)
+                return gct_usage_error("tune", "at most %d workloads", MAX_WORKLOADS);
+            T->w[T->nw].wl = wl;
+            T->w[T->nw].cand = calloc(T->ngrid, sizeof(size_t));
+            T->w[T->nw].alive = calloc(T->ngrid, sizeof(bool));
+            T->w[T->nw].rank = calloc(T->ngrid, sizeof(size_t));
+            T->w[T->nw].def = SIZE_MAX;
+            T->nw++;
+        }
+        tune_wl *w = &T->w[k];
+        w->cand[w->ncand] = i;
+        w->alive[w->ncand++] = true;
+        if (gct_config_is_default(&T->grid[i]))
+            w->def = i;
+    }
+    for (size_t k = 0; k < T->nw; k++) {
+        tune_wl *w = &T->w[k];
+        if (w->def == SIZE_MAX)
+            return gct_usage_error("tune", "the grid for %s leaves out %s's default "
+                                           "thresholds, which every tune measures against: "
+                                           "add them to --gen0/--gen1/--gen2",
+                                   w->wl->name, T->grid[w->cand[0]].collector->name);
+        w->nalive = w->ncand;
+        gct_config_make_twin(&T->grid[w->def], &w->twin);
+        long grid = (long)w->ncand * m->spec.reps;
+        w->budget = T->t.budget_frac ? (long)ceil(T->t.budget * (double)grid) : (long)T->t.budget;
+        long first = rung_cost(w, 1);
+        if (w->budget < first)
+            return gct_usage_error("tune",
+                                   "--budget: %ld processes for %s, fewer than the first rung "
+                                   "needs (%ld: each of %zu candidates once, and the default's "
+                                   "A/A twin); raise --budget or narrow the grid",
+                                   w->budget, w->wl->name, first, w->ncand);
+    }
+    return 0;
+}
+
+/* Plan the next rung of workload w after one of r: how many survivors and
+ * how many processes each, within the budget.  False: w is done. */
+static bool plan_next(tune_wl *w, int r_next)
+{
+    long left = w->budget - w->used;
+    if (w->nalive == 0)
+        return false;
+    /* Fewer survivors, the worst ranked first, until a rung of r_next fits. */
+    while (w->nalive > 1 && rung_cost(w, r_next) > left) {
+        size_t worst = SIZE_MAX;
+        for (size_t c = 0; c < w->ncand; c++)
+            if (w->alive[c] && (worst == SIZE_MAX || w->rank[c] > w->rank[worst]))
+                worst = c;
+        w->alive[worst] = false;
+        w->nalive--;
+    }
+    return rung_cost(w, r_next) <= left;
+}
+
+int gct_cmd_tune(int argc, char **argv)
+{
+    tune_run *T = calloc(1, sizeof *T);
+    int rc = take_tune_options(&argc, argv, &T->t);
+    if (rc) {
+        free(T);
+        return rc;
+    }
+    rc = gct_measure_parse(argc, argv, true, tune_help, &T->m);
+    if (rc < 0) {
+        free(T);
+        return GCT_EXIT_OK;
+    }
+    if (rc || (rc = setup(argc, argv, T))) {
+        gct_measure_free(&T->m);
+        free(T->grid);
+        free(T);
+        return rc;
+    }
+    gct_measure *m = &T->m;
+    char path[4200], err[800];
+    if (gct_rdir_prepare(T->out, m->force, err, sizeof err)) {
+        fprintf(stderr, "gctune tune: %s\n", err);
+        return GCT_EXIT_FAILED;
+    }
+    snprintf(path, sizeof path, "%s/rungs", T->out);
+    make_dir(path);
+    T->log = json_object();
+    json_t *jrungs = json_array();
+    const uint64_t seed = m->spec.seed;
+    gct_config *cfgs = calloc(T->ngrid + 3 * MAX_WORKLOADS, sizeof *cfgs);
+    int status = GCT_EXIT_OK;
+    bool interrupted = false;
+    gct_summary s = {0};
+    int r = 1;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (!m->quiet) {
+        printf("gctune tune: %s on %zu workload%s, %s", T->grid[0].collector->name, T->nw,
+               T->nw == 1 ? "" : "s", gct_tune_metrics[T->t.goal.objective].name);
+        for (size_t l = 0; l < T->t.goal.nlimits; l++)
+            printf("%s %s %s", l ? "," : " with", gct_tune_metrics[T->t.goal.limits[l].metric].name,
+                   T->t.goal.limits[l].text);
+        printf(", into %s\n", T->out);
+        for (size_t k = 0; k < T->nw; k++)
+            printf("  %s: %zu candidates; budget %ld processes (the grid's: %ld)\n",
+                   T->w[k].wl->name, T->w[k].ncand, T->w[k].budget,
+                   (long)T->w[k].ncand * m->spec.reps);
+    }
+    for (int rung = 0; rung < MAX_RUNGS; rung++) {
+        size_t n = rung_configs(T, r, cfgs);
+        if (!n)
+            break;
+        size_t procs = 0;
+        for (size_t i = 0; i < n; i++)
+            procs += (size_t)cfgs[i].reps;
+        if (!m->quiet) {
+            printf("\nrung %d: %zu configurations x %d process%s = %zu processes", rung, n, r,
+                   r == 1 ? "" : "es", procs);
+            if (isfinite(T->process_s) && T->process_s > 0)
+                printf(", about %.0f s", T->process_s * (double)procs / m->spec.jobs);
+            printf("\n");
+        }
+        snprintf(path, sizeof path, "%s/rungs/%d", T->out, rung);
+        m->cfgs = cfgs;
+        m->n = n;
+        m->out = path;
+        m->spec.seed = seed + (uint64_t)rung; /* the round order; a configuration's own
+                                                 seed (its work) stays */
+        gct_result_session_result res;
+        int st = gct_measure_execute(m, &res);
+        m->cfgs = NULL;
+        for (size_t k = 0; k < T->nw; k++)
+            if (!T->w[k].done)
+                T->w[k].used += rung_cost(&T->w[k], r);
+        T->rung_reps[rung] = r;
+        char csv[4300];
+        snprintf(csv, sizeof csv, "%s/results.csv", path);
+        if (gct_results_read_csv(csv, &T->rung_rows[rung], err, sizeof err)) {
+            fprintf(stderr, "gctune tune: %s\n", err);
+            gct_result_session_result_free(&res);
+            status = GCT_EXIT_FAILED;
+            break;
+        }
+        T->nrungs = rung + 1;
+        if (st == GCT_EXIT_FAILED)
+            status = GCT_EXIT_FAILED;
+        interrupted = res.interrupted;
+        gct_result_session_result_free(&res);
+        gct_results all;
+        merge_rows(T, &all);
+        T->process_s = mean_process_s(&all);
+        gct_summary_free(&s);
+        gct_summarize(&all, &s);
+        json_t *jr = json_object();
+        json_object_set_new(jr, "rung", json_integer(rung));
+        json_object_set_new(jr, "processes_each", json_integer(r));
+        json_object_set_new(jr, "dir", json_string(path));
+        size_t left = decide(T, rung, &s, jr);
+        json_array_append_new(jrungs, jr);
+        gct_results_free(&all);
+        if (interrupted)
+            break;
+        /* Next: twice the processes for the survivors; a workload down to
+         * one survivor gets one last rung to firm up its comparison with
+         * the default, if the budget allows, and is then done. */
+        int r_next = r * 2;
+        size_t going = 0;
+        for (size_t k = 0; k < T->nw; k++) {
+            tune_wl *w = &T->w[k];
+            if (w->done)
+                continue;
+            bool last = w->nalive <= 1;
+            if ((last && w->final) || !plan_next(w, r_next)) {
+                w->done = true;
+                continue;
+            }
+            w->final = last;
+            going++;
+        }
+        if (!m->quiet)
+            printf("rung %d: %zu candidate%s left\n", rung, left, left == 1 ? "" : "s");
+        if (!going)
+            break;
+        r = r_next;
+    }
+    m->out = T->out;
+    json_object_set_new(T->log, "rungs", jrungs);
+
+    /* OUT: every process of every rung, one result directory. */
+    gct_results all;
+    merge_rows(T, &all);
+    gct_summary_free(&s);
+    gct_summarize(&all, &s);
+    if (gct_rdir_write_results(T->out, &all, err, sizeof err) ||
+        gct_summary_write(T->out, &s, err, sizeof err) ||
+        merge_pauses(T, &all, err, sizeof err)) {
+        fprintf(stderr, "gctune tune: %s\n", err);
+        status = GCT_EXIT_FAILED;
+    }
+    long used = 0, budget = 0;
+    for (size_t k = 0; k < T->nw; k++) {
+        used += T->w[k].used;
+        budget += T->w[k].budget;
+    }
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    int infeasible = answer(T, &all, &s, T->log);
+    json_object_set_new(T->log, "processes", json_integer(used));
+    json_object_set_new(T->log, "budget", json_integer(budget));
+    json_object_set_new(T->log, "seconds", json_real(secs));
+    json_object_set_new(T->log, "interrupted", json_boolean(interrupted));
+    json_object_set_new(m->meta, "tune", json_incref(T->log));
+    if (gct_rdir_write_json(T->out, "tune.json", T->log, err, sizeof err) ||
+        gct_rdir_write_json(T->out, "meta.json", m->meta, err, sizeof err)) {
+        fprintf(stderr, "gctune tune: %s\n", err);
+        status = GCT_EXIT_FAILED;
+    }
+    printf("\n%ld processes of a budget of %ld, %.0f s; every process in %s (rungs in "
+           "%s/rungs)\n",
+           used, budget, secs, T->out, T->out);
+    if (all.n && !interrupted)
+        gct_measure_figures_and_report(m, T->out);
+    if (interrupted)
+        fprintf(stderr, "gctune tune: interrupted; the processes that finished are kept and the "
+                        "best so far is printed above\n");
+    gct_results_free(&all);
+    gct_summary_free(&s);
+    for (int k = 0; k < T->nrungs; k++)
+        gct_results_free(&T->rung_rows[k]);
+    for (size_t k = 0; k < T->nw; k++) {
+        free(T->w[k].cand);
+        free(T->w[k].alive);
+        free(T->w[k].rank);
+    }
+    json_decref(T->log);
+    free(cfgs);
+    free(T->grid);
+    gct_measure_free(m);
+    free(T);
+    if (interrupted)
+        return GCT_EXIT_INTERRUPTED;
+    if (status)
+        return status;
+    return infeasible ? GCT_EXIT_FAILED : GCT_EXIT_OK;
+}
