@@ -36,7 +36,7 @@ typedef struct plot_ctx {
     const char *dir;
     char plotdir[4096], datadir[4200];
     const char *scripts; /* the folder of the .gp scripts */
-    const char *copied[32]; /* the scripts copied into datadir so far */
+    const char *copied[32]; /* the scripts copied into datadir so far (static names) */
     size_t ncopied;
     const gct_plot_opts *o;
     gct_plot_result *res;

@@ -82,7 +82,8 @@ static int plot_setup(plot_ctx *c, const char *dir, const gct_plot_opts *o, char
         return -2;
     }
     if (strchr(dir, '\'')) {
-        snprintf(err, errlen, "%s: a directory name with a quote cannot go into the gnuplot drivers", dir);
+        snprintf(err, errlen, "%s: a directory name with a quote cannot go into the gnuplot drivers",
+                 dir);
         return -1;
     }
     c->gnuplot = gct_gnuplot_path();

@@ -7,8 +7,8 @@
  * every figure and copies of the scripts it loads, every path relative to
  * that folder, so anyone can redraw or restyle a figure by hand, from a
  * moved result directory too: cd OUT/plots/data && gnuplot <stem>.svg.gp)
- * and runs gnuplot there for SVG and PNG, and PDF on request.  A figure the results hold
- * nothing for is skipped with a note, never drawn empty.
+ * and runs gnuplot there for SVG and PNG, and PDF on request.  A figure the
+ * results hold nothing for is skipped with a note, never drawn empty.
  */
 #ifndef GCT_PLOT_H
 #define GCT_PLOT_H
