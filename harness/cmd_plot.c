@@ -14,7 +14,9 @@ static void plot_help(FILE *out)
             "and PNG (and PDF with --pdf): pause CDFs and timelines, throughput against gen0,\n"
             "gen0 x gen1 heatmaps, trade-offs with their Pareto frontier, MMU curves, and the\n"
             "collectors side by side.  The data and the gnuplot driver of each figure are\n"
-            "kept in OUT/plots/data/ so a figure can be redrawn or restyled by hand.\n\n"
+            "kept in OUT/plots/data/, with copies of the scripts, so a figure can be redrawn\n"
+            "or restyled by hand, even after OUT was moved:\n"
+            "  cd OUT/plots/data && gnuplot <figure>.svg.gp\n\n"
             "  --pdf   also write PDF\n");
 }
 

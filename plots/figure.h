@@ -36,6 +36,8 @@ typedef struct plot_ctx {
     const char *dir;
     char plotdir[4096], datadir[4200];
     const char *scripts; /* the folder of the .gp scripts */
+    const char *copied[32]; /* the scripts copied into datadir so far (static names) */
+    size_t ncopied;
     const gct_plot_opts *o;
     gct_plot_result *res;
     const char *gnuplot;
@@ -127,7 +129,8 @@ void plot_note(plot_ctx *c, const char *fmt, ...) __attribute__((format(printf, 
 /* ---- gnuplot.c: the drawing backend -------------------------------------- */
 
 /* Open OUT/plots/data/<name> (name from fmt) for writing as a gct_afile;
- * path receives its path even when the open fails (noted). */
+ * path receives <name> even when the open fails (noted): what the figure's
+ * variables name it by, since the drivers run in OUT/plots/data. */
 FILE *plot_data_open(plot_ctx *c, gct_afile *af, char *path, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 /* Commit a data file; false (noted) when it could not be. */
@@ -136,6 +139,9 @@ bool plot_data_close(plot_ctx *c, gct_afile *af);
 void fig_var(figure *fig, const char *name, const char *value);
 /* Append a gnuplot assignment of any shape. */
 void fig_varf(figure *fig, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Copy the script plots/<name> into OUT/plots/data/ (once per result
+ * directory); false (noted) if it cannot be. */
+bool plot_copy_script(plot_ctx *c, const char *name);
 /* Run gnuplot on the figure for each format; record it if all came out. */
 void plot_render(plot_ctx *c, const figure *fig);
 
@@ -172,6 +178,8 @@ const agg *plot_find_gen(const plot_ctx *c, const char *wl, int64_t g0, int64_t 
 
 /* OUT/pauses/<id>.csv */
 void plot_pauses_path(const plot_ctx *c, const char *id, char *path, size_t len);
+/* The same file as a driver in OUT/plots/data names it: ../../pauses/<id>.csv */
+void plot_pauses_name(const char *id, char *name, size_t len);
 /* Its rows; -1 (out emptied) if it is missing or unreadable. */
 int plot_read_pauses(const plot_ctx *c, const char *id, gct_pause_rows *out);
 

@@ -138,7 +138,7 @@ bool fig_prepare_pause_timeline(plot_ctx *c, figure *fig)
         return FIG_SKIP(c, "%s: skipped, no configuration of %s paused", fig->stem, fig->wl);
     char kinds[64] = "", path[4400];
     timeline_kinds(c, pick, kinds, sizeof kinds);
-    plot_pauses_path(c, pick->id, path, sizeof path);
+    plot_pauses_name(pick->id, path, sizeof path);
     fig_var(fig, "file", path);
     fig_var(fig, "config", pick->id);
     fig_var(fig, "kinds", kinds);

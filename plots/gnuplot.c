@@ -43,13 +43,55 @@ FILE *plot_data_open(plot_ctx *c, gct_afile *af, char *path, size_t len, const c
     va_start(ap, fmt);
     vsnprintf(name, sizeof name, fmt, ap);
     va_end(ap);
-    path[0] = 0;
-    gct_appendf(path, len, "%s/%s", c->datadir, name);
-    char err[300];
-    FILE *f = gct_afile_open(af, path, err, sizeof err);
+    /* path gets the name alone: the drivers run in the data folder. */
+    snprintf(path, len, "%s", name);
+    char full[4600], err[300];
+    snprintf(full, sizeof full, "%s/%s", c->datadir, name);
+    FILE *f = gct_afile_open(af, full, err, sizeof err);
     if (!f)
         plot_note(c, "%s", err);
     return f;
+}
+
+/* OUT/plots/data/<name>: a copy of the script <name> from the scripts folder,
+ * once per gct_plot_dir (written whole or not at all), so that the drivers
+ * there load it by its name alone and a moved result directory still
+ * redraws.  false (noted) if it cannot be copied. */
+bool plot_copy_script(plot_ctx *c, const char *name)
+{
+    for (size_t i = 0; i < c->ncopied; i++)
+        if (!strcmp(c->copied[i], name))
+            return true;
+    char src[4400], dst[4600], err[4700];
+    snprintf(src, sizeof src, "%s/%s", c->scripts, name);
+    snprintf(dst, sizeof dst, "%s/%s", c->datadir, name);
+    size_t len = 0;
+    char *text = gct_read_file(src, &len, err, sizeof err);
+    if (!text) {
+        plot_note(c, "%s", err);
+        return false;
+    }
+    gct_afile af;
+    FILE *f = gct_afile_open(&af, dst, err, sizeof err);
+    if (!f) {
+        free(text);
+        plot_note(c, "%s", err);
+        return false;
+    }
+    size_t wrote = fwrite(text, 1, len, f);
+    free(text);
+    if (wrote != len) {
+        gct_afile_abort(&af);
+        plot_note(c, "%s: cannot write: %s", dst, strerror(errno));
+        return false;
+    }
+    if (gct_afile_commit(&af, err, sizeof err) != 0) {
+        plot_note(c, "%s", err);
+        return false;
+    }
+    if (c->ncopied < sizeof c->copied / sizeof c->copied[0])
+        c->copied[c->ncopied++] = name;
+    return true;
 }
 
 bool plot_data_close(plot_ctx *c, gct_afile *af)
@@ -121,37 +163,52 @@ static const format formats[] = {
     {"pdf", "pdfcairo size %.2fin,%.2fin enhanced font 'DejaVu Sans,9'", true},
 };
 
-/* The figure's paths in one format. */
+/* The figure's paths in one format.  driver and out are as the driver
+ * names them, relative to the data folder, where gnuplot runs; errpath is
+ * gctune's (under the result directory as given). */
 typedef struct drawing {
-    char driver[4608], out[4608], errpath[4608]; /* datadir, stem and extension */
+    char driver[300], out[300], errpath[4608];
+    char driver_path[4608], out_path[4608]; /* as gctune reaches them */
 } drawing;
 
 /* OUT/plots/data/<stem>.<ext>.gp: the terminal, the output, the script's
- * variables, style.gp and the script.  false (noted) if it cannot be written. */
+ * variables, style.gp and the script, every path relative to that folder
+ * (the copies of style.gp and the script are there too), so that
+ * `cd OUT/plots/data && gnuplot <stem>.<ext>.gp` redraws the figure from a
+ * copied or moved result directory.  Written whole or not at all; false
+ * (noted) if it cannot be written. */
 static bool write_driver(plot_ctx *c, const figure *fig, const format *fmt, const drawing *dr)
 {
+    if (!plot_copy_script(c, "style.gp") || !plot_copy_script(c, fig->desc->script))
+        return false;
     char term[200];
     if (fmt->pdf)
         snprintf(term, sizeof term, fmt->terminal, fig->width / 100.0, fig->height / 100.0);
     else
         snprintf(term, sizeof term, fmt->terminal, fig->width, fig->height);
-    FILE *f = fopen(dr->driver, "w");
+    char err[4700];
+    gct_afile af;
+    FILE *f = gct_afile_open(&af, dr->driver_path, err, sizeof err);
     if (!f) {
-        plot_note(c, "%s: cannot write: %s", dr->driver, strerror(errno));
+        plot_note(c, "%s", err);
         return false;
     }
-    fprintf(f, "# Redraw with: gnuplot '%s'\nset terminal %s\nset output '%s'\n%s\n"
-               "load '%s/style.gp'\nload '%s/%s'\nset output\n",
-            dr->driver, term, dr->out, fig->vars, c->scripts, c->scripts, fig->desc->script);
-    fclose(f);
+    /* The result directory as it was given (plot_setup refused quotes). */
+    fprintf(f, "# Redraw with: cd '%s/plots/data' && gnuplot '%s'\nset terminal %s\n"
+               "set output '%s'\n%s\nload 'style.gp'\nload '%s'\nset output\n",
+            c->dir, dr->driver, term, dr->out, fig->vars, fig->desc->script);
+    if (gct_afile_commit(&af, err, sizeof err) != 0) {
+        plot_note(c, "%s", err);
+        return false;
+    }
     return true;
 }
 
-/* Run gnuplot on the driver, its stderr to errpath; true if it drew the
- * output. */
+/* Run gnuplot on the driver in the data folder (the driver's paths are
+ * relative to it), its stderr to errpath; true if it drew the output. */
 static bool run_gnuplot(const plot_ctx *c, const drawing *dr)
 {
-    unlink(dr->out);
+    unlink(dr->out_path);
     fflush(NULL); /* or the child's freopen would write our buffered output again */
     pid_t pid = fork();
     if (pid == 0) {
@@ -159,13 +216,18 @@ static bool run_gnuplot(const plot_ctx *c, const drawing *dr)
         (void)e;
         if (!freopen("/dev/null", "w", stdout))
             _exit(127);
+        if (chdir(c->datadir) != 0) {
+            fprintf(stderr, "%s: %s\n", c->datadir, strerror(errno));
+            _exit(127);
+        }
         execl(c->gnuplot, "gnuplot", dr->driver, (char *)NULL);
         _exit(127);
     }
     int st = 0;
     waitpid(pid, &st, 0);
     struct stat sb;
-    return WIFEXITED(st) && WEXITSTATUS(st) == 0 && stat(dr->out, &sb) == 0 && sb.st_size >= 200;
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0 && stat(dr->out_path, &sb) == 0 &&
+           sb.st_size >= 200;
 }
 
 /* Note what gnuplot said last. */
@@ -188,8 +250,10 @@ static void gnuplot_failed(plot_ctx *c, const figure *fig, const format *fmt, co
 static bool draw_format(plot_ctx *c, const figure *fig, const format *fmt)
 {
     drawing dr;
-    snprintf(dr.driver, sizeof dr.driver, "%s/%s.%s.gp", c->datadir, fig->stem, fmt->ext);
-    snprintf(dr.out, sizeof dr.out, "%s/%s.%s", c->plotdir, fig->stem, fmt->ext);
+    snprintf(dr.driver, sizeof dr.driver, "%s.%s.gp", fig->stem, fmt->ext);
+    snprintf(dr.out, sizeof dr.out, "../%s.%s", fig->stem, fmt->ext);
+    snprintf(dr.driver_path, sizeof dr.driver_path, "%s/%s", c->datadir, dr.driver);
+    snprintf(dr.out_path, sizeof dr.out_path, "%s/%s.%s", c->plotdir, fig->stem, fmt->ext);
     snprintf(dr.errpath, sizeof dr.errpath, "%s/%s.%s.log", c->datadir, fig->stem, fmt->ext);
     if (!write_driver(c, fig, fmt, &dr))
         return false;

@@ -63,8 +63,8 @@ void plot_draw(plot_ctx *c, const figure_desc *d, const char *wl)
 }
 
 /* Where the scripts are, gnuplot is, and the directory's name can go into
- * a gnuplot string.  0; -1 (bad input) or -2 (cannot draw here) with a
- * message. */
+ * the drivers' redraw line (a shell command, the name in single quotes).
+ * 0; -1 (bad input) or -2 (cannot draw here) with a message. */
 static int plot_setup(plot_ctx *c, const char *dir, const gct_plot_opts *o, char *err,
                       size_t errlen)
 {
@@ -82,7 +82,8 @@ static int plot_setup(plot_ctx *c, const char *dir, const gct_plot_opts *o, char
         return -2;
     }
     if (strchr(dir, '\'')) {
-        snprintf(err, errlen, "%s: a directory name with a quote cannot be handed to gnuplot", dir);
+        snprintf(err, errlen, "%s: a directory name with a quote cannot go into the gnuplot drivers",
+                 dir);
         return -1;
     }
     c->gnuplot = gct_gnuplot_path();

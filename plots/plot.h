@@ -4,9 +4,11 @@
  * The figures are the gnuplot scripts plots/<figure>.gp (one per figure, sharing
  * plots/style.gp, selecting columns by header name).  This code prepares the
  * data each one needs under OUT/plots/data/ (kept, with the gnuplot driver of
- * every figure, so anyone can redraw or restyle a figure by hand) and runs
- * gnuplot for SVG and PNG, and PDF on request.  A figure the results hold
- * nothing for is skipped with a note, never drawn empty.
+ * every figure and copies of the scripts it loads, every path relative to
+ * that folder, so anyone can redraw or restyle a figure by hand, from a
+ * moved result directory too: cd OUT/plots/data && gnuplot <stem>.svg.gp)
+ * and runs gnuplot there for SVG and PNG, and PDF on request.  A figure the
+ * results hold nothing for is skipped with a note, never drawn empty.
  */
 #ifndef GCT_PLOT_H
 #define GCT_PLOT_H

@@ -84,6 +84,11 @@ void plot_pauses_path(const plot_ctx *c, const char *id, char *path, size_t len)
     snprintf(path, len, "%s/pauses/%s.csv", c->dir, id);
 }
 
+void plot_pauses_name(const char *id, char *name, size_t len)
+{
+    snprintf(name, len, "../../pauses/%s.csv", id);
+}
+
 int plot_read_pauses(const plot_ctx *c, const char *id, gct_pause_rows *out)
 {
     char path[4400], err[600];
