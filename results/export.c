@@ -117,9 +117,9 @@ static json_t *other_data(const char *dir, const json_t *meta)
         {"machine", "cpu_model", "cpu_model"},
     };
     for (size_t i = 0; i < sizeof picks / sizeof picks[0]; i++) {
-        const json_t *from = !picks[i].section              ? meta
-                             : !strcmp(picks[i].section, "build") ? build
-                                                                  : machine;
+        const json_t *from = meta;
+        if (picks[i].section)
+            from = !strcmp(picks[i].section, "build") ? build : machine;
         json_t *v = json_object_get(from, picks[i].key);
         if (json_is_string(v) || json_is_number(v))
             json_object_set(o, picks[i].as, v);
@@ -153,8 +153,8 @@ json_t *gct_export_perfetto(const char *dir, const gct_results *rows, const json
         const char *id = ids.ids[c];
         int pid = (int)c + 1;
         json_array_append_new(events, meta_event("process_name", pid, 0, "name", json_string(id)));
-        json_array_append_new(events,
-                              meta_event("process_sort_index", pid, 0, "sort_index", json_integer(pid)));
+        json_array_append_new(events, meta_event("process_sort_index", pid, 0, "sort_index",
+                                                 json_integer(pid)));
         /* One thread per repetition that has a record, named by it. */
         for (size_t i = 0; i < rows->n; i++) {
             const gct_result *r = &rows->rows[i];
