@@ -28,6 +28,7 @@ int gct_cmd_compare(int argc, char **argv);
 int gct_cmd_plot(int argc, char **argv);
 int gct_cmd_report(int argc, char **argv);
 int gct_cmd_replay(int argc, char **argv);
+int gct_cmd_export(int argc, char **argv);
 
 struct gct_plot_result;
 /* "N figures in OUT/plots" and the notes of figures skipped or failed. */

@@ -21,6 +21,7 @@ static const struct command {
     {"plot", gct_cmd_plot, "draw the figures of a result directory (gnuplot)"},
     {"compare", gct_cmd_compare, "is B faster or slower than A, and is the difference real?"},
     {"report", gct_cmd_report, "a report of a result directory (Markdown and HTML)"},
+    {"export", gct_cmd_export, "pauses as Perfetto trace JSON, processes as pyperf JSON"},
     {"replay", gct_cmd_replay, "a heap-operation trace on a collector model, every collection as JSON"},
 };
 
