@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "stats.h"
 
 const gct_tune_metric_info gct_tune_metrics[GCT_TUNE_NMETRICS] = {
     [GCT_TUNE_THROUGHPUT] = {"throughput", "ops_per_s", "throughput", true},
@@ -417,4 +418,117 @@ void gct_tune_paste_lines(const gct_config_summary *c, char *buf, size_t len)
 {
     snprintf(buf, len, "import gc\ngc.set_threshold(%" PRId64 ", %" PRId64 ", %" PRId64 ")\n",
              c->gen0, c->gen1, c->gen2);
+}
+
+/* ---- a recommendation from a sweep ----------------------------------------- */
+
+static bool all_equal(const double *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (v[i] != v[0])
+            return false;
+    return n > 0;
+}
+
+int gct_tune_recommend(const gct_results *rows, const gct_summary *s, const char *workload,
+                       const char *collector, const gct_tune_goal *goal, uint64_t seed,
+                       gct_recommendation *out)
+{
+    memset(out, 0, sizeof *out);
+    out->ratio = out->lo = out->hi = NAN;
+    size_t max = s->n + 1;
+    gct_tune_entry *e = calloc(max, sizeof *e);
+    size_t n = gct_tune_evaluate(s, workload, collector, goal, e, max, &out->reference);
+    if (!out->reference) {
+        snprintf(out->text, sizeof out->text, "%s did not run at its defaults on %s", collector,
+                 workload);
+        free(e);
+        return -1;
+    }
+    const gct_tune_entry *best = gct_tune_best(e, n);
+    if (!best) {
+        gct_tune_explain_infeasible(goal, e, n, out->text, sizeof out->text);
+        free(e);
+        return 0;
+    }
+    out->best = best->c;
+    const gct_tune_metric_info *om = &gct_tune_metrics[goal->objective];
+    const gct_field *f = gct_result_field(om->field);
+    double *a = calloc(rows->n + 1, sizeof *a), *b = calloc(rows->n + 1, sizeof *b);
+    size_t na = gct_summary_samples(rows, out->reference->id, f, a);
+    size_t nb = gct_summary_samples(rows, best->c->id, f, b);
+    char thr[48];
+    gct_summary_thresholds(best->c, thr, sizeof thr);
+    if (best->c == out->reference) {
+        out->choice = out->reference;
+        snprintf(out->text, sizeof out->text, "the default (%s) is the best measured", thr);
+    } else if (all_equal(a, na) && all_equal(b, nb) && a[0] > 0) {
+        /* Deterministic (the model's memory): the values are the answer. */
+        out->ratio = out->lo = out->hi = b[0] / a[0];
+        out->detected = b[0] != a[0];
+        out->choice = out->detected ? best->c : out->reference;
+        snprintf(out->text, sizeof out->text, "%s: %s %.3gx the default's, exactly (the same in "
+                                              "every process)",
+                 thr, om->label, out->ratio);
+    } else {
+        double fl = gct_summary_noise_floor_of(s, workload, om->field);
+        gct_effect eff;
+        if (gct_effect_of(a, na, b, nb, isfinite(fl) ? fl : 0, seed, &eff) == 0) {
+            out->ratio = eff.ratio;
+            out->lo = eff.lo;
+            out->hi = eff.hi;
+            bool better = om->higher_is_better ? eff.direction > 0 : eff.direction < 0;
+            out->detected = better;
+            out->choice = better ? best->c : out->reference;
+            if (better) {
+                snprintf(out->text, sizeof out->text,
+                         "%s: %s %.2fx the default's [%.2f, %.2f], beyond the noise floor", thr,
+                         om->label, eff.ratio, eff.lo, eff.hi);
+            } else {
+                char t[32] = "";
+                if (isfinite(eff.threshold))
+                    gct_fmt_pct(eff.threshold, t, sizeof t);
+                snprintf(out->text, sizeof out->text,
+                         "keep the default: the best measured, %s (%s %.2fx the default's), is "
+                         "not detectably different (%s%s%s)",
+                         thr, om->label, eff.ratio, eff.why, t[0] ? "; it would take " : "", t);
+            }
+        } else {
+            out->choice = out->reference;
+            snprintf(out->text, sizeof out->text, "keep the default: too few processes to "
+                                                  "compare %s with it", thr);
+        }
+    }
+    /* Keeping a default that breaks a limit is no answer: the best feasible
+     * one is, whatever time could tell. */
+    const gct_tune_entry *re = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (e[i].c == out->reference)
+            re = &e[i];
+    if (out->choice == out->reference && re && !re->feasible) {
+        out->choice = best->c;
+        snprintf(out->text, sizeof out->text, "%s: the default breaks a limit and %s does not "
+                                              "(%s %.2fx the default's)",
+                 thr, thr, om->label, out->ratio);
+    }
+    for (size_t k = 0; k < goal->nlimits && out->choice; k++) {
+        const gct_tune_entry *c = NULL;
+        for (size_t i = 0; i < n; i++)
+            if (e[i].c == out->choice)
+                c = &e[i];
+        if (!c)
+            continue;
+        char d[160], room[32];
+        gct_tune_limit_describe(&goal->limits[k],
+                                median_of(out->reference,
+                                          gct_tune_metrics[goal->limits[k].metric].field),
+                                d, sizeof d);
+        gct_fmt_pct(c->margin[k], room, sizeof room);
+        gct_appendf(out->text, sizeof out->text, "; %s: %s%s room", d,
+                    c->margin[k] >= 0 ? "" : "over, ", room);
+    }
+    free(a);
+    free(b);
+    free(e);
+    return 0;
 }

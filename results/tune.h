@@ -129,6 +129,31 @@ const gct_tune_entry *gct_tune_best(const gct_tune_entry *e, size_t n);
 void gct_tune_explain_infeasible(const gct_tune_goal *goal, const gct_tune_entry *e, size_t n,
                                  char *buf, size_t len);
 
+/*
+ * A recommendation from measurements already made (a sweep's, a tune's),
+ * for the report and the figures: among the configurations of collector on
+ * workload, the best feasible by the goal's medians, and what to paste.
+ * The choice is that best configuration only when it differs from the
+ * default by the trust rule (stats.h: significant, beyond the detectable
+ * difference and the A/A noise floor; a deterministic metric exactly);
+ * otherwise it is the default ("keep it"), and the text says what could
+ * not be told apart.
+ */
+typedef struct gct_recommendation {
+    const gct_config_summary *reference; /* the collector's defaults (NULL: did not run) */
+    const gct_config_summary *best;      /* best feasible by the medians (NULL: none) */
+    const gct_config_summary *choice;    /* what to paste (NULL: nothing feasible) */
+    bool detected;                       /* best differs from the default, by the rule */
+    double ratio, lo, hi;                /* the objective, best / default, with its interval */
+    char text[600];                      /* one sentence: the verdict and the margins */
+} gct_recommendation;
+
+/* 0, or -1 when the workload has no configuration of collector at its
+ * defaults (out->text says so). */
+int gct_tune_recommend(const gct_results *rows, const gct_summary *s, const char *workload,
+                       const char *collector, const gct_tune_goal *goal, uint64_t seed,
+                       gct_recommendation *out);
+
 /* The lines a user pastes: "import gc" and gc.set_threshold(...) for the
  * configuration c of a CPython model (its gen0..gen2; a 3.14 incremental
  * model's third value is stored and never read, and is written as given). */

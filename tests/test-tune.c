@@ -258,3 +258,61 @@ Test(tune, the_lines_to_paste)
     gct_tune_paste_lines(&c, buf, sizeof buf);
     GCT_ASSERT_STR_EQ(buf, "import gc\ngc.set_threshold(12000, 20, 10)\n");
 }
+
+Test(tune, a_sweep_recommends_only_what_the_rule_can_tell)
+{
+    /* The surface, 5 quiet processes each: 2000/100 under p99 <= 2x, 1.3x
+     * the default's throughput, beyond any doubt. */
+    gct_results rows = {0};
+    measure(&rows, 5, 0.02);
+    gct_summary s;
+    gct_summarize(&rows, &s);
+    gct_tune_goal g = goal_with("2x");
+    gct_recommendation r;
+    cr_assert_eq(gct_tune_recommend(&rows, &s, "syn", "gencycle", &g, 1, &r), 0, "%s", r.text);
+    GCT_ASSERT_STR_EQ(r.choice->id, "gencycle.syn.gen0-2000.gen1-100.gen2-10");
+    cr_assert(r.detected, "%s", r.text);
+    GCT_ASSERT_DBL_NEAR(r.ratio, 1.3, 0.02, "%s", r.text);
+    cr_assert(strstr(r.text, "room"), "the margin to the limit: %s", r.text);
+    gct_summary_free(&s);
+    gct_results_free(&rows);
+
+    /* A 10% faster point behind a 20% noise floor: keep the default, and
+     * say so. */
+    point ab[] = {{700, 10, 1000, 100, 5e6}, {5000, 10, 1100, 100, 2e6}};
+    gct_results noisy = {0};
+    for (int k = 0; k < 5; k++) {
+        add(&noisy, &ab[0], "", k, 0.01);
+        add(&noisy, &ab[1], "", k, 0.01);
+        add(&noisy, &ab[0], "gencycle.syn.gen0-700.gen1-10.gen2-10", k, 0.01);
+    }
+    for (size_t i = 0; i < noisy.n; i++) /* the twin 20% up: the floor */
+        if (noisy.rows[i].aa_of[0])
+            noisy.rows[i].ops_per_s *= 1.2;
+    gct_summarize(&noisy, &s);
+    gct_tune_goal free_goal = goal_with(NULL);
+    cr_assert_eq(gct_tune_recommend(&noisy, &s, "syn", "gencycle", &free_goal, 1, &r), 0);
+    GCT_ASSERT_STR_EQ(r.best->id, "gencycle.syn.gen0-5000.gen1-10.gen2-10");
+    GCT_ASSERT_STR_EQ(r.choice->id, "gencycle.syn.gen0-700.gen1-10.gen2-10");
+    cr_assert(!r.detected && strstr(r.text, "keep the default"), "%s", r.text);
+    /* Unless the default breaks a limit the other meets. */
+    gct_tune_goal tight = goal_with("110us");
+    ab[0].p99 = 150;
+    gct_summary_free(&s);
+    gct_results_free(&noisy);
+    noisy = (gct_results){0};
+    for (int k = 0; k < 5; k++) {
+        add(&noisy, &ab[0], "", k, 0.01);
+        add(&noisy, &ab[1], "", k, 0.01);
+        add(&noisy, &ab[0], "gencycle.syn.gen0-700.gen1-10.gen2-10", k, 0.01);
+    }
+    for (size_t i = 0; i < noisy.n; i++)
+        if (noisy.rows[i].aa_of[0])
+            noisy.rows[i].ops_per_s *= 1.2;
+    gct_summarize(&noisy, &s);
+    cr_assert_eq(gct_tune_recommend(&noisy, &s, "syn", "gencycle", &tight, 1, &r), 0);
+    GCT_ASSERT_STR_EQ(r.choice->id, "gencycle.syn.gen0-5000.gen1-10.gen2-10");
+    cr_assert(strstr(r.text, "breaks a limit"), "%s", r.text);
+    gct_summary_free(&s);
+    gct_results_free(&noisy);
+}
