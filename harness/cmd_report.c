@@ -8,26 +8,31 @@
 
 #include "cli.h"
 #include "report.h"
+#include "tune.h"
 
 static void report_help(FILE *out)
 {
     fprintf(out,
-            "usage: gctune report OUT [--max-p99 MS] [--no-plots] [--pdf]\n\n"
+            "usage: gctune report OUT [--max-p99 MS] [--max-peak SIZE] [--no-plots] [--pdf]\n\n"
             "Write OUT/report.md and a self-contained OUT/report.html (figures embedded, no\n"
-            "network needed): the machine and build, what was swept, the best configuration\n"
+            "network needed): first, per workload and CPython model, the lines to paste\n"
+            "(gc.set_threshold) for each objective, against the version's default, by the\n"
+            "rule of the verdicts; then the machine and build, what was swept, the best configuration\n"
             "of each workload per objective (highest throughput, lowest p99 pause, highest\n"
             "throughput within a p99 budget, lowest memory, and CPython's default for\n"
             "reference), the Pareto frontier, the figures with what to look at, and the\n"
             "configurations that failed.\n\n"
             "  --max-p99 MS   the p99 pause budget, in milliseconds (default 10)\n"
+            "  --max-peak SIZE  a peak-memory limit on the recommendations (512M, 2G)\n"
             "  --no-plots     do not redraw the figures first\n"
             "  --pdf          draw PDF figures too\n");
 }
 
 int gct_cmd_report(int argc, char **argv)
 {
-    enum { O_MAXP99 = 256, O_NOPLOTS, O_PDF };
+    enum { O_MAXP99 = 256, O_MAXPEAK, O_NOPLOTS, O_PDF };
     static const struct option opts[] = {{"max-p99", required_argument, NULL, O_MAXP99},
+                                         {"max-peak", required_argument, NULL, O_MAXPEAK},
                                          {"no-plots", no_argument, NULL, O_NOPLOTS},
                                          {"pdf", no_argument, NULL, O_PDF},
                                          {"help", no_argument, NULL, 'h'},
@@ -49,12 +54,24 @@ int gct_cmd_report(int argc, char **argv)
             ro.max_p99_us = ms * 1e3;
             break;
         }
+        case O_MAXPEAK: {
+            gct_tune_limit l;
+            char err[300];
+            if (gct_tune_parse_limit(GCT_TUNE_MEMORY, optarg, &l, err, sizeof err) || l.relative)
+                return gct_usage_error("report", "--max-peak '%s': expected a size, e.g. 512M or "
+                                                 "2G",
+                                       optarg);
+            ro.max_peak_bytes = l.value;
+            break;
+        }
         case O_NOPLOTS: ro.draw = false; break;
         case O_PDF: ro.plot.pdf = true; break;
         case 'h': report_help(stdout); return GCT_EXIT_OK;
         case '?':
             if (optopt == O_MAXP99)
                 return gct_usage_error("report", "--max-p99 needs a number of milliseconds");
+            if (optopt == O_MAXPEAK)
+                return gct_usage_error("report", "--max-peak needs a size");
             return gct_usage_error("report", "unknown option '%s'", argv[optind - 1]);
         default: return gct_usage_error("report", "unknown option '%s'", argv[optind - 1]);
         }

@@ -28,7 +28,6 @@
 #include "measure.h"
 #include "pauses.h"
 #include "resultdir.h"
-#include "stats.h"
 #include "summary.h"
 #include "tune.h"
 
@@ -416,117 +415,62 @@ static double mean_process_s(const gct_results *rows)
 
 /* ---- the answer ------------------------------------------------------------ */
 
-/* Every sample the same (a deterministic metric, such as the model's peak
- * memory). */
-static bool constant(const double *v, size_t n)
-{
-    for (size_t i = 1; i < n; i++)
-        if (v[i] != v[0])
-            return false;
-    return n > 0;
-}
-
-/* Per workload: the recommendation, its effect against the default, the
- * margins, the line to paste and the command that re-checks it.  Returns
- * how many workloads have nothing feasible. */
+/* Per workload: the recommendation among the finalists (the ones alive after
+ * the last rung, measured most) by the rule the report follows, the line to
+ * paste, its effect against the default with its interval, the room to each
+ * limit and the command that re-checks it.  Returns how many workloads have
+ * nothing feasible. */
 static int answer(const tune_run *T, const gct_results *rows, const gct_summary *s, json_t *jout)
 {
     int infeasible = 0;
     const char *col = T->grid[0].collector->name;
     const char *ver = gct_cpython_of(col);
-    const gct_tune_metric obj = T->t.goal.objective;
-    const gct_tune_metric_info *om = &gct_tune_metrics[obj];
+    const gct_tune_metric_info *om = &gct_tune_metrics[T->t.goal.objective];
     json_t *jrec = json_object();
     for (size_t k = 0; k < T->nw; k++) {
         const tune_wl *w = &T->w[k];
-        gct_tune_entry *e = calloc(w->ncand + 1, sizeof *e);
-        const gct_config_summary *ref = NULL;
-        size_t n = gct_tune_evaluate(s, w->wl->name, col, &T->t.goal, e, w->ncand + 1, &ref);
-        /* The finalists: the ones alive after the last rung, and the default. */
-        const gct_tune_entry *best = NULL;
-        for (size_t i = 0; i < n && !best; i++) {
-            bool finalist = e[i].is_reference;
-            for (size_t c = 0; c < w->ncand; c++)
-                finalist |= w->alive[c] && !strcmp(T->grid[w->cand[c]].id, e[i].c->id);
-            if (finalist && e[i].feasible)
-                best = &e[i];
-        }
+        const char **ids = calloc(w->ncand + 1, sizeof *ids);
+        size_t nids = 0;
+        for (size_t c = 0; c < w->ncand; c++)
+            if (w->alive[c])
+                ids[nids++] = T->grid[w->cand[c]].id;
+        gct_recommendation r;
+        gct_tune_recommend_among(rows, s, w->wl->name, col, &T->t.goal, T->m.spec.seed, ids,
+                                 nids, &r);
+        free(ids);
         printf("\n== %s on %s (CPython %s) ==\n", w->wl->name, col, ver ? ver : "?");
         json_t *jw = json_object();
-        if (!best) {
-            char why[600];
-            gct_tune_explain_infeasible(&T->t.goal, e, n, why, sizeof why);
-            printf("no recommendation: %s\n", why);
+        if (!r.choice) {
+            printf("no recommendation: %s\n", r.text);
             json_object_set_new(jw, "recommendation", json_null());
-            json_object_set_new(jw, "why", json_string(why));
+            json_object_set_new(jw, "why", json_string(r.text));
             json_object_set_new(jrec, w->wl->name, jw);
             infeasible++;
-            free(e);
             continue;
         }
-        /* The effect on the objective, process against process. */
-        double *a = calloc(rows->n + 1, sizeof *a), *b = calloc(rows->n + 1, sizeof *b);
-        const gct_field *f = gct_result_field(om->field);
-        size_t na = gct_summary_samples(rows, ref->id, f, a);
-        size_t nb = gct_summary_samples(rows, best->c->id, f, b);
-        double fl = gct_summary_noise_floor_of(s, w->wl->name, om->field);
-        gct_effect eff;
-        bool have = best->c != ref && gct_effect_of(a, na, b, nb, isfinite(fl) ? fl : 0,
-                                                    T->m.spec.seed, &eff) == 0;
-        char paste[200], iv[48];
-        gct_tune_paste_lines(best->c, paste, sizeof paste);
-        gct_summary_interval_name(best->c, iv, sizeof iv);
+        char paste[200], iv[48], thr[48];
+        gct_tune_paste_lines(r.choice, paste, sizeof paste);
+        gct_summary_interval_name(r.choice, iv, sizeof iv);
+        gct_summary_thresholds(r.reference, thr, sizeof thr);
         printf("# gctune tune: %s %s on %s%s\n", om->higher_is_better ? "maximise" : "minimise",
-               om->label, w->wl->name, T->t.goal.nlimits ? ", within the limits below" : "");
+               om->label, w->wl->name, T->t.goal.nlimits ? ", within the limits" : "");
         fputs(paste, stdout);
-        bool exact = have && constant(a, na) && constant(b, nb);
-        if (best->c == ref) {
-            printf("# keep the default: no candidate does better beyond the noise\n");
-        } else if (exact) {
-            printf("# %s %.4gx the default's, exactly (the same in every process: %zu and %zu)\n",
-                   om->label, b[0] / a[0], nb, na);
-        } else if (have) {
-            if (eff.direction)
-                printf("# %s %.2fx the default's [%.2f, %.2f] (n=%zu vs %zu processes)\n",
-                       om->label, eff.ratio, eff.lo, eff.hi, nb, na);
-            else if (isfinite(eff.threshold)) {
-                char th[32];
-                gct_fmt_pct(eff.threshold, th, sizeof th);
-                printf("# %s %.2fx the default's [%.2f, %.2f] (n=%zu vs %zu): no detectable "
-                       "difference (%s; it would take %s)\n",
-                       om->label, eff.ratio, eff.lo, eff.hi, nb, na, eff.why, th);
-            } else {
-                printf("# %s %.2fx the default's (n=%zu vs %zu): too few processes to tell; "
-                       "raise --budget\n",
-                       om->label, eff.ratio, nb, na);
-            }
-        }
-        for (size_t l = 0; l < T->t.goal.nlimits; l++) {
-            char d[160], room[32];
-            const gct_tune_limit *lim = &T->t.goal.limits[l];
-            gct_tune_limit_describe(lim, gct_summary_stat(ref, gct_tune_metrics[lim->metric].field)
-                                             ->median,
-                                    d, sizeof d);
-            gct_fmt_pct(best->margin[l], room, sizeof room);
-            printf("# limit %s: met, %s room\n", d, room);
-        }
-        printf("# measured: %s, %s; default %s\n", best->c->id, iv, ref->id);
-        if (best->c != ref)
-            printf("# re-check: gctune compare '%s:%s' '%s:%s'\n", T->out, ref->id, T->out,
-                   best->c->id);
-        json_object_set_new(jw, "recommendation", json_string(best->c->id));
-        json_object_set_new(jw, "default", json_string(ref->id));
+        printf("# %s\n# measured: %s (%s); the default is %s\n", r.text, r.choice->id, iv, thr);
+        if (r.choice != r.reference)
+            printf("# re-check: gctune compare '%s:%s' '%s:%s'\n", T->out, r.reference->id,
+                   T->out, r.choice->id);
+        json_object_set_new(jw, "recommendation", json_string(r.choice->id));
+        json_object_set_new(jw, "best_measured", json_string(r.best->id));
+        json_object_set_new(jw, "default", json_string(r.reference->id));
         json_object_set_new(jw, "paste", json_string(paste));
-        if (have) {
-            json_object_set_new(jw, "ratio", json_real(eff.ratio));
-            json_object_set_new(jw, "ratio_lo", json_real(eff.lo));
-            json_object_set_new(jw, "ratio_hi", json_real(eff.hi));
-            json_object_set_new(jw, "detected", json_boolean(eff.direction != 0));
+        json_object_set_new(jw, "detected", json_boolean(r.detected));
+        if (isfinite(r.ratio)) {
+            json_object_set_new(jw, "ratio", json_real(r.ratio));
+            json_object_set_new(jw, "ratio_lo", json_real(r.lo));
+            json_object_set_new(jw, "ratio_hi", json_real(r.hi));
         }
+        json_object_set_new(jw, "verdict", json_string(r.text));
         json_object_set_new(jrec, w->wl->name, jw);
-        free(a);
-        free(b);
-        free(e);
     }
     json_object_set_new(jout, "recommendations", jrec);
     return infeasible;

@@ -18,6 +18,7 @@
 #include "record.h"
 #include "stats.h"
 #include "summary.h"
+#include "tune.h"
 #include "upgrade.h"
 #include "versions.h"
 
@@ -614,6 +615,8 @@ static void best_section(doc *d, const gct_summary *s, double max_p99)
 {
     heading(d, 2, "Best configurations");
     char lim[32];
+    /* The objectives over CPython models' thresholds; marksweep and refcount
+     * only as reference rows. */
     gct_fmt_us(max_p99, lim, sizeof lim);
     para(d, "Medians over the processes; throughput with its 95%% bootstrap interval from 5 "
             "processes on, else the range of the processes. p99 pause: the median over "
@@ -627,11 +630,14 @@ static void best_section(doc *d, const gct_summary *s, double max_p99)
         const char *wl = s->workloads[w];
         const gct_config_summary *fast = NULL, *calm = NULL, *budget = NULL, *small = NULL,
                                  *deflt = NULL;
+        /* Only CPython's thresholds are choices; the other collectors are
+         * references, in rows of their own below. */
         for (size_t i = 0; i < s->n; i++) {
             const gct_config_summary *a = &s->configs[i];
-            if (strcmp(a->workload, wl) || !gct_summary_is_candidate(a))
+            if (strcmp(a->workload, wl) || !gct_summary_is_candidate(a) ||
+                !gct_summary_is_generational(a))
                 continue;
-            if (a->defaults && gct_summary_is_generational(a))
+            if (a->defaults)
                 deflt = a;
             if (!fast || a->ops_s > fast->ops_s)
                 fast = a;
@@ -645,7 +651,7 @@ static void best_section(doc *d, const gct_summary *s, double max_p99)
         }
         heading(d, 3, wl);
         if (!fast) {
-            para(d, "No configuration of %s ran without leaking.", wl);
+            para(d, "No configuration of a CPython model of %s ran without leaking.", wl);
             continue;
         }
         table_begin(d, 6, h);
@@ -665,6 +671,16 @@ static void best_section(doc *d, const gct_summary *s, double max_p99)
             gct_summary_thresholds(deflt, thr, sizeof thr);
             snprintf(obj2, sizeof obj2, "%s's default (%s)", deflt->collector, thr);
             config_row(d, obj2, deflt);
+        }
+        const gct_config_summary *refs[16];
+        size_t nref = gct_summary_best_per_collector(s, wl, refs, 16);
+        for (size_t i = 0; i < nref; i++) {
+            if (gct_summary_is_generational(refs[i]))
+                continue;
+            char obj3[96];
+            snprintf(obj3, sizeof obj3, "reference: %s, fastest (not a CPython choice)",
+                     refs[i]->collector);
+            config_row(d, obj3, refs[i]);
         }
         table_end(d);
     }
@@ -842,6 +858,117 @@ static size_t figures_section(doc *d, const gct_report_opts *o, const gct_plot_r
 }
 
 /* The whole report, in order. */
+/* A block of code: fenced in Markdown, <pre> in HTML. */
+static void code_block(doc *d, const char *lang, const char *code)
+{
+    fprintf(d->md, "```%s\n%s```\n\n", lang, code);
+    fprintf(d->html, "<pre>");
+    html_text(d->html, code);
+    fprintf(d->html, "</pre>\n");
+}
+
+/* The report's objectives: throughput within the limits the user gave (a p99
+ * budget always), the lowest p99 pause, the lowest peak memory (within the
+ * memory limit, if given). */
+static size_t report_goals(const gct_report_opts *o, gct_tune_goal *goals, const char **names,
+                           char (*labels)[160])
+{
+    size_t n = 0;
+    gct_tune_limit p99 = {.metric = GCT_TUNE_P99, .value = o->max_p99_us};
+    gct_fmt_us_ascii(o->max_p99_us, p99.text, sizeof p99.text);
+    gct_tune_limit peak = {.metric = GCT_TUNE_MEMORY, .value = o->max_peak_bytes};
+    gct_fmt_bytes(o->max_peak_bytes, peak.text, sizeof peak.text);
+    goals[n] = (gct_tune_goal){.objective = GCT_TUNE_THROUGHPUT};
+    goals[n].limits[goals[n].nlimits++] = p99;
+    if (o->max_peak_bytes > 0)
+        goals[n].limits[goals[n].nlimits++] = peak;
+    names[n] = "throughput";
+    snprintf(labels[n], 160, "Highest throughput with p99 pause <= %s%s%s", p99.text,
+             o->max_peak_bytes > 0 ? " and peak memory <= " : "",
+             o->max_peak_bytes > 0 ? peak.text : "");
+    n++;
+    goals[n] = (gct_tune_goal){.objective = GCT_TUNE_P99};
+    names[n] = "p99";
+    snprintf(labels[n], 160, "Lowest p99 pause");
+    n++;
+    goals[n] = (gct_tune_goal){.objective = GCT_TUNE_MEMORY};
+    if (o->max_peak_bytes > 0)
+        goals[n].limits[goals[n].nlimits++] = peak;
+    names[n] = "memory";
+    snprintf(labels[n], 160, "Lowest peak memory");
+    n++;
+    return n;
+}
+
+/* What to paste, per workload and CPython model of the sweep and per
+ * objective, by the rule the verdicts follow; the reference collectors
+ * (marksweep, refcount) are never the answer to a CPython user. */
+static void recommend_section(doc *d, const inputs *in, const gct_report_opts *o)
+{
+    const gct_summary *s = &in->s;
+    heading(d, 2, "Recommendations");
+    para(d, "Per workload and CPython model: the lines to paste for each objective, "
+            "measured against that version's default. A setting other than the default is "
+            "recommended only when it beats the default by the rule of the verdicts "
+            "(significant, and larger than the detectable difference and the A/A noise "
+            "floor); otherwise the answer is to keep the default, and the sentence says what "
+            "could not be told apart. Limits are on medians over the processes. marksweep and "
+            "refcount are references (what a tracing-only or refcount-only runtime would do), "
+            "never a recommendation.");
+    gct_tune_goal goals[3];
+    const char *names[3];
+    char labels[3][160];
+    size_t ngoals = report_goals(o, goals, names, labels);
+    uint64_t seed = (uint64_t)json_integer_value(json_object_get(in->meta, "seed"));
+    bool any = false;
+    for (size_t w = 0; w < s->nworkloads; w++) {
+        const char *wl = s->workloads[w];
+        for (size_t k = 0; k < s->ncollectors; k++) {
+            const char *col = s->collectors[k];
+            const char *ver = gct_versions_of(&in->ver, col);
+            if (!ver)
+                continue;
+            bool ran = false;
+            for (size_t i = 0; i < s->n && !ran; i++)
+                ran = !strcmp(s->configs[i].workload, wl) && !strcmp(s->configs[i].collector, col);
+            if (!ran)
+                continue;
+            char h[200];
+            snprintf(h, sizeof h, "%s on CPython %s (%s)", wl, ver, col);
+            heading(d, 3, h);
+            any = true;
+            gct_recommendation r;
+            if (gct_tune_recommend(&in->rows, s, wl, col, &goals[0], seed, &r) != 0) {
+                para(d, "No recommendation: %s's default thresholds did not run on %s in this "
+                        "sweep, and every recommendation is measured against them; add them to "
+                        "the grid (gctune list shows the defaults).",
+                     col, wl);
+                continue;
+            }
+            char thr[48];
+            gct_summary_thresholds(r.reference, thr, sizeof thr);
+            for (size_t g = 0; g < ngoals; g++) {
+                if (g && gct_tune_recommend(&in->rows, s, wl, col, &goals[g], seed, &r) != 0)
+                    continue;
+                para(d, "%s:", labels[g]);
+                if (!r.choice) {
+                    para(d, "No recommendation: %s.", r.text);
+                    continue;
+                }
+                char paste[200];
+                gct_tune_paste_lines(r.choice, paste, sizeof paste);
+                code_block(d, "python", paste);
+                para(d, "%s. Default %s.", r.text, thr);
+                if (r.choice != r.reference)
+                    para(d, "Re-check: gctune compare '%s:%s' '%s:%s'", d->dir, r.reference->id,
+                         d->dir, r.choice->id);
+            }
+        }
+    }
+    if (!any)
+        para(d, "No CPython model ran in this sweep: nothing to recommend.");
+}
+
 static size_t report_body(doc *d, const inputs *in, const gct_report_opts *o,
                           const gct_plot_result *figs, const char *why)
 {
@@ -856,6 +983,7 @@ static size_t report_body(doc *d, const inputs *in, const gct_report_opts *o,
          d->dir, jstr_or(in->meta, "date", "?", false));
     status_section(d, in->meta, &in->s);
     if (in->s.n) {
+        recommend_section(d, in, o);
         verdict_section(d, &in->rows, &in->s);
         upgrade_section(d, &in->rows, &in->s, &in->ver, figs);
     }

@@ -14,6 +14,7 @@
 
 typedef struct gct_report_opts {
     double max_p99_us;  /* the pause budget of "highest throughput under a p99 limit" */
+    double max_peak_bytes; /* a peak-memory limit on the recommendations (0: none) */
     bool draw;          /* (re)draw the figures first */
     gct_plot_opts plot; /* how to draw them */
     /* Figures already drawn (a sweep draws them just before): used instead

@@ -422,17 +422,34 @@ void gct_tune_paste_lines(const gct_config_summary *c, char *buf, size_t len)
 
 /* ---- a recommendation from a sweep ----------------------------------------- */
 
+/* Every one of at least two processes measured the same (a deterministic
+ * metric, such as the model's peak memory); one process proves nothing. */
 static bool all_equal(const double *v, size_t n)
 {
     for (size_t i = 1; i < n; i++)
         if (v[i] != v[0])
             return false;
-    return n > 0;
+    return n > 1;
 }
 
 int gct_tune_recommend(const gct_results *rows, const gct_summary *s, const char *workload,
                        const char *collector, const gct_tune_goal *goal, uint64_t seed,
                        gct_recommendation *out)
+{
+    return gct_tune_recommend_among(rows, s, workload, collector, goal, seed, NULL, 0, out);
+}
+
+static bool named(const char *id, const char *const *ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(ids[i], id))
+            return true;
+    return false;
+}
+
+int gct_tune_recommend_among(const gct_results *rows, const gct_summary *s, const char *workload,
+                             const char *collector, const gct_tune_goal *goal, uint64_t seed,
+                             const char *const *ids, size_t nids, gct_recommendation *out)
 {
     memset(out, 0, sizeof *out);
     out->ratio = out->lo = out->hi = NAN;
@@ -445,7 +462,10 @@ int gct_tune_recommend(const gct_results *rows, const gct_summary *s, const char
         free(e);
         return -1;
     }
-    const gct_tune_entry *best = gct_tune_best(e, n);
+    const gct_tune_entry *best = NULL;
+    for (size_t i = 0; i < n && !best; i++)
+        if (e[i].feasible && (!ids || e[i].is_reference || named(e[i].c->id, ids, nids)))
+            best = &e[i];
     if (!best) {
         gct_tune_explain_infeasible(goal, e, n, out->text, sizeof out->text);
         free(e);

@@ -153,6 +153,11 @@ typedef struct gct_recommendation {
 int gct_tune_recommend(const gct_results *rows, const gct_summary *s, const char *workload,
                        const char *collector, const gct_tune_goal *goal, uint64_t seed,
                        gct_recommendation *out);
+/* The same, the best taken only among the configurations named in ids (a
+ * tune's finalists: the ones measured most); the default is always one. */
+int gct_tune_recommend_among(const gct_results *rows, const gct_summary *s, const char *workload,
+                             const char *collector, const gct_tune_goal *goal, uint64_t seed,
+                             const char *const *ids, size_t nids, gct_recommendation *out);
 
 /* The lines a user pastes: "import gc" and gc.set_threshold(...) for the
  * configuration c of a CPython model (its gen0..gen2; a 3.14 incremental

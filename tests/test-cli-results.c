@@ -168,7 +168,7 @@ Test(cli, a_sweep_draws_every_figure_it_has_data_for)
     out o = gctune("sweep", "-c", "refcount,gencycle,marksweep", "-w", "dlist,cache", "-p",
                    "dlist.lists=5", "-p", "dlist.length=50",
                    "-p", "dlist.drop_every=20", "-p", "cache.keys=2000", "-p",
-                   "cache.capacity=200", "--gen0", "20,200", "--gen1", "2,10", "--gen2", "10",
+                   "cache.capacity=200", "--gen0", "20,700", "--gen1", "2,10", "--gen2", "10",
                    "--ops", "dlist=400", "--ops", "cache=3000", "--reps", "3", "--out", outdir,
                    NULL);
     GCT_ASSERT_EQ(o.status, 0, "%s", o.stderr_text);
@@ -220,6 +220,18 @@ Test(cli, a_sweep_draws_every_figure_it_has_data_for)
                                            "highest throughput, p99 <= 5 ms"};
     for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
         cr_assert(strstr(md, sections[i]), "report.md lacks '%s'", sections[i]);
+    /* It leads with what to paste, per workload, for the CPython model only;
+     * marksweep and refcount are reference rows. */
+    const char *rec = strstr(md, "## Recommendations");
+    cr_assert(rec && rec < strstr(md, "## Verdicts"), "the recommendations come first");
+    cr_assert(strstr(md, "### dlist on CPython 3.11 (gencycle)") &&
+                  strstr(md, "### cache on CPython 3.11 (gencycle)"),
+              "a recommendation per workload");
+    size_t pastes = 0;
+    for (const char *q = strstr(md, "gc.set_threshold("); q; q = strstr(q + 1, "gc.set_threshold("))
+        pastes++;
+    GCT_ASSERT_GEQ(pastes, 2 * 3, "%zu paste lines (3 objectives x 2 workloads)", pastes);
+    cr_assert(strstr(md, "reference: marksweep, fastest (not a CPython choice)"), "marksweep row");
     size_t links = 0;
     for (const char *q = strstr(md, "](plots/"); q; q = strstr(q + 1, "](plots/")) {
         const char *end = strchr(q, ')');
@@ -238,6 +250,7 @@ Test(cli, a_sweep_draws_every_figure_it_has_data_for)
         const gct_config_summary *fast = NULL;
         for (size_t i = 0; i < sum.n; i++)
             if (gct_summary_is_candidate(&sum.configs[i]) &&
+                gct_summary_is_generational(&sum.configs[i]) &&
                 !strcmp(sum.configs[i].workload, sum.workloads[w]) &&
                 (!fast || sum.configs[i].ops_s > fast->ops_s))
                 fast = &sum.configs[i];
