@@ -636,8 +636,13 @@ int gct_cmd_tune(int argc, char **argv)
         if (!m->quiet) {
             printf("\nrung %d: %zu configurations x %d process%s = %zu processes", rung, n, r,
                    r == 1 ? "" : "es", procs);
+            long left = 0;
+            for (size_t k = 0; k < T->nw; k++)
+                left += T->w[k].done ? 0 : T->w[k].budget - T->w[k].used;
             if (isfinite(T->process_s) && T->process_s > 0)
-                printf(", about %.0f s", T->process_s * (double)procs / m->spec.jobs);
+                printf(", about %.0f s (the whole budget left: at most %.0f s)",
+                       T->process_s * (double)procs / m->spec.jobs,
+                       T->process_s * (double)left / m->spec.jobs);
             printf("\n");
         }
         snprintf(path, sizeof path, "%s/rungs/%d", T->out, rung);
