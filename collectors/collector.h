@@ -34,9 +34,12 @@ extern "C" {
 typedef struct gct_knob {
     const char *name;
     int64_t def, min, max;
-    const char *unit;
+    const char *unit; /* GCT_KNOB_UNREAD: kept and never read (a slot CPython's
+                         API still has, such as 3.14's third threshold) */
     const char *help;
 } gct_knob;
+
+#define GCT_KNOB_UNREAD "-"
 
 struct gct_collector {
     uint32_t abi; /* GCT_COLLECTOR_ABI */

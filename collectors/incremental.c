@@ -47,7 +47,7 @@ static const gct_knob knobs[] = {
                    "scales the old-space scan: an increment scans heap/(10*gen1) old objects "
                    "besides the new ones (at most 1.5x them; 3.14.1+ 2x); values below 2 act "
                    "as 2"},
-    [KNOB_GEN2] = {"gen2", 0, 0, 1000000000, "-",
+    [KNOB_GEN2] = {"gen2", 0, 0, 1000000000, GCT_KNOB_UNREAD,
                    "stored and never read: CPython 3.14's incremental collector has no third "
                    "threshold (get_threshold() always reports 0)"},
     [KNOB_CASCADE] = {"cascade", 1000, 2, INT64_C(1000000000000), "objects",

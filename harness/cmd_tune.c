@@ -187,7 +187,7 @@ typedef struct tune_run {
     int rung_reps[MAX_RUNGS];
     int nrungs;
     json_t *log;       /* tune.json */
-    double process_s;  /* mean wall time of a process so far (for the estimate) */
+    double process_s;  /* wall time of a process in the last rung (for the estimate) */
     size_t processes;
 } tune_run;
 
@@ -401,18 +401,6 @@ static size_t decide(tune_run *T, int rung, const gct_summary *s, json_t *jrung)
     return total;
 }
 
-static double mean_process_s(const gct_results *rows)
-{
-    double sum = 0;
-    size_t n = 0;
-    for (size_t i = 0; i < rows->n; i++)
-        if (isfinite(rows->rows[i].wall_s)) {
-            sum += rows->rows[i].wall_s;
-            n++;
-        }
-    return n ? sum / (double)n : NAN;
-}
-
 /* ---- the answer ------------------------------------------------------------ */
 
 /* Per workload: the recommendation among the finalists (the ones alive after
@@ -499,6 +487,16 @@ static int setup(int argc, char **argv, tune_run *T)
                                m->spec.collectors, m->spec.collectors);
     if (!m->spec.workloads[0])
         return gct_usage_error("tune", "name the workload(s) to tune: -w trees,cache");
+    /* A knob the version never reads (3.14's gen2) is no dimension of the
+     * search: its candidates would be the same run, several times. */
+    for (uint32_t i = 0; col && i < col->nknobs; i++)
+        if (!strcmp(col->knobs[i].unit, GCT_KNOB_UNREAD)) {
+            char def[32], err[300];
+            snprintf(def, sizeof def, "%" PRId64, col->knobs[i].def);
+            if (gct_sweep_spec_set_knob(&m->spec, col->knobs[i].name, def, "gctune tune", err,
+                                        sizeof err))
+                return gct_usage_error("tune", "%s", err);
+        }
     int rc = gct_measure_expand(m);
     if (rc)
         return rc;
@@ -524,9 +522,10 @@ static int setup(int argc, char **argv, tune_run *T)
             if (T->nw == MAX_WORKLOADS)
                 return gct_usage_error("tune", "at most %d workloads", MAX_WORKLOADS);
             T->w[T->nw].wl = wl;
-            T->w[T->nw].cand = calloc(T->ngrid, sizeof(size_t));
-            T->w[T->nw].alive = calloc(T->ngrid, sizeof(bool));
-            T->w[T->nw].rank = calloc(T->ngrid, sizeof(size_t));
+            /* room for the grid and the default, if it has to be added */
+            T->w[T->nw].cand = calloc(T->ngrid + 1, sizeof(size_t));
+            T->w[T->nw].alive = calloc(T->ngrid + 1, sizeof(bool));
+            T->w[T->nw].rank = calloc(T->ngrid + 1, sizeof(size_t));
             T->w[T->nw].def = SIZE_MAX;
             T->nw++;
         }
@@ -536,13 +535,31 @@ static int setup(int argc, char **argv, tune_run *T)
         if (gct_config_is_default(&T->grid[i]))
             w->def = i;
     }
+    /* Every answer is measured against the version's default: a grid that
+     * leaves it out (3.13's gen0 of 2000 is in no preset) gets it added,
+     * with the workload's parameters, operations and seed. */
     for (size_t k = 0; k < T->nw; k++) {
         tune_wl *w = &T->w[k];
-        if (w->def == SIZE_MAX)
-            return gct_usage_error("tune", "the grid for %s leaves out %s's default "
-                                           "thresholds, which every tune measures against: "
-                                           "add them to --gen0/--gen1/--gen2",
-                                   w->wl->name, T->grid[w->cand[0]].collector->name);
+        if (w->def != SIZE_MAX)
+            continue;
+        gct_config *g = realloc(T->grid, (T->ngrid + 1) * sizeof *g);
+        if (!g)
+            return GCT_EXIT_FAILED;
+        T->grid = g;
+        gct_config *d = &T->grid[T->ngrid];
+        *d = T->grid[w->cand[0]];
+        for (uint32_t i = 0; i < d->collector->nknobs; i++)
+            d->knobs[i] = d->collector->knobs[i].def;
+        gct_config_make_id(d);
+        w->def = T->ngrid++;
+        w->cand[w->ncand] = w->def;
+        w->alive[w->ncand++] = true;
+        if (!m->quiet)
+            printf("gctune tune: %s's default thresholds are not in the grid of %s; added (%s)\n",
+                   d->collector->name, w->wl->name, d->id);
+    }
+    for (size_t k = 0; k < T->nw; k++) {
+        tune_wl *w = &T->w[k];
         w->nalive = w->ncand;
         gct_config_make_twin(&T->grid[w->def], &w->twin);
         long grid = (long)w->ncand * m->spec.reps;
@@ -652,7 +669,14 @@ int gct_cmd_tune(int argc, char **argv)
         m->spec.seed = seed + (uint64_t)rung; /* the round order; a configuration's own
                                                  seed (its work) stays */
         gct_result_session_result res;
+        struct timespec r0, r1;
+        clock_gettime(CLOCK_MONOTONIC, &r0);
         int st = gct_measure_execute(m, &res);
+        clock_gettime(CLOCK_MONOTONIC, &r1);
+        if (res.processes_run) /* a process's wall time, start-up and all, per job slot */
+            T->process_s = ((double)(r1.tv_sec - r0.tv_sec) +
+                            (double)(r1.tv_nsec - r0.tv_nsec) / 1e9) *
+                           m->spec.jobs / (double)res.processes_run;
         m->cfgs = NULL;
         for (size_t k = 0; k < T->nw; k++)
             if (!T->w[k].done)
@@ -673,7 +697,6 @@ int gct_cmd_tune(int argc, char **argv)
         gct_result_session_result_free(&res);
         gct_results all;
         merge_rows(T, &all);
-        T->process_s = mean_process_s(&all);
         gct_summary_free(&s);
         gct_summarize(&all, &s);
         json_t *jr = json_object();
