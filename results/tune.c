@@ -305,6 +305,39 @@ static int cmp_work(const void *pa, const void *pb)
     return a < b ? -1 : a > b; /* otherwise the measured order */
 }
 
+/* Configurations that did exactly the same GC work are A/A pairs too: their
+ * difference on metric m is noise.  The widest such difference among the
+ * entries still in the race (0: no pair), on the floor's scale. */
+static double same_work_spread(const gct_tune_entry *e, size_t n, const bool *alive,
+                               gct_tune_metric m)
+{
+    double worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (alive && !alive[i])
+            continue;
+        for (size_t j = i + 1; j < n; j++) {
+            if ((alive && !alive[j]) || !same_work(e[i].c, e[j].c))
+                continue;
+            double a = e[i].value[m], b = e[j].value[m];
+            if (!(a > 0 && b > 0))
+                continue;
+            double w = (a > b ? a / b : b / a) - 1;
+            if (w > worst)
+                worst = w;
+        }
+    }
+    return worst;
+}
+
+/* The noise floor of metric m: the A/A twins', or wider if configurations
+ * of the same GC work landed further apart. */
+static double noise_of(const gct_summary *s, const char *workload, const gct_tune_entry *e,
+                       size_t n, const bool *alive, gct_tune_metric m)
+{
+    double f = floor_of(s, workload, m), w = same_work_spread(e, n, alive, m);
+    return w > f ? w : f;
+}
+
 size_t gct_tune_select(const gct_summary *s, const char *workload, const gct_tune_goal *goal,
                        gct_tune_entry *e, size_t n, const bool *alive, size_t keep)
 {
@@ -312,7 +345,7 @@ size_t gct_tune_select(const gct_summary *s, const char *workload, const gct_tun
         keep = 1;
     const gct_tune_metric obj = goal->objective;
     const gct_tune_metric_info *om = &gct_tune_metrics[obj];
-    const double ofloor = floor_of(s, workload, obj);
+    const double ofloor = noise_of(s, workload, e, n, alive, obj);
     const gct_tune_entry *best = NULL;
     for (size_t i = 0; i < n && !best; i++)
         if ((!alive || alive[i]) && e[i].feasible)
@@ -329,7 +362,7 @@ size_t gct_tune_select(const gct_summary *s, const char *workload, const gct_tun
         x->state = GCT_TUNE_ALIVE;
         if (!x->feasible && x->binding >= 0) {
             const gct_tune_limit *l = &goal->limits[x->binding];
-            double fl = floor_of(s, workload, l->metric);
+            double fl = noise_of(s, workload, e, n, alive, l->metric);
             double over = worse_by(l->metric, x->value[l->metric], x->limit_at[x->binding]);
             if (!(over <= fl)) {
                 x->state = GCT_TUNE_INFEASIBLE;

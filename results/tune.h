@@ -12,8 +12,10 @@
  *  - feasible when its median meets every limit (a relative limit, "2x",
  *    is that many times the reference's median);
  *  - dropped when it is infeasible or loses to the best feasible candidate
- *    by more than the noise floor of the metric (this sweep's A/A twins,
- *    summary.h); never for a difference the floor could explain;
+ *    by more than the noise floor of the metric: how far this sweep's A/A
+ *    twins landed apart (summary.h), or, if further, two candidates that did
+ *    exactly the same GC work (A/A pairs the grid holds anyway); never for a
+ *    difference the floor could explain;
  *  - among the candidates time cannot tell apart, the ones doing exactly the
  *    GC work another one does (the same collections, objects examined and
  *    references traversed: a seed makes it exact) are the same run as far

@@ -316,3 +316,27 @@ Test(tune, a_sweep_recommends_only_what_the_rule_can_tell)
     gct_summary_free(&s);
     gct_results_free(&noisy);
 }
+
+Test(tune, candidates_of_the_same_work_measure_the_noise_too)
+{
+    /* The twin landed on its original (a floor of 0), but 700/10 and
+     * 700/100, the same GC work, landed 30% apart: that is noise as well,
+     * so 10000/10 at 1100 is not dropped against 1300. */
+    point p[] = {{700, 10, 1000, 100, 5e6}, {700, 100, 1300, 100, 5e6},
+                 {10000, 10, 1100, 100, 1e6}};
+    gct_results rows = {0};
+    for (size_t i = 0; i < 3; i++)
+        add(&rows, &p[i], "", 0, 0);
+    add(&rows, &p[0], "gencycle.syn.gen0-700.gen1-10.gen2-10", 0, 0);
+    gct_summary s;
+    gct_summarize(&rows, &s);
+    gct_tune_goal g = goal_with(NULL);
+    gct_tune_entry e[4];
+    size_t n = gct_tune_evaluate(&s, "syn", "gencycle", &g, e, 4, NULL);
+    GCT_ASSERT_EQ(n, 3);
+    gct_tune_select(&s, "syn", &g, e, n, NULL, 3);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_neq(e[i].state, GCT_TUNE_LOSES, "%s: %s", e[i].c->id, e[i].why);
+    gct_summary_free(&s);
+    gct_results_free(&rows);
+}
