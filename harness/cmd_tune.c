@@ -678,9 +678,6 @@ int gct_cmd_tune(int argc, char **argv)
                             (double)(r1.tv_nsec - r0.tv_nsec) / 1e9) *
                            m->spec.jobs / (double)res.processes_run;
         m->cfgs = NULL;
-        for (size_t k = 0; k < T->nw; k++)
-            if (!T->w[k].done)
-                T->w[k].used += rung_cost(&T->w[k], r);
         T->rung_reps[rung] = r;
         char csv[4300];
         snprintf(csv, sizeof csv, "%s/results.csv", path);
@@ -689,6 +686,13 @@ int gct_cmd_tune(int argc, char **argv)
             gct_result_session_result_free(&res);
             status = GCT_EXIT_FAILED;
             break;
+        }
+        /* The budget pays for the processes that started (failed ones too). */
+        for (size_t i = 0; i < T->rung_rows[rung].n; i++) {
+            const gct_result *row = &T->rung_rows[rung].rows[i];
+            for (size_t k = 0; k < T->nw; k++)
+                if (!strcmp(row->workload, T->w[k].wl->name) && row->pid)
+                    T->w[k].used++;
         }
         T->nrungs = rung + 1;
         if (st == GCT_EXIT_FAILED)
@@ -769,9 +773,11 @@ int gct_cmd_tune(int argc, char **argv)
            used, budget, secs, T->out, T->out);
     if (all.n && !interrupted)
         gct_measure_figures_and_report(m, T->out);
-    if (interrupted)
+    if (interrupted) {
+        fflush(stdout); /* the answer first, then why it is partial */
         fprintf(stderr, "gctune tune: interrupted; the processes that finished are kept and the "
                         "best so far is printed above\n");
+    }
     gct_results_free(&all);
     gct_summary_free(&s);
     for (int k = 0; k < T->nrungs; k++)
