@@ -49,6 +49,10 @@ typedef struct plot_ctx {
     size_t ncollectors;
     const gct_summary *sum;  /* the whole model (A/A twins too) */
     gct_versions versions;   /* the CPython version of each collector */
+    gct_results rows;        /* results.csv: the samples the recommendations test */
+    bool have_rows;          /* false: unreadable, nothing is recommended (noted) */
+    uint64_t seed;           /* the sweep's (meta.json), as the report uses it */
+    double max_p99_us;       /* the recommendation's pause budget */
 } plot_ctx;
 
 /* One of the figures a row draws per workload (heatmap-ops, heatmap-p99...):
@@ -175,6 +179,25 @@ int64_t plot_fixed_gen2(const plot_ctx *c, const char *wl);
 /* The grid of wl at plot_fixed_gen2. */
 void plot_gen_grid(const plot_ctx *c, const char *wl, gen_grid *g);
 const agg *plot_find_gen(const plot_ctx *c, const char *wl, int64_t g0, int64_t g1, int64_t g2);
+
+/* A CPython model's default and what to paste on one workload: the marks
+ * of the trade-off figures and heatmaps, the curves of the pause figures.
+ * The goal: highest throughput with p99 <= c->max_p99_us (results/tune.h,
+ * the trust rule); marksweep and refcount are references, never marked. */
+typedef struct plot_mark {
+    const char *collector, *version;
+    const agg *deflt;  /* the model at its defaults (in c->sum) */
+    const agg *rec;    /* what to paste (NULL: nothing meets the budget) */
+    bool same;         /* the recommendation is the default */
+    char deflt_thr[48], rec_thr[48]; /* "700/10/10" */
+    char text[600];    /* gct_recommendation.text */
+} plot_mark;
+#define MAX_MARKS 4
+/* The CPython models of wl with a default that ran, in the model's order
+ * of collectors; returns how many (at most max). */
+size_t plot_marks(const plot_ctx *c, const char *wl, plot_mark *out, size_t max);
+/* "p99 <= 10 ms": the budget as captions say it. */
+void plot_budget_text(const plot_ctx *c, char *buf, size_t len);
 
 /* OUT/pauses/<id>.csv */
 void plot_pauses_path(const plot_ctx *c, const char *id, char *path, size_t len);

@@ -5,12 +5,27 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "format.h"
 #include "stats.h"
+
+/* A mark's key entry: spaces as '_' (style.gp's untitle turns them back). */
+static void mark_title(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void mark_title(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, len, fmt, ap);
+    va_end(ap);
+    for (char *q = buf; *q; q++)
+        if (*q == ' ')
+            *q = '_';
+}
 
 /* ---- throughput-gen0 ------------------------------------------------------ */
 
@@ -129,6 +144,69 @@ static void heatmap_cells(const plot_ctx *c, const figure *fig, const gen_grid *
             }
 }
 
+static size_t grid_index(const int64_t *v, size_t n, int64_t x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == x)
+            return i;
+    return (size_t)-1;
+}
+
+/* <stem>-marks.csv: the first CPython model's default and recommendation
+ * (the grid is one model's), framed in their cells; one not in this gen2
+ * slice is named in the key, "not in this grid". */
+static void heatmap_marks(plot_ctx *c, figure *fig, const gen_grid *g, char *said, size_t saidlen)
+{
+    plot_mark m[MAX_MARKS];
+    size_t nm = plot_marks(c, fig->wl, m, MAX_MARKS);
+    char path[4400], titles[2048] = "", kinds[512] = "", budget[48];
+    plot_budget_text(c, budget, sizeof budget);
+    size_t rows = 0;
+    gct_afile af;
+    FILE *f = plot_data_open(c, &af, path, sizeof path, "%s-marks.csv", fig->stem);
+    if (f) {
+        fprintf(f, "i,kind,config_id,collector,thresholds,xi,yi\n");
+        for (int r = 0; nm && r < 2; r++) {
+            const agg *a = r == 0 ? m[0].deflt : m[0].rec;
+            if (!a || (r == 1 && m[0].same))
+                continue;
+            const char *kind = r == 0 ? (m[0].same ? "default=recommended" : "default")
+                                      : "recommended";
+            const char *thr = r == 0 ? m[0].deflt_thr : m[0].rec_thr;
+            size_t xi = grid_index(g->gen0, g->n0, a->gen0), yi = grid_index(g->gen1, g->n1, a->gen1);
+            bool in = a->gen2 == g->gen2 && xi != (size_t)-1 && yi != (size_t)-1;
+            fprintf(f, "%zu,%s,%s,%s,%s,", ++rows, kind, a->id, a->collector, thr);
+            if (in)
+                fprintf(f, "%zu,%zu\n", xi, yi);
+            else
+                fprintf(f, ",\n");
+            char t[200];
+            mark_title(t, sizeof t, "%s %s%s%s",
+                       r == 0 ? (m[0].same ? "default = recommended" : "default") : "recommended",
+                       thr, !r && !m[0].rec ? " (nothing meets the budget)" : "",
+                       in ? "" : " (not in this grid)");
+            gct_appendf(titles, sizeof titles, "%s%s", titles[0] ? " " : "", t);
+            gct_appendf(kinds, sizeof kinds, "%s%s", kinds[0] ? " " : "", kind);
+        }
+        if (!plot_data_close(c, &af))
+            rows = 0;
+    }
+    fig_var(fig, "marks", path);
+    fig_varf(fig, "nmarks = %zu\n", rows);
+    fig_var(fig, "mark_kinds", kinds);
+    fig_var(fig, "mark_titles", titles);
+    said[0] = 0;
+    if (!nm)
+        return;
+    gct_appendf(said, saidlen, " Framed: the default of %s (%s) and the recommendation for the "
+                               "highest throughput with %s%s.",
+                m[0].collector, m[0].version, budget,
+                m[0].same ? " (the default itself: nothing beats it beyond the noise)" : "");
+    if (nm > 1)
+        gct_appendf(said, saidlen, " The other CPython models' marks are in the trade-off "
+                                   "figures.");
+}
+
 bool fig_prepare_heatmap(plot_ctx *c, figure *fig)
 {
     gen_grid g;
@@ -150,10 +228,13 @@ bool fig_prepare_heatmap(plot_ctx *c, figure *fig)
     fig_var(fig, "unit", v->axis);
     fig_var(fig, "gen2", g2s);
     fig_var(fig, "better", v->better);
+    char said[600];
+    heatmap_marks(c, fig, &g, said, sizeof said);
     snprintf(fig->caption, sizeof fig->caption,
              "%s (median) of gencycle on %s for every gen0 x gen1 pair at gen2 = %s; the "
              "darker the cell, the better. Look for the region where it stops changing.",
              v->metric, fig->wl, g2s);
+    gct_appendf(fig->caption, sizeof fig->caption, "%s", said);
     return true;
 }
 
@@ -216,29 +297,177 @@ static size_t points_front(const points *p, size_t *front)
     return k;
 }
 
+/* The axes of a trade-off figure: throughput (x) from a little left of the
+ * slowest to well right of the fastest (room for the frontier's labels),
+ * clamped at 0, so the driver can say when it does not start there; the
+ * cost (y) over its values, on a log scale where they span decades. */
+typedef struct tradeoff_axes {
+    double xlo, xhi, ylo, yhi;
+    bool logy;
+} tradeoff_axes;
+
+static void tradeoff_axes_of(const points *p, tradeoff_axes *ax)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    ax->ylo = INFINITY;
+    ax->yhi = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        lo = p->x[i] < lo ? p->x[i] : lo;
+        hi = p->x[i] > hi ? p->x[i] : hi;
+        ax->ylo = p->y[i] < ax->ylo ? p->y[i] : ax->ylo;
+        ax->yhi = p->y[i] > ax->yhi ? p->y[i] : ax->yhi;
+    }
+    double r = hi > lo ? hi - lo : (hi > 0 ? hi * 0.1 : 1);
+    ax->xlo = lo - 0.06 * r;
+    ax->xhi = hi + 0.3 * r;
+    if (ax->xlo < 0)
+        ax->xlo = 0;
+    ax->logy = ax->yhi > 10 * ax->ylo;
+}
+
+/* Where a point lands in the plot, as fractions of its width and height
+ * (the y range padded by 10% each side, as tradeoff.gp's offsets). */
+static void tradeoff_place(const tradeoff_axes *ax, double x, double y, double *fx, double *fy)
+{
+    *fx = (x - ax->xlo) / (ax->xhi - ax->xlo);
+    double a = ax->logy ? log10(ax->ylo) : ax->ylo, b = ax->logy ? log10(ax->yhi) : ax->yhi;
+    double v = ax->logy ? log10(y) : y;
+    *fy = b > a ? (0.1 + 0.8 * (v - a) / (b - a)) : 0.5;
+}
+
 /* <stem><suffix>.csv: the points `which` names (NULL: all of them); path
- * receives its name even if it could not be written. */
+ * receives its name even if it could not be written.  With ax, the frontier:
+ * a point keeps its label only where the label (drawn right of and above it,
+ * font 8) would not overprint one kept before; the others go empty. */
 static void points_write(plot_ctx *c, const figure *fig, const char *suffix, const points *p,
-                         const size_t *which, size_t n, char *path, size_t len)
+                         const size_t *which, size_t n, const tradeoff_axes *ax, char *path,
+                         size_t len)
 {
     gct_afile af;
     FILE *f = plot_data_open(c, &af, path, len, "%s%s.csv", fig->stem, suffix);
     if (!f)
         return;
-    fprintf(f, "collector,ops_per_s,y,label\n");
+    fprintf(f, "collector,ops_per_s,y,label,config_id\n");
+    double *bx0 = gct_xcalloc(n + 1, sizeof *bx0), *bx1 = gct_xcalloc(n + 1, sizeof *bx1),
+           *by = gct_xcalloc(n + 1, sizeof *by);
+    size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         size_t j = which ? which[i] : i;
         char lbl[64];
         gct_summary_label(p->who[j], lbl, sizeof lbl);
-        fprintf(f, "%s,%.6g,%.6g,%s\n", p->who[j]->collector, p->x[j], p->y[j], lbl);
+        if (ax) {
+            /* About 7 px a character and 14 px a line in a plot some
+             * 950 x 560 px (fig width 1200, height 750, margins and key). */
+            double fx, fy;
+            tradeoff_place(ax, p->x[j], p->y[j], &fx, &fy);
+            double x0 = fx + 0.006, x1 = x0 + 0.0075 * (double)strlen(lbl), y0 = fy + 0.02;
+            bool clash = x1 > 1.0;
+            for (size_t k = 0; k < kept && !clash; k++)
+                clash = x0 < bx1[k] && bx0[k] < x1 && fabs(y0 - by[k]) < 0.03;
+            if (clash)
+                lbl[0] = 0;
+            else {
+                bx0[kept] = x0;
+                bx1[kept] = x1;
+                by[kept++] = y0;
+            }
+        }
+        fprintf(f, "%s,%.6g,%.6g,%s,%s\n", p->who[j]->collector, p->x[j], p->y[j], lbl,
+                p->who[j]->id);
     }
+    free(bx0);
+    free(bx1);
+    free(by);
     plot_data_close(c, &af);
 }
 
+/* The marks of a figure: each CPython model's default and recommendation
+ * on the figure's workload, one row each (kind: default, recommended, or
+ * default=recommended), with the key entry that names it.  The colours and
+ * symbols are style.gp's mark_color and mark_pt.  When the sweep holds
+ * several models the key says whose mark is whose.  value(a) gives the
+ * row's y (NULL: none).  Returns how many rows were written. */
+static size_t marks_write(plot_ctx *c, figure *fig, FILE *f, const plot_mark *m, size_t nm,
+                          double (*value)(const agg *), char *kinds, char *titles, size_t tlen)
+{
+    fprintf(f, "i,kind,config_id,collector,thresholds,ops_per_s,y\n");
+    size_t rows = 0;
+    char budget[48];
+    plot_budget_text(c, budget, sizeof budget);
+    for (size_t k = 0; k < nm; k++) {
+        char who[96] = "";
+        if (nm > 1)
+            snprintf(who, sizeof who, " (%s, %s)", m[k].collector, m[k].version);
+        for (int r = 0; r < 2; r++) {
+            const agg *a = r == 0 ? m[k].deflt : m[k].rec;
+            if (!a || (r == 1 && m[k].same))
+                continue;
+            const char *kind = r == 0 ? (m[k].same ? "default=recommended" : "default")
+                                      : "recommended";
+            const char *thr = r == 0 ? m[k].deflt_thr : m[k].rec_thr;
+            double y = value ? value(a) : NAN;
+            gct_appendf(kinds, 512, "%s%s", kinds[0] ? " " : "", kind);
+            fprintf(f, "%zu,%s,%s,%s,%s,%.6g,%.6g\n", ++rows, kind, a->id, a->collector, thr,
+                    a->ops_s, y);
+            char t[200];
+            if (value && !(y > 0))
+                snprintf(who + strlen(who), sizeof who - strlen(who), " (not drawn: no %s)",
+                         fig->variant && fig->variant->lacking ? fig->variant->lacking : "value");
+            if (r == 0 && m[k].same)
+                mark_title(t, sizeof t, "default = recommended %s%s", thr, who);
+            else if (r == 0 && !m[k].rec)
+                mark_title(t, sizeof t, "default %s%s (nothing meets %s)", thr, who, budget);
+            else
+                mark_title(t, sizeof t, "%s %s%s", r ? "recommended" : "default", thr, who);
+            gct_appendf(titles, tlen, "%s%s", titles[0] ? " " : "", t);
+        }
+    }
+    return rows;
+}
+
+/* <stem>-marks.csv and the variables marks, nmarks, mark_titles; the
+ * caption's sentence on them. */
+static void marks_vars(plot_ctx *c, figure *fig, double (*value)(const agg *), char *said,
+                       size_t saidlen)
+{
+    plot_mark m[MAX_MARKS];
+    size_t nm = plot_marks(c, fig->wl, m, MAX_MARKS);
+    char path[4400], titles[2048] = "", kinds[512] = "";
+    gct_afile af;
+    FILE *f = plot_data_open(c, &af, path, sizeof path, "%s-marks.csv", fig->stem);
+    size_t rows = 0;
+    if (f) {
+        rows = marks_write(c, fig, f, m, nm, value, kinds, titles, sizeof titles);
+        if (!plot_data_close(c, &af))
+            rows = 0;
+    }
+    fig_var(fig, "marks", path);
+    fig_varf(fig, "nmarks = %zu\n", rows);
+    fig_var(fig, "mark_kinds", kinds);
+    fig_var(fig, "mark_titles", titles);
+    char budget[48];
+    plot_budget_text(c, budget, sizeof budget);
+    said[0] = 0;
+    if (!nm)
+        return;
+    gct_appendf(said, saidlen, " Marked: the default of %s", nm > 1 ? "each CPython model" :
+                                                                       m[0].collector);
+    gct_appendf(said, saidlen, " and its recommendation for the highest throughput with %s "
+                               "(better than the default beyond the noise, else the default "
+                               "itself)",
+                budget);
+    for (size_t k = 0; k < nm; k++)
+        if (m[k].same)
+            gct_appendf(said, saidlen, "; %s: the default is the recommendation", m[k].collector);
+        else if (!m[k].rec)
+            gct_appendf(said, saidlen, "; %s: nothing meets the budget", m[k].collector);
+    gct_appendf(said, saidlen, ".");
+}
+
 /* The variables: the files, the collectors present (in the model's order)
- * and a log axis where the values span more than a decade. */
+ * and the axes. */
 static void tradeoff_vars(const plot_ctx *c, figure *fig, const points *p, const char *path,
-                          const char *fpath)
+                          const char *fpath, const tradeoff_axes *ax)
 {
     char cols[256] = "";
     for (size_t i = 0; i < c->ncollectors; i++) {
@@ -254,12 +483,10 @@ static void tradeoff_vars(const plot_ctx *c, figure *fig, const points *p, const
     fig_var(fig, "ylabel_text", fig->variant->axis);
     fig_var(fig, "what", fig->variant->metric);
     fig_var(fig, "collectors", cols);
-    double ylo = INFINITY, yhi = 0;
-    for (size_t i = 0; i < p->n; i++) {
-        ylo = p->y[i] < ylo ? p->y[i] : ylo;
-        yhi = p->y[i] > yhi ? p->y[i] : yhi;
-    }
-    fig_varf(fig, "logy = %d\n", yhi > 10 * ylo);
+    fig_var(fig, "xlabel_text", ax->xlo > 0 ? "operations per second (median; axis does not "
+                                              "start at 0)"
+                                            : "operations per second (median)");
+    fig_varf(fig, "xlo = %.6g\nxhi = %.6g\nlogy = %d\n", ax->xlo, ax->xhi, ax->logy);
 }
 
 bool fig_prepare_tradeoff(plot_ctx *c, figure *fig)
@@ -272,18 +499,23 @@ bool fig_prepare_tradeoff(plot_ctx *c, figure *fig)
         return FIG_SKIP(c, "%s: skipped, fewer than two configurations with %s", fig->stem,
                     v->lacking);
     }
+    tradeoff_axes ax;
+    tradeoff_axes_of(&p, &ax);
     char path[4400], fpath[4400];
-    points_write(c, fig, "", &p, NULL, p.n, path, sizeof path);
+    points_write(c, fig, "", &p, NULL, p.n, NULL, path, sizeof path);
     size_t *front = gct_xcalloc(p.n, sizeof *front);
     size_t k = points_front(&p, front);
-    points_write(c, fig, "-front", &p, front, k, fpath, sizeof fpath);
+    points_write(c, fig, "-front", &p, front, k, &ax, fpath, sizeof fpath);
     free(front);
-    tradeoff_vars(c, fig, &p, path, fpath);
+    tradeoff_vars(c, fig, &p, path, fpath, &ax);
+    char said[600];
+    marks_vars(c, fig, v->value, said, sizeof said);
     snprintf(fig->caption, sizeof fig->caption,
              "Every configuration of %s as a point (median); the dashed line joins the "
              "configurations no other beats on both throughput and %s (leaking ones "
-             "excluded)%s. Pick from the frontier.",
+             "excluded)%s.",
              fig->wl, v->noun, p.skipped ? v->left_out : "");
+    gct_appendf(fig->caption, sizeof fig->caption, "%s", said);
     points_free(&p);
     return true;
 }

@@ -15,8 +15,8 @@
 /* One collector's curve: every pause of every process of its configuration
  * a, sorted, into <stem>-<i>.csv; its p99 and longest pause into the marks
  * file. */
-static void pause_cdf_curve(plot_ctx *c, const figure *fig, size_t i, const agg *a, FILE *marks,
-                            fig_curves *cv)
+static void pause_cdf_curve(plot_ctx *c, const figure *fig, size_t i, const agg *a,
+                            const char *name, unsigned rgb, FILE *marks, fig_curves *cv)
 {
     gct_pause_rows pr;
     if (plot_read_pauses(c, a->id, &pr) != 0 || pr.n == 0) {
@@ -51,7 +51,10 @@ static void pause_cdf_curve(plot_ctx *c, const figure *fig, size_t i, const agg 
      * process, and its end is the longest pause of them all. */
     double p99 = a->p99;
     char lbl[160], hp[32], hm[32];
-    gct_summary_label(a, lbl, sizeof lbl);
+    if (name)
+        snprintf(lbl, sizeof lbl, "%s", name);
+    else
+        gct_summary_label(a, lbl, sizeof lbl);
     gct_fmt_us(p99, hp, sizeof hp);
     gct_fmt_us(mx, hm, sizeof hm);
     /* The marks are points on the curves; their values go in the
@@ -62,13 +65,73 @@ static void pause_cdf_curve(plot_ctx *c, const figure *fig, size_t i, const agg 
     for (char *q = lbl; *q; q++)
         if (*q == ' ')
             *q = '_'; /* word() splits titles on spaces; the script turns _ back */
-    fig_curve_add(cv, path, lbl, plot_collector_rgb(a->collector));
+    fig_curve_add(cv, path, lbl, rgb);
+}
+
+/* The configurations the pause figures compare on wl: the first CPython
+ * model's default and recommendation (one when they are the same; names
+ * "default 700/10/10", "recommended 10000/10/10", "default = recommended
+ * 700/10/10"), or, without a CPython model, each collector's fastest (names
+ * NULL).  Returns how many; *m gets the mark (false: none). */
+static size_t pause_picks(const plot_ctx *c, const char *wl, const agg **pick,
+                          char names[][96], unsigned *rgb, plot_mark *m, bool *marked)
+{
+    plot_mark all[MAX_MARKS];
+    *marked = plot_marks(c, wl, all, MAX_MARKS) > 0;
+    if (!*marked) {
+        size_t n = plot_best_per_collector(c, wl, pick);
+        for (size_t i = 0; i < n; i++) {
+            names[i][0] = 0;
+            rgb[i] = plot_collector_rgb(pick[i]->collector);
+        }
+        return n;
+    }
+    *m = all[0];
+    pick[0] = m->deflt;
+    rgb[0] = m->same ? 0xe7298a : 0xff7f0e; /* style.gp's mark_color */
+    snprintf(names[0], 96, "%s %s", m->same ? "default = recommended" : "default", m->deflt_thr);
+    if (m->same || !m->rec)
+        return 1;
+    pick[1] = m->rec;
+    rgb[1] = 0xe7298a;
+    snprintf(names[1], 96, "recommended %s", m->rec_thr);
+    return 2;
+}
+
+/* The caption's sentence on what pause_picks chose; the configuration ids
+ * in the variable configs (space-separated). */
+static void pause_picks_said(const plot_ctx *c, figure *fig, const agg *const *pick, size_t n,
+                             const plot_mark *m, bool marked, char *said, size_t len)
+{
+    char ids[1024] = "", budget[48];
+    for (size_t i = 0; i < n; i++)
+        gct_appendf(ids, sizeof ids, "%s%s", i ? " " : "", pick[i]->id);
+    fig_var(fig, "configs", ids);
+    plot_budget_text(c, budget, sizeof budget);
+    if (!marked)
+        snprintf(said, len, "the fastest configuration of each collector (no CPython model "
+                            "ran at its defaults)");
+    else if (m->same)
+        snprintf(said, len, "%s (CPython %s) at its default %s, which is also the "
+                            "recommendation for the highest throughput with %s",
+                 m->collector, m->version, m->deflt_thr, budget);
+    else if (!m->rec)
+        snprintf(said, len, "%s (CPython %s) at its default %s (no configuration meets %s)",
+                 m->collector, m->version, m->deflt_thr, budget);
+    else
+        snprintf(said, len, "%s (CPython %s) at its default %s against the recommendation %s "
+                            "(highest throughput with %s)",
+                 m->collector, m->version, m->deflt_thr, m->rec_thr, budget);
 }
 
 bool fig_prepare_pause_cdf(plot_ctx *c, figure *fig)
 {
     const agg *best[MAX_COLLECTORS];
-    size_t nb = plot_best_per_collector(c, fig->wl, best);
+    char names[MAX_COLLECTORS][96];
+    unsigned rgb[MAX_COLLECTORS];
+    plot_mark mk;
+    bool marked;
+    size_t nb = pause_picks(c, fig->wl, best, names, rgb, &mk, &marked);
     gct_afile mf;
     char marks[4400];
     FILE *m = plot_data_open(c, &mf, marks, sizeof marks, "%s-marks.csv", fig->stem);
@@ -77,7 +140,7 @@ bool fig_prepare_pause_cdf(plot_ctx *c, figure *fig)
     fprintf(m, "curve,x,y,label,side\n");
     fig_curves cv = {0};
     for (size_t i = 0; i < nb; i++)
-        pause_cdf_curve(c, fig, i, best[i], m, &cv);
+        pause_cdf_curve(c, fig, i, best[i], names[i][0] ? names[i] : NULL, rgb[i], m, &cv);
     if (!plot_data_close(c, &mf))
         return false;
     if (!cv.n)
@@ -85,12 +148,15 @@ bool fig_prepare_pause_cdf(plot_ctx *c, figure *fig)
     fig_curves_vars(fig, &cv);
     fig_var(fig, "marks", marks);
     fig_var(fig, "wl", fig->wl);
+    char said[300];
+    pause_picks_said(c, fig, best, nb, &mk, marked, said, sizeof said);
+    if (cv.n < nb)
+        gct_appendf(said, sizeof said, "; %zu of them never paused (no curve)", nb - cv.n);
     snprintf(fig->caption, sizeof fig->caption,
-             "Cumulative distribution of every pause of every process of the fastest "
-             "configuration of each collector on %s; marked: the p99 (the median over processes "
-             "of each one's p99, as in the tables) and the longest pause of all. A curve further "
-             "left pauses less; a long flat tail is rare but long pauses.",
-             fig->wl);
+             "Cumulative distribution of every pause of every process on %s of %s; marked: the "
+             "p99 (the median over processes of each one's p99, as in the tables) and the "
+             "longest pause of all. A curve further left pauses less.",
+             fig->wl, said);
     return true;
 }
 
@@ -133,20 +199,46 @@ static void timeline_kinds(const plot_ctx *c, const agg *a, char *kinds, size_t 
 
 bool fig_prepare_pause_timeline(plot_ctx *c, figure *fig)
 {
-    const agg *pick = timeline_pick(c, fig->wl);
-    if (!pick)
+    const agg *pick[MAX_COLLECTORS];
+    char names[MAX_COLLECTORS][96];
+    unsigned rgb[MAX_COLLECTORS];
+    plot_mark mk;
+    bool marked;
+    size_t n = pause_picks(c, fig->wl, pick, names, rgb, &mk, &marked);
+    if (!marked) { /* no CPython model: the fastest that paused, as before */
+        pick[0] = timeline_pick(c, fig->wl);
+        n = pick[0] ? 1 : 0;
+        names[0][0] = 0;
+    }
+    /* One panel per configuration that paused, one above the other. */
+    size_t panels = 0;
+    char said[300];
+    for (size_t i = 0; i < n; i++) {
+        gct_pause_rows pr;
+        bool paused = plot_read_pauses(c, pick[i]->id, &pr) == 0 && pr.n;
+        gct_pause_rows_free(&pr);
+        if (!paused)
+            continue;
+        char kinds[64] = "", path[4400], title[200];
+        timeline_kinds(c, pick[i], kinds, sizeof kinds);
+        plot_pauses_name(pick[i]->id, path, sizeof path);
+        snprintf(title, sizeof title, "%s%s%s", names[i], names[i][0] ? ": " : "", pick[i]->id);
+        panels++;
+        fig_varf(fig, "file_%zu = '%s'\nconfig_%zu = '%s'\nkinds_%zu = '%s'\n", panels, path,
+                 panels, title, panels, kinds);
+    }
+    if (!panels)
         return FIG_SKIP(c, "%s: skipped, no configuration of %s paused", fig->stem, fig->wl);
-    char kinds[64] = "", path[4400];
-    timeline_kinds(c, pick, kinds, sizeof kinds);
-    plot_pauses_name(pick->id, path, sizeof path);
-    fig_var(fig, "file", path);
-    fig_var(fig, "config", pick->id);
-    fig_var(fig, "kinds", kinds);
+    pause_picks_said(c, fig, pick, n, &mk, marked, said, sizeof said);
+    fig_varf(fig, "panels = %zu\n", panels);
+    fig_var(fig, "wl", fig->wl);
+    fig->height = panels > 1 ? 1000 : 700;
     snprintf(fig->caption, sizeof fig->caption,
-             "Every pause of %s (repetition 0) at the time it started, by kind. Look for "
-             "the rhythm of the generations and for the rare tall points: older generations "
-             "collect seldom but long.",
-             pick->id);
+             "Every pause (repetition 0) at the time it started, by kind, on %s of %s. Look "
+             "for the rhythm of the generations and for the rare tall points.",
+             fig->wl, said);
+    if (n > panels)
+        gct_appendf(fig->caption, sizeof fig->caption, " %zu of them never paused.", n - panels);
     return true;
 }
 
@@ -155,7 +247,8 @@ bool fig_prepare_pause_timeline(plot_ctx *c, figure *fig)
 /* The MMU and bounded MMU of repetition 0 of a into <stem>-<i>.csv, as a
  * curve: windows from 0.1 ms (a thousandth of the run if that is shorter)
  * to the whole run, 24 per decade. */
-static void mmu_curve(plot_ctx *c, const figure *fig, size_t i, const agg *a, fig_curves *cv)
+static void mmu_curve(plot_ctx *c, const figure *fig, size_t i, const agg *a, const char *name,
+                      unsigned rgb, fig_curves *cv)
 {
     if (!(a->wall_ms > 0))
         return;
@@ -197,26 +290,38 @@ static void mmu_curve(plot_ctx *c, const figure *fig, size_t i, const agg *a, fi
         fprintf(f, "%.6g,%.6g,%.6g\n", ws[k], mmu[k], bmmu[k]);
     if (!plot_data_close(c, &af))
         return;
-    char lbl[64];
-    gct_summary_label(a, lbl, sizeof lbl);
-    fig_curve_add(cv, path, lbl, plot_collector_rgb(a->collector));
+    char lbl[96];
+    if (name)
+        snprintf(lbl, sizeof lbl, "%s", name);
+    else
+        gct_summary_label(a, lbl, sizeof lbl);
+    for (char *q = lbl; *q; q++)
+        if (*q == ' ')
+            *q = '_'; /* word() splits titles on spaces; the script turns _ back */
+    fig_curve_add(cv, path, lbl, rgb);
 }
 
 bool fig_prepare_mmu(plot_ctx *c, figure *fig)
 {
     const agg *best[MAX_COLLECTORS];
-    size_t nb = plot_best_per_collector(c, fig->wl, best);
+    char names[MAX_COLLECTORS][96];
+    unsigned rgb[MAX_COLLECTORS];
+    plot_mark mk;
+    bool marked;
+    size_t nb = pause_picks(c, fig->wl, best, names, rgb, &mk, &marked);
     fig_curves cv = {0};
     for (size_t i = 0; i < nb; i++)
-        mmu_curve(c, fig, i, best[i], &cv);
+        mmu_curve(c, fig, i, best[i], names[i][0] ? names[i] : NULL, rgb[i], &cv);
     if (!cv.n)
         return FIG_SKIP(c, "%s: skipped, no run of %s has pause records", fig->stem, fig->wl);
     fig_curves_vars(fig, &cv);
     fig_var(fig, "wl", fig->wl);
+    char said[300];
+    pause_picks_said(c, fig, best, nb, &mk, marked, said, sizeof said);
     snprintf(fig->caption, sizeof fig->caption,
              "For each window size, the worst share of any window of that size left to the "
-             "program (fastest configuration of each collector on %s, its first process); dashed: "
-             "the bounded MMU. Read across at your latency budget.",
-             fig->wl);
+             "program on %s (its first process) by %s; dashed: the bounded MMU. Read across at "
+             "your latency budget.",
+             fig->wl, said);
     return true;
 }

@@ -10,6 +10,6 @@ set format x "10^{%L}"
 set yrange [0:1.02]
 set key left center
 plot for [i=1:words(files)] word(files, i) using (column("window_ms")):(column("mmu")) \
-        with lines lw 2 lc rgb int(word(colors, i)) title word(titles, i) noenhanced, \
+        with lines lw 2 lc rgb int(word(colors, i)) title untitle(word(titles, i)) noenhanced, \
      for [i=1:words(files)] word(files, i) using (column("window_ms")):(column("bmmu")) \
-        with lines lw 1.5 dt 2 lc rgb int(word(colors, i)) title sprintf("%s, bounded", word(titles, i)) noenhanced
+        with lines lw 1.5 dt 2 lc rgb int(word(colors, i)) title sprintf("%s, bounded", untitle(word(titles, i))) noenhanced

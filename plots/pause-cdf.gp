@@ -10,8 +10,6 @@ set logscale x
 set format x "10^{%L}"
 set yrange [0:1.02]
 set key bottom right
-# Titles come with '_' for spaces (word() splits on spaces).
-untitle(s) = strstrt(s, "_") == 0 ? s : s[1:strstrt(s, "_") - 1] . " " . untitle(s[strstrt(s, "_") + 1:])
 set offsets graph 0, graph 0.05, 0, 0
 plot for [i=1:words(files)] word(files, i) using (column("duration_us")):(column("cdf")) \
         with steps lw 2 lc rgb int(word(colors, i)) title untitle(word(titles, i)) noenhanced, \

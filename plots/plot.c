@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "alloc.h"
 #include "format.h"
 
@@ -111,6 +113,26 @@ static void plot_model(plot_ctx *c, const gct_summary *sum)
     c->ncollectors = sum->ncollectors < MAX_COLLECTORS ? sum->ncollectors : MAX_COLLECTORS;
 }
 
+/* What the recommendations the figures mark need besides the model: the
+ * samples (results.csv), the sweep's seed (meta.json; 0 without one, as the
+ * report) and the pause budget.  Without the samples nothing is marked. */
+static void plot_recommend_setup(plot_ctx *c, const char *dir)
+{
+    c->max_p99_us = c->o->max_p99_us > 0 ? c->o->max_p99_us : 10000;
+    char path[4400], err[600];
+    snprintf(path, sizeof path, "%s/results.csv", dir);
+    c->have_rows = gct_results_read_csv(path, &c->rows, err, sizeof err) == 0;
+    if (!c->have_rows) {
+        memset(&c->rows, 0, sizeof c->rows);
+        plot_note(c, "no default or recommendation marked: %s", err);
+    }
+    snprintf(path, sizeof path, "%s/meta.json", dir);
+    json_t *meta = json_load_file(path, 0, NULL);
+    if (meta)
+        c->seed = (uint64_t)json_integer_value(json_object_get(meta, "seed"));
+    json_decref(meta);
+}
+
 int gct_plot_dir(const char *dir, const gct_plot_opts *o, gct_plot_result *res, char *err,
                  size_t errlen)
 {
@@ -134,6 +156,7 @@ int gct_plot_dir(const char *dir, const gct_plot_opts *o, gct_plot_result *res, 
     char verr[600];
     if (gct_versions_load(dir, &sum, o->version_lookup, &c.versions, verr, sizeof verr) != 0)
         plot_note(&c, "no CPython versions: %s", verr);
+    plot_recommend_setup(&c, dir);
     if (!c.naggs) {
         snprintf(err, errlen, "%s holds no successful run to plot", dir);
         rc = -1;
@@ -148,6 +171,8 @@ int gct_plot_dir(const char *dir, const gct_plot_opts *o, gct_plot_result *res, 
     }
     free(c.aggs);
     gct_versions_free(&c.versions);
+    if (c.have_rows)
+        gct_results_free(&c.rows);
     gct_summary_free(&sum);
     return rc;
 }

@@ -31,6 +31,10 @@ typedef struct gct_plot_opts {
     /* The CPython version of a collector a directory's meta.json does not
      * name (one written before it did; NULL: none): versions.h. */
     gct_version_lookup version_lookup;
+    /* The pause budget of the recommendation the figures mark ("highest
+     * throughput with p99 <= max_p99_us", results/tune.h); 0: 10000 µs
+     * (10 ms), the report's default. */
+    double max_p99_us;
 } gct_plot_opts;
 
 typedef struct gct_plot_result {

@@ -5,6 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "format.h"
+#include "tune.h"
+#include "versions.h"
+
 size_t plot_best_per_collector(const plot_ctx *c, const char *wl, const agg **out)
 {
     gct_summary sum = {.configs = c->aggs, .n = c->naggs, .collectors = c->collectors,
@@ -77,6 +81,45 @@ const agg *plot_find_gen(const plot_ctx *c, const char *wl, int64_t g0, int64_t 
             return a;
     }
     return NULL;
+}
+
+void plot_budget_text(const plot_ctx *c, char *buf, size_t len)
+{
+    char us[32];
+    gct_fmt_us(c->max_p99_us, us, sizeof us);
+    snprintf(buf, len, "p99 <= %s", us);
+}
+
+size_t plot_marks(const plot_ctx *c, const char *wl, plot_mark *out, size_t max)
+{
+    if (!c->have_rows)
+        return 0;
+    gct_tune_goal goal = {.objective = GCT_TUNE_THROUGHPUT, .nlimits = 1};
+    goal.limits[0] = (gct_tune_limit){.metric = GCT_TUNE_P99, .value = c->max_p99_us};
+    gct_fmt_us(c->max_p99_us, goal.limits[0].text, sizeof goal.limits[0].text);
+    size_t n = 0;
+    for (size_t k = 0; k < c->sum->ncollectors && n < max; k++) {
+        const char *col = c->sum->collectors[k];
+        const char *ver = gct_versions_of(&c->versions, col);
+        if (!ver)
+            continue; /* a reference (marksweep, refcount): never a recommendation */
+        gct_recommendation r;
+        if (gct_tune_recommend(&c->rows, c->sum, wl, col, &goal, c->seed, &r) != 0 ||
+            !gct_summary_is_generational(r.reference))
+            continue; /* no default of this model on wl */
+        plot_mark *m = &out[n++];
+        memset(m, 0, sizeof *m);
+        m->collector = col;
+        m->version = ver;
+        m->deflt = r.reference;
+        m->rec = r.choice;
+        m->same = r.choice == r.reference;
+        gct_summary_thresholds(r.reference, m->deflt_thr, sizeof m->deflt_thr);
+        if (r.choice)
+            gct_summary_thresholds(r.choice, m->rec_thr, sizeof m->rec_thr);
+        snprintf(m->text, sizeof m->text, "%s", r.text);
+    }
+    return n;
 }
 
 void plot_pauses_path(const plot_ctx *c, const char *id, char *path, size_t len)

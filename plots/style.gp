@@ -19,3 +19,9 @@ kind_color(k) = k eq "gen0" ? 0x9ecae1 : k eq "gen1" ? 0x3182bd : k eq "gen2" ? 
 # Eight distinguishable line colours for curves that are not collectors.
 array palette8[8] = [0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x17becf]
 set style line 1 lw 2 pt 7 ps 0.8
+# The marks of a CPython model's default and of the recommendation (kind:
+# default, recommended, default=recommended), the same in every figure.
+mark_color(k) = k eq "default" ? 0xff7f0e : 0xe7298a
+mark_pt(k) = k eq "default" ? 4 : k eq "recommended" ? 8 : 12
+# Titles passed as words come with '_' for spaces (word() splits on spaces).
+untitle(s) = strstrt(s, "_") == 0 ? s : s[1:strstrt(s, "_") - 1] . " " . untitle(s[strstrt(s, "_") + 1:])

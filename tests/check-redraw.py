@@ -23,6 +23,11 @@ run from a temporary directory into a relative --out.  Then:
  (d) `gctune plot NEW` (an absolute path, from yet another directory) draws
      them all again, and its drivers name NEW in their redraw line.
 
+ (e) every trade-off figure and heatmap marks gencycle's default and its
+     recommendation (OUT/plots/data/<stem>-marks.csv and the driver's key),
+     the pause CDF, timeline and MMU drivers name the default's and the
+     recommendation's configuration ids, and gnuplot left no error log.
+
 Exit status: 0 all good, 1 a failure, 2 bad usage, 77 skipped (no gnuplot).
 """
 import argparse
@@ -98,6 +103,51 @@ def check_drivers(data, out_as_given, forbidden, source_plots):
     return len(ds)
 
 
+def check_marks(plots):
+    """Issue 13: every trade-off figure and heatmap marks the CPython default
+    and the recommendation (<stem>-marks.csv, named in the driver's key);
+    the pause CDF, timeline and MMU name the default and the recommended
+    configuration ids (the driver's configs); gnuplot left no error log."""
+    data = os.path.join(plots, "data")
+    default = "gencycle.trees.gen0-700.gen1-10.gen2-10"
+    for fig in sorted(glob.glob(os.path.join(plots, "*.svg"))):
+        stem = os.path.basename(fig)[:-4]
+        fam = stem.split("-")[0]
+        with open(os.path.join(data, stem + ".svg.gp")) as f:
+            driver = f.read()
+        if fam in ("tradeoff", "heatmap"):
+            path = os.path.join(data, stem + "-marks.csv")
+            if not os.path.exists(path):
+                fail("%s: no marks file" % stem)
+                continue
+            import csv
+            with open(path, newline="") as f:
+                rows = list(csv.DictReader(f))
+            kinds = {}
+            for r in rows:
+                kinds.setdefault(r["kind"], []).append(r["config_id"])
+            if default not in kinds.get("default", []) + kinds.get("default=recommended", []):
+                fail("%s: the default %s is not marked: %r" % (stem, default, rows))
+            if "recommended" not in kinds and "default=recommended" not in kinds:
+                fail("%s: no recommendation marked: %r" % (stem, rows))
+            if ("nmarks = %d" % len(rows)) not in driver or "mark_titles = 'default" not in driver:
+                fail("%s: the driver does not draw the %d marks" % (stem, len(rows)))
+            if fam == "tradeoff" and "axis does not start at 0" not in driver and "xlo = 0\n" not in driver:
+                fail("%s: a throughput axis not from 0 does not say so" % stem)
+        elif fam in ("pause", "mmu"):
+            m = re.search(r"^configs = '([^']*)'", driver, re.M)
+            ids = m.group(1).split() if m else []
+            if not ids or ids[0] != default or len(ids) > 2 or \
+                    any(not i.startswith("gencycle.") for i in ids):
+                fail("%s: configs %r, not the default %s and the recommendation" %
+                     (stem, ids, default))
+            if "default" not in driver:
+                fail("%s: the default is not named in the key" % stem)
+    logs = glob.glob(os.path.join(data, "*.log"))
+    if logs:
+        fail("gnuplot reported errors: %s" % logs)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--gctune", required=True)
@@ -126,6 +176,7 @@ def main():
         for fam in FAMILIES:
             if not any(n == fam + ".svg" or n.startswith(fam + "-") for n in drawn):
                 fail("the sweep drew no %s figure (%s)" % (fam, sorted(drawn)))
+        check_marks(plots)
         n = check_drivers(os.path.join(plots, "data"), given, [tmp, source], source_plots)
         if n != len(drawn):
             fail("%d drivers for %d figures" % (n, len(drawn)))
