@@ -52,6 +52,7 @@ int gct_cmd_report(int argc, char **argv)
                                                  "above 0",
                                        optarg);
             ro.max_p99_us = ms * 1e3;
+            ro.plot.max_p99_us = ro.max_p99_us; /* the figures mark the same answer */
             break;
         }
         case O_MAXPEAK: {

@@ -28,6 +28,7 @@
 #include "measure.h"
 #include "pauses.h"
 #include "resultdir.h"
+#include "stats.h"
 #include "summary.h"
 #include "tune.h"
 
@@ -423,7 +424,7 @@ static int answer(const tune_run *T, const gct_results *rows, const gct_summary 
             if (w->alive[c])
                 ids[nids++] = T->grid[w->cand[c]].id;
         gct_recommendation r;
-        gct_tune_recommend_among(rows, s, w->wl->name, col, &T->t.goal, T->m.spec.seed, ids,
+        gct_tune_recommend_among(rows, s, w->wl->name, col, &T->t.goal, GCT_VERDICT_SEED, ids,
                                  nids, &r);
         free(ids);
         printf("\n== %s on %s (CPython %s) ==\n", w->wl->name, col, ver ? ver : "?");

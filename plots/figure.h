@@ -51,7 +51,6 @@ typedef struct plot_ctx {
     gct_versions versions;   /* the CPython version of each collector */
     gct_results rows;        /* results.csv: the samples the recommendations test */
     bool have_rows;          /* false: unreadable, nothing is recommended (noted) */
-    uint64_t seed;           /* the sweep's (meta.json), as the report uses it */
     double max_p99_us;       /* the recommendation's pause budget */
 } plot_ctx;
 

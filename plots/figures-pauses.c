@@ -3,6 +3,7 @@
  * figure.h). */
 #include "figure.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,7 +53,7 @@ static void pause_cdf_curve(plot_ctx *c, const figure *fig, size_t i, const agg 
     double p99 = a->p99;
     char lbl[160], hp[32], hm[32];
     if (name)
-        snprintf(lbl, sizeof lbl, "%s", name);
+        snprintf(lbl, sizeof lbl, "%.159s", name);
     else
         gct_summary_label(a, lbl, sizeof lbl);
     gct_fmt_us(p99, hp, sizeof hp);
@@ -213,16 +214,28 @@ bool fig_prepare_pause_timeline(plot_ctx *c, figure *fig)
     /* One panel per configuration that paused, one above the other. */
     size_t panels = 0;
     char said[300];
+    /* The panels share their axes (the end of the run, the range of the
+     * pauses), so that their heights and rhythms compare at a glance. */
+    double tmax = 0, dmin = INFINITY, dmax = 0;
     for (size_t i = 0; i < n; i++) {
         gct_pause_rows pr;
         bool paused = plot_read_pauses(c, pick[i]->id, &pr) == 0 && pr.n;
+        for (size_t k = 0; paused && k < pr.n; k++) {
+            const gct_pause_row *row = &pr.rows[k];
+            if (row->rep != 0 || !(row->duration_us > 0))
+                continue;
+            tmax = row->start_ms > tmax ? row->start_ms : tmax;
+            dmin = row->duration_us < dmin ? row->duration_us : dmin;
+            dmax = row->duration_us > dmax ? row->duration_us : dmax;
+        }
         gct_pause_rows_free(&pr);
         if (!paused)
             continue;
         char kinds[64] = "", path[4400], title[200];
         timeline_kinds(c, pick[i], kinds, sizeof kinds);
         plot_pauses_name(pick[i]->id, path, sizeof path);
-        snprintf(title, sizeof title, "%s%s%s", names[i], names[i][0] ? ": " : "", pick[i]->id);
+        snprintf(title, sizeof title, "%.60s%s%.130s", names[i], names[i][0] ? ": " : "",
+                 pick[i]->id);
         panels++;
         fig_varf(fig, "file_%zu = '%s'\nconfig_%zu = '%s'\nkinds_%zu = '%s'\n", panels, path,
                  panels, title, panels, kinds);
@@ -231,6 +244,9 @@ bool fig_prepare_pause_timeline(plot_ctx *c, figure *fig)
         return FIG_SKIP(c, "%s: skipped, no configuration of %s paused", fig->stem, fig->wl);
     pause_picks_said(c, fig, pick, n, &mk, marked, said, sizeof said);
     fig_varf(fig, "panels = %zu\n", panels);
+    if (dmax > 0)
+        fig_varf(fig, "tmax = %.6g\nymin = %.6g\nymax = %.6g\n", tmax > 0 ? tmax * 1.02 : 1,
+                 pow(10, floor(log10(dmin))), pow(10, ceil(log10(dmax * 1.0001))));
     fig_var(fig, "wl", fig->wl);
     fig->height = panels > 1 ? 1000 : 700;
     snprintf(fig->caption, sizeof fig->caption,
@@ -292,7 +308,7 @@ static void mmu_curve(plot_ctx *c, const figure *fig, size_t i, const agg *a, co
         return;
     char lbl[96];
     if (name)
-        snprintf(lbl, sizeof lbl, "%s", name);
+        snprintf(lbl, sizeof lbl, "%.95s", name);
     else
         gct_summary_label(a, lbl, sizeof lbl);
     for (char *q = lbl; *q; q++)

@@ -9,8 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "alloc.h"
 #include "format.h"
 
@@ -114,8 +112,8 @@ static void plot_model(plot_ctx *c, const gct_summary *sum)
 }
 
 /* What the recommendations the figures mark need besides the model: the
- * samples (results.csv), the sweep's seed (meta.json; 0 without one, as the
- * report) and the pause budget.  Without the samples nothing is marked. */
+ * samples (results.csv) and the pause budget.  Without the samples nothing
+ * is marked. */
 static void plot_recommend_setup(plot_ctx *c, const char *dir)
 {
     c->max_p99_us = c->o->max_p99_us > 0 ? c->o->max_p99_us : 10000;
@@ -126,11 +124,6 @@ static void plot_recommend_setup(plot_ctx *c, const char *dir)
         memset(&c->rows, 0, sizeof c->rows);
         plot_note(c, "no default or recommendation marked: %s", err);
     }
-    snprintf(path, sizeof path, "%s/meta.json", dir);
-    json_t *meta = json_load_file(path, 0, NULL);
-    if (meta)
-        c->seed = (uint64_t)json_integer_value(json_object_get(meta, "seed"));
-    json_decref(meta);
 }
 
 int gct_plot_dir(const char *dir, const gct_plot_opts *o, gct_plot_result *res, char *err,

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "format.h"
+#include "stats.h"
 #include "tune.h"
 #include "versions.h"
 
@@ -104,7 +105,7 @@ size_t plot_marks(const plot_ctx *c, const char *wl, plot_mark *out, size_t max)
         if (!ver)
             continue; /* a reference (marksweep, refcount): never a recommendation */
         gct_recommendation r;
-        if (gct_tune_recommend(&c->rows, c->sum, wl, col, &goal, c->seed, &r) != 0 ||
+        if (gct_tune_recommend(&c->rows, c->sum, wl, col, &goal, GCT_VERDICT_SEED, &r) != 0 ||
             !gct_summary_is_generational(r.reference))
             continue; /* no default of this model on wl */
         plot_mark *m = &out[n++];

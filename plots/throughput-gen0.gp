@@ -9,6 +9,8 @@ set logscale x
 set format x "10^{%L}"
 set xlabel "gen0 threshold (allocations, log scale)"
 set ylabel "operations per second"
+# From 0: a bar of 2x should look like 2x.
+set yrange [0:*]
 set key outside right top
 do for [p=1:panels] {
     set title value(sprintf("wl_%d", p)) font ",13"

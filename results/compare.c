@@ -11,7 +11,6 @@
 
 #include "format.h"
 
-#define COMPARE_SEED 0xc0ffeeu
 
 const gct_cmp_metric gct_cmp_metrics[] = {
     {"ops_per_s", "ops/s", true, false},
@@ -162,7 +161,7 @@ static void timed_row(gct_cmp_row *row, const double *va, const double *vb)
     const gct_cmp_metric *met = row->metric;
     gct_effect e;
     if (gct_effect_of(va, row->na, vb, row->nb, isfinite(row->floor) ? row->floor : 0,
-                      COMPARE_SEED, &e) != 0) {
+                      GCT_VERDICT_SEED, &e) != 0) {
         snprintf(row->verdict, sizeof row->verdict, "no data");
         return;
     }
@@ -210,7 +209,7 @@ static double median(double *v, size_t n)
 {
     double m, lo, hi;
     bool ci;
-    gct_median_interval(v, n, COMPARE_SEED, &m, &lo, &hi, &ci);
+    gct_median_interval(v, n, GCT_VERDICT_SEED, &m, &lo, &hi, &ci);
     return m;
 }
 

@@ -9,7 +9,6 @@
 
 #include "format.h"
 
-#define HEADLINE_SEED 0xc0ffeeu
 
 static double stat_ratio(const gct_config_summary *b, const gct_config_summary *a, const char *f)
 {
@@ -110,7 +109,7 @@ size_t gct_headlines(const gct_results *rows, const gct_summary *s, gct_headline
             size_t na = gct_summary_samples(rows, h->reference->id, ops, a);
             size_t nb = gct_summary_samples(rows, h->best->id, ops, b);
             double floor = isfinite(h->floor) ? h->floor : 0;
-            h->compared = gct_effect_of(a, na, b, nb, floor, HEADLINE_SEED, &h->effect) == 0;
+            h->compared = gct_effect_of(a, na, b, nb, floor, GCT_VERDICT_SEED, &h->effect) == 0;
             h->work_ratio = stat_ratio(h->best, h->reference, "gc_traversed");
             h->predicted_ratio = stat_ratio(h->best, h->reference, "cpython_gc_s");
         }

@@ -142,6 +142,10 @@ typedef struct gct_effect {
 int gct_effect_of(const double *a, size_t na, const double *b, size_t nb, double noise_floor,
                   uint64_t seed, gct_effect *out);
 
+/* The bootstrap seed of every verdict a reader sees (compare, the headline,
+ * the recommendations): one comparison, one interval, wherever it is shown. */
+#define GCT_VERDICT_SEED 0xc0ffeeu
+
 /* A robust interval description for n samples: percentile bootstrap 95% of
  * the median when n >= 5, else the range (min, max).  *is_ci says which. */
 void gct_median_interval(const double *v, size_t n, uint64_t seed, double *median, double *lo,
