@@ -167,11 +167,14 @@ typedef struct tune_wl {
     size_t *cand;      /* indices into the grid */
     size_t ncand;
     size_t def;        /* the default configuration's index in the grid */
-    gct_config twin;   /* its A/A twin */
+    gct_config twin_cfg; /* its A/A twin */
     bool *alive;       /* per candidate */
     size_t *rank;      /* per candidate: its place in the last rung's ranking */
     size_t nalive;
-    bool final;        /* down to one survivor, its last rung scheduled */
+    int r;             /* processes each in its next rung */
+    bool twin;         /* the A/A twin runs in its next rung */
+    bool final;        /* its next rung is the confirmation: one survivor against the
+                          default, then done */
     long budget, used; /* processes */
     bool done;
 } tune_wl;
@@ -199,15 +202,17 @@ static int make_dir(const char *path)
     return 0;
 }
 
-/* The configurations of one rung, r processes each: per workload its alive
- * candidates, its default and the default's twin. */
-static size_t rung_configs(tune_run *T, int r, gct_config *out)
+/* The configurations of one rung: per workload its alive candidates, its
+ * default and (unless the budget leaves no room) the default's twin, each
+ * with the workload's w->r processes. */
+static size_t rung_configs(tune_run *T, gct_config *out)
 {
     size_t n = 0;
     for (size_t k = 0; k < T->nw; k++) {
         tune_wl *w = &T->w[k];
         if (w->done)
             continue;
+        const int r = w->r;
         bool def_in = false;
         for (size_t i = 0; i < w->ncand; i++)
             if (w->alive[i]) {
@@ -219,19 +224,22 @@ static size_t rung_configs(tune_run *T, int r, gct_config *out)
             out[n] = T->grid[w->def];
             out[n++].reps = r;
         }
-        out[n] = w->twin;
-        out[n++].reps = r;
+        if (w->twin) {
+            out[n] = w->twin_cfg;
+            out[n++].reps = r;
+        }
     }
     return n;
 }
 
-/* Processes one rung of r takes for workload w. */
-static long rung_cost(const tune_wl *w, int r)
+/* Configurations one rung of workload w runs (the alive ones, the default,
+ * the twin if twin). */
+static long rung_width(const tune_wl *w, bool twin)
 {
     bool def_in = false;
     for (size_t i = 0; i < w->ncand; i++)
         def_in |= w->alive[i] && w->cand[i] == w->def;
-    return (long)(w->nalive + !def_in + 1) * r;
+    return (long)(w->nalive + !def_in + twin);
 }
 
 static void copy_result(gct_result *dst, const gct_result *src)
@@ -370,7 +378,7 @@ static size_t decide(tune_run *T, int rung, const gct_summary *s, json_t *jrung)
         for (size_t i = 0; i < n; i++) {
             for (size_t c = 0; c < w->ncand; c++)
                 if (!strcmp(T->grid[w->cand[c]].id, e[i].c->id))
-                    w->rank[c] = i;
+                    w->rank[c] = e[i].state == GCT_TUNE_ALIVE ? e[i].keep_rank : n + i;
             if (!alive[i])
                 continue;
             json_t *jc = json_object();
@@ -562,37 +570,71 @@ static int setup(int argc, char **argv, tune_run *T)
     for (size_t k = 0; k < T->nw; k++) {
         tune_wl *w = &T->w[k];
         w->nalive = w->ncand;
-        gct_config_make_twin(&T->grid[w->def], &w->twin);
+        gct_config_make_twin(&T->grid[w->def], &w->twin_cfg);
+        /* Rung 0 runs without the twin: one process against one says little
+         * about the noise of a median, and the grid's candidates of the same
+         * GC work are pairs enough to judge single processes by. */
+        w->r = 1;
+        w->twin = false;
         long grid = (long)w->ncand * m->spec.reps;
         w->budget = T->t.budget_frac ? (long)ceil(T->t.budget * (double)grid) : (long)T->t.budget;
-        long first = rung_cost(w, 1);
+        long first = rung_width(w, false);
         if (w->budget < first)
             return gct_usage_error("tune",
                                    "--budget: %ld processes for %s, fewer than the first rung "
-                                   "needs (%ld: each of %zu candidates once, and the default's "
-                                   "A/A twin); raise --budget or narrow the grid",
+                                   "needs (%ld: each of %zu candidates once); raise --budget or "
+                                   "narrow the grid",
                                    w->budget, w->wl->name, first, w->ncand);
     }
     return 0;
 }
 
-/* Plan the next rung of workload w after one of r: how many survivors and
- * how many processes each, within the budget.  False: w is done. */
-static bool plan_next(tune_wl *w, int r_next)
+/* A confirmation gives its survivor and the default at least this many
+ * processes more: with the ones before, 5 a side at least, where a
+ * Mann-Whitney test can reach p < 0.05 (it cannot with 3 against 3). */
+#define CONFIRM_MORE 4
+
+/* Drop the worst-ranked alive candidate of w. */
+static void drop_worst(tune_wl *w)
+{
+    size_t worst = SIZE_MAX;
+    for (size_t c = 0; c < w->ncand; c++)
+        if (w->alive[c] && (worst == SIZE_MAX || w->rank[c] > w->rank[worst]))
+            worst = c;
+    w->alive[worst] = false;
+    w->nalive--;
+}
+
+/* Plan the next rung of workload w after a rung of w->r processes: a
+ * halving rung of twice the processes while the budget leaves room for one
+ * after it that confirms the best against the default; then that
+ * confirmation, with what is left; then w is done (false). */
+static bool plan_next(const tune_run *T, tune_wl *w)
 {
     long left = w->budget - w->used;
-    if (w->nalive == 0)
+    if (w->final || w->nalive == 0)
         return false;
-    /* Fewer survivors, the worst ranked first, until a rung of r_next fits. */
-    while (w->nalive > 1 && rung_cost(w, r_next) > left) {
-        size_t worst = SIZE_MAX;
-        for (size_t c = 0; c < w->ncand; c++)
-            if (w->alive[c] && (worst == SIZE_MAX || w->rank[c] > w->rank[worst]))
-                worst = c;
-        w->alive[worst] = false;
-        w->nalive--;
+    const long confirm = 2 * CONFIRM_MORE;
+    const int r_next = w->r * 2;
+    while (w->nalive > 1 && rung_width(w, true) * r_next + confirm > left)
+        drop_worst(w); /* the worst ranked first */
+    if (w->nalive > 1) {
+        w->r = r_next;
+        w->twin = true;
+        return true;
     }
-    return rung_cost(w, r_next) <= left;
+    /* One survivor: confirm it against the default, with the twin if the
+     * budget allows it CONFIRM_MORE processes too. */
+    size_t c = 0;
+    while (c < w->ncand && !w->alive[c])
+        c++;
+    if (c == w->ncand || w->cand[c] == w->def)
+        return false; /* the default itself: nothing to confirm */
+    w->final = true;
+    w->twin = left / rung_width(w, true) >= CONFIRM_MORE;
+    w->r = (int)(left / rung_width(w, w->twin));
+    (void)T;
+    return w->r >= 1;
 }
 
 int gct_cmd_tune(int argc, char **argv)
@@ -629,7 +671,6 @@ int gct_cmd_tune(int argc, char **argv)
     int status = GCT_EXIT_OK;
     bool interrupted = false;
     gct_summary s = {0};
-    int r = 1;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (!m->quiet) {
@@ -645,15 +686,20 @@ int gct_cmd_tune(int argc, char **argv)
                    (long)T->w[k].ncand * m->spec.reps);
     }
     for (int rung = 0; rung < MAX_RUNGS; rung++) {
-        size_t n = rung_configs(T, r, cfgs);
+        size_t n = rung_configs(T, cfgs);
         if (!n)
             break;
         size_t procs = 0;
         for (size_t i = 0; i < n; i++)
             procs += (size_t)cfgs[i].reps;
         if (!m->quiet) {
-            printf("\nrung %d: %zu configurations x %d process%s = %zu processes", rung, n, r,
-                   r == 1 ? "" : "es", procs);
+            printf("\nrung %d: %zu configurations, %zu processes", rung, n, procs);
+            for (size_t k = 0; k < T->nw; k++)
+                if (!T->w[k].done)
+                    printf("%s %s %zu x %d%s", k ? ";" : " (", T->w[k].wl->name,
+                           rung_width(&T->w[k], T->w[k].twin), T->w[k].r,
+                           T->w[k].final ? ", confirming" : "");
+            printf(")");
             long left = 0;
             for (size_t k = 0; k < T->nw; k++)
                 left += T->w[k].done ? 0 : T->w[k].budget - T->w[k].used;
@@ -679,7 +725,11 @@ int gct_cmd_tune(int argc, char **argv)
                             (double)(r1.tv_nsec - r0.tv_nsec) / 1e9) *
                            m->spec.jobs / (double)res.processes_run;
         m->cfgs = NULL;
-        T->rung_reps[rung] = r;
+        int rmax = 0;
+        for (size_t k = 0; k < T->nw; k++)
+            if (!T->w[k].done && T->w[k].r > rmax)
+                rmax = T->w[k].r;
+        T->rung_reps[rung] = rmax; /* the rounds this rung ran */
         char csv[4300];
         snprintf(csv, sizeof csv, "%s/results.csv", path);
         if (gct_results_read_csv(csv, &T->rung_rows[rung], err, sizeof err)) {
@@ -706,35 +756,33 @@ int gct_cmd_tune(int argc, char **argv)
         gct_summarize(&all, &s);
         json_t *jr = json_object();
         json_object_set_new(jr, "rung", json_integer(rung));
-        json_object_set_new(jr, "processes_each", json_integer(r));
+        json_t *each = json_object();
+        for (size_t k = 0; k < T->nw; k++)
+            if (!T->w[k].done)
+                json_object_set_new(each, T->w[k].wl->name, json_integer(T->w[k].r));
+        json_object_set_new(jr, "processes_each", each);
         json_object_set_new(jr, "dir", json_string(path));
         size_t left = decide(T, rung, &s, jr);
         json_array_append_new(jrungs, jr);
         gct_results_free(&all);
         if (interrupted)
             break;
-        /* Next: twice the processes for the survivors; a workload down to
-         * one survivor gets one last rung to firm up its comparison with
-         * the default, if the budget allows, and is then done. */
-        int r_next = r * 2;
+        /* Next: twice the processes for the survivors, then the
+         * confirmation of the best against the default (plan_next). */
         size_t going = 0;
         for (size_t k = 0; k < T->nw; k++) {
             tune_wl *w = &T->w[k];
             if (w->done)
                 continue;
-            bool last = w->nalive <= 1;
-            if ((last && w->final) || !plan_next(w, r_next)) {
+            if (!plan_next(T, w))
                 w->done = true;
-                continue;
-            }
-            w->final = last;
-            going++;
+            else
+                going++;
         }
         if (!m->quiet)
             printf("rung %d: %zu candidate%s left\n", rung, left, left == 1 ? "" : "s");
         if (!going)
             break;
-        r = r_next;
     }
     m->out = T->out;
     json_object_set_new(T->log, "rungs", jrungs);

@@ -290,16 +290,21 @@ static bool same_work(const gct_config_summary *a, const gct_config_summary *b)
     return true;
 }
 
+/* The A/A twins' floor of metric m; NaN when no twin ran. */
 static double floor_of(const gct_summary *s, const char *workload, gct_tune_metric m)
 {
-    double f = gct_summary_noise_floor_of(s, workload, gct_tune_metrics[m].field);
-    return isnan(f) ? 0 : f;
+    return gct_summary_noise_floor_of(s, workload, gct_tune_metrics[m].field);
 }
 
+/* Feasible first (by the medians: one whose breach the noise could explain
+ * stays in the race, behind the ones that meet every limit), then less GC
+ * work, then the measured order. */
 static int cmp_work(const void *pa, const void *pb)
 {
     const gct_tune_entry *a = *(const gct_tune_entry *const *)pa;
     const gct_tune_entry *b = *(const gct_tune_entry *const *)pb;
+    if (a->feasible != b->feasible)
+        return a->feasible ? -1 : 1;
     if (a->work != b->work && isfinite(a->work) && isfinite(b->work))
         return a->work < b->work ? -1 : 1;
     return a < b ? -1 : a > b; /* otherwise the measured order */
@@ -307,11 +312,11 @@ static int cmp_work(const void *pa, const void *pb)
 
 /* Configurations that did exactly the same GC work are A/A pairs too: their
  * difference on metric m is noise.  The widest such difference among the
- * entries still in the race (0: no pair), on the floor's scale. */
+ * entries still in the race, on the floor's scale (NaN: no pair). */
 static double same_work_spread(const gct_tune_entry *e, size_t n, const bool *alive,
                                gct_tune_metric m)
 {
-    double worst = 0;
+    double worst = NAN;
     for (size_t i = 0; i < n; i++) {
         if (alive && !alive[i])
             continue;
@@ -322,7 +327,7 @@ static double same_work_spread(const gct_tune_entry *e, size_t n, const bool *al
             if (!(a > 0 && b > 0))
                 continue;
             double w = (a > b ? a / b : b / a) - 1;
-            if (w > worst)
+            if (!(w <= worst))
                 worst = w;
         }
     }
@@ -330,12 +335,17 @@ static double same_work_spread(const gct_tune_entry *e, size_t n, const bool *al
 }
 
 /* The noise floor of metric m: the A/A twins', or wider if configurations
- * of the same GC work landed further apart. */
+ * of the same GC work landed further apart.  Neither measured: INFINITY,
+ * so that nothing is dropped for a difference nobody knows to be real. */
 static double noise_of(const gct_summary *s, const char *workload, const gct_tune_entry *e,
                        size_t n, const bool *alive, gct_tune_metric m)
 {
     double f = floor_of(s, workload, m), w = same_work_spread(e, n, alive, m);
-    return w > f ? w : f;
+    if (isnan(f) && isnan(w))
+        return INFINITY;
+    if (isnan(f) || w > f)
+        return w;
+    return f;
 }
 
 size_t gct_tune_select(const gct_summary *s, const char *workload, const gct_tune_goal *goal,
@@ -400,7 +410,8 @@ size_t gct_tune_select(const gct_summary *s, const char *workload, const gct_tun
     if (nleft > keep) {
         /* Time cannot tell these apart: for throughput the collector's work
          * decides (less traversing is less time on CPython), else the
-         * measured order. */
+         * measured order; feasible ones first either way (the entries are
+         * sorted so already). */
         if (obj == GCT_TUNE_THROUGHPUT)
             qsort(left, nleft, sizeof *left, cmp_work);
         for (size_t k = keep; k < nleft; k++) {
@@ -412,7 +423,11 @@ size_t gct_tune_select(const gct_summary *s, const char *workload, const gct_tun
                      keep);
         }
         nleft = keep;
+    } else if (obj == GCT_TUNE_THROUGHPUT) {
+        qsort(left, nleft, sizeof *left, cmp_work);
     }
+    for (size_t k = 0; k < nleft; k++)
+        left[k]->keep_rank = k;
     free(left);
     return nleft;
 }

@@ -102,6 +102,8 @@ typedef struct gct_tune_entry {
     double work;             /* median references traversed by the collector */
     bool is_reference;
     gct_tune_state state;
+    size_t keep_rank;        /* ALIVE: its place among the kept, the one to keep first 0
+                                (less GC work first where time cannot tell them apart) */
     char why[240];
 } gct_tune_entry;
 
