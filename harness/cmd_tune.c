@@ -676,9 +676,11 @@ int gct_cmd_tune(int argc, char **argv)
     if (!m->quiet) {
         printf("gctune tune: %s on %zu workload%s, %s", T->grid[0].collector->name, T->nw,
                T->nw == 1 ? "" : "s", gct_tune_metrics[T->t.goal.objective].name);
-        for (size_t l = 0; l < T->t.goal.nlimits; l++)
-            printf("%s %s %s", l ? "," : " with", gct_tune_metrics[T->t.goal.limits[l].metric].name,
+        for (size_t l = 0; l < T->t.goal.nlimits; l++) {
+            const gct_tune_metric_info *mi = &gct_tune_metrics[T->t.goal.limits[l].metric];
+            printf("%s %s %s %s", l ? "," : " with", mi->name, mi->higher_is_better ? ">=" : "<=",
                    T->t.goal.limits[l].text);
+        }
         printf(", into %s\n", T->out);
         for (size_t k = 0; k < T->nw; k++)
             printf("  %s: %zu candidates; budget %ld processes (the grid's: %ld)\n",
@@ -694,11 +696,14 @@ int gct_cmd_tune(int argc, char **argv)
             procs += (size_t)cfgs[i].reps;
         if (!m->quiet) {
             printf("\nrung %d: %zu configurations, %zu processes", rung, n, procs);
+            const char *sep = " (";
             for (size_t k = 0; k < T->nw; k++)
-                if (!T->w[k].done)
-                    printf("%s %s %zu x %d%s", k ? ";" : " (", T->w[k].wl->name,
+                if (!T->w[k].done) {
+                    printf("%s%s %zu x %d%s", sep, T->w[k].wl->name,
                            rung_width(&T->w[k], T->w[k].twin), T->w[k].r,
                            T->w[k].final ? ", confirming" : "");
+                    sep = "; ";
+                }
             printf(")");
             long left = 0;
             for (size_t k = 0; k < T->nw; k++)
