@@ -110,7 +110,7 @@
 #error "collectors/cpython.c models CPython 3.11's collector and reads its internals"
 #endif
 
-enum { KNOB_GEN0, KNOB_GEN1, KNOB_GEN2, KNOB_CASCADE };
+enum { KNOB_GEN0, KNOB_GEN1, KNOB_GEN2, KNOB_CASCADE, KNOB_FREEZE };
 
 static const gct_knob knobs[] = {
     [KNOB_GEN0] = {"gen0", 700, 0, 1000000000, "allocations",
@@ -124,6 +124,7 @@ static const gct_knob knobs[] = {
                    "generation-1 collections (and 25% pending long-lived objects)"},
     [KNOB_CASCADE] = {"cascade", 1000, 2, INT64_C(1000000000000), "objects",
                       "record a decref whose cascade frees at least this many objects as a pause"},
+    [KNOB_FREEZE] = GCT_FREEZE_KNOB_ROW,
 };
 
 #define NGEN 3

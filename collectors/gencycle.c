@@ -21,7 +21,7 @@
 #include "internal/backend.h"
 #include "internal/cycles.h"
 
-enum { KNOB_GEN0, KNOB_GEN1, KNOB_GEN2, KNOB_CASCADE, KNOB_PATCH };
+enum { KNOB_GEN0, KNOB_GEN1, KNOB_GEN2, KNOB_CASCADE, KNOB_FREEZE, KNOB_PATCH };
 
 /* The rows every version shares; gen0 differs in its default and in what
  * crossing it does (collect, or schedule for the next safepoint). */
@@ -37,7 +37,8 @@ enum { KNOB_GEN0, KNOB_GEN1, KNOB_GEN2, KNOB_CASCADE, KNOB_PATCH };
                    "when pending long-lived objects reach 25% of the long-lived total)"},        \
     [KNOB_CASCADE] = {"cascade", 1000, 2, INT64_C(1000000000000), "objects",                     \
                       "record a decref whose cascade frees at least this many objects as a "     \
-                      "pause"}
+                      "pause"},                                                                   \
+    [KNOB_FREEZE] = GCT_FREEZE_KNOB_ROW
 
 static const gct_knob knobs[] = {GEN0_ROW(700, "collect generation 0"), SHARED_ROWS};
 

@@ -328,6 +328,14 @@ int64_t gct_heap_collect(gct_heap *h, int generation)
 }
 
 int gct_heap_freeze(gct_heap *h) { return h->ops->freeze ? h->ops->freeze(h) : GCT_ENOTSUP; }
+
+int gct_heap_setup_done(gct_heap *h)
+{
+    int64_t freeze = 0;
+    if (gct_heap_get_knob(h, "freeze", &freeze) != GCT_OK || !freeze)
+        return GCT_OK;
+    return gct__rec_heap_freeze(h); /* a recorder sees the program's gc.freeze() */
+}
 int gct_heap_unfreeze(gct_heap *h) { return h->ops->unfreeze ? h->ops->unfreeze(h) : GCT_ENOTSUP; }
 int64_t gct_heap_freeze_count(gct_heap *h)
 {

@@ -184,6 +184,10 @@ int64_t gct_heap_collect(gct_heap *h, int generation);
 int gct_heap_freeze(gct_heap *h);
 int gct_heap_unfreeze(gct_heap *h);
 int64_t gct_heap_freeze_count(gct_heap *h);
+/* The workload's set-up is done (gct_workload_start calls this): a CPython
+ * model whose knob freeze is 1 runs gc.freeze() here, as a program that
+ * freezes its start-up heap does.  GCT_OK, or gct_heap_freeze's error. */
+int gct_heap_setup_done(gct_heap *h);
 
 void gct_heap_set_enabled(gct_heap *h, bool enabled);
 static inline bool gct_heap_enabled(const gct_heap *h) { return gct__hot_c(h)->enabled; }

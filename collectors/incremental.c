@@ -36,7 +36,16 @@
 #include "internal/backend.h"
 #include "internal/cycles.h"
 
-enum { KNOB_GEN0, KNOB_GEN1, KNOB_GEN2, KNOB_CASCADE, KNOB_PATCH, KNOB_HEAP_BASE, KNOB_BASE_REACHED };
+enum {
+    KNOB_GEN0,
+    KNOB_GEN1,
+    KNOB_GEN2,
+    KNOB_CASCADE,
+    KNOB_PATCH,
+    KNOB_HEAP_BASE,
+    KNOB_BASE_REACHED,
+    KNOB_FREEZE
+};
 
 static const gct_knob knobs[] = {
     [KNOB_GEN0] = {"gen0", 2000, 0, 1000000000, "objects",
@@ -65,6 +74,7 @@ static const gct_knob knobs[] = {
                            "of heap_base, what a MARK step reaches from the interpreter's roots "
                            "(its work is owed twice); the rest stays pending until increments "
                            "pull it in (97: fitted on CPython 3.14.2, docs/collectors.md)"},
+    [KNOB_FREEZE] = GCT_FREEZE_KNOB_ROW,
 };
 
 enum { PHASE_MARK, PHASE_COLLECT };
@@ -505,8 +515,10 @@ static void inc_set_knob(gct_heap *h, uint32_t index, int64_t value)
                           (value >= 1 ? GCT_TUPLES_UNTRACKED | GCT_TUPLES_COUNT_TRACKED : 0u);
     }
     else if (index == KNOB_HEAP_BASE)
-        state(h)->heap_base = value; else if (index == KNOB_BASE_REACHED)
+        state(h)->heap_base = value;
+    else if (index == KNOB_BASE_REACHED)
         state(h)->base_reached_pct = value;
+    /* KNOB_FREEZE: gct_heap_setup_done's */
 }
 
 static int inc_init(gct_heap *h, const int64_t *k)

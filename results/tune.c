@@ -462,10 +462,28 @@ void gct_tune_explain_infeasible(const gct_tune_goal *goal, const gct_tune_entry
              mi->higher_is_better ? "under" : "over");
 }
 
-void gct_tune_paste_lines(const gct_config_summary *c, char *buf, size_t len)
+
+/* Whether the knobs text ("gen0=700;...;freeze=1") sets name to 1. */
+static bool knob_on(const char *knobs, const char *name)
 {
-    snprintf(buf, len, "import gc\ngc.set_threshold(%" PRId64 ", %" PRId64 ", %" PRId64 ")\n",
-             c->gen0, c->gen1, c->gen2);
+    size_t n = strlen(name);
+    for (const char *p = knobs; p && *p; p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL)
+        if (!strncmp(p, name, n) && p[n] == '=' && p[n + 1] == '1' &&
+            (p[n + 2] == ';' || !p[n + 2]))
+            return true;
+    return false;
+}
+
+/* "10000/10/10", with ", gc.freeze()" when it freezes after start-up and
+ * "gc.disable()" for a gen0 of 0: what a setting means to a CPython user. */
+static void setting_text(const gct_config_summary *c, char *buf, size_t len)
+{
+    if (c->gen0 == 0)
+        snprintf(buf, len, "gc.disable()");
+    else
+        gct_summary_thresholds(c, buf, len);
+    if (knob_on(c->knobs, "freeze"))
+        gct_appendf(buf, len, ", gc.freeze()");
 }
 
 /* ---- a recommendation from a sweep ----------------------------------------- */
@@ -526,7 +544,7 @@ int gct_tune_recommend_among(const gct_results *rows, const gct_summary *s, cons
     size_t na = gct_summary_samples(rows, out->reference->id, f, a);
     size_t nb = gct_summary_samples(rows, best->c->id, f, b);
     char thr[48];
-    gct_summary_thresholds(best->c, thr, sizeof thr);
+    setting_text(best->c, thr, sizeof thr);
     if (best->c == out->reference) {
         out->choice = out->reference;
         snprintf(out->text, sizeof out->text, "the default (%s) is the best measured", thr);
@@ -599,4 +617,16 @@ int gct_tune_recommend_among(const gct_results *rows, const gct_summary *s, cons
     free(b);
     free(e);
     return 0;
+}
+
+void gct_tune_paste_lines(const gct_config_summary *c, char *buf, size_t len)
+{
+    /* A gen0 of 0 is how the models say gc.disable(): no automatic collection. */
+    if (c->gen0 == 0)
+        snprintf(buf, len, "import gc\ngc.disable()\n");
+    else
+        snprintf(buf, len, "import gc\ngc.set_threshold(%" PRId64 ", %" PRId64 ", %" PRId64 ")\n",
+                 c->gen0, c->gen1, c->gen2);
+    if (knob_on(c->knobs, "freeze"))
+        gct_appendf(buf, len, "gc.freeze()  # once start-up is done (before forking workers)\n");
 }

@@ -165,7 +165,9 @@ int gct_tune_recommend_among(const gct_results *rows, const gct_summary *s, cons
 
 /* The lines a user pastes: "import gc" and gc.set_threshold(...) for the
  * configuration c of a CPython model (its gen0..gen2; a 3.14 incremental
- * model's third value is stored and never read, and is written as given). */
+ * model's third value is stored and never read, and is written as given),
+ * gc.disable() for a gen0 of 0, and gc.freeze() after start-up when its
+ * knob freeze is 1. */
 void gct_tune_paste_lines(const gct_config_summary *c, char *buf, size_t len);
 
 #endif

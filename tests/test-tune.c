@@ -257,6 +257,15 @@ Test(tune, the_lines_to_paste)
     char buf[200];
     gct_tune_paste_lines(&c, buf, sizeof buf);
     GCT_ASSERT_STR_EQ(buf, "import gc\ngc.set_threshold(12000, 20, 10)\n");
+    gct_config_summary f = {.gen0 = 2000, .gen1 = 10, .gen2 = 10,
+                            .knobs = "gen0=2000;gen1=10;gen2=10;cascade=1000;freeze=1"};
+    gct_tune_paste_lines(&f, buf, sizeof buf);
+    GCT_ASSERT_STR_EQ(buf, "import gc\ngc.set_threshold(2000, 10, 10)\n"
+                           "gc.freeze()  # once start-up is done (before forking workers)\n");
+    gct_config_summary off = {.gen0 = 0, .gen1 = 10, .gen2 = 10,
+                              .knobs = "gen0=0;gen1=10;gen2=10;cascade=1000;freeze=0"};
+    gct_tune_paste_lines(&off, buf, sizeof buf);
+    GCT_ASSERT_STR_EQ(buf, "import gc\ngc.disable()\n");
 }
 
 Test(tune, a_sweep_recommends_only_what_the_rule_can_tell)

@@ -320,3 +320,29 @@ Test(params, new_fails_cleanly)
     GCT_ASSERT_EQ(gct_root_depth(h), 0);
     gct_heap_destroy(h);
 }
+
+/* Every CPython model's knob freeze: 1 freezes what the set-up built (the
+ * program's gc.freeze() after start-up), 0 leaves it to the collector; the
+ * operations after it run, and the run checks out. */
+Test(registry, freeze_after_setup_is_a_knob_of_every_cpython_model)
+{
+    static const char *const models[] = {"gencycle", "gencycle312", "gencycle313",
+                                         "gencycle314", "gencycle315"};
+    const char *settings[] = {"old_objects=500", "request_objects=20"};
+    for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
+        for (int f = 0; f <= 1; f++) {
+            const char *knobs[] = {f ? "freeze=1" : "freeze=0"};
+            gct_heap *h = gct_test_heap_knobs(models[i], knobs, 1);
+            gct_workload_run *r = gct_test_workload(h, "requests", settings, 2, 1);
+            int64_t frozen = gct_heap_freeze_count(h);
+            if (f)
+                cr_assert(frozen > 0, "%s freeze=1: nothing frozen after the set-up",
+                          models[i]);
+            else
+                cr_assert_eq(frozen, 0, "%s freeze=0: %lld frozen", models[i], (long long)frozen);
+            gct_workload_ops(r, 50);
+            gct_test_workload_check(r);
+            gct_test_workload_done(r);
+        }
+    }
+}

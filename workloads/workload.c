@@ -256,6 +256,12 @@ gct_workload_run *gct_workload_start(const gct_workload *wl, gct_heap *h, const 
     }
     if (gct_root_depth(h) < r->root_base)
         gct__fatal("workload %s: setup popped roots it does not own", wl->name);
+    rc = gct_heap_setup_done(h); /* gc.freeze() here, if the collector's knob says so */
+    if (rc != GCT_OK) {
+        snprintf(err, errlen, "gc.freeze() after the set-up: %s", gct_strerror(rc));
+        gct_workload_free(r);
+        return NULL;
+    }
     return r;
 }
 

@@ -85,6 +85,14 @@ struct gct_heap {
 
 _Static_assert(offsetof(struct gct_heap, hot) == 0, "the hot part is the heap's first member");
 
+/* The knob row every CPython model has: gc.freeze() when the workload's
+ * set-up is done (gct_heap_setup_done acts on it; the collector only keeps
+ * it). */
+#define GCT_FREEZE_KNOB_ROW                                                                        \
+    {"freeze", 0, 0, 1, "0/1",                                                                   \
+     "1: gc.freeze() once the workload's set-up is done (its long-lived heap built), as a "       \
+     "pre-fork server does before it forks: what it froze is never examined again"}
+
 /* How a CPython model treats tuples of atoms (h->tuple_policy). */
 enum {
     GCT_TUPLES_CPYTHON = 1u << 0,       /* a model of CPython: the rest applies */
