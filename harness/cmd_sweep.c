@@ -7,7 +7,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "format.h"
@@ -153,13 +152,7 @@ static int prepare_sweep(int argc, char **argv, gct_measure *m)
         fprintf(stderr, "gctune sweep: out of memory\n");
         return GCT_EXIT_FAILED;
     }
-    if (!m->out) {
-        time_t t = time(NULL);
-        char stamp[64];
-        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H-%M-%S", localtime(&t));
-        snprintf(m->outbuf, sizeof m->outbuf, "out/%s", stamp);
-        m->out = m->outbuf;
-    }
+    gct_measure_default_out(m, "");
     return gct_measure_prepare(argc, argv, m);
 }
 

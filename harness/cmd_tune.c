@@ -511,13 +511,7 @@ static int setup(int argc, char **argv, tune_run *T)
     int rc = gct_measure_expand(m);
     if (rc)
         return rc;
-    if (!m->out) {
-        time_t t = time(NULL);
-        char stamp[64];
-        strftime(stamp, sizeof stamp, "%Y-%m-%dT%H-%M-%S", localtime(&t));
-        snprintf(m->outbuf, sizeof m->outbuf, "out/tune-%s", stamp);
-        m->out = m->outbuf;
-    }
+    gct_measure_default_out(m, "tune-");
     snprintf(T->out, sizeof T->out, "%s", m->out);
     if ((rc = gct_measure_prepare(argc, argv, m)))
         return rc;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "calibrate.h"
@@ -701,4 +702,15 @@ void gct_measure_figures_and_report(const gct_measure *m, const char *out)
     else
         printf("report: %s/report.html (and report.md)\n", out);
     gct_plot_result_free(&pr);
+}
+
+void gct_measure_default_out(gct_measure *m, const char *prefix)
+{
+    if (m->out)
+        return;
+    time_t t = time(NULL);
+    char stamp[64];
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H-%M-%S", localtime(&t));
+    snprintf(m->outbuf, sizeof m->outbuf, "out/%s%s", prefix, stamp);
+    m->out = m->outbuf;
 }

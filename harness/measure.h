@@ -59,6 +59,9 @@ int gct_measure_execute(gct_measure *m, gct_result_session_result *res);
 
 void gct_measure_free(gct_measure *m);
 
+/* --out, or out/<prefix><date and time> when it was not given. */
+void gct_measure_default_out(gct_measure *m, const char *prefix);
+
 /* The figures and the report of result directory out, with what they say
  * printed: a missing gnuplot is a note, not a failure (gctune plot OUT draws
  * the figures later). */

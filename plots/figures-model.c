@@ -152,6 +152,21 @@ static size_t grid_index(const int64_t *v, size_t n, int64_t x)
     return (size_t)-1;
 }
 
+/* Commit a marks file and hand the figure its variables: marks (the file),
+ * nmarks (its rows, 0 if it could not be written), mark_kinds and
+ * mark_titles.  Returns nmarks. */
+static size_t marks_publish(plot_ctx *c, figure *fig, gct_afile *af, const char *path,
+                            size_t rows, const char *kinds, const char *titles)
+{
+    if (!af || !plot_data_close(c, af)) /* af NULL: it could not be opened */
+        rows = 0;
+    fig_var(fig, "marks", path);
+    fig_varf(fig, "nmarks = %zu\n", rows);
+    fig_var(fig, "mark_kinds", kinds);
+    fig_var(fig, "mark_titles", titles);
+    return rows;
+}
+
 /* <stem>-marks.csv: the first CPython model's default and recommendation
  * (the grid is one model's), framed in their cells; one not in this gen2
  * slice is named in the key, "not in this grid". */
@@ -188,13 +203,8 @@ static void heatmap_marks(plot_ctx *c, figure *fig, const gen_grid *g, char *sai
             gct_appendf(titles, sizeof titles, "%s%s", titles[0] ? " " : "", t);
             gct_appendf(kinds, sizeof kinds, "%s%s", kinds[0] ? " " : "", kind);
         }
-        if (!plot_data_close(c, &af))
-            rows = 0;
     }
-    fig_var(fig, "marks", path);
-    fig_varf(fig, "nmarks = %zu\n", rows);
-    fig_var(fig, "mark_kinds", kinds);
-    fig_var(fig, "mark_titles", titles);
+    rows = marks_publish(c, fig, f ? &af : NULL, path, rows, kinds, titles);
     said[0] = 0;
     if (!nm)
         return;
@@ -435,16 +445,8 @@ static void marks_vars(plot_ctx *c, figure *fig, double (*value)(const agg *), c
     char path[4400], titles[2048] = "", kinds[512] = "";
     gct_afile af;
     FILE *f = plot_data_open(c, &af, path, sizeof path, "%s-marks.csv", fig->stem);
-    size_t rows = 0;
-    if (f) {
-        rows = marks_write(c, fig, f, m, nm, value, kinds, titles, sizeof titles);
-        if (!plot_data_close(c, &af))
-            rows = 0;
-    }
-    fig_var(fig, "marks", path);
-    fig_varf(fig, "nmarks = %zu\n", rows);
-    fig_var(fig, "mark_kinds", kinds);
-    fig_var(fig, "mark_titles", titles);
+    size_t rows = f ? marks_write(c, fig, f, m, nm, value, kinds, titles, sizeof titles) : 0;
+    rows = marks_publish(c, fig, f ? &af : NULL, path, rows, kinds, titles);
     char budget[48];
     plot_budget_text(c, budget, sizeof budget);
     said[0] = 0;
