@@ -280,7 +280,10 @@ static void merge_rows(const tune_run *T, gct_results *all)
         for (size_t i = 0; i < rr->n; i++) {
             gct_result r;
             copy_result(&r, &rr->rows[i]);
-            r.rep = count_of(all, r.config_id); /* its processes so far, this rung's included */
+            int64_t before = 0; /* its processes in the earlier rungs */
+            for (int j = 0; j < k; j++)
+                before += count_of(&T->rung_rows[j], r.config_id);
+            r.rep += before;
             r.round += rounds;
             r.process += processes;
             gct_results_push(all, &r);
@@ -352,7 +355,7 @@ static const char *state_name(gct_tune_state s)
 
 /* After a rung: summarise everything so far and decide, per workload, who
  * goes on.  Returns the total still alive. */
-static size_t decide(tune_run *T, int rung, const gct_summary *s, json_t *jrung)
+static size_t decide(tune_run *T, const gct_summary *s, json_t *jrung)
 {
     size_t total = 0;
     const char *col = T->grid[0].collector->name;
@@ -408,7 +411,6 @@ static size_t decide(tune_run *T, int rung, const gct_summary *s, json_t *jrung)
         free(e);
     }
     json_object_set_new(jrung, "decisions", jw);
-    (void)rung;
     return total;
 }
 
@@ -605,7 +607,7 @@ static void drop_worst(tune_wl *w)
  * halving rung of twice the processes while the budget leaves room for one
  * after it that confirms the best against the default; then that
  * confirmation, with what is left; then w is done (false). */
-static bool plan_next(const tune_run *T, tune_wl *w)
+static bool plan_next(tune_wl *w)
 {
     long left = w->budget - w->used;
     if (w->final || w->nalive == 0)
@@ -629,7 +631,6 @@ static bool plan_next(const tune_run *T, tune_wl *w)
     w->final = true;
     w->twin = left / rung_width(w, true) >= CONFIRM_MORE;
     w->r = (int)(left / rung_width(w, w->twin));
-    (void)T;
     return w->r >= 1;
 }
 
@@ -763,7 +764,7 @@ int gct_cmd_tune(int argc, char **argv)
                 json_object_set_new(each, T->w[k].wl->name, json_integer(T->w[k].r));
         json_object_set_new(jr, "processes_each", each);
         json_object_set_new(jr, "dir", json_string(path));
-        size_t left = decide(T, rung, &s, jr);
+        size_t left = decide(T, &s, jr);
         json_array_append_new(jrungs, jr);
         gct_results_free(&all);
         if (interrupted)
@@ -775,7 +776,7 @@ int gct_cmd_tune(int argc, char **argv)
             tune_wl *w = &T->w[k];
             if (w->done)
                 continue;
-            if (!plan_next(T, w))
+            if (!plan_next(w))
                 w->done = true;
             else
                 going++;
