@@ -634,6 +634,22 @@ static bool plan_next(tune_wl *w)
     return w->r >= 1;
 }
 
+/* Everything a tune holds, on every way out. */
+static void tune_run_free(tune_run *T)
+{
+    for (int k = 0; k < T->nrungs; k++)
+        gct_results_free(&T->rung_rows[k]);
+    for (size_t k = 0; k < T->nw; k++) {
+        free(T->w[k].cand);
+        free(T->w[k].alive);
+        free(T->w[k].rank);
+    }
+    json_decref(T->log);
+    free(T->grid);
+    gct_measure_free(&T->m);
+    free(T);
+}
+
 int gct_cmd_tune(int argc, char **argv)
 {
     tune_run *T = calloc(1, sizeof *T);
@@ -648,15 +664,14 @@ int gct_cmd_tune(int argc, char **argv)
         return GCT_EXIT_OK;
     }
     if (rc || (rc = setup(argc, argv, T))) {
-        gct_measure_free(&T->m);
-        free(T->grid);
-        free(T);
+        tune_run_free(T);
         return rc;
     }
     gct_measure *m = &T->m;
     char path[4200], err[800];
     if (gct_rdir_prepare(T->out, m->force, err, sizeof err)) {
         fprintf(stderr, "gctune tune: %s\n", err);
+        tune_run_free(T);
         return GCT_EXIT_FAILED;
     }
     snprintf(path, sizeof path, "%s/rungs", T->out);
@@ -831,18 +846,8 @@ int gct_cmd_tune(int argc, char **argv)
     }
     gct_results_free(&all);
     gct_summary_free(&s);
-    for (int k = 0; k < T->nrungs; k++)
-        gct_results_free(&T->rung_rows[k]);
-    for (size_t k = 0; k < T->nw; k++) {
-        free(T->w[k].cand);
-        free(T->w[k].alive);
-        free(T->w[k].rank);
-    }
-    json_decref(T->log);
     free(cfgs);
-    free(T->grid);
-    gct_measure_free(m);
-    free(T);
+    tune_run_free(T);
     if (interrupted)
         return GCT_EXIT_INTERRUPTED;
     if (status)
