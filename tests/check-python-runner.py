@@ -23,6 +23,8 @@ arguments; versions not present are skipped and said so.
     exception in op() (exit 1, the last stderr line holds the exception's
     last line "ValueError: boom 7"), an unknown --param (exit 2, naming it),
     a malformed --ops (exit 2, naming the value).
+(r) _rng.py gives tests/test-workloads-api.c's reference streams
+    (splitmix64 from 0; xoshiro256** from the state {1, 2, 3, 4}).
 (c) Every twin runs through the runner with small parameters, every
     variant of its choice parameter, warm-up included, and its check()
     passes.
@@ -356,7 +358,21 @@ def check_counts(py, gctune, tmp, cache):
                    "total %d)" % (py, label, nops, rel, sum(got)))
 
 
+def check_rng():
+    sys.path.insert(0, WL)
+    import _rng
+    r = _rng.Rng()
+    r.s0, r.s1, r.s2, r.s3 = 1, 2, 3, 4
+    got = [_rng.splitmix64_step(0)] + [r.next() for _ in range(4)]
+    want = [0xe220a8397b1dcdaf, 11520, 0, 1509978240, 1215971899390074240]
+    if got != want:
+        fail("_rng reference streams: %s, want %s" % (got, want))
+    else:
+        ok("_rng: the C test's reference streams")
+
+
 def main(argv):
+    check_rng()
     gctune = None
     if argv[:1] == ["--gctune"]:
         gctune, argv = argv[1], argv[2:]
