@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 /* Bumped on any incompatible change to gct_collector. */
-#define GCT_COLLECTOR_ABI 3
+#define GCT_COLLECTOR_ABI 4
 
 typedef struct gct_knob {
     const char *name;
@@ -82,18 +82,31 @@ struct gct_collector {
     int64_t (*freeze_count)(gct_heap *h);
     /* Check the backend's invariants; on failure write why and return false. */
     bool (*verify)(gct_heap *h, char *err, size_t errlen);
+
+    /* A real interpreter instead of a model ("3.11"): the harness runs the
+     * workload's Python twin in a CPython of that version (python/runner.py),
+     * one process per repetition; there is no heap, and the heap operations
+     * above are NULL.  NULL for every backend. */
+    const char *interpreter;
 };
 
-/* The registry: a fixed table, checked for duplicate names. */
+/* The registry: a fixed table, checked for duplicate names.  count/at list
+ * the backends (what "every collector" means); find also knows the real
+ * interpreters (gct_runner_at), which run only when named. */
 size_t gct_collector_count(void);
 const gct_collector *gct_collector_at(size_t i);
 const gct_collector *gct_collector_find(const char *name);
+size_t gct_runner_count(void);
+const gct_collector *gct_runner_at(size_t i);
 /* Returns false and names the problem if two backends share a name or a
  * backend's table is malformed (default outside its range, wrong ABI). */
 bool gct_collector_registry_check(char *err, size_t errlen);
 /* "refcount, gencycle, marksweep" */
 void gct_collector_names(char *buf, size_t len);
 
+extern const gct_collector gct_collector_python311; /* runners.c */
+extern const gct_collector gct_collector_python312;
+extern const gct_collector gct_collector_python313;
 extern const gct_collector gct_collector_refcount;
 extern const gct_collector gct_collector_gencycle;
 extern const gct_collector gct_collector_gencycle312; /* gencycle.c */

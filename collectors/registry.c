@@ -21,22 +21,39 @@ static const gct_collector *const registry[] = {
 
 #define NREG (sizeof registry / sizeof registry[0])
 
+/* Real interpreters (runners.c): collectors a user names, never part of
+ * "every collector" (each needs its interpreter, and runs seconds, not
+ * milliseconds). */
+static const gct_collector *const runners[] = {
+    &gct_collector_python311,
+    &gct_collector_python312,
+    &gct_collector_python313,
+};
+
+#define NRUN (sizeof runners / sizeof runners[0])
+
 size_t gct_collector_count(void) { return NREG; }
 
 const gct_collector *gct_collector_at(size_t i) { return i < NREG ? registry[i] : NULL; }
 
+size_t gct_runner_count(void) { return NRUN; }
+
+const gct_collector *gct_runner_at(size_t i) { return i < NRUN ? runners[i] : NULL; }
+
 const gct_collector *gct_collector_find(const char *name)
 {
-    for (size_t i = 0; i < NREG; i++)
-        if (!strcmp(registry[i]->name, name))
-            return registry[i];
+    for (size_t i = 0; i < NREG + NRUN; i++) {
+        const gct_collector *c = i < NREG ? registry[i] : runners[i - NREG];
+        if (!strcmp(c->name, name))
+            return c;
+    }
     return NULL;
 }
 
 bool gct_collector_registry_check(char *err, size_t errlen)
 {
-    for (size_t i = 0; i < NREG; i++) {
-        const gct_collector *c = registry[i];
+    for (size_t i = 0; i < NREG + NRUN; i++) {
+        const gct_collector *c = i < NREG ? registry[i] : runners[i - NREG];
         if (c->abi != GCT_COLLECTOR_ABI) {
             snprintf(err, errlen, "collector '%s' was built for interface version %u, not %u",
                      c->name, c->abi, GCT_COLLECTOR_ABI);
@@ -56,7 +73,7 @@ bool gct_collector_registry_check(char *err, size_t errlen)
             }
         }
         for (size_t j = 0; j < i; j++) {
-            if (!strcmp(registry[j]->name, c->name)) {
+            if (!strcmp((j < NREG ? registry[j] : runners[j - NREG])->name, c->name)) {
                 snprintf(err, errlen, "two collectors are registered as '%s'", c->name);
                 return false;
             }

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "collector.h"
+#include "python_run.h"
 #include "workload.h"
 
 static void list_help(FILE *out)
@@ -112,6 +113,15 @@ int gct_cmd_list(int argc, char **argv)
             printf("    %-14s %-10" PRId64 " %-22s %s (%s)\n", kn->name, kn->def, range, kn->help,
                    kn->unit);
         }
+    }
+    printf("\nreal interpreters (-c NAME; the workload's Python twin in python/workloads/, "
+           "knobs as above: gen0..gen2, freeze):\n");
+    for (size_t i = 0; i < gct_runner_count(); i++) {
+        const gct_collector *col = gct_runner_at(i);
+        char path[4200], why[600];
+        const char *found = gct_python_for_version(col->interpreter, path, sizeof path, why,
+                                                   sizeof why);
+        printf("  %-10s %s: %s\n", col->name, col->summary, found ? found : why);
     }
     printf("\nworkloads (-w NAME; parameters as -p name=value):\n");
     for (size_t i = 0; i < gct_workload_count(); i++) {

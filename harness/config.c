@@ -88,6 +88,11 @@ int64_t gct_config_knob(const gct_config *c, const char *name)
 
 gct_heap *gct_config_heap(const gct_config *c, char *err, size_t errlen)
 {
+    if (c->collector->interpreter) {
+        snprintf(err, errlen, "%s is a real interpreter, not a model: it has no heap here",
+                 c->collector->name);
+        return NULL;
+    }
     return gct_heap_create(c->collector, c->knobs, err, errlen);
 }
 

@@ -13,6 +13,7 @@
 
 #include "files.h"
 #include "gbench.h"
+#include "python_run.h"
 #include "stats.h"
 #include "topology.h"
 
@@ -97,53 +98,60 @@ static void warm_up(rep_ctx *x)
 }
 
 /* Pause statistics and MMU of the timed region [t0, t0 + wall]. */
-static void pause_metrics(const rep_ctx *x, gct_result *r, const gct_heap *h, uint64_t t0,
-                          uint64_t wall_ns)
+void gct_repetition_pause_metrics(gct_result *r, const gct_pause_row *p, size_t n,
+                                  double wall_ms)
 {
-    size_t n = gct_heap_npauses(h);
-    const gct_pause *p = gct_heap_pauses(h);
     double *us = malloc((n ? n : 1) * sizeof *us);
     gct_interval *iv = malloc((n ? n : 1) * sizeof *iv);
     if (!us || !iv) {
         fputs("gctune: out of memory\n", stderr);
         abort();
     }
-    double gc_ns = 0;
+    double gc_us = 0;
     int64_t cascades = 0;
     for (size_t i = 0; i < n; i++) {
-        double start_ms = (double)(p[i].start_ns - t0) / 1e6;
-        us[i] = (double)p[i].duration_ns / 1e3;
-        iv[i].start = start_ms;
-        iv[i].end = start_ms + (double)p[i].duration_ns / 1e6;
-        gc_ns += (double)p[i].duration_ns;
-        if (p[i].kind == GCT_PAUSE_CASCADE)
-            cascades++;
-        gct_pause_row row = {
-            .rep = x->o->round,
-            .start_ms = start_ms,
-            .duration_us = us[i],
-            .examined = p[i].examined,
-            .freed = p[i].freed,
-        };
-        snprintf(row.kind, sizeof row.kind, "%s", gct_pause_kind_name(p[i].kind));
-        gct_pause_rows_push(&x->out->pauses, &row);
+        us[i] = p[i].duration_us;
+        iv[i].start = p[i].start_ms;
+        iv[i].end = p[i].start_ms + p[i].duration_us / 1e3;
+        gc_us += p[i].duration_us;
+        cascades += !strcmp(p[i].kind, "cascade");
     }
     r->pauses = (int64_t)n;
     r->cascades = cascades;
-    r->gc_s = gc_ns / 1e9;
-    r->gc_fraction = wall_ns ? gc_ns / (double)wall_ns : 0;
+    r->gc_s = gc_us / 1e6;
+    r->gc_fraction = wall_ms > 0 ? gc_us / 1e3 / wall_ms : 0;
     gct_sort_doubles(us, n);
     r->pause_p50_us = n ? gct_quantile_sorted(us, n, 0.50) : 0;
     r->pause_p90_us = n ? gct_quantile_sorted(us, n, 0.90) : 0;
     r->pause_p99_us = n ? gct_quantile_sorted(us, n, 0.99) : 0;
     r->pause_p999_us = n ? gct_quantile_sorted(us, n, 0.999) : 0;
     r->pause_max_us = n ? us[n - 1] : 0;
-    double run_ms = (double)wall_ns / 1e6;
-    r->mmu_1ms = gct_mmu(iv, n, 0, run_ms, 1);
-    r->mmu_10ms = gct_mmu(iv, n, 0, run_ms, 10);
-    r->mmu_100ms = gct_mmu(iv, n, 0, run_ms, 100);
+    r->mmu_1ms = gct_mmu(iv, n, 0, wall_ms, 1);
+    r->mmu_10ms = gct_mmu(iv, n, 0, wall_ms, 10);
+    r->mmu_100ms = gct_mmu(iv, n, 0, wall_ms, 100);
     free(us);
     free(iv);
+}
+
+/* The heap's pauses of the timed region as rows of the pauses file, and
+ * the record's pause statistics from them. */
+static void pause_metrics(const rep_ctx *x, gct_result *r, const gct_heap *h, uint64_t t0,
+                          uint64_t wall_ns)
+{
+    size_t n = gct_heap_npauses(h), first = x->out->pauses.n;
+    const gct_pause *p = gct_heap_pauses(h);
+    for (size_t i = 0; i < n; i++) {
+        gct_pause_row row = {
+            .rep = x->o->round,
+            .start_ms = (double)(p[i].start_ns - t0) / 1e6,
+            .duration_us = (double)p[i].duration_ns / 1e3,
+            .examined = p[i].examined,
+            .freed = p[i].freed,
+        };
+        snprintf(row.kind, sizeof row.kind, "%s", gct_pause_kind_name(p[i].kind));
+        gct_pause_rows_push(&x->out->pauses, &row);
+    }
+    gct_repetition_pause_metrics(r, x->out->pauses.rows + first, n, (double)wall_ns / 1e6);
 }
 
 static void extra_metrics(const gct_workload_run *run, gct_result *r)
@@ -276,6 +284,8 @@ static void one_rep(gct_gb_state *st, void *ud)
 int gct_repetition_run(const gct_config *c, const char *gbench_json, const gct_repetition_opts *o,
                        gct_repetition_out *out)
 {
+    if (c->collector->interpreter) /* a real interpreter measures itself */
+        return gct_python_repetition(c, o, out);
     memset(out, 0, sizeof *out);
     rep_ctx x = {
         .c = c, .o = o, .out = out, .warmup_ops = gct_repetition_warmup_ops(c->ops, o->warmup)};

@@ -43,6 +43,11 @@ int gct_repetition_run(const gct_config *c, const char *gbench_json, const gct_r
 
 void gct_repetition_out_free(gct_repetition_out *out);
 
+/* The record's pause statistics (pauses, cascades, gc_s, gc_fraction, the
+ * percentiles, MMU) from the n pauses p of a timed region of wall_ms. */
+void gct_repetition_pause_metrics(gct_result *r, const gct_pause_row *p, size_t n,
+                                  double wall_ms);
+
 /* Write out's records and pauses to the two files, atomically. */
 int gct_repetition_write(const gct_repetition_out *out, const char *records_csv,
                          const char *pauses_csv, char *err, size_t errlen);

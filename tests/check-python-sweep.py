@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""check-python-sweep.py --gctune PATH -- a real interpreter as a collector
+(collectors/runners.c, harness/python_run.c), end to end.
+
+`gctune sweep -c python311 -w trees` (the interpreter found as gctune finds
+it: $GCTUNE_PYTHON_3_11, python3.11, $PYENV_ROOT/versions/3.11.*, python3)
+must give an ordinary result directory: one record per process with its
+throughput, its collections per generation and a pauses file with one row
+per collection (kind gen0..gen2); the same thresholds give the same
+collections in every process (CPython is deterministic here, as the model
+is); gc.freeze() after the set-up (freeze=1) and gc.disable() (gen0=0) reach
+the interpreter (no collection at all with gen0 0).  An interpreter that is
+not there fails its configurations with a reason that says what was looked
+for, and the sweep goes on.  Skips (77) when no CPython 3.11 is found.
+
+Exit status: 0 all good, 1 a failure, 77 skipped.
+"""
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def sweep(gctune, out, *args, env=None):
+    return subprocess.run([gctune, "sweep", "-c", "python311", "-w", "trees", "-p", "depth=6",
+                           "-p", "long_depth=8", "--ops", "20", "--no-plots", "--quiet",
+                           "--out", out] + list(args),
+                          capture_output=True, text=True, timeout=600, env=env)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gctune", required=True)
+    a = ap.parse_args()
+    if not shutil.which("python3.11") and not os.environ.get("PYENV_ROOT") and subprocess.run(
+            ["python3", "-c", "import sys; sys.exit(sys.version_info[:2] != (3, 11))"]).returncode:
+        print("SKIP: no CPython 3.11 here")
+        return 77
+    tmp = tempfile.mkdtemp(prefix="gct-pysweep-")
+    try:
+        out = os.path.join(tmp, "a")
+        p = sweep(a.gctune, out, "--gen0", "0,100,700", "--gen1", "10", "--gen2", "10",
+                  "-k", "freeze=0,1", "--reps", "2")
+        check(p.returncode == 0, "the sweep exits 0: %s" % p.stderr[-400:])
+        recs = rows(os.path.join(out, "results.csv"))
+        check(len(recs) == 6 * 2 + 2, "6 configurations and a twin x 2 processes: %d" % len(recs))
+        by = {}
+        for r in recs:
+            check(r["status"] == "ok", "%s: %s" % (r["config_id"], r["reason"]))
+            check(float(r["ops_per_s"]) > 0, "%s measured its throughput" % r["config_id"])
+            check(r["extra"].startswith("python=3.11"), "the interpreter's version: %s" % r["extra"])
+            by.setdefault(r["config_id"], []).append(r)
+        for cid, rs in by.items():
+            colls = {(r["collections_gen0"], r["collections_gen1"], r["collections_gen2"]) for r in rs}
+            check(len(colls) == 1, "%s: the same collections in every process: %s" % (cid, colls))
+            n = sum(int(x) for x in next(iter(colls)))
+            if ".gen0-0." in cid:
+                check(n == 0, "%s: gc.disable() collects nothing (%d)" % (cid, n))
+            else:
+                check(n > 0, "%s: it collected" % cid)
+            pf = os.path.join(out, "pauses", cid + ".csv")
+            check(os.path.exists(pf), "%s has a pauses file" % cid)
+            if os.path.exists(pf):
+                pr = rows(pf)
+                check(len(pr) == sum(int(r["pauses"]) for r in rs),
+                      "%s: one pause row per collection" % cid)
+                check(all(x["kind"] in ("gen0", "gen1", "gen2") for x in pr), "%s: kinds" % cid)
+        frozen = [c for c in by if "freeze-1" in c]
+        check(len(frozen) == 3, "freeze=1 ran with every gen0: %s" % sorted(by))
+        # No interpreter: the configurations fail with what was looked for.
+        env = dict(os.environ, GCTUNE_PYTHON_3_11="/nonexistent/python3.11")
+        out2 = os.path.join(tmp, "b")
+        p = sweep(a.gctune, out2, "--gen0", "700", "--gen1", "10", "--gen2", "10", "--reps", "1",
+                  env=env)
+        recs = rows(os.path.join(out2, "results.csv"))
+        check(recs and all(r["status"] == "failed" and "GCTUNE_PYTHON_3_11" in r["reason"]
+                           for r in recs), "a missing interpreter is named: %r" %
+              [r["reason"] for r in recs])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("check-python-sweep: %d failure%s" % (len(failures), "" if len(failures) == 1 else "s"))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
