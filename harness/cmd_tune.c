@@ -374,8 +374,13 @@ static size_t decide(tune_run *T, const gct_summary *s, json_t *jrung)
                     alive[i] = w->alive[c];
                     nalive_before += w->alive[c];
                 }
+        /* At least two go on while two are left: the default runs in every
+         * rung anyway, and the confirmation needs a setting to test against
+         * it. */
         size_t keep = (nalive_before + (size_t)T->t.eta - 1) / (size_t)T->t.eta;
-        gct_tune_select(s, w->wl->name, &T->t.goal, e, n, alive, keep ? keep : 1);
+        if (keep < 2)
+            keep = nalive_before < 2 ? 1 : 2;
+        gct_tune_select(s, w->wl->name, &T->t.goal, e, n, alive, keep);
         json_t *cands = json_array();
         w->nalive = 0;
         for (size_t c = 0; c < w->ncand; c++)
@@ -592,13 +597,19 @@ static int setup(int argc, char **argv, tune_run *T)
  * Mann-Whitney test can reach p < 0.05 (it cannot with 3 against 3). */
 #define CONFIRM_MORE 4
 
-/* Drop the worst-ranked alive candidate of w. */
+/* Drop the worst-ranked alive candidate of w; the default first, since it
+ * runs in every rung anyway: what is left to confirm is the best setting
+ * that is not the default. */
 static void drop_worst(tune_wl *w)
 {
     size_t worst = SIZE_MAX;
     for (size_t c = 0; c < w->ncand; c++)
-        if (w->alive[c] && (worst == SIZE_MAX || w->rank[c] > w->rank[worst]))
+        if (w->alive[c] && w->cand[c] == w->def)
             worst = c;
+    if (worst == SIZE_MAX)
+        for (size_t c = 0; c < w->ncand; c++)
+            if (w->alive[c] && (worst == SIZE_MAX || w->rank[c] > w->rank[worst]))
+                worst = c;
     w->alive[worst] = false;
     w->nalive--;
 }

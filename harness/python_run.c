@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "build_info.h"
+#include "python_workload.h"
 
 /* ---- finding the interpreter ------------------------------------------------ */
 
@@ -315,8 +316,12 @@ int gct_python_repetition(const gct_config *c, const gct_repetition_opts *o,
 
     char python[4200], why[600], module[4400], runner[4400];
     snprintf(runner, sizeof runner, "%s/python/runner.py", GCT_SOURCE_ROOT);
-    snprintf(module, sizeof module, "%s/python/workloads/%s.py", GCT_SOURCE_ROOT,
-             c->workload->name);
+    const char *own = gct_python_workload_module(c->workload); /* -w python:FILE */
+    if (own)
+        snprintf(module, sizeof module, "%s", own);
+    else
+        snprintf(module, sizeof module, "%s/python/workloads/%s.py", GCT_SOURCE_ROOT,
+                 c->workload->name);
     if (!gct_python_for_version(c->collector->interpreter, python, sizeof python, why, sizeof why)) {
         failed(&r, "%s", why);
     } else if (access(module, R_OK) != 0) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "number.h"
+#include "python_workload.h"
 #include "trace_workload.h"
 
 #define MAX_VALUES 256
@@ -681,6 +682,14 @@ static int select_from(const registry *r, const char *list, const char *origin,
                 return -1;
             }
         }
+        size_t pl = strlen(GCT_PYTHON_WORKLOAD_PREFIX);
+        if (!e && r == &workloads && !strncmp(name, GCT_PYTHON_WORKLOAD_PREFIX, pl)) {
+            char why[600];
+            if (!(e = gct_python_workload(name + pl, why, sizeof why))) {
+                snprintf(err, errlen, "%s: %s", origin[0] ? origin : r->flag, why);
+                return -1;
+            }
+        }
         if (!e) {
             char names[200];
             r->names(names, sizeof names);
@@ -807,6 +816,17 @@ int gct_sweep_spec_expand(const gct_sweep_spec *s, gct_config **out, size_t *n, 
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    /* A user's Python module runs only on a real interpreter. */
+    for (size_t w = 0; w < nw; w++)
+        for (size_t c = 0; c < nc; c++)
+            if (gct_python_workload_module(wls[w]) && !cols[c]->interpreter) {
+                snprintf(err, errlen,
+                         "-w %s: a Python module runs only on a real interpreter, not on the "
+                         "model %s (-c python311, python312 or python313)",
+                         wls[w]->name, cols[c]->name);
+                free(ax);
+                return -1;
+            }
     growing g = {0};
     int rc = 0;
     for (size_t w = 0; w < nw && !rc; w++) {

@@ -83,6 +83,37 @@ def main():
                 check(all(x["kind"] in ("gen0", "gen1", "gen2") for x in pr), "%s: kinds" % cid)
         frozen = [c for c in by if "freeze-1" in c]
         check(len(frozen) == 3, "freeze=1 ran with every gen0: %s" % sorted(by))
+        # The user's own module (the README's example) through sweep, report
+        # and tune, unedited; a model refuses it (exit 2, nothing written).
+        mod = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                           "python", "examples", "my_app_bench.py")
+        out3 = os.path.join(tmp, "user")
+        p = subprocess.run([a.gctune, "sweep", "-c", "python311", "-w", "python:" + mod,
+                            "--gen0", "700,10000", "--gen1", "10", "--gen2", "10", "--reps", "2",
+                            "--ops", "300", "--no-plots", "--quiet", "--out", out3],
+                           capture_output=True, text=True, timeout=600)
+        check(p.returncode == 0, "sweep of the user's module: %s" % p.stderr[-300:])
+        recs = rows(os.path.join(out3, "results.csv"))
+        check(recs and all(r["status"] == "ok" and r["workload"] == "py-my_app_bench"
+                           for r in recs), "the module's records: %r" %
+              [(r["workload"], r["reason"]) for r in recs])
+        p = subprocess.run([a.gctune, "report", out3, "--no-plots"], capture_output=True,
+                           text=True)
+        md = open(os.path.join(out3, "report.md")).read() if p.returncode == 0 else ""
+        check("gc.set_threshold(" in md and "py-my_app_bench on CPython 3.11 (python311)" in md,
+              "the report recommends for the module: %s" % p.stderr[-300:])
+        p = subprocess.run([a.gctune, "tune", "-c", "python311", "-w", "python:" + mod,
+                            "--gen0", "700,10000", "--gen1", "10", "--gen2", "10", "--ops", "300",
+                            "--budget", "100%", "--no-plots", "--quiet",
+                            "--out", os.path.join(tmp, "usertune")],
+                           capture_output=True, text=True, timeout=600)
+        check(p.returncode == 0 and "gc.set_threshold(" in p.stdout,
+              "tune on the module pastes a line: %s %s" % (p.stdout[-300:], p.stderr[-300:]))
+        bad = os.path.join(tmp, "bad")
+        p = subprocess.run([a.gctune, "sweep", "-c", "gencycle", "-w", "python:" + mod,
+                            "--out", bad], capture_output=True, text=True)
+        check(p.returncode == 2 and "only on a real interpreter" in p.stderr and
+              not os.path.exists(bad), "a model refuses the module: %r" % p.stderr)
         # No interpreter: the configurations fail with what was looked for.
         env = dict(os.environ, GCTUNE_PYTHON_3_11="/nonexistent/python3.11")
         out2 = os.path.join(tmp, "b")

@@ -1,0 +1,102 @@
+/* python_workload.c — `-w python:FILE` (python_workload.h). */
+#define _GNU_SOURCE
+#include "python_workload.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+
+typedef struct py_workload {
+    gct_workload wl; /* first: &wl is the py_workload */
+    char name[80], summary[300];
+    char *path, *real;
+} py_workload;
+
+static py_workload **made;
+static size_t nmade;
+
+/* A model cannot run a Python module (the sweep refuses the pair first;
+ * this is for whoever calls the workload directly). */
+static int py_setup(gct_workload_run *r, char *err, size_t errlen)
+{
+    (void)r;
+    snprintf(err, errlen, "a Python module runs only on a real interpreter (-c python311, "
+                          "python312, python313)");
+    return GCT_EINVAL;
+}
+
+static void py_op(gct_workload_run *r) { (void)r; }
+
+/* py-STEM: the file's name without .py, other characters than letters,
+ * digits, '_' and '-' made '_'. */
+static void name_of(const char *path, char *out, size_t len)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (n > 3 && !strcmp(base + n - 3, ".py"))
+        n -= 3;
+    snprintf(out, len, "py-%.*s", (int)(n < 60 ? n : 60), base);
+    for (char *p = out + 3; *p; p++)
+        if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') && !(*p >= '0' && *p <= '9') &&
+            *p != '_' && *p != '-')
+            *p = '_';
+}
+
+const gct_workload *gct_python_workload(const char *path, char *err, size_t errlen)
+{
+    size_t n = strlen(path);
+    if (n < 4 || strcmp(path + n - 3, ".py")) {
+        snprintf(err, errlen, "python:%s: not a Python module (a .py file)", path);
+        return NULL;
+    }
+    char *real = realpath(path, NULL);
+    if (!real || access(real, R_OK) != 0) {
+        snprintf(err, errlen, "python:%s: cannot read it", path);
+        free(real);
+        return NULL;
+    }
+    char name[80];
+    name_of(path, name, sizeof name);
+    for (size_t i = 0; i < nmade; i++) {
+        if (strcmp(made[i]->name, name))
+            continue;
+        if (!strcmp(made[i]->real, real)) {
+            free(real);
+            return &made[i]->wl;
+        }
+        snprintf(err, errlen, "python:%s and python:%s would both be the workload %s: rename one",
+                 made[i]->path, path, name);
+        free(real);
+        return NULL;
+    }
+    py_workload *pw = gct_xcalloc(1, sizeof *pw);
+    snprintf(pw->name, sizeof pw->name, "%s", name);
+    snprintf(pw->summary, sizeof pw->summary, "the Python module %s, on a real interpreter",
+             path);
+    pw->path = gct_xstrdup(path);
+    pw->real = real; /* the runner imports it by its real path: a sweep's children share it */
+    pw->wl = (gct_workload){
+        .abi = GCT_WORKLOAD_ABI,
+        .name = pw->name,
+        .summary = pw->summary,
+        .preset_ops = {[GCT_PRESET_QUICK] = 1000, [GCT_PRESET_DEFAULT] = 1000,
+                       [GCT_PRESET_FULL] = 1000},
+        .setup = py_setup,
+        .op = py_op,
+    };
+    made = gct_xrealloc(made, nmade + 1, sizeof *made);
+    made[nmade++] = pw;
+    return &pw->wl;
+}
+
+const char *gct_python_workload_module(const gct_workload *wl)
+{
+    for (size_t i = 0; i < nmade; i++)
+        if (&made[i]->wl == wl)
+            return made[i]->real;
+    return NULL;
+}
