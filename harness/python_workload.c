@@ -2,9 +2,11 @@
 #define _GNU_SOURCE
 #include "python_workload.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -46,6 +48,46 @@ static void name_of(const char *path, char *out, size_t len)
             *p = '_';
 }
 
+/* Checked before anything runs, with python3's own parser: the module
+ * parses, and defines setup and op at its top level.  "FILE:LINE: why" on
+ * stdout and exit 1 otherwise; exit 0 and nothing printed when it is fine.
+ * (Without a python3 the check is left to the runner, which fails the
+ * configuration with the same words.) */
+static const char check_py[] =
+    "import ast, sys\n"
+    "p = sys.argv[1]\n"
+    "try:\n"
+    "    t = ast.parse(open(p, 'rb').read(), p)\n"
+    "except SyntaxError as e:\n"
+    "    print('%s:%s: SyntaxError: %s' % (p, e.lineno or 1, e.msg)); sys.exit(1)\n"
+    "names = {n.name for n in t.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}\n"
+    "for f in ('setup', 'op'):\n"
+    "    if f not in names:\n"
+    "        print('%s:1: defines no %s(): a workload module needs setup(params, seed) and "
+    "op(state)' % (p, f)); sys.exit(1)\n";
+
+static bool module_ok(const char *path, char *err, size_t errlen)
+{
+    char cmd[4400];
+    if (strchr(path, '\''))
+        return true; /* not quotable here: the runner will say */
+    snprintf(cmd, sizeof cmd, "python3 -c \"$GCT_CHECK_PY\" '%s' 2>/dev/null", path);
+    setenv("GCT_CHECK_PY", check_py, 1);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return true;
+    char line[600] = "";
+    bool said = fgets(line, sizeof line, p) != NULL;
+    int st = pclose(p);
+    unsetenv("GCT_CHECK_PY");
+    line[strcspn(line, "\n")] = 0;
+    if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 1 && said) {
+        snprintf(err, errlen, "%s", line);
+        return false;
+    }
+    return true;
+}
+
 const gct_workload *gct_python_workload(const char *path, char *err, size_t errlen)
 {
     size_t n = strlen(path);
@@ -56,6 +98,10 @@ const gct_workload *gct_python_workload(const char *path, char *err, size_t errl
     char *real = realpath(path, NULL);
     if (!real || access(real, R_OK) != 0) {
         snprintf(err, errlen, "python:%s: cannot read it", path);
+        free(real);
+        return NULL;
+    }
+    if (!module_ok(path, err, errlen)) {
         free(real);
         return NULL;
     }

@@ -114,6 +114,36 @@ def main():
                             "--out", bad], capture_output=True, text=True)
         check(p.returncode == 2 and "only on a real interpreter" in p.stderr and
               not os.path.exists(bad), "a model refuses the module: %r" % p.stderr)
+        # Bad scripts: a syntax error or no op() is exit 2 naming FILE:LINE,
+        # nothing written; an exception in op() fails the configuration with
+        # the exception's last line, and the sweep goes on.
+        cases = {"syntax.py": ("def setup(p, s):\n    return 1\ndef op(s)\n    pass\n",
+                               "syntax.py:3: SyntaxError"),
+                 "noop.py": ("def setup(p, s):\n    return 1\n", "noop.py:1: defines no op()")}
+        for name, (text, want) in cases.items():
+            f = os.path.join(tmp, name)
+            with open(f, "w") as fh:
+                fh.write(text)
+            d = os.path.join(tmp, "out-" + name)
+            p = subprocess.run([a.gctune, "sweep", "-c", "python311", "-w", "python:" + f,
+                                "--out", d, "--ops", "5"], capture_output=True, text=True)
+            check(p.returncode == 2 and want in p.stderr and not os.path.exists(d),
+                  "%s: exit 2 naming %s (%d, %r)" % (name, want, p.returncode, p.stderr))
+        f = os.path.join(tmp, "boom.py")
+        with open(f, "w") as fh:
+            fh.write("def setup(p, s):\n    return [0]\n"
+                     "def op(s):\n    s[0] += 1\n    if s[0] == 3:\n"
+                     "        raise ValueError('boom at 3')\n")
+        d = os.path.join(tmp, "out-boom")
+        p = subprocess.run([a.gctune, "sweep", "-c", "python311", "-w", "python:" + f,
+                            "--gen0", "700,2000", "--gen1", "10", "--gen2", "10", "--reps", "1",
+                            "--ops", "5", "--no-plots", "--quiet", "--out", d],
+                           capture_output=True, text=True, timeout=600)
+        recs = rows(os.path.join(d, "results.csv")) if os.path.exists(d) else []
+        check(len(recs) >= 2 and all(r["status"] == "failed" and "ValueError: boom at 3"
+                                     in r["reason"] for r in recs),
+              "an exception in op() fails each configuration with its last line: %r" %
+              [r["reason"] for r in recs])
         # No interpreter: the configurations fail with what was looked for.
         env = dict(os.environ, GCTUNE_PYTHON_3_11="/nonexistent/python3.11")
         out2 = os.path.join(tmp, "b")
