@@ -22,6 +22,7 @@ int gct_cmd_info(int argc, char **argv);
 int gct_cmd_run(int argc, char **argv);
 int gct_cmd_sweep(int argc, char **argv);
 int gct_cmd_tune(int argc, char **argv);
+int gct_cmd_transfer(int argc, char **argv);
 int gct_cmd_validate(int argc, char **argv);
 int gct_cmd_calibrate(int argc, char **argv);
 int gct_cmd_compare(int argc, char **argv);

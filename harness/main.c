@@ -16,6 +16,7 @@ static const struct command {
     {"run", gct_cmd_run, "measure one configuration"},
     {"sweep", gct_cmd_sweep, "measure collectors x workloads x thresholds into a result directory"},
     {"tune", gct_cmd_tune, "the thresholds to paste for an objective and limits, by successive halving"},
+    {"transfer", gct_cmd_transfer, "does a model rank the thresholds as the real interpreter does?"},
     {"validate", gct_cmd_validate, "gencycle against the real CPython collector, workload by workload"},
     {"calibrate", gct_cmd_calibrate, "measure CPython's collector costs on this machine (the cost model)"},
     {"plot", gct_cmd_plot, "draw the figures of a result directory (gnuplot)"},

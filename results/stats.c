@@ -1051,3 +1051,55 @@ void gct_median_interval(const double *v, size_t n, uint64_t seed, double *media
     }
     free(c);
 }
+
+/* ---- rank correlation -------------------------------------------------------- */
+
+/* rank[i] of v[i], from 1, ties averaged. */
+static void ranks_of(const double *v, size_t n, double *rank, indexed *tmp)
+{
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = (indexed){v[i], i};
+    qsort(tmp, n, sizeof *tmp, cmp_indexed);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j + 1 < n && tmp[j + 1].v == tmp[i].v)
+            j++;
+        double r = (double)(i + j) / 2 + 1;
+        for (size_t k = i; k <= j; k++)
+            rank[tmp[k].i] = r;
+        i = j + 1;
+    }
+}
+
+double gct_spearman(const double *x, const double *y, size_t n)
+{
+    if (n < 3)
+        return NAN;
+    double *rx = malloc(n * sizeof *rx), *ry = malloc(n * sizeof *ry);
+    indexed *tmp = malloc(n * sizeof *tmp);
+    if (!rx || !ry || !tmp) {
+        free(rx);
+        free(ry);
+        free(tmp);
+        return NAN;
+    }
+    ranks_of(x, n, rx, tmp);
+    ranks_of(y, n, ry, tmp);
+    double mx = 0, my = 0;
+    for (size_t i = 0; i < n; i++) {
+        mx += rx[i];
+        my += ry[i];
+    }
+    mx /= (double)n;
+    my /= (double)n;
+    double sxy = 0, sxx = 0, syy = 0;
+    for (size_t i = 0; i < n; i++) {
+        sxy += (rx[i] - mx) * (ry[i] - my);
+        sxx += (rx[i] - mx) * (rx[i] - mx);
+        syy += (ry[i] - my) * (ry[i] - my);
+    }
+    free(rx);
+    free(ry);
+    free(tmp);
+    return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : NAN;
+}

@@ -146,6 +146,11 @@ int gct_effect_of(const double *a, size_t na, const double *b, size_t nb, double
  * the recommendations): one comparison, one interval, wherever it is shown. */
 #define GCT_VERDICT_SEED 0xc0ffeeu
 
+/* Spearman's rank correlation of (x[i], y[i]): Pearson's r of the ranks,
+ * ties getting their average rank.  NaN with fewer than 3 pairs or when
+ * either side is constant. */
+double gct_spearman(const double *x, const double *y, size_t n);
+
 /* A robust interval description for n samples: percentile bootstrap 95% of
  * the median when n >= 5, else the range (min, max).  *is_ci says which. */
 void gct_median_interval(const double *v, size_t n, uint64_t seed, double *median, double *lo,

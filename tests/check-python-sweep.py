@@ -17,6 +17,7 @@ Exit status: 0 all good, 1 a failure, 77 skipped.
 """
 import argparse
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -144,6 +145,26 @@ def main():
                                      in r["reason"] for r in recs),
               "an exception in op() fails each configuration with its last line: %r" %
               [r["reason"] for r in recs])
+        # transfer: the model against the real interpreter over one grid.
+        out4 = os.path.join(tmp, "transfer")
+        p = subprocess.run([a.gctune, "sweep", "-c", "gencycle,python311", "-w", "trees",
+                            "-p", "depth=6", "-p", "long_depth=8", "--ops", "20",
+                            "--gen0", "100,700,10000", "--gen1", "10", "--gen2", "10",
+                            "--reps", "1", "--no-plots", "--quiet", "--out", out4],
+                           capture_output=True, text=True, timeout=600)
+        check(p.returncode == 0, "sweep for transfer: %s" % p.stderr[-300:])
+        p = subprocess.run([a.gctune, "transfer", out4, "--json"], capture_output=True, text=True)
+        try:
+            tj = json.loads(p.stdout)
+        except ValueError:
+            tj = []
+        check(p.returncode == 0 and len(tj) == 1 and tj[0]["pairs"] == 3 and
+              tj[0]["model"] == "gencycle" and tj[0]["real"] == "python311" and
+              tj[0]["rho_ops"] is not None and -1 <= tj[0]["rho_ops"] <= 1,
+              "transfer pairs the 3 settings: %r %s" % (tj, p.stderr[-300:]))
+        p = subprocess.run([a.gctune, "transfer", out], capture_output=True, text=True)
+        check(p.returncode == 2 and "no model and real interpreter" in p.stderr,
+              "transfer without a model: exit 2 (%d %r)" % (p.returncode, p.stderr))
         # No interpreter: the configurations fail with what was looked for.
         env = dict(os.environ, GCTUNE_PYTHON_3_11="/nonexistent/python3.11")
         out2 = os.path.join(tmp, "b")

@@ -279,3 +279,21 @@ Test(stats, median_interval_is_a_bootstrap_from_5_runs)
         cr_assert(lo == lo2 && hi == hi2 && med == med2, "n = %zu: not deterministic", n);
     }
 }
+
+/* Spearman: 1 for any increasing relation, -1 for a decreasing one, 0.8
+ * for the textbook 1..5 against 2,1,4,3,5 (1 - 6*4/(5*24)), ties averaged,
+ * NaN when a side is constant or too short. */
+Test(estimators, spearman_rank_correlation)
+{
+    double x[] = {1, 2, 3, 4, 5}, up[] = {10, 20, 25, 1000, 2000}, down[] = {5, 4, 3, 2, 1};
+    GCT_ASSERT_DBL_NEAR(gct_spearman(x, up, 5), 1, 1e-12);
+    GCT_ASSERT_DBL_NEAR(gct_spearman(x, down, 5), -1, 1e-12);
+    double a[] = {1, 2, 3, 4, 5}, b[] = {2, 1, 4, 3, 5};
+    GCT_ASSERT_DBL_NEAR(gct_spearman(a, b, 5), 0.8, 1e-12);
+    double t1[] = {1, 2, 2, 3}, t2[] = {1, 2, 3, 4};
+    /* ranks 1, 2.5, 2.5, 4 against 1..4: r = 4.5 / sqrt(4.5 * 5) */
+    GCT_ASSERT_DBL_NEAR(gct_spearman(t1, t2, 4), 4.5 / sqrt(4.5 * 5), 1e-12);
+    double c[] = {7, 7, 7};
+    cr_assert(isnan(gct_spearman(c, x, 3)));
+    cr_assert(isnan(gct_spearman(x, up, 2)));
+}

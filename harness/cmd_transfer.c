@@ -1,0 +1,150 @@
+/* cmd_transfer.c — `gctune transfer DIR`: does each model rank the
+ * thresholds the way the real interpreter of its version does
+ * (results/transfer.h)? */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "collector.h"
+#include "summary.h"
+#include "transfer.h"
+
+static void transfer_help(FILE *out)
+{
+    fprintf(out,
+            "usage: gctune transfer DIR [--model NAME --real NAME] [--json]\n\n"
+            "In a result directory where a CPython model and the real interpreter of its\n"
+            "version ran the same workloads over the same thresholds (e.g. gctune sweep -c\n"
+            "gencycle,python311 -w trees,cache --gen0 100,700,10000 --gen1 10,100), say per\n"
+            "workload whether the model ranks the settings as the real interpreter does:\n"
+            "Spearman's rank correlation of the throughput and of the GC time across the\n"
+            "grid, the fastest/default ratio on each side, and whether the model's fastest\n"
+            "setting, run on the real interpreter, is within its noise of the real fastest.\n"
+            "Without --model/--real, every real interpreter in DIR against the model of its\n"
+            "version (gencycle for python311, gencycle312 for python312, ...).\n\n"
+            "Exit status: 0, or 2 when DIR holds no such pair.\n");
+}
+
+static void print_row(const gct_transfer *t)
+{
+    char pick[200];
+    if (t->model_pick == t->real_best)
+        snprintf(pick, sizeof pick, "the same setting");
+    else if (t->compared)
+        snprintf(pick, sizeof pick, "%s: %.2fx the real fastest [%.2f, %.2f], %s",
+                 t->within_noise ? "within the noise" : "slower", t->effect.ratio,
+                 t->effect.lo, t->effect.hi, t->within_noise ? t->effect.why : "detected");
+    else
+        snprintf(pick, sizeof pick, "not compared (too few processes)");
+    char who[80];
+    snprintf(who, sizeof who, "%s (%s)", t->real, t->model);
+    printf("%-12s %-24s %5zu  %8.2f  %8.2f  %6.2fx  %6.2fx  %s\n", t->workload, who, t->pairs,
+           t->rho_ops, t->rho_gc, t->model_ratio, t->real_ratio, pick);
+}
+
+int gct_cmd_transfer(int argc, char **argv)
+{
+    static const struct option opts[] = {{"model", required_argument, NULL, 'm'},
+                                         {"real", required_argument, NULL, 'r'},
+                                         {"json", no_argument, NULL, 'J'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *model = NULL, *real = NULL;
+    bool json = false;
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': model = optarg; break;
+        case 'r': real = optarg; break;
+        case 'J': json = true; break;
+        case 'h': transfer_help(stdout); return GCT_EXIT_OK;
+        default: return gct_usage_error("transfer", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 1)
+        return gct_usage_error("transfer", "give one result directory");
+    if (!model != !real)
+        return gct_usage_error("transfer", "--model and --real go together");
+    const char *dir = argv[optind];
+    gct_summary s;
+    gct_results rows = {0};
+    char err[800], path[4200];
+    snprintf(path, sizeof path, "%s/results.csv", dir);
+    if (gct_results_read_csv(path, &rows, err, sizeof err) ||
+        gct_summary_load(dir, &s, err, sizeof err)) {
+        gct_results_free(&rows);
+        return gct_usage_error("transfer", "%s", err);
+    }
+    /* The pairs: as given, or each real interpreter with its version's model. */
+    const char *pm[16], *pr[16];
+    size_t np = 0;
+    for (size_t i = 0; i < s.ncollectors && !model; i++) {
+        const gct_collector *r = gct_collector_find(s.collectors[i]);
+        if (!r || !r->interpreter)
+            continue;
+        for (size_t j = 0; j < s.ncollectors && np < 16; j++) {
+            const gct_collector *m = gct_collector_find(s.collectors[j]);
+            if (m && !m->interpreter && m->cpython && !strcmp(m->cpython, r->interpreter)) {
+                pm[np] = m->name;
+                pr[np++] = r->name;
+                break;
+            }
+        }
+    }
+    if (model) {
+        pm[0] = model;
+        pr[0] = real;
+        np = 1;
+    }
+    gct_transfer t[64];
+    json_t *arr = json_array();
+    size_t shown = 0;
+    for (size_t k = 0; k < np; k++) {
+        size_t n = gct_transfer_compare(&rows, &s, pm[k], pr[k], t, 64);
+        if (n && !json && !shown)
+            printf("%-12s %-24s %5s  %8s  %8s  %7s  %7s  %s\n", "workload", "real (model)", "grid",
+                   "rho ops", "rho GC", "model", "real", "the model's fastest, on the real one");
+        for (size_t i = 0; i < n; i++, shown++) {
+            if (json) {
+                json_t *o = json_object();
+                json_object_set_new(o, "workload", json_string(t[i].workload));
+                json_object_set_new(o, "model", json_string(t[i].model));
+                json_object_set_new(o, "real", json_string(t[i].real));
+                json_object_set_new(o, "pairs", json_integer((json_int_t)t[i].pairs));
+                json_object_set_new(o, "rho_ops", isfinite(t[i].rho_ops) ? json_real(t[i].rho_ops)
+                                                                        : json_null());
+                json_object_set_new(o, "rho_gc", isfinite(t[i].rho_gc) ? json_real(t[i].rho_gc)
+                                                                      : json_null());
+                json_object_set_new(o, "model_ratio", json_real(t[i].model_ratio));
+                json_object_set_new(o, "real_ratio", json_real(t[i].real_ratio));
+                json_object_set_new(o, "model_pick", json_string(t[i].model_pick->id));
+                json_object_set_new(o, "real_best", json_string(t[i].real_best->id));
+                json_object_set_new(o, "within_noise", json_boolean(t[i].within_noise));
+                json_array_append_new(arr, o);
+            } else {
+                print_row(&t[i]);
+            }
+        }
+    }
+    if (json) {
+        char *text = json_dumps(arr, JSON_INDENT(2));
+        if (text)
+            puts(text);
+        free(text);
+    }
+    json_decref(arr);
+    gct_summary_free(&s);
+    gct_results_free(&rows);
+    if (!shown)
+        return gct_usage_error("transfer", "%s holds no model and real interpreter of one version "
+                                           "over the same settings (sweep e.g. -c gencycle,python311)",
+                               dir);
+    return GCT_EXIT_OK;
+}

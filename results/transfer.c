@@ -1,0 +1,104 @@
+/* transfer.c — a model against the real interpreter of its version
+ * (transfer.h). */
+#include "transfer.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The id without its collector: "trees.gen0-700.gen1-10.gen2-10". */
+static const char *setting_of(const gct_config_summary *c)
+{
+    const char *dot = strchr(c->id, '.');
+    return dot ? dot + 1 : c->id;
+}
+
+static double median_of(const gct_config_summary *c, const char *field)
+{
+    const gct_stat *st = gct_summary_stat(c, field);
+    return st ? st->median : NAN;
+}
+
+/* The model's GC time: its prediction of CPython's where there is one. */
+static double model_gc(const gct_config_summary *c)
+{
+    double p = median_of(c, "cpython_gc_s");
+    return isfinite(p) && p > 0 ? p : median_of(c, "gc_s");
+}
+
+size_t gct_transfer_compare(const gct_results *rows, const gct_summary *s, const char *model,
+                            const char *real, gct_transfer *out, size_t max)
+{
+    size_t nout = 0;
+    size_t cap = s->n + 1;
+    double *mo = malloc(cap * sizeof *mo), *ro = malloc(cap * sizeof *ro);
+    double *mg = malloc(cap * sizeof *mg), *rg = malloc(cap * sizeof *rg);
+    const gct_config_summary **mc = malloc(cap * sizeof *mc), **rc = malloc(cap * sizeof *rc);
+    double *a = malloc((rows->n + 1) * sizeof *a), *b = malloc((rows->n + 1) * sizeof *b);
+    for (size_t w = 0; w < s->nworkloads && nout < max; w++) {
+        const char *wl = s->workloads[w];
+        size_t n = 0;
+        for (size_t i = 0; i < s->n; i++) {
+            const gct_config_summary *m = &s->configs[i];
+            if (strcmp(m->workload, wl) || strcmp(m->collector, model) || m->aa_of[0] || !m->n)
+                continue;
+            for (size_t j = 0; j < s->n; j++) {
+                const gct_config_summary *r = &s->configs[j];
+                if (!strcmp(r->workload, wl) && !strcmp(r->collector, real) && !r->aa_of[0] &&
+                    r->n && !strcmp(setting_of(m), setting_of(r))) {
+                    mc[n] = m;
+                    rc[n] = r;
+                    mo[n] = m->ops_s;
+                    ro[n] = r->ops_s;
+                    mg[n] = model_gc(m);
+                    rg[n] = median_of(r, "gc_s");
+                    n++;
+                }
+            }
+        }
+        if (!n)
+            continue;
+        gct_transfer *t = &out[nout++];
+        memset(t, 0, sizeof *t);
+        snprintf(t->workload, sizeof t->workload, "%s", wl);
+        t->model = model;
+        t->real = real;
+        t->pairs = n;
+        t->rho_ops = gct_spearman(mo, ro, n);
+        t->rho_gc = gct_spearman(mg, rg, n);
+        size_t mbest = 0, rbest = 0, def = SIZE_MAX;
+        for (size_t k = 0; k < n; k++) {
+            if (mo[k] > mo[mbest])
+                mbest = k;
+            if (ro[k] > ro[rbest])
+                rbest = k;
+            if (mc[k]->defaults)
+                def = k;
+        }
+        t->model_ratio = def != SIZE_MAX && mo[def] > 0 ? mo[mbest] / mo[def] : NAN;
+        t->real_ratio = def != SIZE_MAX && ro[def] > 0 ? ro[rbest] / ro[def] : NAN;
+        t->model_pick = rc[mbest];
+        t->real_best = rc[rbest];
+        if (mbest == rbest) {
+            t->within_noise = true;
+        } else {
+            const gct_field *f = gct_result_field("ops_per_s");
+            size_t na = gct_summary_samples(rows, rc[rbest]->id, f, a);
+            size_t nb = gct_summary_samples(rows, rc[mbest]->id, f, b);
+            double fl = gct_summary_noise_floor(s, wl);
+            t->compared = gct_effect_of(a, na, b, nb, isfinite(fl) ? fl : 0, GCT_VERDICT_SEED,
+                                        &t->effect) == 0;
+            t->within_noise = t->compared && t->effect.direction >= 0;
+        }
+    }
+    free(mo);
+    free(ro);
+    free(mg);
+    free(rg);
+    free(mc);
+    free(rc);
+    free(a);
+    free(b);
+    return nout;
+}

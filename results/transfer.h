@@ -1,0 +1,44 @@
+/*
+ * transfer.h — do the models rank configurations the way the real
+ * interpreter does?  In one result directory where a model (gencycle) and
+ * the real interpreter of its version (python311) ran the same workloads
+ * over the same thresholds, per workload: Spearman's rank correlation of
+ * the throughput medians and of the GC-time medians across the grid, the
+ * best/default throughput ratio on each side, and whether the model's
+ * fastest setting, measured on the real interpreter, is within the real
+ * interpreter's noise of its real fastest (by the rule of every verdict,
+ * stats.h).  The model's GC time is its prediction of CPython's
+ * (cpython_gc_s) where the cost model ran, else its own pause time.
+ */
+#ifndef GCT_TRANSFER_H
+#define GCT_TRANSFER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "record.h"
+#include "stats.h"
+#include "summary.h"
+
+typedef struct gct_transfer {
+    char workload[64];
+    const char *model, *real;  /* the collectors compared */
+    size_t pairs;              /* settings both ran (the grid), A/A twins left out */
+    double rho_ops, rho_gc;    /* Spearman (NaN: fewer than 3 pairs, or a constant side) */
+    double model_ratio;        /* the model's fastest / its default, ops/s medians */
+    double real_ratio;         /* the same on the real interpreter */
+    const gct_config_summary *model_pick; /* the real configuration with the model's fastest
+                                             thresholds */
+    const gct_config_summary *real_best;  /* the real fastest */
+    bool compared;             /* effect is set (the two differ and both ran) */
+    gct_effect effect;         /* ops/s of model_pick against real_best, per process */
+    bool within_noise;         /* the model's pick is not detectably slower on the real one */
+} gct_transfer;
+
+/* The comparison of model and real (collector names) on every workload
+ * both ran in s, at most max of them; returns how many.  rows are the
+ * records s was made from. */
+size_t gct_transfer_compare(const gct_results *rows, const gct_summary *s, const char *model,
+                            const char *real, gct_transfer *out, size_t max);
+
+#endif
