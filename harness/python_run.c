@@ -20,7 +20,6 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,17 +241,6 @@ static void set_str(gct_result *r, const char *field, const char *value)
     gct_result_set_str(r, gct_result_field(field), value);
 }
 
-static void failed(gct_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void failed(gct_result *r, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    r->status = GCT_STATUS_FAILED;
-    set_str(r, "reason", msg);
-}
 
 /* Fill r and the pauses from the runner's JSON; false (r failed) if it is
  * not what the runner prints. */
@@ -262,7 +250,7 @@ static bool read_output(const char *text, const gct_repetition_opts *o, gct_resu
     json_error_t je;
     json_t *j = json_loads(text, 0, &je);
     if (!json_is_object(j)) {
-        failed(r, "runner.py printed no JSON object (%s)", je.text);
+        gct_result_fail(r, "runner.py printed no JSON object (%s)", je.text);
         json_decref(j);
         return false;
     }
@@ -323,9 +311,9 @@ int gct_python_repetition(const gct_config *c, const gct_repetition_opts *o,
         snprintf(module, sizeof module, "%s/python/workloads/%s.py", GCT_SOURCE_ROOT,
                  c->workload->name);
     if (!gct_python_for_version(c->collector->interpreter, python, sizeof python, why, sizeof why)) {
-        failed(&r, "%s", why);
+        gct_result_fail(&r, "%s", why);
     } else if (access(module, R_OK) != 0) {
-        failed(&r, "workload %s has no Python twin (%s)", c->workload->name, module);
+        gct_result_fail(&r, "workload %s has no Python twin (%s)", c->workload->name, module);
     } else {
         /* argv: the interpreter, the runner, then its options. */
         enum { MAXARG = 64 + 2 * GCT_WL_MAX_PARAMS };
@@ -363,11 +351,11 @@ int gct_python_repetition(const gct_config *c, const gct_repetition_opts *o,
         char msg[400];
         last_line(se.data, msg, sizeof msg);
         if (st < 0)
-            failed(&r, "cannot run %s: %s", python, msg);
+            gct_result_fail(&r, "cannot run %s: %s", python, msg);
         else if (WIFSIGNALED(st))
-            failed(&r, "%s killed by signal %d", python, WTERMSIG(st));
+            gct_result_fail(&r, "%s killed by signal %d", python, WTERMSIG(st));
         else if (WEXITSTATUS(st) != 0)
-            failed(&r, "%s", msg[0] ? msg : "runner.py failed without a message");
+            gct_result_fail(&r, "%s", msg[0] ? msg : "runner.py failed without a message");
         else
             read_output(so.data, o, &r, &out->pauses);
         free(so.data);

@@ -32,22 +32,6 @@ static int py_setup(gct_workload_run *r, char *err, size_t errlen)
 
 static void py_op(gct_workload_run *r) { (void)r; }
 
-/* py-STEM: the file's name without .py, other characters than letters,
- * digits, '_' and '-' made '_'. */
-static void name_of(const char *path, char *out, size_t len)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    size_t n = strlen(base);
-    if (n > 3 && !strcmp(base + n - 3, ".py"))
-        n -= 3;
-    snprintf(out, len, "py-%.*s", (int)(n < 60 ? n : 60), base);
-    for (char *p = out + 3; *p; p++)
-        if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') && !(*p >= '0' && *p <= '9') &&
-            *p != '_' && *p != '-')
-            *p = '_';
-}
-
 /* Checked before anything runs, with python3's own parser: the module
  * parses, and defines setup and op at its top level.  "FILE:LINE: why" on
  * stdout and exit 1 otherwise; exit 0 and nothing printed when it is fine.
@@ -106,7 +90,7 @@ const gct_workload *gct_python_workload(const char *path, char *err, size_t errl
         return NULL;
     }
     char name[80];
-    name_of(path, name, sizeof name);
+    gct_workload_name_from_file(path, "py-", ".py", name, sizeof name);
     for (size_t i = 0; i < nmade; i++) {
         if (strcmp(made[i]->name, name))
             continue;

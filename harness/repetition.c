@@ -4,7 +4,6 @@
 
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,19 +37,6 @@ static void set_str(gct_result *r, const char *field, const char *value)
     gct_result_set_str(r, gct_result_field(field), value);
 }
 
-static void fail(gct_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(gct_result *r, const char *fmt, ...)
-{
-    if (r->status == GCT_STATUS_FAILED)
-        return; /* keep the first reason */
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    r->status = GCT_STATUS_FAILED;
-    set_str(r, "reason", msg);
-}
 
 static void identity(const rep_ctx *x, gct_result *r)
 {
@@ -196,18 +182,18 @@ static void one_rep(gct_gb_state *st, void *ud)
     while (gct_gb_keep_running(st)) {
         gct_gb_pause(st);
         if (x->warmup_error[0]) {
-            fail(&r, "%s", x->warmup_error);
+            gct_result_fail(&r, "%s", x->warmup_error);
             break;
         }
         h = gct_config_heap(c, err, sizeof err);
         if (!h) {
-            fail(&r, "%s", err);
+            gct_result_fail(&r, "%s", err);
             break;
         }
         gct_heap_set_limit(h, x->o->heap_limit);
         run = gct_workload_start(c->workload, h, c->params, c->seed, err, sizeof err);
         if (!run) {
-            fail(&r, "setup: %s", err);
+            gct_result_fail(&r, "setup: %s", err);
             break;
         }
         gct_heap_clear_pauses(h);
@@ -241,9 +227,9 @@ static void one_rep(gct_gb_state *st, void *ud)
          * collector cannot reclaim (cycles under refcount); then teardown,
          * and the verifier once more on the emptied heap. */
         if (!gct_workload_check(run, err, sizeof err))
-            fail(&r, "self-check: %s", err);
+            gct_result_fail(&r, "self-check: %s", err);
         if (!gct_heap_verify(h, true, err, sizeof err))
-            fail(&r, "verifier: %s", err);
+            gct_result_fail(&r, "verifier: %s", err);
         char sum[32];
         snprintf(sum, sizeof sum, "%016" PRIx64, gct_workload_checksum(run));
         set_str(&r, "checksum", sum);
@@ -251,12 +237,12 @@ static void one_rep(gct_gb_state *st, void *ud)
         gct_heap_collect(h, GCT_GEN_FULL);
         gct_heap_leaks(h, &r.leaked_objects, &r.leaked_bytes);
         if (!gct_workload_check(run, err, sizeof err))
-            fail(&r, "self-check after a full collection: %s", err);
+            gct_result_fail(&r, "self-check after a full collection: %s", err);
         gct_workload_free(run);
         run = NULL;
         gct_heap_collect(h, GCT_GEN_FULL);
         if (!gct_heap_verify(h, true, err, sizeof err))
-            fail(&r, "verifier after teardown: %s", err);
+            gct_result_fail(&r, "verifier after teardown: %s", err);
         gct_gb_resume(st);
     }
     if (run)

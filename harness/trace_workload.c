@@ -61,24 +61,6 @@ static size_t tw_metrics(const gct_workload_run *r, gct_workload_metric *out, si
     return 1;
 }
 
-/* trace-STEM from the file's name. */
-static void name_of(const char *path, char *buf, size_t len)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    size_t n = strlen(base);
-    if (n > 6 && !strcmp(base + n - 6, ".trace"))
-        n -= 6;
-    int used = snprintf(buf, len, "trace-");
-    for (size_t i = 0; i < n && (size_t)used + 1 < len; i++) {
-        char c = base[i];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '_' || c == '-';
-        buf[used++] = ok ? c : '_';
-    }
-    buf[used] = 0;
-}
-
 const gct_workload *gct_trace_workload_find(const char *name)
 {
     for (size_t i = 0; i < nmade; i++)
@@ -90,7 +72,7 @@ const gct_workload *gct_trace_workload_find(const char *name)
 const gct_workload *gct_trace_workload(const char *path, char *err, size_t errlen)
 {
     char name[80];
-    name_of(path, name, sizeof name);
+    gct_workload_name_from_file(path, "trace-", ".trace", name, sizeof name);
     char *real = realpath(path, NULL);
     for (size_t i = 0; i < nmade; i++) {
         if (strcmp(made[i]->name, name))

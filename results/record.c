@@ -287,3 +287,16 @@ done:
     gct_csv_table_free(&t);
     return rc;
 }
+
+void gct_result_fail(gct_result *r, const char *fmt, ...)
+{
+    if (r->status == GCT_STATUS_FAILED)
+        return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    r->status = GCT_STATUS_FAILED;
+    gct_result_set_str(r, gct_result_field("reason"), msg);
+}

@@ -124,6 +124,9 @@ void gct_result_init(gct_result *r);
 /* Replace a string field (copies s). */
 void gct_result_set_str(gct_result *r, const gct_field *f, const char *s);
 void gct_result_free(gct_result *r);
+/* Mark r failed with the reason (printf-style); an earlier reason stays:
+ * the first failure is the one that explains the others. */
+void gct_result_fail(gct_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Numeric value of an I64 or F64 field as a double (NaN for STR and STATUS). */
 double gct_result_num(const gct_result *r, const gct_field *f);
 

@@ -384,3 +384,22 @@ const gct_shape *gct_wl_array_shape(uint64_t n)
             return &array_shapes[k];
     return NULL;
 }
+
+void gct_workload_name_from_file(const char *path, const char *prefix, const char *ext,
+                                 char *buf, size_t len)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base), e = strlen(ext);
+    if (n > e && !strcmp(base + n - e, ext))
+        n -= e;
+    int used = snprintf(buf, len, "%s", prefix);
+    for (size_t i = 0; i < n && used >= 0 && (size_t)used + 1 < len; i++) {
+        char c = base[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '-';
+        buf[used++] = ok ? c : '_';
+    }
+    if (used >= 0 && (size_t)used < len)
+        buf[used] = 0;
+}

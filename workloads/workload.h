@@ -165,6 +165,12 @@ bool gct_param_check(const gct_param *p, double value, char *err, size_t errlen)
 gct_param_mask gct_workload_check_params(const gct_workload *wl, const double *values, char *err,
                                          size_t errlen);
 
+/* A workload named after a file (trace:FILE, python:FILE): prefix + the
+ * file's name without its extension ext, other characters than letters,
+ * digits, '_' and '-' made '_' ("trace-my_run" from runs/my.run.trace). */
+void gct_workload_name_from_file(const char *path, const char *prefix, const char *ext,
+                                 char *buf, size_t len);
+
 /* Create a run on heap h (parameters from gct_workload_parse) and set it up.
  * On error returns NULL with a message; the heap is left as it was found
  * except for garbage a collection will reclaim. */
