@@ -35,6 +35,10 @@ static void print_row(const gct_transfer *t)
     char pick[200];
     if (t->model_pick == t->real_best)
         snprintf(pick, sizeof pick, "the same setting");
+    else if (t->compared && !t->decidable)
+        snprintf(pick, sizeof pick, "cannot tell (too few processes): %.2fx the real fastest "
+                                    "[%.2f, %.2f]",
+                 t->effect.ratio, t->effect.lo, t->effect.hi);
     else if (t->compared)
         snprintf(pick, sizeof pick, "%s: %.2fx the real fastest [%.2f, %.2f], %s",
                  t->within_noise ? "within the noise" : "slower", t->effect.ratio,
@@ -127,6 +131,7 @@ int gct_cmd_transfer(int argc, char **argv)
                 json_object_set_new(o, "model_pick", json_string(t[i].model_pick->id));
                 json_object_set_new(o, "real_best", json_string(t[i].real_best->id));
                 json_object_set_new(o, "within_noise", json_boolean(t[i].within_noise));
+                json_object_set_new(o, "decidable", json_boolean(t[i].decidable));
                 json_array_append_new(arr, o);
             } else {
                 print_row(&t[i]);

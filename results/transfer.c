@@ -81,7 +81,7 @@ size_t gct_transfer_compare(const gct_results *rows, const gct_summary *s, const
         t->model_pick = rc[mbest];
         t->real_best = rc[rbest];
         if (mbest == rbest) {
-            t->within_noise = true;
+            t->within_noise = t->decidable = true;
         } else {
             const gct_field *f = gct_result_field("ops_per_s");
             size_t na = gct_summary_samples(rows, rc[rbest]->id, f, a);
@@ -90,6 +90,7 @@ size_t gct_transfer_compare(const gct_results *rows, const gct_summary *s, const
             t->compared = gct_effect_of(a, na, b, nb, isfinite(fl) ? fl : 0, GCT_VERDICT_SEED,
                                         &t->effect) == 0;
             t->within_noise = t->compared && t->effect.direction >= 0;
+            t->decidable = t->compared && isfinite(t->effect.critical);
         }
     }
     free(mo);

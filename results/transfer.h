@@ -33,6 +33,8 @@ typedef struct gct_transfer {
     bool compared;             /* effect is set (the two differ and both ran) */
     gct_effect effect;         /* ops/s of model_pick against real_best, per process */
     bool within_noise;         /* the model's pick is not detectably slower on the real one */
+    bool decidable;            /* the processes could have told a difference at all (false:
+                                  "too few runs", and within_noise says nothing) */
 } gct_transfer;
 
 /* The comparison of model and real (collector names) on every workload
