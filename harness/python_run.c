@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "build_info.h"
+#include "calibrate.h"
 #include "python_workload.h"
 
 /* ---- finding the interpreter ------------------------------------------------ */
@@ -47,19 +48,11 @@ static bool version_of(const char *path, char *out, size_t len)
     return ok && WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
+/* name on PATH: calibrate.c's search, which the cost model uses too. */
 static bool on_path(const char *name, char *buf, size_t len)
 {
-    const char *path = getenv("PATH");
-    if (!path || strchr(name, '\''))
-        return false;
-    for (const char *d = path; *d;) {
-        size_t n = strcspn(d, ":");
-        snprintf(buf, len, "%.*s/%s", (int)n, d, name);
-        if (n && access(buf, X_OK) == 0)
-            return true;
-        d += n + (d[n] == ':');
-    }
-    return false;
+    char err[300];
+    return !strchr(name, '\'') && gct_python_find(name, buf, len, err, sizeof err) == 0;
 }
 
 /* "3.11.7" > "3.11.2", by number. */
