@@ -259,6 +259,14 @@ static bool read_output(const char *text, const gct_repetition_opts *o, gct_resu
     r->collected_gen2 = jint_at(cd, 2);
     r->gc_freed = r->collected_gen0 + r->collected_gen1 + r->collected_gen2;
     r->peak_footprint = jnum(j, "peak_rss_bytes");
+    json_t *un = json_object_get(j, "uncollectable");
+    r->uncollectable = jint_at(un, 0) + jint_at(un, 1) + jint_at(un, 2);
+    r->gc_garbage = (int64_t)jnum(j, "gc_garbage");
+    json_t *kept = json_object_get(j, "retained");
+    if (json_is_object(kept)) {
+        r->retained_objects_per_op = jnum(kept, "objects_per_op");
+        r->retained_bytes_per_op = jnum(kept, "bytes_per_op");
+    }
     size_t first = pauses->n;
     json_t *ps = json_object_get(j, "pauses");
     for (size_t i = 0; i < json_array_size(ps); i++) {
@@ -273,11 +281,21 @@ static bool read_output(const char *text, const gct_repetition_opts *o, gct_resu
         gct_pause_rows_push(pauses, &row);
     }
     gct_repetition_pause_metrics(r, pauses->rows + first, pauses->n - first, r->wall_s * 1e3);
-    char py[64];
-    snprintf(py, sizeof py, "python=%s", json_string_value(json_object_get(j, "python"))
-                                             ? json_string_value(json_object_get(j, "python"))
-                                             : "?");
-    set_str(r, "extra", py);
+    /* extra: the interpreter, its tracked objects at the end, and what the
+     * module's metrics() said. */
+    const char *ver = json_string_value(json_object_get(j, "python"));
+    char extra[1024];
+    size_t used = (size_t)snprintf(extra, sizeof extra, "python=%s;gc_objects=%" PRId64,
+                                   ver ? ver : "?", (int64_t)jnum(j, "gc_objects_after"));
+    const char *key;
+    json_t *val;
+    json_object_foreach(json_object_get(j, "metrics"), key, val)
+    {
+        if (used < sizeof extra && json_is_number(val) && !strpbrk(key, ";="))
+            used += (size_t)snprintf(extra + used, sizeof extra - used, ";%s=%.6g", key,
+                                     json_number_value(val));
+    }
+    set_str(r, "extra", extra);
     json_decref(j);
     return true;
 }
@@ -321,6 +339,9 @@ int gct_python_repetition(const gct_config *c, const gct_repetition_opts *o,
         ARG("--ops=%" PRId64, c->ops);
         ARG("--warmup-ops=%" PRId64, r.warmup_ops);
         ARG("--seed=%" PRIu64, c->seed);
+        /* The retention pass: a tenth of the operations, 2..2000 (python/README.md). */
+        int64_t kept = c->ops / 10;
+        ARG("--retained-ops=%" PRId64, kept < 2 ? 2 : kept > 2000 ? 2000 : kept);
         int64_t g0 = gct_config_knob(c, "gen0"), g1 = gct_config_knob(c, "gen1"),
                 g2 = gct_config_knob(c, "gen2");
         if (g0 == 0)

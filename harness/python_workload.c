@@ -9,12 +9,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "alloc.h"
+#include "build_info.h"
 
 typedef struct py_workload {
     gct_workload wl; /* first: &wl is the py_workload */
     char name[80], summary[300];
     char *path, *real;
+    gct_param params[GCT_WL_MAX_PARAMS]; /* from the module's PARAMS */
 } py_workload;
 
 static py_workload **made;
@@ -33,34 +37,112 @@ static int py_setup(gct_workload_run *r, char *err, size_t errlen)
 static void py_op(gct_workload_run *r) { (void)r; }
 
 /* Checked before anything runs, with python3's own parser: the module
- * parses, and defines setup and op at its top level.  "FILE:LINE: why" on
- * stdout and exit 1 otherwise; exit 0 and nothing printed when it is fine.
+ * parses, defines setup and op at its top level, and its PARAMS (if any)
+ * is a literal dict of int, float, bool, str or choice (a tuple of
+ * strings) values.  "FILE:LINE: why" on stdout and exit 1 otherwise; else
+ * exit 0 and one JSON line: [[name, kind, default, choices], ...] for the
+ * parameters a sweep can set (a plain str keeps its default: not listed).
  * (Without a python3 the check is left to the runner, which fails the
- * configuration with the same words.) */
+ * configuration with the same words, and the module has no parameters.) */
 static const char check_py[] =
-    "import ast, sys\n"
+    "import ast, json, sys\n"
     "p = sys.argv[1]\n"
+    "def bad(line, why):\n"
+    "    print('%s:%s: %s' % (p, line, why)); sys.exit(1)\n"
     "try:\n"
     "    t = ast.parse(open(p, 'rb').read(), p)\n"
     "except SyntaxError as e:\n"
-    "    print('%s:%s: SyntaxError: %s' % (p, e.lineno or 1, e.msg)); sys.exit(1)\n"
+    "    bad(e.lineno or 1, 'SyntaxError: ' + e.msg)\n"
     "names = {n.name for n in t.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}\n"
     "for f in ('setup', 'op'):\n"
     "    if f not in names:\n"
-    "        print('%s:1: defines no %s(): a workload module needs setup(params, seed) and "
-    "op(state)' % (p, f)); sys.exit(1)\n";
+    "        bad(1, 'defines no %s(): a workload module needs setup(params, seed) and op(state)' % f)\n"
+    "params, line = {}, 1\n"
+    "for n in t.body:\n"
+    "    tg = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AnnAssign) else []\n"
+    "    if any(isinstance(x, ast.Name) and x.id == 'PARAMS' for x in tg) and n.value is not None:\n"
+    "        line = n.lineno\n"
+    "        try:\n"
+    "            params = ast.literal_eval(n.value)\n"
+    "        except ValueError:\n"
+    "            bad(line, 'PARAMS is not a literal dict (gctune reads it without running the module)')\n"
+    "if not isinstance(params, dict):\n"
+    "    bad(line, 'PARAMS is a %s, not a dict' % type(params).__name__)\n"
+    "out = []\n"
+    "for k, v in params.items():\n"
+    "    if not isinstance(k, str) or not k.isidentifier():\n"
+    "        bad(line, 'PARAMS: %r is not a parameter name (an identifier)' % (k,))\n"
+    "    if isinstance(v, bool):\n"
+    "        out.append([k, 'choice', int(v), ['false', 'true']])\n"
+    "    elif isinstance(v, int):\n"
+    "        out.append([k, 'int', v, None])\n"
+    "    elif isinstance(v, float):\n"
+    "        out.append([k, 'real', v, None])\n"
+    "    elif isinstance(v, tuple) and v and all(isinstance(c, str) for c in v):\n"
+    "        out.append([k, 'choice', 0, list(v)])\n"
+    "    elif not isinstance(v, str):\n"
+    "        bad(line, 'PARAMS[%r] = %r: a value is an int, float, bool, str or a tuple of strings "
+    "(a choice, the first the default)' % (k, v))\n"
+    "if len(out) > int(sys.argv[2]):\n"
+    "    bad(line, 'PARAMS has %d parameters; gctune sweeps at most %s' % (len(out), sys.argv[2]))\n"
+    "print(json.dumps(out))\n";
 
-static bool module_ok(const char *path, char *err, size_t errlen)
+/* The parameters' table from the checker's JSON line (false: not one). */
+static bool read_params(py_workload *pw, const char *line)
+{
+    json_t *a = json_loads(line, 0, NULL);
+    if (!json_is_array(a)) {
+        json_decref(a);
+        return false;
+    }
+    size_t i;
+    json_t *e;
+    json_array_foreach(a, i, e)
+    {
+        if (i >= GCT_WL_MAX_PARAMS)
+            break;
+        gct_param *q = &pw->params[pw->wl.nparams];
+        const char *kind = json_string_value(json_array_get(e, 1));
+        json_t *def = json_array_get(e, 2), *ch = json_array_get(e, 3);
+        if (!json_is_string(json_array_get(e, 0)) || !kind || !json_is_number(def))
+            continue;
+        q->name = gct_xstrdup(json_string_value(json_array_get(e, 0)));
+        q->help = "the module's PARAMS";
+        q->def = json_number_value(def);
+        if (!strcmp(kind, "choice") && json_is_array(ch)) {
+            const char **names = gct_xcalloc(json_array_size(ch) + 1, sizeof *names);
+            for (size_t k = 0; k < json_array_size(ch); k++)
+                names[k] = gct_xstrdup(json_string_value(json_array_get(ch, k)));
+            q->kind = GCT_PARAM_CHOICE;
+            q->choices = names;
+        } else {
+            /* Any value the interpreter takes: integers exactly (2^53). */
+            q->kind = strcmp(kind, "int") ? GCT_PARAM_REAL : GCT_PARAM_INT;
+            q->min = -9007199254740992.0;
+            q->max = 9007199254740992.0;
+            if (q->def < q->min || q->def > q->max)
+                continue;
+        }
+        pw->wl.nparams++;
+    }
+    json_decref(a);
+    pw->wl.params = pw->params;
+    return true;
+}
+
+/* Check the module (check_py) and read its PARAMS into pw. */
+static bool module_ok(const char *path, py_workload *pw, char *err, size_t errlen)
 {
     char cmd[4400];
     if (strchr(path, '\''))
         return true; /* not quotable here: the runner will say */
-    snprintf(cmd, sizeof cmd, "python3 -c \"$GCT_CHECK_PY\" '%s' 2>/dev/null", path);
+    snprintf(cmd, sizeof cmd, "python3 -c \"$GCT_CHECK_PY\" '%s' %d 2>/dev/null", path,
+             GCT_WL_MAX_PARAMS);
     setenv("GCT_CHECK_PY", check_py, 1);
     FILE *p = popen(cmd, "r");
     if (!p)
         return true;
-    char line[600] = "";
+    char line[8192] = "";
     bool said = fgets(line, sizeof line, p) != NULL;
     int st = pclose(p);
     unsetenv("GCT_CHECK_PY");
@@ -69,23 +151,34 @@ static bool module_ok(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s", line);
         return false;
     }
+    if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && said)
+        read_params(pw, line);
     return true;
+}
+
+/* python:NAME (no '/', no ".py"): the module shipped as python/workloads/NAME.py. */
+static bool shipped(const char *name, char *buf, size_t len)
+{
+    if (strchr(name, '/') || strstr(name, ".py") || !*name || name[0] == '_')
+        return false;
+    snprintf(buf, len, "%s/python/workloads/%s.py", GCT_SOURCE_ROOT, name);
+    return access(buf, R_OK) == 0;
 }
 
 const gct_workload *gct_python_workload(const char *path, char *err, size_t errlen)
 {
+    char own[4200];
+    if (shipped(path, own, sizeof own))
+        path = own;
     size_t n = strlen(path);
     if (n < 4 || strcmp(path + n - 3, ".py")) {
-        snprintf(err, errlen, "python:%s: not a Python module (a .py file)", path);
+        snprintf(err, errlen, "python:%s: not a Python module (a .py file, or the name of one "
+                              "in python/workloads/)", path);
         return NULL;
     }
     char *real = realpath(path, NULL);
     if (!real || access(real, R_OK) != 0) {
         snprintf(err, errlen, "python:%s: cannot read it", path);
-        free(real);
-        return NULL;
-    }
-    if (!module_ok(path, err, errlen)) {
         free(real);
         return NULL;
     }
@@ -104,15 +197,23 @@ const gct_workload *gct_python_workload(const char *path, char *err, size_t errl
         return NULL;
     }
     py_workload *pw = gct_xcalloc(1, sizeof *pw);
+    if (!module_ok(path, pw, err, errlen)) {
+        free(real);
+        free(pw);
+        return NULL;
+    }
     snprintf(pw->name, sizeof pw->name, "%s", name);
     snprintf(pw->summary, sizeof pw->summary, "the Python module %s, on a real interpreter",
              path);
     pw->path = gct_xstrdup(path);
     pw->real = real; /* the runner imports it by its real path: a sweep's children share it */
+    uint32_t nparams = pw->wl.nparams; /* read by module_ok */
     pw->wl = (gct_workload){
         .abi = GCT_WORKLOAD_ABI,
         .name = pw->name,
         .summary = pw->summary,
+        .params = pw->params,
+        .nparams = nparams,
         .preset_ops = {[GCT_PRESET_QUICK] = 1000, [GCT_PRESET_DEFAULT] = 1000,
                        [GCT_PRESET_FULL] = 1000},
         .setup = py_setup,
@@ -121,6 +222,14 @@ const gct_workload *gct_python_workload(const char *path, char *err, size_t errl
     made = gct_xrealloc(made, nmade + 1, sizeof *made);
     made[nmade++] = pw;
     return &pw->wl;
+}
+
+const gct_workload *gct_python_workload_find(const char *name)
+{
+    for (size_t i = 0; i < nmade; i++)
+        if (!strcmp(made[i]->name, name))
+            return &made[i]->wl;
+    return NULL;
 }
 
 const char *gct_python_workload_module(const gct_workload *wl)

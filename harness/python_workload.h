@@ -3,10 +3,12 @@
  * python:FILE` (a module with PARAMS, setup(params, seed), op(state) and
  * optionally check and teardown; python/README.md), run by the real
  * interpreters (-c python311, python312, python313) through
- * python/runner.py.  Named py-STEM in the results; its PARAMS take their
- * defaults (this version passes no -p to it); every preset runs 1000
- * operations unless --ops says otherwise.  A model cannot run it: the sweep
- * refuses such a pair before anything is created (exit 2).
+ * python/runner.py.  `-w python:NAME` is python/workloads/NAME.py, a module
+ * shipped with gctune (the scenarios).  Named py-STEM in the results; its
+ * PARAMS, read from the file without running it, are its parameters (-p
+ * name=LIST), every preset runs 1000 operations unless --ops says
+ * otherwise.  A model cannot run it: the sweep refuses such a pair before
+ * anything is created (exit 2).
  */
 #ifndef GCT_PYTHON_WORKLOAD_H
 #define GCT_PYTHON_WORKLOAD_H
@@ -20,6 +22,9 @@
 /* The workload of the module at path (the same one for the same path), or
  * NULL with why in err (no such file, not a .py, a name clash). */
 const gct_workload *gct_python_workload(const char *path, char *err, size_t errlen);
+
+/* The python: workload named name (py-STEM) made so far, or NULL. */
+const gct_workload *gct_python_workload_find(const char *name);
 
 /* The module a workload runs: its file for a python: workload, else NULL. */
 const char *gct_python_workload_module(const gct_workload *wl);

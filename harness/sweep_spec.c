@@ -717,7 +717,8 @@ static int check_counts(const gct_sweep_spec *s, char *err, size_t errlen)
     }
     for (size_t i = 0; i < s->nops_for; i++) {
         if (!gct_workload_find(s->ops_for[i].workload) &&
-            !gct_trace_workload_find(s->ops_for[i].workload)) {
+            !gct_trace_workload_find(s->ops_for[i].workload) &&
+            !gct_python_workload_find(s->ops_for[i].workload)) {
             char names[200];
             gct_workload_names(names, sizeof names);
             snprintf(err, errlen, "ops given for unknown workload '%s' (known: %s)",

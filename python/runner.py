@@ -4,16 +4,20 @@ interpreter that runs this script (CPython 3.11, 3.12, 3.13; stdlib only).
 
     python3 python/runner.py --module PATH --ops N [--warmup-ops W] [--seed S]
         [--param name=value ...] [--threshold G0[,G1[,G2]]] [--freeze] [--disable]
-        [--tracemalloc K] [--max-pauses M]
+        [--tracemalloc K] [--max-pauses M] [--retained-ops K]
 
 The module contract (python/README.md has an example):
   PARAMS                  a dict name -> default value (optional; {} if absent).
                           --param values are converted to the default's type
-                          (int, float, bool, str); an unknown name is an error.
+                          (int, float, bool, str); a tuple of strings is a
+                          choice, its first the default; an unknown name is an
+                          error.
   setup(params, seed)     builds the workload's state and returns it; params is
                           a dict with every name of PARAMS, seed an int.
   op(state)               one operation, the unit of throughput.
   check(state)            optional: raise if the state is broken.
+  metrics(state)          optional: a dict name -> number, the workload's own
+                          findings (a hit ratio), read after the timed operations.
   teardown(state)         optional: release the state.
 
 What one run does: import the module by path (its folder first on sys.path);
@@ -21,8 +25,10 @@ warm-up: setup, W operations, teardown, on a state of its own; a fresh
 setup(params, seed); gc.collect(); then --freeze (gc.freeze()), --disable
 (gc.disable()), --threshold (gc.set_threshold); N operations timed with
 time.perf_counter_ns() and time.process_time(), every collection recorded
-through gc.callbacks; then check(state) and teardown(state).  One JSON
-object on stdout (keys in python/README.md).
+through gc.callbacks; then metrics(state), check(state) and
+teardown(state).  With --retained-ops K, a retention pass follows (see
+retained()): what a fresh state keeps per operation, in objects and in bytes,
+the sign of a leak.  One JSON object on stdout (keys in python/README.md).
 
 The recording stays out of what it measures (the technique of
 scripts/trace-to-python.py): the callback stores ints into lists allocated
@@ -101,6 +107,7 @@ def parse_args(argv):
     ap.add_argument("--disable", action="store_true")
     ap.add_argument("--tracemalloc", metavar="K")
     ap.add_argument("--max-pauses", default="100000", metavar="M")
+    ap.add_argument("--retained-ops", default="0", metavar="K")
     ap.add_argument("--no-callback", action="store_true",
                     help="record no collections (for the hygiene test: counts must not change)")
     a = ap.parse_args(argv)
@@ -108,6 +115,9 @@ def parse_args(argv):
     a.warmup_ops = int_arg("--warmup-ops", a.warmup_ops, 0)
     a.seed = int_arg("--seed", a.seed, 0, (1 << 64) - 1)
     a.max_pauses = int_arg("--max-pauses", a.max_pauses, 1)
+    a.retained_ops = int_arg("--retained-ops", a.retained_ops, 0)
+    if a.retained_ops == 1:
+        usage_error("--retained-ops: 1 is too few (0: no retention pass, else at least 2)")
     if a.tracemalloc is not None:
         a.tracemalloc = int_arg("--tracemalloc", a.tracemalloc, 1)
     if a.threshold is not None:
@@ -150,10 +160,24 @@ def load_module(path):
         print("%s:1: PARAMS is a %s, not a dict" % (path, type(params).__name__),
               file=sys.stderr)
         sys.exit(2)
+    for name, value in params.items():
+        if isinstance(value, tuple) and not (value and all(isinstance(v, str) for v in value)):
+            print("%s:1: PARAMS[%r] is a tuple but not of strings: a choice is a tuple of its "
+                  "names, the first the default" % (path, name), file=sys.stderr)
+            sys.exit(2)
     return mod, path
 
 
+def default_of(value):
+    """A PARAMS value's default: a tuple of strings is a choice, its first the default."""
+    return value[0] if isinstance(value, tuple) else value
+
+
 def convert(name, default, text):
+    if isinstance(default, tuple):
+        if text not in default:
+            usage_error("--param %s: '%s' is not one of %s" % (name, text, "|".join(default)))
+        return text
     if isinstance(default, bool):
         if text.lower() in ("1", "true", "yes", "on"):
             return True
@@ -177,7 +201,7 @@ def convert(name, default, text):
 
 
 def parse_params(defaults, settings):
-    params = dict(defaults)
+    params = {k: default_of(v) for k, v in defaults.items()}
     for s in settings:
         name, eq, text = s.partition("=")
         if not eq:
@@ -194,6 +218,36 @@ def stats_delta(s1, s0):
             for g in range(len(s1))]
 
 
+def retained(mod, params, seed, k):
+    """Objects and bytes a fresh state keeps per operation: from a fresh
+    setup(), k operations under tracemalloc, with gc.collect() and a count
+    at k/2 and at k; the second half's growth over its operations (the first
+    half absorbs warm-up: caches filling, tables growing to their size).  A
+    workload that leaks keeps > 0 per operation; a steady one keeps 0."""
+    import tracemalloc
+    if hasattr(gc, "unfreeze"):
+        gc.unfreeze()
+    tracemalloc.start()
+    st = mod.setup(dict(params), seed)
+    half = k // 2
+    for _ in range(half):
+        mod.op(st)
+    gc.collect()
+    o1 = len(gc.get_objects())
+    b1 = tracemalloc.get_traced_memory()[0]
+    for _ in range(k - half):
+        mod.op(st)
+    gc.collect()
+    o2 = len(gc.get_objects())
+    b2 = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    teardown = getattr(mod, "teardown", None)
+    if teardown is not None:
+        teardown(st)
+    n = k - half
+    return {"ops": n, "objects_per_op": (o2 - o1) / n, "bytes_per_op": (b2 - b1) / n}
+
+
 def main(argv):
     a = parse_args(argv)
     mod, path = load_module(a.module)
@@ -202,6 +256,7 @@ def main(argv):
     op = mod.op
     check = getattr(mod, "check", None)
     teardown = getattr(mod, "teardown", None)
+    metrics = getattr(mod, "metrics", None)
 
     if a.tracemalloc:
         import tracemalloc
@@ -311,6 +366,18 @@ def main(argv):
         top = [["%s:%d" % (s.traceback[0].filename, s.traceback[0].lineno), s.size, s.count]
                for s in snap.statistics("lineno")[:a.tracemalloc]]
     gc_objects = len(gc.get_objects())
+    found = None
+    if metrics is not None:
+        try:
+            found = metrics(state)
+        except Exception as e:
+            failed("metrics()", e)
+        if not isinstance(found, dict) or not all(
+                isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
+                for k, v in found.items()):
+            print("%s: metrics() returned %r, not a dict of name -> number" % (PROG, found),
+                  file=sys.stderr)
+            sys.exit(1)
     if check is not None:
         try:
             check(state)
@@ -322,6 +389,16 @@ def main(argv):
         except Exception as e:
             failed("teardown()", e)
     state = None
+    garbage = len(gc.garbage)
+    # Read before the retention pass, whose tracemalloc costs memory of its own.
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    kept = None
+    if a.retained_ops:
+        gc.enable()
+        try:
+            kept = retained(mod, params, a.seed, a.retained_ops)
+        except Exception as e:
+            failed("the retention pass", e)
 
     pauses = [[(log_start[k] - t0) / 1e6, (log_stop[k] - log_start[k]) / 1e3, log_gen[k],
                log_coll[k], log_unc[k]] for k in range(box[0])]
@@ -347,13 +424,18 @@ def main(argv):
         "collections": [s["collections"] for s in stats],
         "collected": [s["collected"] for s in stats],
         "uncollectable": [s["uncollectable"] for s in stats],
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "peak_rss_bytes": peak_rss,
+        "gc_garbage": garbage,
         "gc_objects_after": gc_objects,
         "get_count": list(count),
         "get_stats": stats,
     }
     if top is not None:
         out["tracemalloc_top"] = top
+    if found is not None:
+        out["metrics"] = found
+    if kept is not None:
+        out["retained"] = kept
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")
     return 0

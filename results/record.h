@@ -92,7 +92,11 @@ const char *gct_status_name(gct_status s);
     X(I64, traversed_gen0, 1, "references traversed by generation-0 collections")               \
     X(I64, traversed_gen1, 1, "references traversed by generation-1 collections")               \
     X(I64, traversed_gen2, 1, "references traversed by generation-2 collections")               \
-    X(F64, cpython_gc_s, 1, "GC time CPython's own collector would spend on this work, seconds (cost model; empty: no model)")
+    X(F64, cpython_gc_s, 1, "GC time CPython's own collector would spend on this work, seconds (cost model; empty: no model)") \
+    X(I64, uncollectable, 1, "objects collections found unreachable but could not free (CPython's uncollectable)") \
+    X(I64, gc_garbage, 1, "objects in gc.garbage at the end (real interpreters)")                \
+    X(F64, retained_objects_per_op, 1, "objects a fresh state keeps per operation, counted after full collections: above 0 while it grows (real interpreters' retention pass; empty: not measured)") \
+    X(F64, retained_bytes_per_op, 1, "bytes those objects take per operation (tracemalloc; empty: not measured)")
 
 typedef enum gct_ftype { GCT_F_STR, GCT_F_I64, GCT_F_F64, GCT_F_STATUS } gct_ftype;
 
