@@ -22,7 +22,9 @@ and subscribed, and receiving events -- until the cycle collector runs; the
 collection frees it and the weak reference's callback takes it out of the
 set.  So nothing is retained in the long run, but the number of "zombie"
 subscribers and of events delivered to them depend on the GC thresholds
-(metrics: subscribers, subscribers_peak, delivered).
+(metrics: subscribers, subscribers_peak, delivered).  With payload=0 there
+is no cycle, and reference counting frees each listener (and unsubscribes
+it) the moment the operation drops it: one subscriber at a time.
 
 Per operation: one Listener, one list, `payload` Payloads (and with weak,
 the WeakSet's weakref.ref and the iterator machinery of a WeakSet loop);

@@ -19,8 +19,12 @@ the entry, and the next lookup of the key is a miss that rebuilds it.  So
 the hit ratio, and the number of entries, depend on the GC thresholds: a
 collector that runs rarely gives more hits (and more memory), one that runs
 often fewer; gc.disable() would turn the weak cache into an unbounded
-strong one.  With acyclic values, reference counting would drop an entry
-the moment its value left the ring, whatever the thresholds.
+strong one.  With acyclic values (value_objects=0), reference counting
+drops an entry the moment its value leaves the ring, whatever the
+thresholds.  Measured on 3.11.2, 3.12.1 and 3.13.0 (20000 operations, the
+defaults, gc.set_threshold(G0, 10, 10)): hit ratio 0.547 with G0=100, about
+0.57 with 700 and 2000, 0.638 with 10000, 0.782 with the collector disabled
+(4355 entries, against a few hundred otherwise).
 
 Per operation: the Zipf draw (floats and ints, untracked); on a miss, one
 Value, one list, `value_objects` Children, and the dictionary's
