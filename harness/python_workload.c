@@ -39,9 +39,10 @@ static void py_op(gct_workload_run *r) { (void)r; }
 /* Checked before anything runs, with python3's own parser: the module
  * parses, defines setup and op at its top level, and its PARAMS (if any)
  * is a literal dict of int, float, bool, str or choice (a tuple of
- * strings) values.  "FILE:LINE: why" on stdout and exit 1 otherwise; else
- * exit 0 and one JSON line: [[name, kind, default, choices], ...] for the
- * parameters a sweep can set (a plain str keeps its default: not listed).
+ * strings) values, and its OPS (if any) an int >= 1.  "FILE:LINE: why" on
+ * stdout and exit 1 otherwise; else exit 0 and one JSON line: {"params":
+ * [[name, kind, default, choices], ...], "ops": OPS or 0}, the parameters a
+ * sweep can set (a plain str keeps its default: not listed).
  * (Without a python3 the check is left to the runner, which fails the
  * configuration with the same words, and the module has no parameters.) */
 static const char check_py[] =
@@ -57,15 +58,22 @@ static const char check_py[] =
     "for f in ('setup', 'op'):\n"
     "    if f not in names:\n"
     "        bad(1, 'defines no %s(): a workload module needs setup(params, seed) and op(state)' % f)\n"
-    "params, line = {}, 1\n"
+    "params, line, ops = {}, 1, 0\n"
     "for n in t.body:\n"
     "    tg = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AnnAssign) else []\n"
-    "    if any(isinstance(x, ast.Name) and x.id == 'PARAMS' for x in tg) and n.value is not None:\n"
-    "        line = n.lineno\n"
+    "    for name in ('PARAMS', 'OPS'):\n"
+    "        if not any(isinstance(x, ast.Name) and x.id == name for x in tg) or n.value is None:\n"
+    "            continue\n"
     "        try:\n"
-    "            params = ast.literal_eval(n.value)\n"
+    "            v = ast.literal_eval(n.value)\n"
     "        except ValueError:\n"
-    "            bad(line, 'PARAMS is not a literal dict (gctune reads it without running the module)')\n"
+    "            bad(n.lineno, '%s is not a literal (gctune reads it without running the module)' % name)\n"
+    "        if name == 'OPS':\n"
+    "            if type(v) is not int or v < 1:\n"
+    "                bad(n.lineno, 'OPS = %r: the operations of a run are an int >= 1' % (v,))\n"
+    "            ops = v\n"
+    "        else:\n"
+    "            params, line = v, n.lineno\n"
     "if not isinstance(params, dict):\n"
     "    bad(line, 'PARAMS is a %s, not a dict' % type(params).__name__)\n"
     "out = []\n"
@@ -85,16 +93,18 @@ static const char check_py[] =
     "(a choice, the first the default)' % (k, v))\n"
     "if len(out) > int(sys.argv[2]):\n"
     "    bad(line, 'PARAMS has %d parameters; gctune sweeps at most %s' % (len(out), sys.argv[2]))\n"
-    "print(json.dumps(out))\n";
+    "print(json.dumps({'params': out, 'ops': ops}))\n";
 
-/* The parameters' table from the checker's JSON line (false: not one). */
-static bool read_params(py_workload *pw, const char *line)
+/* The parameters' table and the operations of a run (OPS, 0 if not
+ * given) from the checker's JSON line (false: not one). */
+static bool read_params(py_workload *pw, const char *line, int64_t *ops)
 {
-    json_t *a = json_loads(line, 0, NULL);
+    json_t *top = json_loads(line, 0, NULL), *a = json_object_get(top, "params");
     if (!json_is_array(a)) {
-        json_decref(a);
+        json_decref(top);
         return false;
     }
+    *ops = json_integer_value(json_object_get(top, "ops"));
     size_t i;
     json_t *e;
     json_array_foreach(a, i, e)
@@ -125,13 +135,13 @@ static bool read_params(py_workload *pw, const char *line)
         }
         pw->wl.nparams++;
     }
-    json_decref(a);
+    json_decref(top);
     pw->wl.params = pw->params;
     return true;
 }
 
 /* Check the module (check_py) and read its PARAMS into pw. */
-static bool module_ok(const char *path, py_workload *pw, char *err, size_t errlen)
+static bool module_ok(const char *path, py_workload *pw, int64_t *ops, char *err, size_t errlen)
 {
     char cmd[4400];
     if (strchr(path, '\''))
@@ -152,7 +162,7 @@ static bool module_ok(const char *path, py_workload *pw, char *err, size_t errle
         return false;
     }
     if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && said)
-        read_params(pw, line);
+        read_params(pw, line, ops);
     return true;
 }
 
@@ -197,7 +207,8 @@ const gct_workload *gct_python_workload(const char *path, char *err, size_t errl
         return NULL;
     }
     py_workload *pw = gct_xcalloc(1, sizeof *pw);
-    if (!module_ok(path, pw, err, errlen)) {
+    int64_t ops = 0;
+    if (!module_ok(path, pw, &ops, err, errlen)) {
         free(real);
         free(pw);
         return NULL;
@@ -214,8 +225,9 @@ const gct_workload *gct_python_workload(const char *path, char *err, size_t errl
         .summary = pw->summary,
         .params = pw->params,
         .nparams = nparams,
-        .preset_ops = {[GCT_PRESET_QUICK] = 1000, [GCT_PRESET_DEFAULT] = 1000,
-                       [GCT_PRESET_FULL] = 1000},
+        .preset_ops = {[GCT_PRESET_QUICK] = ops ? ops : 1000,
+                       [GCT_PRESET_DEFAULT] = ops ? ops : 1000,
+                       [GCT_PRESET_FULL] = ops ? ops : 1000},
         .setup = py_setup,
         .op = py_op,
     };

@@ -6,8 +6,8 @@
  * python/runner.py.  `-w python:NAME` is python/workloads/NAME.py, a module
  * shipped with gctune (the scenarios).  Named py-STEM in the results; its
  * PARAMS, read from the file without running it, are its parameters (-p
- * name=LIST), every preset runs 1000 operations unless --ops says
- * otherwise.  A model cannot run it: the sweep refuses such a pair before
+ * name=LIST), every preset runs its OPS (a literal int in the module; 1000
+ * without) unless --ops says otherwise.  A model cannot run it: the sweep refuses such a pair before
  * anything is created (exit 2).
  */
 #ifndef GCT_PYTHON_WORKLOAD_H

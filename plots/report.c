@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "files.h"
 #include "format.h"
 #include "headline.h"
@@ -733,6 +734,198 @@ static void pareto_section(doc *d, const gct_summary *s)
     }
 }
 
+/* ---- what a real interpreter's state keeps per operation ------------------ */
+
+/* The metrics a module's metrics() reported in the first successful
+ * process of id (its extra, without the runner's own python= and
+ * gc_objects=), into buf; "" if none. */
+static void module_metrics(const gct_results *rows, const char *id, char *buf, size_t len)
+{
+    buf[0] = 0;
+    for (size_t i = 0; i < rows->n; i++) {
+        const gct_result *r = &rows->rows[i];
+        if (strcmp(r->config_id, id) || r->status != GCT_STATUS_OK)
+            continue;
+        size_t used = 0;
+        char *copy = gct_xstrdup(r->extra), *save = NULL;
+        for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+            if (!strncmp(kv, "python=", 7) || !strncmp(kv, "gc_objects=", 11) || used >= len)
+                continue;
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", kv);
+        }
+        free(copy);
+        return;
+    }
+}
+
+static double stat_median(const gct_config_summary *c, const char *field)
+{
+    const gct_stat *st = gct_summary_stat(c, field);
+    return st ? st->median : NAN;
+}
+
+/* The one name=value two parameter strings differ in ("layout=dict"), or
+ * false when they differ in none or in more than one. */
+static bool one_difference(const char *a, const char *b, char *da, char *db, size_t len)
+{
+    char *ca = gct_xstrdup(a), *cb = gct_xstrdup(b), *sa = NULL, *sb = NULL;
+    int diffs = 0;
+    char *x = strtok_r(ca, ";", &sa), *y = strtok_r(cb, ";", &sb);
+    for (; x && y; x = strtok_r(NULL, ";", &sa), y = strtok_r(NULL, ";", &sb)) {
+        if (strcmp(x, y) && ++diffs == 1) {
+            snprintf(da, len, "%s", x);
+            snprintf(db, len, "%s", y);
+        }
+    }
+    bool same_shape = !x && !y;
+    free(ca);
+    free(cb);
+    return same_shape && diffs == 1;
+}
+
+/* A module whose metrics() reports `finalized` (objects whose __del__ ran,
+ * delcycles.py): say what the collector did with its cycles. */
+static void finalizer_findings(doc *d, const gct_results *rows, const gct_config_summary **row,
+                               size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char met[400];
+        module_metrics(rows, row[i]->id, met, sizeof met);
+        const char *f = strstr(met, "finalized=");
+        if (!f || (f != met && f[-1] != ' ') || atof(f + 10) <= 0)
+            continue;
+        double freed = stat_median(row[i], "gc_freed"), unc = stat_median(row[i], "uncollectable"),
+               garbage = stat_median(row[i], "gc_garbage");
+        const char *res = strstr(met, "resurrected=");
+        if (res && atof(res + 12) > 0)
+            bullet(d, "%s (%s) on %s: __del__ ran (finalized=%.0f) and resurrected its object "
+                      "(resurrected=%.0f): the collector left those cycles alive (%.0f objects "
+                      "freed), and will not run that __del__ again (PEP 442).",
+                   row[i]->workload, row[i]->params, row[i]->collector, atof(f + 10),
+                   atof(res + 12), freed);
+        else if (freed > 0 && unc == 0 && garbage == 0)
+            bullet(d, "%s (%s) on %s: __del__ ran (finalized=%.0f) and the collector freed the "
+                      "cycles (%.0f objects), none uncollectable, gc.garbage empty: since PEP "
+                      "442 (Python 3.4) a cycle with a finalizer is collected.",
+                   row[i]->workload, row[i]->params, row[i]->collector, atof(f + 10), freed);
+        else
+            bullet(d, "%s (%s) on %s: __del__ ran (finalized=%.0f); the collector freed %.0f "
+                      "objects, %.0f uncollectable, %.0f in gc.garbage.",
+                   row[i]->workload, row[i]->params, row[i]->collector, atof(f + 10), freed, unc,
+                   garbage);
+    }
+}
+
+/* One sentence per pair of rows of a workload on one interpreter that
+ * differ in one parameter: which grows, or which keeps fewer bytes. */
+static void retained_findings(doc *d, const gct_results *rows, const gct_config_summary **row,
+                              size_t n)
+{
+    list_begin(d);
+    finalizer_findings(d, rows, row, n);
+    size_t said = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = i + 1; j < n; j++) {
+            const gct_config_summary *a = row[i], *b = row[j];
+            char da[128], db[128];
+            if (strcmp(a->workload, b->workload) || strcmp(a->collector, b->collector) ||
+                !one_difference(a->params, b->params, da, db, sizeof da))
+                continue;
+            int ga = gct_summary_grows(a), gb = gct_summary_grows(b);
+            double oa = stat_median(a, "retained_objects_per_op"),
+                   ob = stat_median(b, "retained_objects_per_op"),
+                   ba = stat_median(a, "retained_bytes_per_op"),
+                   bb = stat_median(b, "retained_bytes_per_op");
+            if (ga != gb) {
+                const char *g = ga ? da : db, *k = ga ? db : da;
+                bullet(d, "%s, %s on %s: %s grows, by %.1f objects (%.0f B) per operation, "
+                          "without bound while the operations go on; %s keeps nothing.",
+                       a->workload, g, a->collector, g, ga ? oa : ob, ga ? ba : bb, k);
+                said++;
+            } else if (ga == 1 && gb == 1 && fabs(ba - bb) > 0.05 * fmax(ba, bb)) {
+                const char *big = ba > bb ? da : db, *small = ba > bb ? db : da;
+                double hi = fmax(ba, bb), lo = fmin(ba, bb);
+                bullet(d, "%s on %s: %s keeps %.0f B per operation, %s %.0f B: %s takes %.0f B "
+                          "(%.0f%%) less per operation (%.1f and %.1f objects).",
+                       a->workload, a->collector, big, hi, small, lo, small, hi - lo,
+                       100 * (hi - lo) / hi, ba > bb ? oa : ob, ba > bb ? ob : oa);
+                said++;
+            }
+        }
+    }
+    if (!said)
+        bullet(d, "No two of these rows differ in one parameter and in what they keep.");
+    list_end(d);
+}
+
+static int by_workload_collector_params(const void *a, const void *b)
+{
+    const gct_config_summary *x = *(const gct_config_summary *const *)a,
+                             *y = *(const gct_config_summary *const *)b;
+    int c = strcmp(x->workload, y->workload);
+    if (!c)
+        c = strcmp(x->collector, y->collector);
+    return c ? c : strcmp(x->params, y->params);
+}
+
+static void retained_section(doc *d, const gct_results *rows, const gct_summary *s)
+{
+    /* One row per collector, workload and parameters: its default
+     * thresholds' configuration, or its first (after collections, what a
+     * state keeps does not depend on the thresholds). */
+    const gct_config_summary **row = gct_xcalloc(s->n + 1, sizeof *row);
+    size_t n = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const gct_config_summary *c = &s->configs[i];
+        if (c->aa_of[0] || c->n == 0 || gct_summary_grows(c) < 0)
+            continue;
+        size_t k = 0;
+        while (k < n && (strcmp(row[k]->collector, c->collector) ||
+                         strcmp(row[k]->workload, c->workload) || strcmp(row[k]->params, c->params)))
+            k++;
+        if (k == n)
+            row[n++] = c;
+        else if (c->defaults && !row[k]->defaults)
+            row[k] = c;
+    }
+    if (n) {
+        qsort(row, n, sizeof *row, by_workload_collector_params);
+        heading(d, 2, "Memory kept per operation (real interpreters)");
+        para(d, "After its timed operations each process runs a retention pass: a fresh set-up, "
+                "then operations under tracemalloc with a full collection and a count of "
+                "gc.get_objects() at the half and at the end; what the second half added, per "
+                "operation, is what the program keeps. A steady program keeps nothing; one that "
+                "keeps at least %.1f objects or %.0f bytes per operation is marked \"grows\" "
+                "(a leak, or a structure that fills by design). Collected, uncollectable and "
+                "gc.garbage count the timed operations; the module's own metrics() are from its "
+                "first process. Medians over the processes.",
+             GCT_GROWS_OBJECTS, GCT_GROWS_BYTES);
+        static const char *const h[] = {"workload", "interpreter", "parameters",
+                                        "objects kept / op", "bytes kept / op", "verdict",
+                                        "collected", "uncollectable", "gc.garbage",
+                                        "the module's metrics"};
+        table_begin(d, 10, h);
+        for (size_t i = 0; i < n; i++) {
+            const gct_config_summary *c = row[i];
+            char ko[32], kb[32], col[32], unc[32], gar[32], met[400], params[256];
+            snprintf(ko, sizeof ko, "%.2f", stat_median(c, "retained_objects_per_op"));
+            snprintf(kb, sizeof kb, "%.0f", stat_median(c, "retained_bytes_per_op"));
+            snprintf(col, sizeof col, "%.0f", stat_median(c, "gc_freed"));
+            snprintf(unc, sizeof unc, "%.0f", stat_median(c, "uncollectable"));
+            snprintf(gar, sizeof gar, "%.0f", stat_median(c, "gc_garbage"));
+            snprintf(params, sizeof params, "%s", c->params[0] ? c->params : "-");
+            module_metrics(rows, c->id, met, sizeof met);
+            const char *cells[] = {c->workload, c->collector, params, ko, kb,
+                                   gct_summary_grows(c) ? "grows" : "steady", col, unc, gar,
+                                   met[0] ? met : "-"};
+            table_row(d, cells);
+        }
+        table_end(d);
+        retained_findings(d, rows, row, n);
+    }
+    free(row);
+}
+
 static void failed_section(doc *d, const gct_results *rows)
 {
     static const char *const h[] = {"configuration", "repetition", "reason"};
@@ -992,6 +1185,7 @@ static size_t report_body(doc *d, const inputs *in, const gct_report_opts *o,
     if (in->s.n) {
         best_section(d, &in->s, o->max_p99_us);
         pareto_section(d, &in->s);
+        retained_section(d, &in->rows, &in->s);
     } else {
         heading(d, 2, "Best configurations");
         para(d, "No configuration completed successfully.");

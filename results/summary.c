@@ -298,6 +298,15 @@ bool gct_summary_is_candidate(const gct_config_summary *c)
     return c->n > 0 && !c->aa_of[0] && !c->leaks;
 }
 
+int gct_summary_grows(const gct_config_summary *c)
+{
+    const gct_stat *o = gct_summary_stat(c, "retained_objects_per_op"),
+                   *b = gct_summary_stat(c, "retained_bytes_per_op");
+    if (!o || !b || !isfinite(o->median) || !isfinite(b->median))
+        return -1;
+    return o->median >= GCT_GROWS_OBJECTS || b->median >= GCT_GROWS_BYTES;
+}
+
 size_t gct_summary_best_per_collector(const gct_summary *s, const char *wl,
                                       const gct_config_summary **out, size_t max)
 {

@@ -115,6 +115,15 @@ double gct_summary_noise_floor_of(const gct_summary *s, const char *workload, co
  * does not leak. */
 bool gct_summary_is_candidate(const gct_config_summary *c);
 
+/* Does a fresh state of c keep memory per operation (the real interpreters'
+ * retention pass, python/README.md)?  1 when the medians keep at least
+ * GCT_GROWS_OBJECTS objects or GCT_GROWS_BYTES bytes per operation (below:
+ * what dict resizes and interned strings leave), 0 when not, -1 when it
+ * was not measured (the models: issue-15 work). */
+#define GCT_GROWS_OBJECTS 0.5
+#define GCT_GROWS_BYTES 64.0
+int gct_summary_grows(const gct_config_summary *c);
+
 /* The highest-throughput candidate of each collector on workload wl, at most
  * max of them; returns how many. */
 size_t gct_summary_best_per_collector(const gct_summary *s, const char *wl,

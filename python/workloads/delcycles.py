@@ -36,6 +36,7 @@ still be waiting for the collector).
 import gc
 
 PARAMS = {"finalizer": ("del", "none", "resurrect"), "nodes": 4}
+OPS = 20000  # operations of a run unless gctune --ops says otherwise
 FINALIZERS = ("del", "none", "resurrect")
 
 

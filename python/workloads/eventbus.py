@@ -42,6 +42,7 @@ import weakref
 from _rng import Rng
 
 PARAMS = {"listeners": ("strong", "weak"), "payload": 8}
+OPS = 2000  # operations of a run unless gctune --ops says otherwise
 LISTENERS = ("strong", "weak")
 
 

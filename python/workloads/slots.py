@@ -64,6 +64,7 @@ import sys
 from _rng import Rng
 
 PARAMS = {"layout": ("slots", "dict"), "fields": 4, "keep": 1000000}
+OPS = 100000  # operations of a run unless gctune --ops says otherwise
 LAYOUTS = ("slots", "dict")
 MAX_FIELDS = 8
 

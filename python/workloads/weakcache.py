@@ -41,6 +41,7 @@ import weakref
 from _rng import Rng, Zipf
 
 PARAMS = {"keys": 10000, "zipf": 1.0, "hold": 100, "value_objects": 4}
+OPS = 20000  # operations of a run unless gctune --ops says otherwise
 
 
 class Child:
