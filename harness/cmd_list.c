@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "collector.h"
 #include "python_run.h"
+#include "python_workload.h"
 #include "workload.h"
 
 static void list_help(FILE *out)
@@ -56,12 +57,38 @@ static void print_param(const gct_param *p)
     printf("    %-14s %-10s %-22s %s\n", p->name, def, range, p->help);
 }
 
+/* A C workload's Python twin: python/workloads/NAME.py, if shipped. */
+static bool python_twin(const char *name, char *buf, size_t len)
+{
+    char shipped[64][64];
+    size_t n = gct_python_shipped(shipped, 64);
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(shipped[i], name)) {
+            snprintf(buf, len, "python/workloads/%s.py", name);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A shipped module that is not a twin, as a workload (NULL for a twin or
+ * one that does not load). */
+static const gct_workload *scenario(const char *name)
+{
+    char why[600];
+    if (gct_workload_find(name))
+        return NULL;
+    return gct_python_workload(name, why, sizeof why);
+}
+
 int gct_cmd_list(int argc, char **argv)
 {
     bool json;
     int rc = gct_parse_json_only("list", argc, argv, list_help, &json);
     if (rc)
         return rc < 0 ? GCT_EXIT_OK : rc;
+    char shipped[64][64];
+    size_t nshipped = gct_python_shipped(shipped, 64);
 
     if (json) {
         json_t *root = json_object(), *cols = json_array(), *wls = json_array();
@@ -87,15 +114,34 @@ int gct_cmd_list(int argc, char **argv)
         for (size_t i = 0; i < gct_workload_count(); i++) {
             const gct_workload *wl = gct_workload_at(i);
             json_t *o = json_object(), *ps = json_array();
+            char twin[200];
             json_object_set_new(o, "name", json_string(wl->name));
             json_object_set_new(o, "summary", json_string(wl->summary));
+            json_object_set_new(o, "python_twin", python_twin(wl->name, twin, sizeof twin)
+                                                      ? json_string(twin)
+                                                      : json_null());
             for (uint32_t k = 0; k < wl->nparams; k++)
                 json_array_append_new(ps, param_json(&wl->params[k]));
             json_object_set_new(o, "params", ps);
             json_array_append_new(wls, o);
         }
         json_object_set_new(root, "collectors", cols);
+        json_t *scen = json_array();
+        for (size_t i = 0; i < nshipped; i++) {
+            const gct_workload *wl = scenario(shipped[i]);
+            if (!wl)
+                continue;
+            json_t *o = json_object(), *ps = json_array();
+            json_object_set_new(o, "name", json_string(wl->name));
+            json_object_set_new(o, "workload", json_string(shipped[i]));
+            json_object_set_new(o, "summary", json_string(wl->summary));
+            for (uint32_t k = 0; k < wl->nparams; k++)
+                json_array_append_new(ps, param_json(&wl->params[k]));
+            json_object_set_new(o, "params", ps);
+            json_array_append_new(scen, o);
+        }
         json_object_set_new(root, "workloads", wls);
+        json_object_set_new(root, "python_scenarios", scen);
         json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         putchar('\n');
         json_decref(root);
@@ -127,6 +173,20 @@ int gct_cmd_list(int argc, char **argv)
     for (size_t i = 0; i < gct_workload_count(); i++) {
         const gct_workload *wl = gct_workload_at(i);
         printf("  %-10s %s\n", wl->name, wl->summary);
+        char twin[200];
+        if (python_twin(wl->name, twin, sizeof twin))
+            printf("    %-14s %s (the same parameters; on -c python311..python313)\n",
+                   "Python twin", twin);
+        for (uint32_t k = 0; k < wl->nparams; k++)
+            print_param(&wl->params[k]);
+    }
+    printf("\nPython scenarios (-w python:NAME, named py-NAME in results; real interpreters "
+           "only):\n");
+    for (size_t i = 0; i < nshipped; i++) {
+        const gct_workload *wl = scenario(shipped[i]);
+        if (!wl)
+            continue;
+        printf("  %-10s %s\n", shipped[i], wl->summary);
         for (uint32_t k = 0; k < wl->nparams; k++)
             print_param(&wl->params[k]);
     }

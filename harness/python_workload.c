@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "python_workload.h"
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +167,68 @@ static bool module_ok(const char *path, py_workload *pw, int64_t *ops, char *err
     return true;
 }
 
+/* The first paragraph of the module's docstring, without its "NAME.py --"
+ * lead, into buf (one line); false if the file opens with none. */
+static bool docstring_summary(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    char text[2048];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    char *p = text;
+    while (*p == '#') /* a shebang or comments first */
+        p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p);
+    if (strncmp(p, "\"\"\"", 3))
+        return false;
+    p += 3;
+    char *end = strstr(p, "\n\n"), *close = strstr(p, "\"\"\"");
+    if (!end || (close && close < end))
+        end = close;
+    if (!end)
+        return false;
+    *end = 0;
+    char *lead = strstr(p, " -- ");
+    if (lead && lead < p + 60)
+        p = lead + 4;
+    size_t k = 0;
+    for (; *p && k + 1 < len; p++) {
+        if (*p == '\n') {
+            while (p[1] == ' ')
+                p++;
+            buf[k++] = ' ';
+        } else {
+            buf[k++] = *p;
+        }
+    }
+    buf[k] = 0;
+    return k > 0;
+}
+
+size_t gct_python_shipped(char (*names)[64], size_t max)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/python/workloads", GCT_SOURCE_ROOT);
+    DIR *d = opendir(dir);
+    size_t n = 0;
+    for (struct dirent *de; d && (de = readdir(d));) {
+        size_t l = strlen(de->d_name);
+        if (de->d_name[0] == '_' || l < 4 || l - 3 >= 64 || strcmp(de->d_name + l - 3, ".py"))
+            continue;
+        if (n < max)
+            snprintf(names[n], 64, "%.*s", (int)(l - 3), de->d_name);
+        n++;
+    }
+    if (d)
+        closedir(d);
+    if (n > max)
+        n = max;
+    qsort(names, n, sizeof *names, (int (*)(const void *, const void *))strcmp);
+    return n;
+}
+
 /* python:NAME (no '/', no ".py"): the module shipped as python/workloads/NAME.py. */
 static bool shipped(const char *name, char *buf, size_t len)
 {
@@ -214,8 +277,9 @@ const gct_workload *gct_python_workload(const char *path, char *err, size_t errl
         return NULL;
     }
     snprintf(pw->name, sizeof pw->name, "%s", name);
-    snprintf(pw->summary, sizeof pw->summary, "the Python module %s, on a real interpreter",
-             path);
+    if (!docstring_summary(path, pw->summary, sizeof pw->summary))
+        snprintf(pw->summary, sizeof pw->summary, "the Python module %s, on a real interpreter",
+                 path);
     pw->path = gct_xstrdup(path);
     pw->real = real; /* the runner imports it by its real path: a sweep's children share it */
     uint32_t nparams = pw->wl.nparams; /* read by module_ok */

@@ -26,6 +26,11 @@ const gct_workload *gct_python_workload(const char *path, char *err, size_t errl
 /* The python: workload named name (py-STEM) made so far, or NULL. */
 const gct_workload *gct_python_workload_find(const char *name);
 
+/* The modules shipped in python/workloads/ (twins and scenarios; not the
+ * helpers whose names start with '_'), by name without ".py", sorted; at
+ * most max.  Returns how many. */
+size_t gct_python_shipped(char (*names)[64], size_t max);
+
 /* The module a workload runs: its file for a python: workload, else NULL. */
 const char *gct_python_workload_module(const gct_workload *wl);
 
