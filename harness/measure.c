@@ -466,7 +466,9 @@ static json_t *sweep_file_json(const char *path)
  * The A/A controls: per workload, an identical twin of its reference
  * configuration (the first whose knobs are all the collector's defaults,
  * preferring a generational collector's: CPython's own setting), measured
- * like any other.  How far the pair lands apart is the noise floor.
+ * like any other.  How far the pair lands apart is the noise floor.  A real
+ * interpreter gets a twin of its own per workload: its noise is that of
+ * another program, which the models' pair does not measure.
  */
 int gct_measure_add_twins(gct_measure *m)
 {
@@ -476,16 +478,21 @@ int gct_measure_add_twins(gct_measure *m)
         return -1;
     for (size_t i = 0; i < n; i++) {
         const gct_workload *wl = m->cfgs[i].workload;
+        /* NULL for the models (one pair for all), else the interpreter. */
+        const gct_collector *real =
+            m->cfgs[i].collector->interpreter ? m->cfgs[i].collector : NULL;
         bool seen = false;
         for (size_t k = 0; k < add && !seen; k++)
-            seen = twins[k].workload == wl;
+            seen = twins[k].workload == wl &&
+                   (twins[k].collector->interpreter ? twins[k].collector : NULL) == real;
         if (seen)
             continue;
         const gct_config *ref = NULL;
         for (int pass = 0; pass < 3 && !ref; pass++)
             for (size_t j = 0; j < n && !ref; j++) {
                 const gct_config *c = &m->cfgs[j];
-                if (c->workload != wl)
+                if (c->workload != wl ||
+                    (c->collector->interpreter ? c->collector : NULL) != real)
                     continue;
                 bool cpython = c->collector->cpython != NULL;
                 if ((pass == 0 && cpython && gct_config_is_default(c)) ||

@@ -91,9 +91,11 @@ size_t gct_headlines(const gct_results *rows, const gct_summary *s, gct_headline
         gct_headline *h = &out[n++];
         memset(h, 0, sizeof *h);
         h->workload = s->workloads[w];
-        h->floor = gct_summary_noise_floor(s, h->workload);
         h->work_ratio = h->predicted_ratio = NAN;
         h->reference = reference_of(s, h->workload);
+        h->floor = gct_summary_noise_floor_in(s, h->workload,
+                                              h->reference ? h->reference->collector : NULL,
+                                              "ops_per_s");
         if (h->reference) {
             for (size_t i = 0; i < s->n; i++) {
                 const gct_config_summary *c = &s->configs[i];

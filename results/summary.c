@@ -269,28 +269,50 @@ static double apart(double x, double y)
     return expm1(fabs(log(y / x)));
 }
 
+/* The floor of one A/A pair in field (ops_per_s: from the pair's ratio). */
+static double pair_floor(const gct_summary *s, const gct_noise *z, const char *field)
+{
+    if (!strcmp(field, "ops_per_s"))
+        return z->ratio > 0 ? apart(1, z->ratio) : z->spread;
+    const gct_config_summary *a = gct_summary_find(s, z->config);
+    const gct_config_summary *b = gct_summary_find(s, z->twin);
+    const gct_stat *x = a ? gct_summary_stat(a, field) : NULL;
+    const gct_stat *y = b ? gct_summary_stat(b, field) : NULL;
+    return x && y ? apart(x->median, y->median) : NAN;
+}
+
+/* The collector of an A/A pair (its configuration's). */
+static const char *pair_collector(const gct_summary *s, const gct_noise *z)
+{
+    const gct_config_summary *a = gct_summary_find(s, z->config);
+    return a ? a->collector : "";
+}
+
+double gct_summary_noise_floor_in(const gct_summary *s, const char *workload,
+                                  const char *collector, const char *field)
+{
+    double own = NAN, most = NAN;
+    for (size_t i = 0; i < s->nnoise; i++) {
+        const gct_noise *z = &s->noise[i];
+        if (strcmp(z->workload, workload))
+            continue;
+        double f = pair_floor(s, z, field);
+        if (collector && !strcmp(pair_collector(s, z), collector))
+            own = f;
+        if (isnan(most) || f > most)
+            most = f;
+    }
+    return isnan(own) ? most : own;
+}
+
 double gct_summary_noise_floor(const gct_summary *s, const char *workload)
 {
-    for (size_t i = 0; i < s->nnoise; i++)
-        if (!strcmp(s->noise[i].workload, workload))
-            return s->noise[i].ratio > 0 ? apart(1, s->noise[i].ratio) : s->noise[i].spread;
-    return NAN;
+    return gct_summary_noise_floor_in(s, workload, NULL, "ops_per_s");
 }
 
 double gct_summary_noise_floor_of(const gct_summary *s, const char *workload, const char *field)
 {
-    if (!strcmp(field, "ops_per_s"))
-        return gct_summary_noise_floor(s, workload);
-    for (size_t i = 0; i < s->nnoise; i++) {
-        if (strcmp(s->noise[i].workload, workload))
-            continue;
-        const gct_config_summary *a = gct_summary_find(s, s->noise[i].config);
-        const gct_config_summary *b = gct_summary_find(s, s->noise[i].twin);
-        const gct_stat *x = a ? gct_summary_stat(a, field) : NULL;
-        const gct_stat *y = b ? gct_summary_stat(b, field) : NULL;
-        return x && y ? apart(x->median, y->median) : NAN;
-    }
-    return NAN;
+    return gct_summary_noise_floor_in(s, workload, NULL, field);
 }
 
 bool gct_summary_is_candidate(const gct_config_summary *c)

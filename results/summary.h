@@ -104,13 +104,21 @@ const gct_config_summary *gct_summary_find(const gct_summary *s, const char *id)
  * from its original's, on the log scale the verdict rule measures on,
  * exp(|log ratio|) - 1 (noise.csv's spread, |ratio - 1|, when the twin is
  * faster; a little more when it is slower: 0.8x is 25% away), so that the
- * pair itself is never called different; NaN without a control. */
+ * pair itself is never called different; NaN without a control.  A sweep
+ * with real interpreters has a pair per workload for the models and one
+ * per interpreter (their noise is another program's): this is the largest,
+ * the floor no verdict on the workload goes under. */
 double gct_summary_noise_floor(const gct_summary *s, const char *workload);
 /* The same for another summarised field (pause_p99_us...): how far the A/A
  * twin's median of it landed from its original's (0 when both are 0, as
  * with no pauses; infinite when only one is).  For ops_per_s it is
  * gct_summary_noise_floor. */
 double gct_summary_noise_floor_of(const gct_summary *s, const char *workload, const char *field);
+/* The floor of field measured on collector's own A/A pair of the workload
+ * (the real interpreter's, or a model's), or the largest without one, or
+ * for collector NULL. */
+double gct_summary_noise_floor_in(const gct_summary *s, const char *workload,
+                                  const char *collector, const char *field);
 /* A configuration worth showing as a choice: it ran, is no A/A twin, and
  * does not leak. */
 bool gct_summary_is_candidate(const gct_config_summary *c);

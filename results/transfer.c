@@ -86,7 +86,7 @@ size_t gct_transfer_compare(const gct_results *rows, const gct_summary *s, const
             const gct_field *f = gct_result_field("ops_per_s");
             size_t na = gct_summary_samples(rows, rc[rbest]->id, f, a);
             size_t nb = gct_summary_samples(rows, rc[mbest]->id, f, b);
-            double fl = gct_summary_noise_floor(s, wl);
+            double fl = gct_summary_noise_floor_in(s, wl, real, "ops_per_s");
             t->compared = gct_effect_of(a, na, b, nb, isfinite(fl) ? fl : 0, GCT_VERDICT_SEED,
                                         &t->effect) == 0;
             t->within_noise = t->compared && t->effect.direction >= 0;

@@ -290,10 +290,13 @@ static bool same_work(const gct_config_summary *a, const gct_config_summary *b)
     return true;
 }
 
-/* The A/A twins' floor of metric m; NaN when no twin ran. */
-static double floor_of(const gct_summary *s, const char *workload, gct_tune_metric m)
+/* The A/A twins' floor of metric m (the candidates' collector's pair, if it
+ * has one); NaN when no twin ran. */
+static double floor_of(const gct_summary *s, const char *workload, const gct_tune_entry *e,
+                       size_t n, gct_tune_metric m)
 {
-    return gct_summary_noise_floor_of(s, workload, gct_tune_metrics[m].field);
+    return gct_summary_noise_floor_in(s, workload, n ? e[0].c->collector : NULL,
+                                      gct_tune_metrics[m].field);
 }
 
 /* Feasible first (by the medians: one whose breach the noise could explain
@@ -340,7 +343,7 @@ static double same_work_spread(const gct_tune_entry *e, size_t n, const bool *al
 static double noise_of(const gct_summary *s, const char *workload, const gct_tune_entry *e,
                        size_t n, const bool *alive, gct_tune_metric m)
 {
-    double f = floor_of(s, workload, m), w = same_work_spread(e, n, alive, m);
+    double f = floor_of(s, workload, e, n, m), w = same_work_spread(e, n, alive, m);
     if (isnan(f) && isnan(w))
         return INFINITY;
     if (isnan(f) || w > f)
@@ -557,7 +560,7 @@ int gct_tune_recommend_among(const gct_results *rows, const gct_summary *s, cons
                                               "every process)",
                  thr, om->label, out->ratio);
     } else {
-        double fl = gct_summary_noise_floor_of(s, workload, om->field);
+        double fl = gct_summary_noise_floor_in(s, workload, collector, om->field);
         gct_effect eff;
         if (gct_effect_of(a, na, b, nb, isfinite(fl) ? fl : 0, seed, &eff) == 0) {
             out->ratio = eff.ratio;
