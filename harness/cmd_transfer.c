@@ -10,7 +10,6 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "collector.h"
 #include "summary.h"
 #include "transfer.h"
 
@@ -87,31 +86,15 @@ int gct_cmd_transfer(int argc, char **argv)
         return gct_usage_error("transfer", "%s", err);
     }
     /* The pairs: as given, or each real interpreter with its version's model. */
-    const char *pm[16], *pr[16];
-    size_t np = 0;
-    for (size_t i = 0; i < s.ncollectors && !model; i++) {
-        const gct_collector *r = gct_collector_find(s.collectors[i]);
-        if (!r || !r->interpreter)
-            continue;
-        for (size_t j = 0; j < s.ncollectors && np < 16; j++) {
-            const gct_collector *m = gct_collector_find(s.collectors[j]);
-            if (m && !m->interpreter && m->cpython && !strcmp(m->cpython, r->interpreter)) {
-                pm[np] = m->name;
-                pr[np++] = r->name;
-                break;
-            }
-        }
-    }
-    if (model) {
-        pm[0] = model;
-        pr[0] = real;
-        np = 1;
-    }
+    gct_transfer_pair pairs[16];
+    size_t np = model ? 1 : gct_transfer_pairs(&s, gct_cpython_of, gct_interpreter_of, pairs, 16);
+    if (model)
+        pairs[0] = (gct_transfer_pair){.model = model, .real = real};
     gct_transfer t[64];
     json_t *arr = json_array();
     size_t shown = 0;
     for (size_t k = 0; k < np; k++) {
-        size_t n = gct_transfer_compare(&rows, &s, pm[k], pr[k], t, 64);
+        size_t n = gct_transfer_compare(&rows, &s, pairs[k].model, pairs[k].real, t, 64);
         if (n && !json && !shown)
             printf("%-12s %-24s %5s  %8s  %8s  %7s  %7s  %s\n", "workload", "real (model)", "grid",
                    "rho ops", "rho GC", "model", "real", "the model's fastest, on the real one");
