@@ -35,7 +35,8 @@ int gct_cmd_plot(int argc, char **argv)
     enum { O_PDF = 256 };
     static const struct option opts[] = {
         {"pdf", no_argument, NULL, O_PDF}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
-    gct_plot_opts po = {.version_lookup = gct_cpython_of};
+    gct_plot_opts po = {.version_lookup = gct_cpython_of,
+                        .interpreter_lookup = gct_interpreter_of};
     int c;
     opterr = 0;
     optind = 1;
