@@ -39,18 +39,7 @@ static void transfer_help(FILE *out)
 static void print_row(const gct_transfer *t)
 {
     char pick[200];
-    if (t->model_pick == t->real_best)
-        snprintf(pick, sizeof pick, "the same setting");
-    else if (t->compared && !t->decidable)
-        snprintf(pick, sizeof pick, "cannot tell (too few processes): %.2fx the real fastest "
-                                    "[%.2f, %.2f]",
-                 t->effect.ratio, t->effect.lo, t->effect.hi);
-    else if (t->compared)
-        snprintf(pick, sizeof pick, "%s: %.2fx the real fastest [%.2f, %.2f], %s",
-                 t->within_noise ? "within the noise" : "slower", t->effect.ratio,
-                 t->effect.lo, t->effect.hi, t->within_noise ? t->effect.why : "detected");
-    else
-        snprintf(pick, sizeof pick, "not compared (too few processes)");
+    gct_transfer_pick_text(t, pick, sizeof pick);
     char who[80];
     snprintf(who, sizeof who, "%s (%s)", t->real, t->model);
     printf("%-12s %-24s %5zu  %8.2f  %8.2f  %6.2fx  %6.2fx  %s\n", t->workload, who, t->pairs,

@@ -134,3 +134,18 @@ size_t gct_transfer_compare(const gct_results *rows, const gct_summary *s, const
     free(b);
     return nout;
 }
+
+void gct_transfer_pick_text(const gct_transfer *t, char *buf, size_t len)
+{
+    if (t->model_pick == t->real_best)
+        snprintf(buf, len, "the same setting");
+    else if (t->compared && !t->decidable)
+        snprintf(buf, len, "cannot tell (too few processes): %.2fx the real fastest [%.2f, %.2f]",
+                 t->effect.ratio, t->effect.lo, t->effect.hi);
+    else if (t->compared)
+        snprintf(buf, len, "%s: %.2fx the real fastest [%.2f, %.2f], %s",
+                 t->within_noise ? "within the noise" : "slower", t->effect.ratio, t->effect.lo,
+                 t->effect.hi, t->within_noise ? t->effect.why : "detected");
+    else
+        snprintf(buf, len, "not compared (too few processes)");
+}

@@ -70,4 +70,9 @@ const gct_stat *gct_transfer_gc_stat(const gct_config_summary *c, bool model);
 size_t gct_transfer_compare(const gct_results *rows, const gct_summary *s, const char *model,
                             const char *real, gct_transfer *out, size_t max);
 
+/* What the model's pick did on the real interpreter, as a table cell: "the
+ * same setting", "within the noise: 0.97x the real fastest [0.92, 1.03], ...",
+ * "slower: ...", "cannot tell (too few processes): ...". */
+void gct_transfer_pick_text(const gct_transfer *t, char *buf, size_t len);
+
 #endif
