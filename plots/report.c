@@ -1007,10 +1007,13 @@ static void transfer_section(doc *d, const inputs *in, const gct_report_opts *o,
         char who[160], grid[24], ro[16], rg[16], mr[16], rr[16], pick[300];
         snprintf(who, sizeof who, "%s (%s)", t[i].real, t[i].model);
         snprintf(grid, sizeof grid, "%zu", t[i].pairs);
-        snprintf(ro, sizeof ro, isfinite(t[i].rho_ops) ? "%.2f" : "n/a", t[i].rho_ops);
-        snprintf(rg, sizeof rg, isfinite(t[i].rho_gc) ? "%.2f" : "n/a", t[i].rho_gc);
-        snprintf(mr, sizeof mr, isfinite(t[i].model_ratio) ? "%.2fx" : "n/a", t[i].model_ratio);
-        snprintf(rr, sizeof rr, isfinite(t[i].real_ratio) ? "%.2fx" : "n/a", t[i].real_ratio);
+        const double v[4] = {t[i].rho_ops, t[i].rho_gc, t[i].model_ratio, t[i].real_ratio};
+        char *out[4] = {ro, rg, mr, rr};
+        for (int k = 0; k < 4; k++) /* 16 bytes each */
+            if (isfinite(v[k]))
+                snprintf(out[k], 16, "%.2f%s", v[k], k < 2 ? "" : "x");
+            else
+                snprintf(out[k], 16, "n/a");
         gct_transfer_pick_text(&t[i], pick, sizeof pick);
         const char *cells[] = {t[i].workload, who, grid, ro, rg, mr, rr, pick};
         table_row(d, cells);
