@@ -87,7 +87,8 @@ static bool pair_points(plot_ctx *c, const figure *fig, const gct_transfer_pair 
                         const char **no_gc)
 {
     size_t cap = c->sum->n + 1;
-    const gct_config_summary **mc = gct_xcalloc(cap, sizeof *mc), **rc = gct_xcalloc(cap, sizeof *rc);
+    const gct_config_summary **mc = gct_xcalloc(cap, sizeof *mc);
+    const gct_config_summary **rc = gct_xcalloc(cap, sizeof *rc);
     size_t n = gct_transfer_points(c->sum, fig->wl, p->model, p->real, mc, rc, cap);
     size_t def = SIZE_MAX;
     bool one_gen2 = true;
@@ -119,12 +120,11 @@ static bool pair_points(plot_ctx *c, const figure *fig, const gct_transfer_pair 
     gct_stat mod = {mc[def]->ops_s, mc[def]->ops_lo, mc[def]->ops_hi};
     gct_stat rod = {rc[def]->ops_s, rc[def]->ops_lo, rc[def]->ops_hi};
     *with_gc = 0;
-    *no_gc = "";
-    if (!(mgd && mgd->median > 0) || !(rgd && rgd->median > 0))
-        *no_gc = !(mgd && mgd->median > 0) && !(rgd && rgd->median > 0)
-                     ? "no GC time at the default thresholds on either side"
-                 : !(mgd && mgd->median > 0) ? "no GC time at the default thresholds on the model"
-                                             : "no GC time at the default thresholds on the real one";
+    bool m0 = !(mgd && mgd->median > 0), r0 = !(rgd && rgd->median > 0);
+    *no_gc = m0 && r0 ? "no GC time at the default thresholds on either side"
+             : m0     ? "no GC time at the default thresholds on the model"
+             : r0     ? "no GC time at the default thresholds on the real one"
+                      : "";
     for (size_t i = 0; i < n; i++) {
         char label[64];
         snprintf(label, sizeof label, "%" PRId64 "/%" PRId64, mc[i]->gen0, mc[i]->gen1);

@@ -25,7 +25,9 @@ do for [k=1:npairs] {
         hi = m == 1 ? hi_1[k] : hi_2[k]
         lg = m == 1 ? log_1[k] : log_2[k]
         rho = m == 1 ? rho_ops[k] : rho_gc[k]
-        set title sprintf("%s (%s is better), Spearman rho = %s", what[m], m == 1 ? "higher" : "lower", rho) font ",12" noenhanced
+        # several pairs: each panel names its pair, in fewer words
+        who = npairs > 1 ? real[k]." vs ".model[k].": " : ""
+        set title sprintf("%s%s (%s is better), %s = %s", who, what[m], m == 1 ? "higher" : "lower", npairs > 1 ? "rho" : "Spearman rho", rho) font ",12" noenhanced
         set xlabel sprintf("%s (model): %s / its default's", model[k], col[m]) noenhanced
         set ylabel sprintf("%s (real %s): %s / its default's", real[k], version[k], col[m]) noenhanced
         # log: ticks at 1, 2, 5 of every decade (gnuplot's own would be decades alone)
