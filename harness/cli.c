@@ -33,6 +33,12 @@ const char *gct_cpython_of(const char *collector)
     return c ? c->cpython : NULL;
 }
 
+const char *gct_interpreter_of(const char *collector)
+{
+    const gct_collector *c = gct_collector_find(collector);
+    return c ? c->interpreter : NULL;
+}
+
 int gct_parse_json_only(const char *cmd, int argc, char **argv, void (*help)(FILE *), bool *json)
 {
     static const struct option opts[] = {

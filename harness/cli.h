@@ -51,6 +51,10 @@ bool gct_parse_size(const char *s, long long *out);
  * (NULL: none, or no such collector): the fallback of results/versions.h
  * for result directories whose meta.json does not say. */
 const char *gct_cpython_of(const char *collector);
+/* The CPython version collector is, when it is a real interpreter (python311:
+ * "3.11"); NULL for a model or an unknown name.  With gct_cpython_of, what
+ * pairs a model with the real interpreter of its version (results/transfer.h). */
+const char *gct_interpreter_of(const char *collector);
 
 /* meta.json pieces. */
 json_t *gct_meta_machine(const gct_topology *t);

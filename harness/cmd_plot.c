@@ -12,10 +12,12 @@ static void plot_help(FILE *out)
             "usage: gctune plot OUT [--pdf]\n\n"
             "Draw every figure the result directory OUT has data for into OUT/plots/, as SVG\n"
             "and PNG (and PDF with --pdf): pause CDFs and timelines, throughput against gen0,\n"
-            "gen0 x gen1 heatmaps, trade-offs with their Pareto frontier, MMU curves, and the\n"
-            "collectors side by side.  The data and the gnuplot driver of each figure are\n"
-            "kept in OUT/plots/data/, with copies of the scripts, so a figure can be redrawn\n"
-            "or restyled by hand, even after OUT was moved:\n"
+            "gen0 x gen1 heatmaps, trade-offs with their Pareto frontier, MMU curves, the\n"
+            "collectors side by side, and a model against the real interpreter of its\n"
+            "version where both ran one grid (gctune transfer --plot draws those alone).\n"
+            "The data and the gnuplot driver of each figure are kept in OUT/plots/data/,\n"
+            "with copies of the scripts, so a figure can be redrawn or restyled by hand,\n"
+            "even after OUT was moved:\n"
             "  cd OUT/plots/data && gnuplot <figure>.svg.gp\n\n"
             "  --pdf   also write PDF\n");
 }
@@ -35,7 +37,8 @@ int gct_cmd_plot(int argc, char **argv)
     enum { O_PDF = 256 };
     static const struct option opts[] = {
         {"pdf", no_argument, NULL, O_PDF}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
-    gct_plot_opts po = {.version_lookup = gct_cpython_of};
+    gct_plot_opts po = {.version_lookup = gct_cpython_of,
+                        .interpreter_lookup = gct_interpreter_of};
     int c;
     opterr = 0;
     optind = 1;

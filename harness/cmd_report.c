@@ -38,7 +38,8 @@ int gct_cmd_report(int argc, char **argv)
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
     gct_report_opts ro = {.max_p99_us = 10000, .draw = true,
-                          .plot = {.version_lookup = gct_cpython_of}};
+                          .plot = {.version_lookup = gct_cpython_of,
+                                   .interpreter_lookup = gct_interpreter_of}};
     int c;
     opterr = 0;
     optind = 1;

@@ -10,14 +10,14 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "collector.h"
+#include "plot.h"
 #include "summary.h"
 #include "transfer.h"
 
 static void transfer_help(FILE *out)
 {
     fprintf(out,
-            "usage: gctune transfer DIR [--model NAME --real NAME] [--json]\n\n"
+            "usage: gctune transfer DIR [--model NAME --real NAME] [--json] [--plot [--pdf]]\n\n"
             "In a result directory where a CPython model and the real interpreter of its\n"
             "version ran the same workloads over the same thresholds (e.g. gctune sweep -c\n"
             "gencycle,python311 -w trees,cache --gen0 100,700,10000 --gen1 10,100), say per\n"
@@ -27,28 +27,48 @@ static void transfer_help(FILE *out)
             "setting, run on the real interpreter, is within its noise of the real fastest.\n"
             "Without --model/--real, every real interpreter in DIR against the model of its\n"
             "version (gencycle for python311, gencycle312 for python312, ...).\n\n"
+            "  --plot  also draw DIR/plots/transfer-<workload>.svg and .png: per workload,\n"
+            "          the model (x) against the real interpreter (y), one point per\n"
+            "          setting, throughput and GC time relative to each side's default,\n"
+            "          intervals as error bars (the pairs found by version, whatever\n"
+            "          --model/--real say; gctune plot and gctune report draw them too)\n"
+            "  --pdf   with --plot, also PDF\n\n"
             "Exit status: 0, or 2 when DIR holds no such pair.\n");
 }
 
 static void print_row(const gct_transfer *t)
 {
     char pick[200];
-    if (t->model_pick == t->real_best)
-        snprintf(pick, sizeof pick, "the same setting");
-    else if (t->compared && !t->decidable)
-        snprintf(pick, sizeof pick, "cannot tell (too few processes): %.2fx the real fastest "
-                                    "[%.2f, %.2f]",
-                 t->effect.ratio, t->effect.lo, t->effect.hi);
-    else if (t->compared)
-        snprintf(pick, sizeof pick, "%s: %.2fx the real fastest [%.2f, %.2f], %s",
-                 t->within_noise ? "within the noise" : "slower", t->effect.ratio,
-                 t->effect.lo, t->effect.hi, t->within_noise ? t->effect.why : "detected");
-    else
-        snprintf(pick, sizeof pick, "not compared (too few processes)");
+    gct_transfer_pick_text(t, pick, sizeof pick);
     char who[80];
     snprintf(who, sizeof who, "%s (%s)", t->real, t->model);
     printf("%-12s %-24s %5zu  %8.2f  %8.2f  %6.2fx  %6.2fx  %s\n", t->workload, who, t->pairs,
            t->rho_ops, t->rho_gc, t->model_ratio, t->real_ratio, pick);
+}
+
+/* --plot: the transfer figures alone, into DIR/plots; what was drawn goes
+ * to stdout, or to stderr under --json (stdout is the JSON). */
+static int draw_figures(const char *dir, bool pdf, bool json)
+{
+    gct_plot_opts po = {.pdf = pdf, .version_lookup = gct_cpython_of,
+                        .interpreter_lookup = gct_interpreter_of, .only = "transfer"};
+    gct_plot_result res;
+    char err[800];
+    int rc = gct_plot_dir(dir, &po, &res, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "gctune transfer: no figures: %s\n", err);
+        return rc == -1 ? GCT_EXIT_USAGE : GCT_EXIT_FAILED;
+    }
+    FILE *out = json ? stderr : stdout;
+    fprintf(out, "%zu figure%s in %s/plots:", res.n, res.n == 1 ? "" : "s", dir);
+    for (size_t i = 0; i < res.n; i++)
+        fprintf(out, " %s.png", res.figs[i].stem);
+    fprintf(out, "\n");
+    for (size_t i = 0; i < res.nnotes; i++)
+        fprintf(out, "  note: %s\n", res.notes[i]);
+    rc = res.failed ? GCT_EXIT_FAILED : GCT_EXIT_OK;
+    gct_plot_result_free(&res);
+    return rc;
 }
 
 int gct_cmd_transfer(int argc, char **argv)
@@ -56,10 +76,12 @@ int gct_cmd_transfer(int argc, char **argv)
     static const struct option opts[] = {{"model", required_argument, NULL, 'm'},
                                          {"real", required_argument, NULL, 'r'},
                                          {"json", no_argument, NULL, 'J'},
+                                         {"plot", no_argument, NULL, 'P'},
+                                         {"pdf", no_argument, NULL, 'D'},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
     const char *model = NULL, *real = NULL;
-    bool json = false;
+    bool json = false, plot = false, pdf = false;
     int c;
     opterr = 0;
     optind = 1;
@@ -68,6 +90,8 @@ int gct_cmd_transfer(int argc, char **argv)
         case 'm': model = optarg; break;
         case 'r': real = optarg; break;
         case 'J': json = true; break;
+        case 'P': plot = true; break;
+        case 'D': pdf = true; break;
         case 'h': transfer_help(stdout); return GCT_EXIT_OK;
         default: return gct_usage_error("transfer", "unknown option '%s'", argv[optind - 1]);
         }
@@ -76,6 +100,8 @@ int gct_cmd_transfer(int argc, char **argv)
         return gct_usage_error("transfer", "give one result directory");
     if (!model != !real)
         return gct_usage_error("transfer", "--model and --real go together");
+    if (pdf && !plot)
+        return gct_usage_error("transfer", "--pdf goes with --plot");
     const char *dir = argv[optind];
     gct_summary s;
     gct_results rows = {0};
@@ -87,31 +113,15 @@ int gct_cmd_transfer(int argc, char **argv)
         return gct_usage_error("transfer", "%s", err);
     }
     /* The pairs: as given, or each real interpreter with its version's model. */
-    const char *pm[16], *pr[16];
-    size_t np = 0;
-    for (size_t i = 0; i < s.ncollectors && !model; i++) {
-        const gct_collector *r = gct_collector_find(s.collectors[i]);
-        if (!r || !r->interpreter)
-            continue;
-        for (size_t j = 0; j < s.ncollectors && np < 16; j++) {
-            const gct_collector *m = gct_collector_find(s.collectors[j]);
-            if (m && !m->interpreter && m->cpython && !strcmp(m->cpython, r->interpreter)) {
-                pm[np] = m->name;
-                pr[np++] = r->name;
-                break;
-            }
-        }
-    }
-    if (model) {
-        pm[0] = model;
-        pr[0] = real;
-        np = 1;
-    }
+    gct_transfer_pair pairs[16];
+    size_t np = model ? 1 : gct_transfer_pairs(&s, gct_cpython_of, gct_interpreter_of, pairs, 16);
+    if (model)
+        pairs[0] = (gct_transfer_pair){.model = model, .real = real};
     gct_transfer t[64];
     json_t *arr = json_array();
     size_t shown = 0;
     for (size_t k = 0; k < np; k++) {
-        size_t n = gct_transfer_compare(&rows, &s, pm[k], pr[k], t, 64);
+        size_t n = gct_transfer_compare(&rows, &s, pairs[k].model, pairs[k].real, t, 64);
         if (n && !json && !shown)
             printf("%-12s %-24s %5s  %8s  %8s  %7s  %7s  %s\n", "workload", "real (model)", "grid",
                    "rho ops", "rho GC", "model", "real", "the model's fastest, on the real one");
@@ -151,5 +161,5 @@ int gct_cmd_transfer(int argc, char **argv)
         return gct_usage_error("transfer", "%s holds no model and real interpreter of one version "
                                            "over the same settings (sweep e.g. -c gencycle,python311)",
                                dir);
-    return GCT_EXIT_OK;
+    return plot ? draw_figures(dir, pdf, json) : GCT_EXIT_OK;
 }

@@ -689,7 +689,8 @@ void gct_measure_figures_and_report(const gct_measure *m, const char *out)
     char perr[800] = "not drawn (--no-plots)";
     bool drawn = false;
     if (!m->no_plots) {
-        gct_plot_opts po = {.pdf = m->pdf, .version_lookup = gct_cpython_of};
+        gct_plot_opts po = {.pdf = m->pdf, .version_lookup = gct_cpython_of,
+                            .interpreter_lookup = gct_interpreter_of};
         drawn = gct_plot_dir(out, &po, &pr, perr, sizeof perr) == 0;
         if (drawn)
             gct_print_plot_result(&pr, out);
@@ -700,7 +701,8 @@ void gct_measure_figures_and_report(const gct_measure *m, const char *out)
         .max_p99_us = 10000,
         .figures = drawn ? &pr : NULL,
         .figures_note = perr,
-        .plot = {.version_lookup = gct_cpython_of},
+        .plot = {.version_lookup = gct_cpython_of,
+                 .interpreter_lookup = gct_interpreter_of},
     };
     char rerr[800];
     size_t notes;

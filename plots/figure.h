@@ -12,7 +12,8 @@
  *
  * Adding a figure: its script plots/<name>.gp, its data step (in
  * figures-model.c for figures of the result model, figures-pauses.c for
- * figures of the pauses files; declared below) and one row of figure_table.
+ * figures of the pauses files, figures-transfer.c for a model against the
+ * real interpreter; declared below) and one row of figure_table.
  */
 #ifndef GCT_PLOT_FIGURE_H
 #define GCT_PLOT_FIGURE_H
@@ -116,6 +117,8 @@ bool fig_prepare_heatmap(plot_ctx *c, figure *fig);
 bool fig_prepare_tradeoff(plot_ctx *c, figure *fig);
 /* figures-upgrade.c */
 bool fig_prepare_upgrade(plot_ctx *c, figure *fig);
+/* figures-transfer.c */
+bool fig_prepare_transfer(plot_ctx *c, figure *fig);
 /* figures-pauses.c */
 bool fig_prepare_pause_cdf(plot_ctx *c, figure *fig);
 bool fig_prepare_pause_timeline(plot_ctx *c, figure *fig);

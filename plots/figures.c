@@ -50,6 +50,10 @@ const figure_desc figure_table[] = {
      .prepare = fig_prepare_tradeoff},
     {.name = "mmu", .title = "Minimum mutator utilization", .script = "mmu.gp",
      .per_workload = true, .width = 1200, .height = 750, .prepare = fig_prepare_mmu},
+    /* only where a model and the real interpreter of its version ran one
+     * grid; sized by its number of pairs */
+    {.name = "transfer", .title = "Model against the real interpreter", .script = "transfer.gp",
+     .per_workload = true, .width = 1400, .height = 720, .prepare = fig_prepare_transfer},
 };
 
 const size_t figure_table_n = sizeof figure_table / sizeof figure_table[0];

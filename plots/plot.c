@@ -126,6 +126,12 @@ static void plot_recommend_setup(plot_ctx *c, const char *dir)
     }
 }
 
+/* The rows o asks for: all, or the one named o->only. */
+static bool wanted(const gct_plot_opts *o, const figure_desc *d)
+{
+    return !o->only || !strcmp(o->only, d->name);
+}
+
 int gct_plot_dir(const char *dir, const gct_plot_opts *o, gct_plot_result *res, char *err,
                  size_t errlen)
 {
@@ -155,11 +161,11 @@ int gct_plot_dir(const char *dir, const gct_plot_opts *o, gct_plot_result *res, 
         rc = -1;
     } else {
         for (size_t i = 0; i < figure_table_n; i++)
-            if (!figure_table[i].per_workload)
+            if (!figure_table[i].per_workload && wanted(o, &figure_table[i]))
                 plot_draw(&c, &figure_table[i], NULL);
         for (size_t w = 0; w < c.nworkloads; w++)
             for (size_t i = 0; i < figure_table_n; i++)
-                if (figure_table[i].per_workload)
+                if (figure_table[i].per_workload && wanted(o, &figure_table[i]))
                     plot_draw(&c, &figure_table[i], c.workloads[w]);
     }
     free(c.aggs);

@@ -31,6 +31,13 @@ typedef struct gct_plot_opts {
     /* The CPython version of a collector a directory's meta.json does not
      * name (one written before it did; NULL: none): versions.h. */
     gct_version_lookup version_lookup;
+    /* The CPython version a collector is when it is a real interpreter
+     * (python311: "3.11"; NULL for models): what pairs a model with the real
+     * interpreter of its version for the transfer figures
+     * (results/transfer.h).  NULL: no transfer figures. */
+    gct_version_lookup interpreter_lookup;
+    /* Draw only the figure table's row of this name ("transfer"); NULL: all. */
+    const char *only;
     /* The pause budget of the recommendation the figures mark ("highest
      * throughput with p99 <= max_p99_us", results/tune.h); 0: 10000 µs
      * (10 ms), the report's default. */

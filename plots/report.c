@@ -19,6 +19,7 @@
 #include "record.h"
 #include "stats.h"
 #include "summary.h"
+#include "transfer.h"
 #include "tune.h"
 #include "upgrade.h"
 #include "versions.h"
@@ -1162,6 +1163,66 @@ static void recommend_section(doc *d, const inputs *in, const gct_report_opts *o
         para(d, "No CPython model ran in this sweep: nothing to recommend.");
 }
 
+/* A CPython model against the real interpreter of its version, when the
+ * sweep ran such a pair over one grid: gctune transfer's table (the same
+ * pairs and numbers, results/transfer.h) and the transfer figures. */
+static void transfer_section(doc *d, const inputs *in, const gct_report_opts *o,
+                             const gct_plot_result *figs)
+{
+    gct_transfer_pair pairs[8];
+    size_t np = o->plot.interpreter_lookup
+                    ? gct_transfer_pairs(&in->s, o->plot.version_lookup,
+                                         o->plot.interpreter_lookup, pairs, 8)
+                    : 0;
+    size_t cap = in->s.nworkloads + 1;
+    gct_transfer *t = calloc(np * cap + 1, sizeof *t);
+    size_t nt = 0;
+    for (size_t k = 0; t && k < np; k++)
+        nt += gct_transfer_compare(&in->rows, &in->s, pairs[k].model, pairs[k].real, t + nt, cap);
+    if (!nt) { /* no pair, or no workload both ran */
+        free(t);
+        return;
+    }
+    heading(d, 2, "Model against the real interpreter");
+    para(d, "Where a CPython model and the real interpreter of its version ran the same "
+            "workloads over the same thresholds: does the model rank the settings as the real "
+            "interpreter does? rho is Spearman's rank correlation across the grid (1: the same "
+            "order; near 0: none); tuned/default is each side's fastest setting over its "
+            "default (medians of ops/s); the last column is the model's fastest setting run on "
+            "the real interpreter, against the real fastest, by the rule of the verdicts. "
+            "gctune transfer %s gives the same table (--json, --plot).",
+         d->dir);
+    static const char *const hdr[] = {"workload", "real (model)", "grid", "rho throughput",
+                                      "rho GC time", "tuned/default, model",
+                                      "tuned/default, real", "the model's pick on the real one"};
+    table_begin(d, 8, hdr);
+    for (size_t i = 0; i < nt; i++) {
+        char who[160], grid[24], ro[16], rg[16], mr[16], rr[16], pick[300];
+        snprintf(who, sizeof who, "%s (%s)", t[i].real, t[i].model);
+        snprintf(grid, sizeof grid, "%zu", t[i].pairs);
+        const double v[4] = {t[i].rho_ops, t[i].rho_gc, t[i].model_ratio, t[i].real_ratio};
+        char *out[4] = {ro, rg, mr, rr};
+        for (int k = 0; k < 4; k++) /* 16 bytes each */
+            if (isfinite(v[k]))
+                snprintf(out[k], 16, "%.2f%s", v[k], k < 2 ? "" : "x");
+            else
+                snprintf(out[k], 16, "n/a");
+        gct_transfer_pick_text(&t[i], pick, sizeof pick);
+        const char *cells[] = {t[i].workload, who, grid, ro, rg, mr, rr, pick};
+        table_row(d, cells);
+    }
+    table_end(d);
+    /* The figures, one per workload (every pair of it in one). */
+    for (size_t w = 0; w < in->s.nworkloads; w++) {
+        char stem[200];
+        snprintf(stem, sizeof stem, "transfer-%s", in->s.workloads[w]);
+        for (size_t i = 0; figs && i < figs->n; i++)
+            if (!strcmp(figs->figs[i].stem, stem))
+                figure(d, &figs->figs[i]);
+    }
+    free(t);
+}
+
 static size_t report_body(doc *d, const inputs *in, const gct_report_opts *o,
                           const gct_plot_result *figs, const char *why)
 {
@@ -1177,6 +1238,7 @@ static size_t report_body(doc *d, const inputs *in, const gct_report_opts *o,
     status_section(d, in->meta, &in->s);
     if (in->s.n) {
         recommend_section(d, in, o);
+        transfer_section(d, in, o, figs);
         verdict_section(d, &in->rows, &in->s);
         upgrade_section(d, &in->rows, &in->s, &in->ver, figs);
     }

@@ -14,17 +14,60 @@ static const char *setting_of(const gct_config_summary *c)
     return dot ? dot + 1 : c->id;
 }
 
-static double median_of(const gct_config_summary *c, const char *field)
+const gct_stat *gct_transfer_gc_stat(const gct_config_summary *c, bool model)
 {
-    const gct_stat *st = gct_summary_stat(c, field);
+    const gct_stat *p = model ? gct_summary_stat(c, "cpython_gc_s") : NULL;
+    if (p && isfinite(p->median) && p->median > 0)
+        return p;
+    return gct_summary_stat(c, "gc_s");
+}
+
+static double gc_median(const gct_config_summary *c, bool model)
+{
+    const gct_stat *st = gct_transfer_gc_stat(c, model);
     return st ? st->median : NAN;
 }
 
-/* The model's GC time: its prediction of CPython's where there is one. */
-static double model_gc(const gct_config_summary *c)
+size_t gct_transfer_pairs(const gct_summary *s, gct_version_lookup cpython_of,
+                          gct_version_lookup interpreter_of, gct_transfer_pair *out, size_t max)
 {
-    double p = median_of(c, "cpython_gc_s");
-    return isfinite(p) && p > 0 ? p : median_of(c, "gc_s");
+    size_t n = 0;
+    for (size_t i = 0; i < s->ncollectors && n < max; i++) {
+        const char *v = interpreter_of ? interpreter_of(s->collectors[i]) : NULL;
+        if (!v)
+            continue;
+        for (size_t j = 0; j < s->ncollectors; j++) {
+            const char *m = s->collectors[j];
+            const char *mv = cpython_of ? cpython_of(m) : NULL;
+            if (!interpreter_of(m) && mv && !strcmp(mv, v)) {
+                out[n].model = m;
+                out[n++].real = s->collectors[i];
+                break;
+            }
+        }
+    }
+    return n;
+}
+
+size_t gct_transfer_points(const gct_summary *s, const char *wl, const char *model,
+                           const char *real, const gct_config_summary **mc,
+                           const gct_config_summary **rc, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n && n < max; i++) {
+        const gct_config_summary *m = &s->configs[i];
+        if (strcmp(m->workload, wl) || strcmp(m->collector, model) || m->aa_of[0] || !m->n)
+            continue;
+        for (size_t j = 0; j < s->n && n < max; j++) {
+            const gct_config_summary *r = &s->configs[j];
+            if (!strcmp(r->workload, wl) && !strcmp(r->collector, real) && !r->aa_of[0] && r->n &&
+                !strcmp(setting_of(m), setting_of(r))) {
+                mc[n] = m;
+                rc[n++] = r;
+            }
+        }
+    }
+    return n;
 }
 
 size_t gct_transfer_compare(const gct_results *rows, const gct_summary *s, const char *model,
@@ -38,24 +81,12 @@ size_t gct_transfer_compare(const gct_results *rows, const gct_summary *s, const
     double *a = malloc((rows->n + 1) * sizeof *a), *b = malloc((rows->n + 1) * sizeof *b);
     for (size_t w = 0; w < s->nworkloads && nout < max; w++) {
         const char *wl = s->workloads[w];
-        size_t n = 0;
-        for (size_t i = 0; i < s->n; i++) {
-            const gct_config_summary *m = &s->configs[i];
-            if (strcmp(m->workload, wl) || strcmp(m->collector, model) || m->aa_of[0] || !m->n)
-                continue;
-            for (size_t j = 0; j < s->n; j++) {
-                const gct_config_summary *r = &s->configs[j];
-                if (!strcmp(r->workload, wl) && !strcmp(r->collector, real) && !r->aa_of[0] &&
-                    r->n && !strcmp(setting_of(m), setting_of(r))) {
-                    mc[n] = m;
-                    rc[n] = r;
-                    mo[n] = m->ops_s;
-                    ro[n] = r->ops_s;
-                    mg[n] = model_gc(m);
-                    rg[n] = median_of(r, "gc_s");
-                    n++;
-                }
-            }
+        size_t n = gct_transfer_points(s, wl, model, real, mc, rc, cap);
+        for (size_t k = 0; k < n; k++) {
+            mo[k] = mc[k]->ops_s;
+            ro[k] = rc[k]->ops_s;
+            mg[k] = gc_median(mc[k], true);
+            rg[k] = gc_median(rc[k], false);
         }
         if (!n)
             continue;
@@ -102,4 +133,19 @@ size_t gct_transfer_compare(const gct_results *rows, const gct_summary *s, const
     free(a);
     free(b);
     return nout;
+}
+
+void gct_transfer_pick_text(const gct_transfer *t, char *buf, size_t len)
+{
+    if (t->model_pick == t->real_best)
+        snprintf(buf, len, "the same setting");
+    else if (t->compared && !t->decidable)
+        snprintf(buf, len, "cannot tell (too few processes): %.2fx the real fastest [%.2f, %.2f]",
+                 t->effect.ratio, t->effect.lo, t->effect.hi);
+    else if (t->compared)
+        snprintf(buf, len, "%s: %.2fx the real fastest [%.2f, %.2f], %s",
+                 t->within_noise ? "within the noise" : "slower", t->effect.ratio, t->effect.lo,
+                 t->effect.hi, t->within_noise ? t->effect.why : "detected");
+    else
+        snprintf(buf, len, "not compared (too few processes)");
 }

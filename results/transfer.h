@@ -19,6 +19,7 @@
 #include "record.h"
 #include "stats.h"
 #include "summary.h"
+#include "versions.h"
 
 typedef struct gct_transfer {
     char workload[64];
@@ -37,10 +38,41 @@ typedef struct gct_transfer {
                                   "too few runs", and within_noise says nothing) */
 } gct_transfer;
 
+/* A model and the real interpreter it is compared with (names as the
+ * summary holds them). */
+typedef struct gct_transfer_pair {
+    const char *model, *real;
+} gct_transfer_pair;
+
+/* The pairs of s: each real interpreter (interpreter_of gives its version;
+ * NULL for a model) with the first collector of s that is no interpreter and
+ * whose cpython_of version equals it, in the order of s's collectors; at
+ * most max, returns how many.  results/ knows no collector: the caller hands
+ * the registry's answers (gencycle -> "3.11"; python311 -> "3.11" for both). */
+size_t gct_transfer_pairs(const gct_summary *s, gct_version_lookup cpython_of,
+                          gct_version_lookup interpreter_of, gct_transfer_pair *out, size_t max);
+
+/* The settings model and real both ran on wl (A/A twins and configurations
+ * without a successful process left out), in the model's order: mc[k] and
+ * rc[k] ran the same thresholds.  At most max; returns how many. */
+size_t gct_transfer_points(const gct_summary *s, const char *wl, const char *model,
+                           const char *real, const gct_config_summary **mc,
+                           const gct_config_summary **rc, size_t max);
+
+/* The GC time a side is compared by: the model's prediction of CPython's
+ * (cpython_gc_s) where its median is positive, else its gc_s; the real
+ * interpreter's gc_s (NULL: not recorded). */
+const gct_stat *gct_transfer_gc_stat(const gct_config_summary *c, bool model);
+
 /* The comparison of model and real (collector names) on every workload
  * both ran in s, at most max of them; returns how many.  rows are the
  * records s was made from. */
 size_t gct_transfer_compare(const gct_results *rows, const gct_summary *s, const char *model,
                             const char *real, gct_transfer *out, size_t max);
+
+/* What the model's pick did on the real interpreter, as a table cell: "the
+ * same setting", "within the noise: 0.97x the real fastest [0.92, 1.03], ...",
+ * "slower: ...", "cannot tell (too few processes): ...". */
+void gct_transfer_pick_text(const gct_transfer *t, char *buf, size_t len);
 
 #endif

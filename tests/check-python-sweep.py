@@ -45,6 +45,66 @@ def sweep(gctune, out, *args, env=None):
                           capture_output=True, text=True, timeout=600, env=env)
 
 
+def report_md(gctune, out):
+    p = subprocess.run([gctune, "report", out], capture_output=True, text=True, timeout=600)
+    check(p.returncode == 0, "gctune report %s: %s" % (out, p.stderr[-300:]))
+    path = os.path.join(out, "report.md")
+    return open(path).read() if os.path.exists(path) else ""
+
+
+def transfer_pngs(out):
+    d = os.path.join(out, "plots")
+    return sorted(f for f in os.listdir(d) if f.startswith("transfer-") and f.endswith(".png")) \
+        if os.path.isdir(d) else []
+
+
+def check_transfer_figures(gctune, tmp, both, real_only):
+    """transfer --plot draws transfer-<workload> (and nothing else) where a
+    model and its real interpreter ran one grid; gctune report has the section
+    with the table and the figure there, and neither where one side is
+    missing."""
+    drawing = bool(shutil.which("gnuplot") or os.environ.get("GCTUNE_GNUPLOT"))
+    heading = "## Model against the real interpreter"
+    p = subprocess.run([gctune, "transfer", both, "--plot"], capture_output=True, text=True,
+                       timeout=600)
+    if drawing:
+        png = os.path.join(both, "plots", "transfer-trees.png")
+        check(p.returncode == 0 and os.path.exists(png) and os.path.getsize(png) > 1000,
+              "transfer --plot draws transfer-trees.png (%d %r)" % (p.returncode, p.stderr[-300:]))
+        others = [f for f in os.listdir(os.path.join(both, "plots"))
+                  if f.endswith(".png") and not f.startswith("transfer-")]
+        check(not others, "transfer --plot draws the transfer figures alone: %r" % others)
+        data = os.path.join(both, "plots", "data", "transfer-trees-1.csv")
+        pts = rows(data) if os.path.exists(data) else []
+        check(len(pts) == 3 and sum(r["default"] == "1" for r in pts) == 1 and
+              all(float(r["mx"]) > 0 and float(r["ry"]) > 0 for r in pts),
+              "the figure's data: the 3 settings, one of them the default: %r" % pts)
+    md = report_md(gctune, both)
+    sec = md.split(heading, 1)[1].split("\n## ", 1)[0] if heading in md else ""
+    check(sec and "| trees | python311 (gencycle) | 3 |" in sec,
+          "the report has the section with the transfer table: %r" % sec[:600])
+    if drawing:
+        check("plots/transfer-trees.png" in sec, "the section shows transfer-trees: %r" % sec[-600:])
+    # One side alone: no figure, no section.
+    p = subprocess.run([gctune, "transfer", real_only, "--plot"], capture_output=True, text=True)
+    check(p.returncode == 2 and not transfer_pngs(real_only),
+          "transfer --plot without a model: exit 2, nothing drawn (%d %r)" %
+          (p.returncode, transfer_pngs(real_only)))
+    model_only = os.path.join(tmp, "model-only")
+    p = subprocess.run([gctune, "sweep", "-c", "gencycle", "-w", "trees", "-p", "depth=6",
+                        "-p", "long_depth=8", "--ops", "20", "--gen0", "100,700,10000",
+                        "--gen1", "10", "--gen2", "10", "--reps", "1", "--quiet",
+                        "--out", model_only], capture_output=True, text=True, timeout=600)
+    check(p.returncode == 0, "the model-only sweep: %s" % p.stderr[-300:])
+    for out in (real_only, model_only):
+        md = report_md(gctune, out)
+        check(md and heading not in md, "%s: no transfer section in the report" % out)
+        check(not transfer_pngs(out), "%s: no transfer figure: %r" % (out, transfer_pngs(out)))
+    if drawing:
+        check(os.path.exists(os.path.join(model_only, "plots", "throughput-gen0.png")),
+              "the model-only directory drew its other figures (the check above means something)")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gctune", required=True)
@@ -165,6 +225,10 @@ def main():
         p = subprocess.run([a.gctune, "transfer", out], capture_output=True, text=True)
         check(p.returncode == 2 and "no model and real interpreter" in p.stderr,
               "transfer without a model: exit 2 (%d %r)" % (p.returncode, p.stderr))
+        # The scatter figures and the report section: for the model and the
+        # real interpreter (out4), not for the real one alone (out) nor for a
+        # model alone (out5).  Figures only where gnuplot is.
+        check_transfer_figures(a.gctune, tmp, out4, out)
         # No interpreter: the configurations fail with what was looked for.
         env = dict(os.environ, GCTUNE_PYTHON_3_11="/nonexistent/python3.11")
         out2 = os.path.join(tmp, "b")
