@@ -26,7 +26,11 @@ static void transfer_help(FILE *out)
             "grid, the fastest/default ratio on each side, and whether the model's fastest\n"
             "setting, run on the real interpreter, is within its noise of the real fastest.\n"
             "Without --model/--real, every real interpreter in DIR against the model of its\n"
-            "version (gencycle for python311, gencycle312 for python312, ...).\n\n"
+            "version (gencycle for python311, gencycle312 for python312, ...).\n"
+            "Why a correlation can be low: \"real GC\" is the real default's share of time in\n"
+            "collections, \"spread/noise\" how far apart the real settings' medians land\n"
+            "(fastest over slowest) against the real interpreter's own A/A noise floor: a\n"
+            "spread inside the noise leaves nothing to rank.\n\n"
             "  --plot  also draw DIR/plots/transfer-<workload>.svg and .png: per workload,\n"
             "          the model (x) against the real interpreter (y), one point per\n"
             "          setting, throughput and GC time relative to each side's default,\n"
@@ -42,8 +46,16 @@ static void print_row(const gct_transfer *t)
     gct_transfer_pick_text(t, pick, sizeof pick);
     char who[80];
     snprintf(who, sizeof who, "%s (%s)", t->real, t->model);
-    printf("%-12s %-24s %5zu  %8.2f  %8.2f  %6.2fx  %6.2fx  %s\n", t->workload, who, t->pairs,
-           t->rho_ops, t->rho_gc, t->model_ratio, t->real_ratio, pick);
+    char share[16], spread[40];
+    snprintf(share, sizeof share, isfinite(t->real_gc_share) ? "%.1f%%" : "n/a",
+             100 * t->real_gc_share);
+    if (isfinite(t->real_floor))
+        snprintf(spread, sizeof spread, "%.0f%%/%.0f%%", 100 * t->real_spread,
+                 100 * t->real_floor);
+    else
+        snprintf(spread, sizeof spread, "%.0f%%/none", 100 * t->real_spread);
+    printf("%-12s %-24s %5zu  %8.2f  %8.2f  %6.2fx  %6.2fx  %7s  %11s  %s\n", t->workload, who,
+           t->pairs, t->rho_ops, t->rho_gc, t->model_ratio, t->real_ratio, share, spread, pick);
 }
 
 /* --plot: the transfer figures alone, into DIR/plots; what was drawn goes
@@ -123,8 +135,9 @@ int gct_cmd_transfer(int argc, char **argv)
     for (size_t k = 0; k < np; k++) {
         size_t n = gct_transfer_compare(&rows, &s, pairs[k].model, pairs[k].real, t, 64);
         if (n && !json && !shown)
-            printf("%-12s %-24s %5s  %8s  %8s  %7s  %7s  %s\n", "workload", "real (model)", "grid",
-                   "rho ops", "rho GC", "model", "real", "the model's fastest, on the real one");
+            printf("%-12s %-24s %5s  %8s  %8s  %7s  %7s  %7s  %11s  %s\n", "workload",
+                   "real (model)", "grid", "rho ops", "rho GC", "model", "real", "real GC",
+                   "spread/noise", "the model's fastest, on the real one");
         for (size_t i = 0; i < n; i++, shown++) {
             if (json) {
                 json_t *o = json_object();
@@ -138,6 +151,15 @@ int gct_cmd_transfer(int argc, char **argv)
                                                                       : json_null());
                 json_object_set_new(o, "model_ratio", json_real(t[i].model_ratio));
                 json_object_set_new(o, "real_ratio", json_real(t[i].real_ratio));
+                json_object_set_new(o, "real_gc_share", isfinite(t[i].real_gc_share)
+                                                            ? json_real(t[i].real_gc_share)
+                                                            : json_null());
+                json_object_set_new(o, "real_spread", isfinite(t[i].real_spread)
+                                                          ? json_real(t[i].real_spread)
+                                                          : json_null());
+                json_object_set_new(o, "real_floor", isfinite(t[i].real_floor)
+                                                         ? json_real(t[i].real_floor)
+                                                         : json_null());
                 json_object_set_new(o, "model_pick", json_string(t[i].model_pick->id));
                 json_object_set_new(o, "real_best", json_string(t[i].real_best->id));
                 json_object_set_new(o, "within_noise", json_boolean(t[i].within_noise));

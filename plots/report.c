@@ -1039,7 +1039,8 @@ static size_t figures_section(doc *d, const gct_report_opts *o, const gct_plot_r
         return 1;
     }
     for (size_t i = 0; i < figs->n; i++)
-        if (&figs->figs[i] != upgrade_figure(figs)) /* shown with its sentences */
+        if (&figs->figs[i] != upgrade_figure(figs) && /* shown with their sentences */
+            strncmp(figs->figs[i].stem, "transfer-", 9))
             figure(d, &figs->figs[i]);
     if (figs->nnotes) {
         para(d, "Not drawn:");
@@ -1190,12 +1191,18 @@ static void transfer_section(doc *d, const inputs *in, const gct_report_opts *o,
             "order; near 0: none); tuned/default is each side's fastest setting over its "
             "default (medians of ops/s); the last column is the model's fastest setting run on "
             "the real interpreter, against the real fastest, by the rule of the verdicts. "
+            "A low rho for throughput is not always the model's fault: when the real "
+            "interpreter spends little of its time in collections, its settings land closer "
+            "together (spread) than its own A/A pair (noise floor), and there is no order "
+            "to match. "
             "gctune transfer %s gives the same table (--json, --plot).",
          d->dir);
     static const char *const hdr[] = {"workload", "real (model)", "grid", "rho throughput",
                                       "rho GC time", "tuned/default, model",
-                                      "tuned/default, real", "the model's pick on the real one"};
-    table_begin(d, 8, hdr);
+                                      "tuned/default, real", "real: time in GC",
+                                      "real: spread / noise floor",
+                                      "the model's pick on the real one"};
+    table_begin(d, 10, hdr);
     for (size_t i = 0; i < nt; i++) {
         char who[160], grid[24], ro[16], rg[16], mr[16], rr[16], pick[300];
         snprintf(who, sizeof who, "%s (%s)", t[i].real, t[i].model);
@@ -1208,7 +1215,15 @@ static void transfer_section(doc *d, const inputs *in, const gct_report_opts *o,
             else
                 snprintf(out[k], 16, "n/a");
         gct_transfer_pick_text(&t[i], pick, sizeof pick);
-        const char *cells[] = {t[i].workload, who, grid, ro, rg, mr, rr, pick};
+        char share[16], spread[48];
+        snprintf(share, sizeof share, isfinite(t[i].real_gc_share) ? "%.1f%%" : "n/a",
+                 100 * t[i].real_gc_share);
+        if (isfinite(t[i].real_floor))
+            snprintf(spread, sizeof spread, "%.0f%% / %.0f%%", 100 * t[i].real_spread,
+                     100 * t[i].real_floor);
+        else
+            snprintf(spread, sizeof spread, "%.0f%% / none measured", 100 * t[i].real_spread);
+        const char *cells[] = {t[i].workload, who, grid, ro, rg, mr, rr, share, spread, pick};
         table_row(d, cells);
     }
     table_end(d);

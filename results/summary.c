@@ -288,21 +288,33 @@ static const char *pair_collector(const gct_summary *s, const gct_noise *z)
     return a ? a->collector : "";
 }
 
+double gct_summary_noise_floor_own(const gct_summary *s, const char *workload,
+                                   const char *collector, const char *field)
+{
+    for (size_t i = 0; i < s->nnoise; i++) {
+        const gct_noise *z = &s->noise[i];
+        if (!strcmp(z->workload, workload) && !strcmp(pair_collector(s, z), collector))
+            return pair_floor(s, z, field);
+    }
+    return NAN;
+}
+
 double gct_summary_noise_floor_in(const gct_summary *s, const char *workload,
                                   const char *collector, const char *field)
 {
-    double own = NAN, most = NAN;
+    double own = collector ? gct_summary_noise_floor_own(s, workload, collector, field) : NAN;
+    if (!isnan(own))
+        return own;
+    double most = NAN;
     for (size_t i = 0; i < s->nnoise; i++) {
         const gct_noise *z = &s->noise[i];
         if (strcmp(z->workload, workload))
             continue;
         double f = pair_floor(s, z, field);
-        if (collector && !strcmp(pair_collector(s, z), collector))
-            own = f;
         if (isnan(most) || f > most)
             most = f;
     }
-    return isnan(own) ? most : own;
+    return most;
 }
 
 double gct_summary_noise_floor(const gct_summary *s, const char *workload)

@@ -119,6 +119,9 @@ double gct_summary_noise_floor_of(const gct_summary *s, const char *workload, co
  * for collector NULL. */
 double gct_summary_noise_floor_in(const gct_summary *s, const char *workload,
                                   const char *collector, const char *field);
+/* Only collector's own pair's floor: NaN when it has none. */
+double gct_summary_noise_floor_own(const gct_summary *s, const char *workload,
+                                   const char *collector, const char *field);
 /* A configuration worth showing as a choice: it ran, is no A/A twin, and
  * does not leak. */
 bool gct_summary_is_candidate(const gct_config_summary *c);

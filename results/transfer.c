@@ -111,6 +111,14 @@ size_t gct_transfer_compare(const gct_results *rows, const gct_summary *s, const
         t->real_ratio = def != SIZE_MAX && ro[def] > 0 ? ro[rbest] / ro[def] : NAN;
         t->model_pick = rc[mbest];
         t->real_best = rc[rbest];
+        size_t rworst = 0;
+        for (size_t k = 0; k < n; k++)
+            if (ro[k] < ro[rworst])
+                rworst = k;
+        t->real_spread = ro[rworst] > 0 ? ro[rbest] / ro[rworst] - 1 : NAN;
+        t->real_floor = gct_summary_noise_floor_own(s, wl, real, "ops_per_s");
+        const gct_stat *share = def != SIZE_MAX ? gct_summary_stat(rc[def], "gc_fraction") : NULL;
+        t->real_gc_share = share ? share->median : NAN;
         if (mbest == rbest) {
             t->within_noise = t->decidable = true;
         } else {

@@ -36,6 +36,10 @@ typedef struct gct_transfer {
     bool within_noise;         /* the model's pick is not detectably slower on the real one */
     bool decidable;            /* the processes could have told a difference at all (false:
                                   "too few runs", and within_noise says nothing) */
+    /* Why a rank correlation can be low: what the real side can resolve. */
+    double real_gc_share;      /* the real default's time in collections (gc_fraction) */
+    double real_spread;        /* the real fastest over the real slowest, minus 1 */
+    double real_floor;         /* the real interpreter's own A/A noise floor (NaN: none) */
 } gct_transfer;
 
 /* A model and the real interpreter it is compared with (names as the

@@ -222,6 +222,15 @@ def main():
               tj[0]["model"] == "gencycle" and tj[0]["real"] == "python311" and
               tj[0]["rho_ops"] is not None and -1 <= tj[0]["rho_ops"] <= 1,
               "transfer pairs the 3 settings: %r %s" % (tj, p.stderr[-300:]))
+        # The real interpreter has an A/A twin of its own (its noise is not the
+        # model's), and transfer reports it beside the grid's real spread.
+        twins = sorted(r["collector"] for r in rows(os.path.join(out4, "results.csv"))
+                       if r["aa_of"])
+        check(twins == ["gencycle", "python311"], "a twin per model and per interpreter: %r"
+              % twins)
+        check(tj and tj[0].get("real_floor") is not None and tj[0].get("real_spread") is not None
+              and tj[0].get("real_gc_share") is not None,
+              "transfer gives the real side's floor, spread and GC share: %r" % tj)
         p = subprocess.run([a.gctune, "transfer", out], capture_output=True, text=True)
         check(p.returncode == 2 and "no model and real interpreter" in p.stderr,
               "transfer without a model: exit 2 (%d %r)" % (p.returncode, p.stderr))
