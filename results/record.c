@@ -243,8 +243,12 @@ int gct_results_read_csv(const char *path, gct_results *out, char *err, size_t e
         seen[fi] = true;
         cols[c] = f;
     }
+    /* Fields added at the end since schema 2 began may be missing from an
+     * older file: they read as empty (record.h). */
+    const gct_field *late = gct_result_field(GCT_RESULT_FIRST_LATE_FIELD);
+    size_t first_late = late ? (size_t)(late - gct_result_fields) : gct_result_nfields;
     for (size_t i = 0; i < gct_result_nfields; i++) {
-        if (!seen[i]) {
+        if (!seen[i] && i < first_late) {
             snprintf(err, errlen, "%s:1: column '%s' is missing", path, gct_result_fields[i].name);
             goto done;
         }

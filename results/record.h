@@ -4,8 +4,10 @@
  *
  * A record is one configuration x one repetition.  The list is the contract
  * of results.csv: other tools select columns by these names.  Adding a field
- * at the end is compatible; renaming, removing or changing the meaning of a
- * field bumps GCT_RESULTS_SCHEMA, and readers reject files of a newer schema.
+ * at the end is compatible: files written before it lack the column, which
+ * reads as empty (from GCT_RESULT_FIRST_LATE_FIELD on); renaming, removing
+ * or changing the meaning of a field bumps GCT_RESULTS_SCHEMA, and readers
+ * reject files of a newer schema.
  */
 #ifndef GCT_RECORD_H
 #define GCT_RECORD_H
@@ -24,6 +26,9 @@ extern "C" {
 /* 2: one record per process (round, process, pid, aa_of, warmup_ops), status
  * as an enum, deterministic GC work and CPython's predicted GC time. */
 #define GCT_RESULTS_SCHEMA 2
+/* The first field added after schema 2's files were first written: it and
+ * the fields after it may be missing from a results.csv. */
+#define GCT_RESULT_FIRST_LATE_FIELD "uncollectable"
 
 /* The outcome of one process.  Written as its name ("ok", "failed"). */
 typedef enum gct_status { GCT_STATUS_OK, GCT_STATUS_FAILED } gct_status;

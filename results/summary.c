@@ -581,10 +581,16 @@ static int read_config(reader *r, size_t row, gct_config_summary *c)
     c->ci = !strcmp(interval, "ci95");
     free(interval);
     c->stat = gct_xcalloc(nsfields, sizeof *c->stat);
+    const gct_field *late = gct_result_field(GCT_RESULT_FIRST_LATE_FIELD);
     for (size_t k = 0; k < nsfields; k++) {
         char name[128];
         const char *base = sfields[k]->name;
         snprintf(name, sizeof name, "%s_median", base);
+        if (late && sfields[k] >= late && gct_csv_column(r->t, name) < 0) {
+            /* a field newer than the file (record.h): empty */
+            c->stat[k].median = c->stat[k].lo = c->stat[k].hi = NAN;
+            continue;
+        }
         if (cell_f64(r, row, name, &c->stat[k].median))
             return -1;
         snprintf(name, sizeof name, "%s_lo", base);

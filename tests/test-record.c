@@ -3,6 +3,7 @@
 #include "gct_test.h"
 #include <jansson.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -227,5 +228,56 @@ Test(record, json_has_every_field_and_null_for_missing_numbers)
     json_decref(arr);
     gct_result_free(&r[0]);
     gct_result_free(&r[1]);
+    unlink(path);
+}
+
+/* The CSV text with only the first k columns of every record (quotes,
+ * and the commas and newlines inside them, kept). */
+static void keep_columns(const char *in, char *out, size_t k)
+{
+    bool quoted = false;
+    size_t col = 0;
+    for (const char *p = in; *p; p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        if (!quoted && *p == '\n') {
+            col = 0;
+            *out++ = '\n';
+            continue;
+        }
+        if (!quoted && *p == ',')
+            col++;
+        if (col < k)
+            *out++ = *p;
+    }
+    *out = 0;
+}
+
+Test(record, a_file_older_than_the_late_fields_reads_them_as_empty)
+{
+    make_path();
+    static char text[65536], cut[65536];
+    sample_text(2, text, sizeof text);
+    const gct_field *late = gct_result_field(GCT_RESULT_FIRST_LATE_FIELD);
+    cr_assert(late, "the first late field exists");
+    size_t k = (size_t)(late - gct_result_fields);
+    keep_columns(text, cut, k);
+    FILE *f = fopen(path, "w");
+    fputs(cut, f);
+    fclose(f);
+    gct_results set;
+    char err[512];
+    GCT_ASSERT_EQ(gct_results_read_csv(path, &set, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(set.n, 2);
+    cr_assert(isnan(set.rows[0].retained_bytes_per_op), "a missing late F64 reads as empty");
+    GCT_ASSERT_EQ(set.rows[0].uncollectable, 0);
+    gct_results_free(&set);
+    /* One column fewer: an early field is missing, which is an error. */
+    keep_columns(text, cut, k - 1);
+    f = fopen(path, "w");
+    fputs(cut, f);
+    fclose(f);
+    char *e = expect_error();
+    cr_assert(strstr(e, "is missing"), "%s", e);
     unlink(path);
 }
