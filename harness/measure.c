@@ -15,6 +15,7 @@
 #include "calibrate.h"
 #include "cli.h"
 #include "plot.h"
+#include "python_run.h"
 #include "report.h"
 #include "topology.h"
 
@@ -32,6 +33,10 @@ const char gct_measure_common_help[] =
     "                        is priced by this machine's cost model, made once by\n"
     "                        gctune calibrate, which runs on first use: ~10 s)\n"
     "  --python PATH         the interpreter the cost model measures (default python3)\n"
+    "  --tracemalloc K       real interpreters: trace allocations with tracemalloc and keep\n"
+    "                        the K largest allocation sites alive after the operations\n"
+    "                        (FILE:LINE, bytes) in each record's extra, for the report's\n"
+    "                        memory section; slows the timed operations and costs memory\n"
     "  --max-memory SIZE     the heap of a run may not grow past SIZE (e.g. 4G; default:\n"
     "                        90%% of memory, shared by the -j runs); a run that would is\n"
     "                        recorded as failed\n";
@@ -236,6 +241,20 @@ static int opt_max_memory(gct_measure *m, const measure_opt *o, const char *arg)
     return 0;
 }
 
+/* --tracemalloc K reaches python/runner.py through the environment, which
+ * every process of the sweep inherits (harness/python_run.c reads it). */
+static int opt_tracemalloc(gct_measure *m, const measure_opt *o, const char *arg)
+{
+    (void)o;
+    double k;
+    if (!parse_real(arg, 1, 100, false, &k) || k != (int)k)
+        return gct_usage_error(cmd_of(m), "--tracemalloc '%s' is not a number of sites from 1 "
+                                          "to 100",
+                               arg);
+    setenv(GCT_TRACEMALLOC_ENV, arg, 1);
+    return 0;
+}
+
 static int opt_yes(gct_measure *m, const measure_opt *o, const char *arg)
 {
     (void)arg;
@@ -252,7 +271,7 @@ static int opt_first_pass(gct_measure *m, const measure_opt *o, const char *arg)
 enum {
     O_GEN0 = 256, O_GEN1, O_GEN2, O_OPS, O_REPS, O_SEED, O_PIN, O_OUT, O_JSON, O_PRESET,
     O_TIMEOUT, O_MAXMEM, O_FORCE, O_NOPLOTS, O_PDF, O_WARMUP, O_NOAA, O_NOPREDICT, O_PYTHON,
-    O_TRACE, O_COLLECTIONS,
+    O_TRACE, O_COLLECTIONS, O_TRACEMALLOC,
 };
 
 #define YES(f) .apply = opt_yes, .field = offsetof(gct_measure, f)
@@ -287,6 +306,7 @@ static const measure_opt measure_opts[] = {
     {"python", required_argument, O_PYTHON, FOR_BOTH, NULL, opt_text, "an interpreter",
      offsetof(gct_measure, python)},
     {"quiet", no_argument, 'q', FOR_BOTH, NULL, YES(quiet)},
+    {"tracemalloc", required_argument, O_TRACEMALLOC, FOR_BOTH, NULL, opt_tracemalloc, NULL, 0},
     {"trace", required_argument, O_TRACE, FOR_RUN, "--trace is for gctune run (a sweep can run a "
      "trace: -w trace:FILE)", opt_text, "a file", offsetof(gct_measure, trace)},
     {"collections", required_argument, O_COLLECTIONS, FOR_RUN, "--collections is for gctune run",

@@ -284,7 +284,7 @@ static bool read_output(const char *text, const gct_repetition_opts *o, gct_resu
     /* extra: the interpreter, its tracked objects at the end, and what the
      * module's metrics() said. */
     const char *ver = json_string_value(json_object_get(j, "python"));
-    char extra[1024];
+    char extra[2048];
     size_t used = (size_t)snprintf(extra, sizeof extra, "python=%s;gc_objects=%" PRId64,
                                    ver ? ver : "?", (int64_t)jnum(j, "gc_objects_after"));
     const char *key;
@@ -294,6 +294,18 @@ static bool read_output(const char *text, const gct_repetition_opts *o, gct_resu
         if (used < sizeof extra && json_is_number(val) && !strpbrk(key, ";="))
             used += (size_t)snprintf(extra + used, sizeof extra - used, ";%s=%.6g", key,
                                      json_number_value(val));
+    }
+    /* --tracemalloc: [file:line, bytes, count] per site, largest first. */
+    size_t si;
+    json_t *site;
+    json_array_foreach(json_object_get(j, "tracemalloc_top"), si, site)
+    {
+        const char *where = json_string_value(json_array_get(site, 0));
+        if (!where || used >= sizeof extra || strpbrk(where, ";"))
+            continue;
+        const char *base = strrchr(where, '/');
+        used += (size_t)snprintf(extra + used, sizeof extra - used, ";alloc%zu=%s:%" PRId64,
+                                 si + 1, base ? base + 1 : where, jint_at(site, 1));
     }
     set_str(r, "extra", extra);
     json_decref(j);
@@ -351,6 +363,9 @@ int gct_python_repetition(const gct_config *c, const gct_repetition_opts *o,
             ARG("--threshold=%" PRId64 ",%" PRId64 ",%" PRId64, g0, g1, g2);
         if (gct_config_knob(c, "freeze") == 1)
             ARG("--freeze");
+        const char *tm = getenv(GCT_TRACEMALLOC_ENV);
+        if (tm && *tm)
+            ARG("--tracemalloc=%s", tm);
         for (uint32_t i = 0; i < c->workload->nparams; i++) {
             char v[64];
             gct_workload_format_value(&c->workload->params[i], c->params[i], v, sizeof v);

@@ -25,4 +25,10 @@ const char *gct_python_for_version(const char *version, char *buf, size_t len, c
 int gct_python_repetition(const gct_config *c, const gct_repetition_opts *o,
                           gct_repetition_out *out);
 
+/* The environment variable that carries --tracemalloc K to every process
+ * of a sweep: set, each repetition on a real interpreter runs the runner
+ * with --tracemalloc K and keeps the sites in its record's extra as
+ * alloc1=FILE:LINE:BYTES (FILE without its folder). */
+#define GCT_TRACEMALLOC_ENV "GCTUNE_TRACEMALLOC"
+
 #endif

@@ -738,9 +738,11 @@ static void pareto_section(doc *d, const gct_summary *s)
 /* ---- what a real interpreter's state keeps per operation ------------------ */
 
 /* The metrics a module's metrics() reported in the first successful
- * process of id (its extra, without the runner's own python= and
- * gc_objects=), into buf; "" if none. */
-static void module_metrics(const gct_results *rows, const char *id, char *buf, size_t len)
+ * process of id (its extra, without the runner's own python=, gc_objects=
+ * and --tracemalloc's allocN=), into buf, or with sites, only those
+ * allocation sites ("eventbus.py:113 750 KiB, ..."); "" if none. */
+static void module_extra(const gct_results *rows, const char *id, bool sites, char *buf,
+                         size_t len)
 {
     buf[0] = 0;
     for (size_t i = 0; i < rows->n; i++) {
@@ -750,13 +752,30 @@ static void module_metrics(const gct_results *rows, const char *id, char *buf, s
         size_t used = 0;
         char *copy = gct_xstrdup(r->extra), *save = NULL;
         for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
-            if (!strncmp(kv, "python=", 7) || !strncmp(kv, "gc_objects=", 11) || used >= len)
+            bool site = !strncmp(kv, "alloc", 5) && strchr(kv, '=');
+            if (!strncmp(kv, "python=", 7) || !strncmp(kv, "gc_objects=", 11) || used >= len ||
+                site != sites)
                 continue;
-            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", kv);
+            if (site) { /* allocN=FILE:LINE:BYTES */
+                char *where = strchr(kv, '=') + 1, *bytes = strrchr(where, ':'), size[32];
+                if (!bytes)
+                    continue;
+                *bytes++ = 0;
+                gct_fmt_bytes(atof(bytes), size, sizeof size);
+                used += (size_t)snprintf(buf + used, len - used, "%s%s %s", used ? ", " : "",
+                                         where, size);
+            } else {
+                used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", kv);
+            }
         }
         free(copy);
         return;
     }
+}
+
+static void module_metrics(const gct_results *rows, const char *id, char *buf, size_t len)
+{
+    module_extra(rows, id, false, buf, len);
 }
 
 static double stat_median(const gct_config_summary *c, const char *field)
@@ -923,6 +942,25 @@ static void retained_section(doc *d, const gct_results *rows, const gct_summary 
         }
         table_end(d);
         retained_findings(d, rows, row, n);
+        bool sites = false;
+        for (size_t i = 0; i < n; i++) {
+            char top[600];
+            module_extra(rows, row[i]->id, true, top, sizeof top);
+            if (!top[0])
+                continue;
+            if (!sites)
+                para(d, "The largest allocation sites alive after the timed operations "
+                        "(--tracemalloc, the first process; the runner's own left out). These "
+                        "processes timed their operations under tracemalloc, which slows them: "
+                        "compare their times only with each other.");
+            if (!sites)
+                list_begin(d);
+            sites = true;
+            bullet(d, "%s (%s) on %s: %s", row[i]->workload, row[i]->params[0] ? row[i]->params : "-",
+                   row[i]->collector, top);
+        }
+        if (sites)
+            list_end(d);
     }
     free(row);
 }

@@ -15,6 +15,8 @@ user module's PARAMS and OPS, and the retention pass, end to end.
   metrics() reach the record's extra; a PARAMS or OPS gctune cannot read,
   or a value outside a choice, is exit 2 naming the file and line or the
   value, with nothing written.
+- --tracemalloc K keeps the K largest allocation sites in the records, and
+  the report lists them; a K it cannot take is exit 2.
 - The retention pass changes no count of the timed operations.
 
 Skips (77) when no CPython 3.11 is found.  Exit status: 0, 1 a failure.
@@ -197,6 +199,28 @@ def check_user_module(gctune, tmp):
           "a value outside the choice: exit 2 naming it (%r)" % p.stderr)
 
 
+def check_tracemalloc(gctune, tmp):
+    out = os.path.join(tmp, "tm")
+    p = run([gctune, "sweep", "-c", "python311", "-w", "python:eventbus", "-p",
+             "listeners=strong", "--ops", "300", "--gen0", "700", "--gen1", "10", "--gen2", "10",
+             "--reps", "1", "--no-aa", "--tracemalloc", "2", "--no-plots", "--quiet",
+             "--out", out])
+    recs = rows(os.path.join(out, "results.csv"))
+    e = extra(recs[0]) if recs else {}
+    check(p.returncode == 0 and e.get("alloc1", "").startswith("eventbus.py:") and
+          "alloc2" in e and "alloc3" not in e,
+          "--tracemalloc 2 keeps the two largest sites: %r %s" % (e, p.stderr[-300:]))
+    p = run([gctune, "report", out, "--no-plots"])
+    md = open(os.path.join(out, "report.md")).read() if p.returncode == 0 else ""
+    check("The largest allocation sites alive" in md and "eventbus.py:" in md,
+          "the report lists the allocation sites")
+    d = os.path.join(tmp, "tm0")
+    p = run([gctune, "sweep", "-c", "python311", "-w", "python:eventbus", "--tracemalloc", "0",
+             "--out", d])
+    check(p.returncode == 2 and "--tracemalloc '0'" in p.stderr and not os.path.exists(d),
+          "--tracemalloc 0 is refused: %r" % p.stderr)
+
+
 def check_retention_hygiene(py):
     """The retention pass runs after the timed operations: their counts do
     not change with it."""
@@ -232,6 +256,7 @@ def main():
         check_list(a.gctune)
         check_scenarios(a.gctune, tmp)
         check_user_module(a.gctune, tmp)
+        check_tracemalloc(a.gctune, tmp)
         if py:
             check_retention_hygiene(py)
     finally:
