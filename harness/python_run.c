@@ -351,10 +351,13 @@ int gct_python_repetition(const gct_config *c, const gct_repetition_opts *o,
         ARG("--ops=%" PRId64, c->ops);
         ARG("--warmup-ops=%" PRId64, r.warmup_ops);
         ARG("--seed=%" PRIu64, c->seed);
-        /* The retention pass: half the operations, 2..2000 (python/README.md):
-         * enough for a cache's ring of held values to fill in the first half. */
+        /* The retention pass, for a python: module (the twins' memory is the
+         * models' to tell, and their set-up under tracemalloc is slow): half
+         * the operations, 2..2000 (python/README.md), enough for a cache's
+         * ring of held values to fill in the first half. */
         int64_t kept = c->ops / 2;
-        ARG("--retained-ops=%" PRId64, kept < 2 ? 2 : kept > 2000 ? 2000 : kept);
+        if (own)
+            ARG("--retained-ops=%" PRId64, kept < 2 ? 2 : kept > 2000 ? 2000 : kept);
         int64_t g0 = gct_config_knob(c, "gen0"), g1 = gct_config_knob(c, "gen1"),
                 g2 = gct_config_knob(c, "gen2");
         if (g0 == 0)
