@@ -82,9 +82,13 @@ static pid_t spawn(const gct_config *c, const gct_job *job, int slot,
     stderr_path(errpath, sizeof errpath, o->workdir, job);
     fflush(NULL);
     pid_t pid = fork();
+    if (pid > 0)
+        setpgid(pid, pid); /* as the child does: no race with a kill below */
     if (pid != 0)
         return pid;
-    /* The child. */
+    /* The child, in a process group of its own, so that a timeout or an
+     * interrupt kills what it started too (a real interpreter's process). */
+    setpgid(0, 0);
     int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
         dup2(fd, 2);
@@ -187,7 +191,7 @@ int gct_child_process_run_jobs(const gct_config *cfgs, const gct_job *jobs, size
             for (int s = 0; s < width; s++) {
                 if (slots[s].pid) {
                     slots[s].interrupted = true;
-                    kill(slots[s].pid, SIGKILL);
+                    kill(-slots[s].pid, SIGKILL);
                 }
             }
         }
@@ -205,6 +209,7 @@ int gct_child_process_run_jobs(const gct_config *cfgs, const gct_job *jobs, size
                 if (clean && !slots[s].interrupted && !slots[s].timed_out) {
                     r->ran = true;
                 } else {
+                    kill(-pid, SIGKILL); /* what a crashed child left running */
                     char errpath[4200];
                     stderr_path(errpath, sizeof errpath, o->workdir, r->job);
                     describe_exit(status, &slots[s], o->timeout_s, errpath, r->reason,
@@ -232,7 +237,7 @@ int gct_child_process_run_jobs(const gct_config *cfgs, const gct_job *jobs, size
             if (slots[s].pid && o->timeout_s > 0 && !slots[s].timed_out &&
                 t - slots[s].started > o->timeout_s) {
                 slots[s].timed_out = true;
-                kill(slots[s].pid, SIGKILL);
+                kill(-slots[s].pid, SIGKILL);
             }
         }
         if (ev && ev->tick && t - last_tick >= 0.5) {

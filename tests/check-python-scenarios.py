@@ -17,6 +17,8 @@ user module's PARAMS and OPS, and the retention pass, end to end.
   value, with nothing written.
 - --tracemalloc K keeps the K largest allocation sites in the records, and
   the report lists them; a K it cannot take is exit 2.
+- A module that hangs fails its configuration on --timeout, its
+  interpreter is killed, and the sweep goes on.
 - The retention pass changes no count of the timed operations.
 
 Skips (77) when no CPython 3.11 is found.  Exit status: 0, 1 a failure.
@@ -221,6 +223,28 @@ def check_tracemalloc(gctune, tmp):
           "--tracemalloc 0 is refused: %r" % p.stderr)
 
 
+def check_hang(gctune, tmp):
+    """A module that hangs: the timeout fails its configuration, kills the
+    interpreter, and the sweep goes on to the next."""
+    f = os.path.join(tmp, "hang.py")
+    with open(f, "w") as fh:
+        fh.write("import time\nPARAMS = {'hang': ('yes', 'no')}\n"
+                 "def setup(p, s):\n    return p['hang']\n"
+                 "def op(s):\n    if s == 'yes':\n        time.sleep(3600)\n")
+    out = os.path.join(tmp, "hang")
+    p = run([gctune, "sweep", "-c", "python311", "-w", "python:" + f, "-p", "hang=yes,no",
+             "--gen0", "700", "--gen1", "10", "--gen2", "10", "--reps", "1", "--no-aa",
+             "--ops", "3", "--warmup", "0", "--timeout", "3", "--no-plots", "--quiet",
+             "--out", out], timeout=120)
+    recs = {r["params"]: r for r in rows(os.path.join(out, "results.csv"))}
+    y, n = recs.get("hang=yes", {}), recs.get("hang=no", {})
+    check(y.get("status") == "failed" and "time" in y.get("reason", "").lower(),
+          "the hanging configuration fails on the timeout: %r" % y.get("reason"))
+    check(n.get("status") == "ok", "the sweep goes on to the next: %r" % n.get("reason"))
+    left = run(["pgrep", "-f", f]).stdout.split()
+    check(not left, "no interpreter is left running the hanging module: %r" % left)
+
+
 def check_retention_hygiene(py):
     """The retention pass runs after the timed operations: their counts do
     not change with it."""
@@ -257,6 +281,7 @@ def main():
         check_scenarios(a.gctune, tmp)
         check_user_module(a.gctune, tmp)
         check_tracemalloc(a.gctune, tmp)
+        check_hang(a.gctune, tmp)
         if py:
             check_retention_hygiene(py)
     finally:
