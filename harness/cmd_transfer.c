@@ -27,6 +27,9 @@ static void transfer_help(FILE *out)
             "setting, run on the real interpreter, is within its noise of the real fastest.\n"
             "Without --model/--real, every real interpreter in DIR against the model of its\n"
             "version (gencycle for python311, gencycle312 for python312, ...).\n"
+            "\"rho pred\" and \"pred\": the model as a predictor of the real throughput, the\n"
+            "real default's time outside collections plus the model's GC time at each\n"
+            "setting, scaled to the real GC time at the default (docs/python.md).\n"
             "Why a correlation can be low: \"real GC\" is the real default's share of time in\n"
             "collections, \"spread/noise\" how far apart the real settings' medians land\n"
             "(fastest over slowest) against the real interpreter's own A/A noise floor: a\n"
@@ -54,8 +57,9 @@ static void print_row(const gct_transfer *t)
                  100 * t->real_floor);
     else
         snprintf(spread, sizeof spread, "%.0f%%/none", 100 * t->real_spread);
-    printf("%-12s %-24s %5zu  %8.2f  %8.2f  %6.2fx  %6.2fx  %7s  %11s  %s\n", t->workload, who,
-           t->pairs, t->rho_ops, t->rho_gc, t->model_ratio, t->real_ratio, share, spread, pick);
+    printf("%-12s %-24s %5zu  %8.2f  %8.2f  %8.2f  %6.2fx  %6.2fx  %6.2fx  %7s  %11s  %s\n",
+           t->workload, who, t->pairs, t->rho_ops, t->rho_predicted, t->rho_gc, t->model_ratio,
+           t->predicted_ratio, t->real_ratio, share, spread, pick);
 }
 
 /* --plot: the transfer figures alone, into DIR/plots; what was drawn goes
@@ -135,9 +139,9 @@ int gct_cmd_transfer(int argc, char **argv)
     for (size_t k = 0; k < np; k++) {
         size_t n = gct_transfer_compare(&rows, &s, pairs[k].model, pairs[k].real, t, 64);
         if (n && !json && !shown)
-            printf("%-12s %-24s %5s  %8s  %8s  %7s  %7s  %7s  %11s  %s\n", "workload",
-                   "real (model)", "grid", "rho ops", "rho GC", "model", "real", "real GC",
-                   "spread/noise", "the model's fastest, on the real one");
+            printf("%-12s %-24s %5s  %8s  %8s  %8s  %7s  %7s  %7s  %7s  %11s  %s\n", "workload",
+                   "real (model)", "grid", "rho ops", "rho pred", "rho GC", "model", "pred",
+                   "real", "real GC", "spread/noise", "the model's fastest, on the real one");
         for (size_t i = 0; i < n; i++, shown++) {
             if (json) {
                 json_t *o = json_object();
@@ -151,6 +155,12 @@ int gct_cmd_transfer(int argc, char **argv)
                                                                       : json_null());
                 json_object_set_new(o, "model_ratio", json_real(t[i].model_ratio));
                 json_object_set_new(o, "real_ratio", json_real(t[i].real_ratio));
+                json_object_set_new(o, "rho_predicted", isfinite(t[i].rho_predicted)
+                                                            ? json_real(t[i].rho_predicted)
+                                                            : json_null());
+                json_object_set_new(o, "predicted_ratio", isfinite(t[i].predicted_ratio)
+                                                              ? json_real(t[i].predicted_ratio)
+                                                              : json_null());
                 json_object_set_new(o, "real_gc_share", isfinite(t[i].real_gc_share)
                                                             ? json_real(t[i].real_gc_share)
                                                             : json_null());

@@ -70,6 +70,33 @@ size_t gct_transfer_points(const gct_summary *s, const char *wl, const char *mod
     return n;
 }
 
+/* The model's GC times mg as a prediction of the real throughput (the
+ * fields' comment in transfer.h): the real default rc[def]'s wall time less
+ * its GC time, plus mg scaled to the real GC time rg at the default. */
+static void predict(gct_transfer *t, const double *mg, const double *rg,
+                    const gct_config_summary *const *rc, size_t def, size_t n, const double *ro)
+{
+    t->rho_predicted = t->predicted_ratio = NAN;
+    if (def == SIZE_MAX || !(mg[def] > 0) || !(rg[def] > 0))
+        return;
+    const gct_stat *wall = gct_summary_stat(rc[def], "wall_s");
+    if (!wall || !(wall->median > rg[def]))
+        return;
+    double mutator = wall->median - rg[def], scale = rg[def] / mg[def];
+    double *pred = malloc((n + 1) * sizeof *pred);
+    if (!pred)
+        return;
+    size_t best = def;
+    for (size_t k = 0; k < n; k++) {
+        pred[k] = 1 / (mutator + scale * (isfinite(mg[k]) ? mg[k] : 0));
+        if (pred[k] > pred[best])
+            best = k;
+    }
+    t->rho_predicted = gct_spearman(pred, ro, n);
+    t->predicted_ratio = pred[best] / pred[def];
+    free(pred);
+}
+
 size_t gct_transfer_compare(const gct_results *rows, const gct_summary *s, const char *model,
                             const char *real, gct_transfer *out, size_t max)
 {
@@ -119,6 +146,7 @@ size_t gct_transfer_compare(const gct_results *rows, const gct_summary *s, const
         t->real_floor = gct_summary_noise_floor_own(s, wl, real, "ops_per_s");
         const gct_stat *share = def != SIZE_MAX ? gct_summary_stat(rc[def], "gc_fraction") : NULL;
         t->real_gc_share = share ? share->median : NAN;
+        predict(t, mg, rg, rc, def, n, ro);
         if (mbest == rbest) {
             t->within_noise = t->decidable = true;
         } else {

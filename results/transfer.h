@@ -40,6 +40,14 @@ typedef struct gct_transfer {
     double real_gc_share;      /* the real default's time in collections (gc_fraction) */
     double real_spread;        /* the real fastest over the real slowest, minus 1 */
     double real_floor;         /* the real interpreter's own A/A noise floor (NaN: none) */
+    /* The model as a predictor of the real program's throughput: the real
+     * default's time outside collections (its mutator, the same at every
+     * setting) plus the model's GC time at each setting, scaled so that it
+     * matches the real GC time at the default (one number: the model does
+     * not hold the interpreter's own objects, which every full collection
+     * traverses).  NaN without a GC time at the default on either side. */
+    double rho_predicted;      /* Spearman of that predicted throughput and the real one */
+    double predicted_ratio;    /* its best setting's predicted throughput over the default's */
 } gct_transfer;
 
 /* A model and the real interpreter it is compared with (names as the
