@@ -258,7 +258,7 @@ static bool read_output(const char *text, const gct_repetition_opts *o, gct_resu
     r->collected_gen1 = jint_at(cd, 1);
     r->collected_gen2 = jint_at(cd, 2);
     r->gc_freed = r->collected_gen0 + r->collected_gen1 + r->collected_gen2;
-    r->peak_footprint = jnum(j, "peak_rss_bytes");
+    r->peak_footprint = r->peak_rss = (int64_t)jnum(j, "peak_rss_bytes");
     json_t *un = json_object_get(j, "uncollectable");
     r->uncollectable = jint_at(un, 0) + jint_at(un, 1) + jint_at(un, 2);
     r->gc_garbage = (int64_t)jnum(j, "gc_garbage");

@@ -10,8 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/resource.h>
+
 #include "files.h"
 #include "gbench.h"
+#include "memory_pass.h"
 #include "python_run.h"
 #include "stats.h"
 #include "topology.h"
@@ -248,6 +251,14 @@ static void one_rep(gct_gb_state *st, void *ud)
     if (run)
         gct_workload_free(run);
     gct_heap_destroy(h);
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        r.peak_rss = (int64_t)ru.ru_maxrss * 1024;
+    /* Memory over time, once per configuration: deterministic, the other
+     * rounds would measure the same (memory_pass.h). */
+    if (r.status == GCT_STATUS_OK && x->o->round == 0 &&
+        gct_memory_pass(c, x->o->heap_limit, &r, err, sizeof err))
+        gct_result_fail(&r, "memory pass: %s", err);
 
     if (r.status == GCT_STATUS_FAILED) {
         x->failures++;

@@ -897,7 +897,7 @@ static void retained_section(doc *d, const gct_results *rows, const gct_summary 
     size_t n = 0;
     for (size_t i = 0; i < s->n; i++) {
         const gct_config_summary *c = &s->configs[i];
-        if (c->aa_of[0] || c->n == 0 || gct_summary_grows(c) < 0)
+        if (c->aa_of[0] || c->n == 0 || !isfinite(stat_median(c, "retained_objects_per_op")))
             continue;
         size_t k = 0;
         while (k < n && (strcmp(row[k]->collector, c->collector) ||
@@ -963,6 +963,145 @@ static void retained_section(doc *d, const gct_results *rows, const gct_summary 
             list_end(d);
     }
     free(row);
+}
+
+/* ---- memory over time: the models' memory pass ---------------------------- */
+
+
+static int by_garbage_desc(const void *a, const void *b)
+{
+    double x = stat_median(*(const gct_config_summary *const *)a, "garbage_max_bytes"),
+           y = stat_median(*(const gct_config_summary *const *)b, "garbage_max_bytes");
+    return (x < y) - (x > y);
+}
+
+static void mib_text(double bytes, char *buf, size_t len)
+{
+    if (!isfinite(bytes))
+        snprintf(buf, len, "-");
+    else
+        gct_fmt_bytes(bytes, buf, len);
+}
+
+/* One workload: its configurations by the most garbage awaiting, at most
+ * MAX_MEMORY_ROWS and always the default; then what each costs over the
+ * default, and which are not steady. */
+#define MAX_MEMORY_ROWS 8
+static void memory_workload(doc *d, const gct_summary *s, const char *wl)
+{
+    const gct_config_summary **c = gct_xcalloc(s->n + 1, sizeof *c);
+    const gct_config_summary *deflt = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const gct_config_summary *a = &s->configs[i];
+        if (strcmp(a->workload, wl) || a->aa_of[0] || !a->n ||
+            !isfinite(stat_median(a, "garbage_max_bytes")))
+            continue;
+        c[n++] = a;
+        if (a->defaults && gct_summary_is_generational(a) && !deflt)
+            deflt = a;
+    }
+    if (!n) {
+        free(c);
+        return;
+    }
+    qsort(c, n, sizeof *c, by_garbage_desc);
+    heading(d, 3, wl);
+    static const char *const h[] = {"configuration", "garbage awaiting, most",
+                                    "garbage awaiting, mean", "peak live", "peak RSS",
+                                    "reachable bytes, 2nd half", "memory"};
+    table_begin(d, 7, h);
+    size_t shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (shown >= MAX_MEMORY_ROWS - 1 && c[i] != deflt)
+            continue;
+        const gct_config_summary *a = c[i];
+        char id[200], gm[48], gmean[32], peak[32], rss[32], growth[32];
+        snprintf(id, sizeof id, "%s%s", a->id, a == deflt ? " (default)" : "");
+        char gmb[32];
+        mib_text(stat_median(a, "garbage_max_bytes"), gmb, sizeof gmb);
+        snprintf(gm, sizeof gm, "%s (%.0f objects)", gmb, stat_median(a, "garbage_max_objects"));
+        mib_text(stat_median(a, "garbage_mean_bytes"), gmean, sizeof gmean);
+        mib_text(a->peak, peak, sizeof peak);
+        mib_text(stat_median(a, "peak_rss"), rss, sizeof rss);
+        double g = stat_median(a, "reachable_growth");
+        snprintf(growth, sizeof growth, isfinite(g) ? "%+.1f%%" : "-", 100 * g);
+        int grows = gct_summary_grows(a);
+        const char *cells[] = {id, gm, gmean, peak, rss, growth,
+                               grows > 0 ? "NOT STEADY: still growing" : grows == 0 ? "steady" : "-"};
+        table_row(d, cells);
+        shown++;
+    }
+    table_end(d);
+    list_begin(d);
+    size_t said = 0;
+    for (size_t i = 0; i < n && deflt; i++) {
+        const gct_config_summary *a = c[i];
+        double ga = stat_median(a, "garbage_max_bytes"), gd = stat_median(deflt, "garbage_max_bytes");
+        double cost = a->peak - deflt->peak;
+        if (a == deflt || strcmp(a->collector, deflt->collector) || said >= 3 ||
+            !(ga - gd > (1 << 20) || cost > (1 << 20)))
+            continue;
+        char thr[48], dthr[48], x[32], y[32], z[32], w[32];
+        gct_summary_thresholds(a, thr, sizeof thr);
+        gct_summary_thresholds(deflt, dthr, sizeof dthr);
+        mib_text(ga, x, sizeof x);
+        mib_text(ga - gd, y, sizeof y);
+        mib_text(a->peak, z, sizeof z);
+        mib_text(fabs(cost), w, sizeof w);
+        bullet(d, "Memory cost of %s on %s: up to %s awaiting collection, %s more than the "
+                  "default (%s); peak live %s, %s %s than the default.",
+               thr, a->collector, x, y, dthr, z, w, cost >= 0 ? "more" : "less");
+        said++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (gct_summary_grows(c[i]) <= 0)
+            continue;
+        char slope[32];
+        mib_text(stat_median(c[i], "reachable_slope_bytes_per_op"), slope, sizeof slope);
+        double g = stat_median(c[i], "reachable_growth");
+        if (g > GCT_GROWS_FRACTION)
+            bullet(d, "%s is not steady: the bytes it keeps reachable grew %.0f%% over the second "
+                      "half of the run (%s per operation): a leak, or a structure that fills by "
+                      "design; its timings describe a moving target.",
+                   c[i]->id, 100 * g, slope);
+        else {
+            char leaked[32];
+            mib_text(c[i]->leaked, leaked, sizeof leaked);
+            bullet(d, "%s is not steady: its collector never frees some of its garbage (%s "
+                      "left after a full collection, more with every operation).",
+                   c[i]->id, leaked);
+        }
+        said++;
+    }
+    if (!said)
+        bullet(d, "Every configuration here is steady, and none holds more than 1 MiB over the "
+                  "default.");
+    list_end(d);
+    free(c);
+}
+
+static void memory_section(doc *d, const gct_summary *s)
+{
+    bool any = false;
+    for (size_t i = 0; i < s->n && !any; i++)
+        any = isfinite(stat_median(&s->configs[i], "garbage_max_bytes"));
+    if (!any)
+        return;
+    heading(d, 2, "Memory over time (models)");
+    para(d, "Thresholds trade memory for time, and they count objects, not bytes. For every "
+            "configuration of a model, an untimed second run of the same operations (the "
+            "models are deterministic: it repeats the timed run's heap) stops %d times to walk "
+            "the heap from its roots: what is alive but unreachable is garbage awaiting "
+            "collection. The bytes still reachable over the second half of the run give the "
+            "trend (Theil-Sen slope): a configuration whose reachable bytes still grow by more "
+            "than %.0f%% there, or whose collector never frees some garbage (refcount's "
+            "cycles), is not steady. Garbage awaiting collection is not a trend (a threshold's "
+            "sawtooth can be longer than the run): its cost is the columns before. Peak RSS is "
+            "the whole process's.",
+         GCT_MEMORY_SAMPLES, 100 * GCT_GROWS_FRACTION);
+    for (size_t w = 0; w < s->nworkloads; w++)
+        memory_workload(d, s, s->workloads[w]);
 }
 
 static void failed_section(doc *d, const gct_results *rows)
@@ -1229,6 +1368,9 @@ static void transfer_section(doc *d, const inputs *in, const gct_report_opts *o,
             "order; near 0: none); tuned/default is each side's fastest setting over its "
             "default (medians of ops/s); the last column is the model's fastest setting run on "
             "the real interpreter, against the real fastest, by the rule of the verdicts. "
+            "Predicted throughput is the model as a predictor of the real program: the real "
+            "default's time outside collections plus the model's GC time at each setting, "
+            "scaled to the real GC time at the default. "
             "A low rho for throughput is not always the model's fault: when the real "
             "interpreter spends little of its time in collections, its settings land closer "
             "together (spread) than its own A/A pair (noise floor), and there is no order "
@@ -1236,20 +1378,23 @@ static void transfer_section(doc *d, const inputs *in, const gct_report_opts *o,
             "gctune transfer %s gives the same table (--json, --plot).",
          d->dir);
     static const char *const hdr[] = {"workload", "real (model)", "grid", "rho throughput",
-                                      "rho GC time", "tuned/default, model",
+                                      "rho predicted throughput", "rho GC time",
+                                      "tuned/default, model", "tuned/default, predicted",
                                       "tuned/default, real", "real: time in GC",
                                       "real: spread / noise floor",
                                       "the model's pick on the real one"};
-    table_begin(d, 10, hdr);
+    table_begin(d, 12, hdr);
     for (size_t i = 0; i < nt; i++) {
         char who[160], grid[24], ro[16], rg[16], mr[16], rr[16], pick[300];
         snprintf(who, sizeof who, "%s (%s)", t[i].real, t[i].model);
         snprintf(grid, sizeof grid, "%zu", t[i].pairs);
-        const double v[4] = {t[i].rho_ops, t[i].rho_gc, t[i].model_ratio, t[i].real_ratio};
-        char *out[4] = {ro, rg, mr, rr};
-        for (int k = 0; k < 4; k++) /* 16 bytes each */
+        char rp[16], pr[16];
+        const double v[6] = {t[i].rho_ops, t[i].rho_predicted, t[i].rho_gc,
+                             t[i].model_ratio, t[i].predicted_ratio, t[i].real_ratio};
+        char *out[6] = {ro, rp, rg, mr, pr, rr};
+        for (int k = 0; k < 6; k++) /* 16 bytes each */
             if (isfinite(v[k]))
-                snprintf(out[k], 16, "%.2f%s", v[k], k < 2 ? "" : "x");
+                snprintf(out[k], 16, "%.2f%s", v[k], k < 3 ? "" : "x");
             else
                 snprintf(out[k], 16, "n/a");
         gct_transfer_pick_text(&t[i], pick, sizeof pick);
@@ -1261,7 +1406,7 @@ static void transfer_section(doc *d, const inputs *in, const gct_report_opts *o,
                      100 * t[i].real_floor);
         else
             snprintf(spread, sizeof spread, "%.0f%% / none measured", 100 * t[i].real_spread);
-        const char *cells[] = {t[i].workload, who, grid, ro, rg, mr, rr, share, spread, pick};
+        const char *cells[] = {t[i].workload, who, grid, ro, rp, rg, mr, pr, rr, share, spread, pick};
         table_row(d, cells);
     }
     table_end(d);
@@ -1300,6 +1445,7 @@ static size_t report_body(doc *d, const inputs *in, const gct_report_opts *o,
     if (in->s.n) {
         best_section(d, &in->s, o->max_p99_us);
         pareto_section(d, &in->s);
+        memory_section(d, &in->s);
         retained_section(d, &in->rows, &in->s);
     } else {
         heading(d, 2, "Best configurations");

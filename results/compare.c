@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "summary.h"
 
 
 const gct_cmp_metric gct_cmp_metrics[] = {
@@ -26,6 +27,8 @@ const gct_cmp_metric gct_cmp_metrics[] = {
     {"gc_traversed", "traversed", false, true},
     {"gc_freed", "freed by GC", false, true},
     {"cpython_gc_s", "CPython GC s", false, true},
+    {"garbage_max_bytes", "garbage max B", false, true},
+    {"reachable_growth", "reach growth", false, true},
 };
 const size_t gct_cmp_nmetrics = sizeof gct_cmp_metrics / sizeof gct_cmp_metrics[0];
 
@@ -537,6 +540,12 @@ void gct_cmp_print_table(FILE *out, const gct_cmp *c)
             snprintf(d, sizeof d, "-");
         fprintf(out, "%-14s %12s %12s %8s %19s %8s %11s %10s  %s\n", r->metric->label, ma, mb, ra,
                 ci, p, w, d, r->verdict);
+        if (!strcmp(r->metric->field, "reachable_growth"))
+            for (int k = 0; k < 2; k++)
+                if ((k ? r->median_b : r->median_a) > GCT_GROWS_FRACTION)
+                    fprintf(out, "%-14s %s is NOT STEADY: its reachable bytes grew %.0f%% over "
+                                 "the second half of the run\n",
+                            "", k ? "B" : "A", 100 * (k ? r->median_b : r->median_a));
     }
     if (c->pairs > 1) {
         fprintf(out, "\ngeometric mean of B/A over %zu pairs:", c->pairs);

@@ -29,6 +29,9 @@ extern "C" {
 /* The first field added after schema 2's files were first written: it and
  * the fields after it may be missing from a results.csv. */
 #define GCT_RESULT_FIRST_LATE_FIELD "uncollectable"
+/* The samples of a model's memory pass (harness/memory_pass.h) behind the
+ * garbage_* and live_* fields. */
+#define GCT_MEMORY_SAMPLES 64
 
 /* The outcome of one process.  Written as its name ("ok", "failed"). */
 typedef enum gct_status { GCT_STATUS_OK, GCT_STATUS_FAILED } gct_status;
@@ -101,7 +104,13 @@ const char *gct_status_name(gct_status s);
     X(I64, uncollectable, 1, "objects collections found unreachable but could not free (CPython's uncollectable)") \
     X(I64, gc_garbage, 1, "objects in gc.garbage at the end (real interpreters)")                \
     X(F64, retained_objects_per_op, 1, "objects a fresh state keeps per operation, counted after full collections: above 0 while it grows (real interpreters' retention pass; empty: not measured)") \
-    X(F64, retained_bytes_per_op, 1, "bytes those objects take per operation (tracemalloc; empty: not measured)")
+    X(F64, retained_bytes_per_op, 1, "bytes those objects take per operation (tracemalloc; empty: not measured)") \
+    X(F64, garbage_max_objects, 1, "most objects awaiting collection at once (alive, unreachable), over 64 samples of the models' memory pass (empty: not measured)") \
+    X(F64, garbage_max_bytes, 1, "most bytes awaiting collection at once (the same samples)")     \
+    X(F64, garbage_mean_bytes, 1, "mean bytes awaiting collection over the samples")              \
+    X(F64, reachable_slope_bytes_per_op, 1, "Theil-Sen slope of the bytes reachable from the roots over the second half of the operations (memory pass)") \
+    X(F64, reachable_growth, 1, "that slope's growth over the second half, as a fraction of the median reachable bytes there: steady near 0") \
+    X(I64, peak_rss, 1, "peak resident set of the process, bytes (before any untimed pass)")
 
 typedef enum gct_ftype { GCT_F_STR, GCT_F_I64, GCT_F_F64, GCT_F_STATUS } gct_ftype;
 

@@ -1103,3 +1103,22 @@ double gct_spearman(const double *x, const double *y, size_t n)
     free(tmp);
     return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : NAN;
 }
+
+double gct_theil_sen(const double *x, const double *y, size_t n)
+{
+    size_t m = 0;
+    double *slopes = malloc((n * (n - (n > 0)) / 2 + 1) * sizeof *slopes);
+    if (!slopes)
+        return NAN;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (x[j] != x[i])
+                slopes[m++] = (y[j] - y[i]) / (x[j] - x[i]);
+    double s = NAN;
+    if (m) {
+        gct_sort_doubles(slopes, m);
+        s = gct_quantile_sorted(slopes, m, 0.5);
+    }
+    free(slopes);
+    return s;
+}

@@ -151,6 +151,12 @@ int gct_effect_of(const double *a, size_t na, const double *b, size_t nb, double
  * either side is constant. */
 double gct_spearman(const double *x, const double *y, size_t n);
 
+/* The Theil-Sen slope of y over x: the median of the slopes of every pair
+ * of points with different x; robust to a quarter of the points being
+ * outliers (a collection's dip in a memory series).  NaN with fewer than 2
+ * distinct x.  O(n^2): for series of a hundred points or so. */
+double gct_theil_sen(const double *x, const double *y, size_t n);
+
 /* A robust interval description for n samples: percentile bootstrap 95% of
  * the median when n >= 5, else the range (min, max).  *is_ci says which. */
 void gct_median_interval(const double *v, size_t n, uint64_t seed, double *median, double *lo,

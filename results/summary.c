@@ -335,10 +335,13 @@ bool gct_summary_is_candidate(const gct_config_summary *c)
 int gct_summary_grows(const gct_config_summary *c)
 {
     const gct_stat *o = gct_summary_stat(c, "retained_objects_per_op"),
-                   *b = gct_summary_stat(c, "retained_bytes_per_op");
-    if (!o || !b || !isfinite(o->median) || !isfinite(b->median))
-        return -1;
-    return o->median >= GCT_GROWS_OBJECTS || b->median >= GCT_GROWS_BYTES;
+                   *b = gct_summary_stat(c, "retained_bytes_per_op"),
+                   *g = gct_summary_stat(c, "reachable_growth");
+    if (o && b && isfinite(o->median) && isfinite(b->median))
+        return o->median >= GCT_GROWS_OBJECTS || b->median >= GCT_GROWS_BYTES;
+    if (g && isfinite(g->median))
+        return g->median > GCT_GROWS_FRACTION || c->leaks;
+    return -1;
 }
 
 size_t gct_summary_best_per_collector(const gct_summary *s, const char *wl,

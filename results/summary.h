@@ -126,13 +126,19 @@ double gct_summary_noise_floor_own(const gct_summary *s, const char *workload,
  * does not leak. */
 bool gct_summary_is_candidate(const gct_config_summary *c);
 
-/* Does a fresh state of c keep memory per operation (the real interpreters'
- * retention pass, python/README.md)?  1 when the medians keep at least
- * GCT_GROWS_OBJECTS objects or GCT_GROWS_BYTES bytes per operation (below:
- * what dict resizes and interned strings leave), 0 when not, -1 when it
- * was not measured (the models: issue-15 work). */
+/* Is c's memory still growing ("not steady")?  1 yes, 0 no (steady), -1
+ * not measured.  A real interpreter's retention pass (python/README.md):
+ * yes when a fresh state keeps at least GCT_GROWS_OBJECTS objects or
+ * GCT_GROWS_BYTES bytes per operation (below: what dict resizes and
+ * interned strings leave).  A model's memory pass (harness/memory_pass.h):
+ * yes when the bytes reachable from the roots grow by more than
+ * GCT_GROWS_FRACTION of their median over the second half of the run, or
+ * when the collector leaves garbage it will never free (leaks: refcount's
+ * cycles).  Garbage awaiting collection is not growth: a threshold's
+ * sawtooth can be longer than the run, and its cost is reported apart. */
 #define GCT_GROWS_OBJECTS 0.5
 #define GCT_GROWS_BYTES 64.0
+#define GCT_GROWS_FRACTION 0.10
 int gct_summary_grows(const gct_config_summary *c);
 
 /* The highest-throughput candidate of each collector on workload wl, at most

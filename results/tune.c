@@ -616,6 +616,23 @@ int gct_tune_recommend_among(const gct_results *rows, const gct_summary *s, cons
         gct_appendf(out->text, sizeof out->text, "; %s: %s%s room", d,
                     c->margin[k] >= 0 ? "" : "over, ", room);
     }
+    /* A choice whose memory still grows is said to be so, never silently
+     * recommended: its throughput was measured on a heap that had not
+     * settled, and in production it may be the one that runs out. */
+    if (out->choice && gct_summary_grows(out->choice) > 0) {
+        const gct_stat *g = gct_summary_stat(out->choice, "reachable_growth");
+        if (g && g->median > GCT_GROWS_FRACTION)
+            gct_appendf(out->text, sizeof out->text,
+                        "; NOT STEADY: what it keeps reachable still grew %.0f%% over the second "
+                        "half of the run",
+                        100 * g->median);
+        else if (out->choice->leaks)
+            gct_appendf(out->text, sizeof out->text,
+                        "; NOT STEADY: its collector never frees some of its garbage");
+        else
+            gct_appendf(out->text, sizeof out->text,
+                        "; NOT STEADY: a fresh state of it keeps memory per operation");
+    }
     free(a);
     free(b);
     free(e);

@@ -29,6 +29,18 @@ static const gct_cmp_metric work_metrics[] = {
     {"gc_traversed", "references traversed", false, true},
 };
 
+/* How a sentence names a garbage_* field (the memory pass, record.h). */
+static const char *garbage_label(const char *field)
+{
+    if (!strcmp(field, "garbage_max_objects"))
+        return "most objects awaiting collection";
+    if (!strcmp(field, "garbage_max_bytes"))
+        return "most bytes awaiting collection";
+    if (!strcmp(field, "garbage_mean_bytes"))
+        return "mean bytes awaiting collection";
+    return field;
+}
+
 static size_t metrics_of(gct_cmp_metric *out)
 {
     size_t n = 0;
@@ -38,7 +50,7 @@ static size_t metrics_of(gct_cmp_metric *out)
         const gct_field *f = &gct_result_fields[k];
         if (f->summarized && !strncmp(f->name, "garbage_", 8) &&
             (f->type == GCT_F_I64 || f->type == GCT_F_F64))
-            out[n++] = (gct_cmp_metric){f->name, f->name, false, false};
+            out[n++] = (gct_cmp_metric){f->name, garbage_label(f->name), false, true};
     }
     for (size_t i = 0; i < sizeof work_metrics / sizeof work_metrics[0]; i++)
         out[n++] = work_metrics[i];
@@ -606,6 +618,8 @@ void gct_upgrade_sentence(const gct_upgrade *u, size_t step, char *buf, size_t l
         const gct_cmp_row *r = row_of(u, step, m);
         const char *label = r->metric->label;
         char c[32], lo[32], hi[32];
+        if (isnan(r->median_a) && isnan(r->median_b))
+            continue; /* not measured on either side (a model's memory pass, say) */
         if (r->metric->exact) {
             nwork++;
             if (r->median_a == r->median_b)

@@ -297,3 +297,19 @@ Test(estimators, spearman_rank_correlation)
     cr_assert(isnan(gct_spearman(c, x, 3)));
     cr_assert(isnan(gct_spearman(x, up, 2)));
 }
+
+Test(estimators, theil_sen_slope_ignores_a_quarter_of_outliers)
+{
+    /* y = 3x + 1 with two wild points (a collection's dip, a spike). */
+    double x[8] = {0, 1, 2, 3, 4, 5, 6, 7}, y[8];
+    for (int i = 0; i < 8; i++)
+        y[i] = 3 * x[i] + 1;
+    GCT_ASSERT_DBL_NEAR(gct_theil_sen(x, y, 8), 3, 1e-12);
+    y[2] = -100;
+    y[5] = 400;
+    GCT_ASSERT_DBL_NEAR(gct_theil_sen(x, y, 8), 3, 1e-12);
+    double flat[4] = {5, 5, 5, 5}, same[4] = {1, 1, 1, 1};
+    GCT_ASSERT_DBL_NEAR(gct_theil_sen(x, flat, 4), 0, 1e-12);
+    cr_assert(isnan(gct_theil_sen(same, flat, 4)), "no two distinct x: no slope");
+    cr_assert(isnan(gct_theil_sen(x, y, 1)), "one point: no slope");
+}

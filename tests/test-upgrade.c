@@ -242,8 +242,11 @@ Test(upgrade, each_version_at_its_defaults_per_workload)
     GCT_ASSERT_STR_EQ(u.steps[t].from_id, "g12.trees.700");
     GCT_ASSERT_STR_EQ(u.steps[t].to_id, "g13.trees.2000");
     /* The metrics of an upgrade, in order. */
-    static const char *const fields[] = {"ops_per_s", "pause_p99_us", "pause_max_us",
-                                         "peak_bytes", "gc_examined", "gc_traversed"};
+    static const char *const fields[] = {"ops_per_s",          "pause_p99_us",
+                                         "pause_max_us",       "peak_bytes",
+                                         "garbage_max_objects", "garbage_max_bytes",
+                                         "garbage_mean_bytes", "gc_examined",
+                                         "gc_traversed"};
     GCT_ASSERT_EQ(u.cmp.nmetrics, sizeof fields / sizeof fields[0]);
     for (size_t m = 0; m < u.cmp.nmetrics; m++)
         GCT_ASSERT_STR_EQ(u.cmp.metrics[m].field, fields[m]);

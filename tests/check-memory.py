@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""check-memory.py --gctune PATH -- memory over time from the models'
+memory pass (harness/memory_pass.h), end to end.
+
+- Trees at gen0 = 700 and gen0 = 5,000,000 on the 3.11 model: the larger
+  threshold holds far more garbage awaiting collection and more peak live
+  memory, as the model predicts (it never collects in this run); the
+  report's memory section gives its cost in bytes.  Both are steady: what
+  they keep reachable does not grow (garbage awaiting is a cost, not a
+  trend).
+- Refcount on cyclic trees leaks: not steady.  Refcount on trees without
+  cycles (parent=none) is steady, with no garbage awaiting.  A long-lived
+  structure still growing (longlived) is not steady.
+- The memory fields are measured once per configuration (round 0), the
+  same numbers a second sweep gives; compare shows them and says NOT STEADY.
+
+Exit status: 0, 1 a failure.
+"""
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def rows(path):
+    if not os.path.exists(path):
+        return []
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def run(args):
+    return subprocess.run(args, capture_output=True, text=True, timeout=600)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gctune", required=True)
+    a = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="gct-memory-")
+    try:
+        out = os.path.join(tmp, "m")
+        p = run([a.gctune, "sweep", "-c", "gencycle,refcount", "-w", "trees,longlived",
+                 "-p", "trees.depth=8", "-p", "trees.long_depth=10", "-p", "trees.parent=strong,none",
+                 "-p", "longlived.live_objects=40000", "-p", "longlived.initial=2000",
+                 "-p", "longlived.grow=100", "--gen0", "700,5000000", "--gen1", "10", "--gen2", "10",
+                 "--ops", "400", "--reps", "2", "--no-aa", "--no-plots", "--quiet", "--out", out])
+        check(p.returncode == 0, "the sweep: %s" % p.stderr[-400:])
+        recs = rows(os.path.join(out, "results.csv"))
+        by = {}
+        for r in recs:
+            by.setdefault(r["config_id"], []).append(r)
+            check(r["peak_rss"] and int(r["peak_rss"]) > 0, "%s has its peak RSS" % r["config_id"])
+        for cid, rs in by.items():
+            measured = [r for r in rs if r["garbage_max_bytes"] != ""]
+            check(len(measured) == 1 and measured[0]["round"] == "0",
+                  "%s: the memory pass ran once, in round 0: %r" % (cid, [r["round"] for r in measured]))
+
+        def first(cid, field):
+            for r in by.get(cid, []):
+                if r[field] != "":
+                    return float(r[field])
+            return float("nan")
+
+        ids = sorted(by)
+
+        def pick(prefix, cyclic):
+            """The id of prefix with parent=strong (the default: not in the id) or none."""
+            return next((i for i in ids if i.startswith(prefix) and ".trees" in i and
+                         ("parent-none" in i) != cyclic), "")
+
+        lo = pick("gencycle.trees.gen0-700.", True)
+        hi = pick("gencycle.trees.gen0-5000000.", True)
+        rc_cyc = pick("refcount.", True)
+        rc_none = pick("refcount.", False)
+        ll = next((i for i in ids if i.startswith("gencycle.longlived.gen0-700.")), "")
+        check(first(ll, "reachable_growth") > 0.10, "longlived's structure grows: %s"
+              % first(ll, "reachable_growth"))
+        check(lo and hi and rc_cyc and rc_none and ll, "the configurations: %r" % ids)
+        check(first(hi, "garbage_max_bytes") > 10 * first(lo, "garbage_max_bytes") > 0,
+              "gen0 5M holds far more garbage awaiting than 700: %s vs %s" % (
+                  first(hi, "garbage_max_bytes"), first(lo, "garbage_max_bytes")))
+        check(first(hi, "garbage_mean_bytes") > first(lo, "garbage_mean_bytes"),
+              "and more on average")
+        peak = {cid: float(by[cid][0]["peak_bytes"]) for cid in (lo, hi) if cid in by}
+        check(peak.get(hi, 0) > peak.get(lo, 0) + (1 << 20),
+              "gen0 5M has the higher peak live memory: %r" % peak)
+        for cid in (lo, hi, rc_cyc, rc_none):
+            check(abs(first(cid, "reachable_growth")) < 0.10,
+                  "%s keeps what it keeps reachable steady: %s" % (cid, first(cid, "reachable_growth")))
+        check(first(rc_none, "garbage_max_bytes") == 0,
+              "refcount on acyclic trees has no garbage: %s" % first(rc_none, "garbage_max_bytes"))
+        check(first(rc_cyc, "garbage_max_bytes") > first(hi, "garbage_max_bytes") / 4,
+              "refcount's leaked cycles are garbage awaiting, forever")
+        md = open(os.path.join(out, "report.md")).read() if os.path.exists(
+            os.path.join(out, "report.md")) else ""
+        check("## Memory over time (models)" in md, "the report has the memory section")
+        check("Memory cost of 5000000/10/10 on gencycle: up to " in md,
+              "the report gives gen0 5M's memory cost in bytes")
+        check(rc_cyc + " is not steady: its collector never frees" in md,
+              "the report flags refcount's leak as not steady")
+        check(ll + " is not steady: the bytes it keeps reachable grew" in md,
+              "the report flags a growing structure as not steady")
+        check(all(c + " is not steady" not in md for c in (lo, hi, rc_none)),
+              "and nothing steady (gen0 5M's garbage is a cost, not a trend)")
+        # Deterministic: a second sweep measures the same memory.
+        out2 = os.path.join(tmp, "m2")
+        p = run([a.gctune, "sweep", "-c", "gencycle", "-w", "trees", "-p", "depth=8",
+                 "-p", "long_depth=10", "-p", "parent=strong", "--gen0", "5000000", "--gen1", "10",
+                 "--gen2", "10", "--ops", "400", "--reps", "1", "--no-aa", "--no-plots", "--quiet",
+                 "--out", out2])
+        r2 = rows(os.path.join(out2, "results.csv"))
+        check(r2 and float(r2[0]["garbage_max_bytes"]) == first(hi, "garbage_max_bytes") and
+              float(r2[0]["reachable_growth"]) == first(hi, "reachable_growth"),
+              "the memory pass is deterministic across sweeps")
+        p = run([a.gctune, "compare", out + ":" + lo, out + ":" + hi])
+        check(p.returncode == 0 and "garbage max B" in p.stdout and "NOT STEADY" not in p.stdout,
+              "compare shows the memory, steady: %s" % (p.stdout[-600:] + p.stderr[-300:]))
+        ll_hi = next((i for i in ids if i.startswith("gencycle.longlived.gen0-5000000.")), "")
+        p = run([a.gctune, "compare", out + ":" + ll_hi, out + ":" + ll])
+        check(p.returncode == 0 and "B is NOT STEADY" in p.stdout,
+              "compare flags the growing one: %s" % (p.stdout[-600:] + p.stderr[-300:]))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("check-memory: %d failure%s" % (len(failures), "" if len(failures) == 1 else "s"))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
