@@ -32,6 +32,7 @@ static void set_paths(gct_child_process_result *r, const char *workdir)
     size_t p = r->job->process;
     snprintf(r->records_csv, sizeof r->records_csv, "%s/p%zu.records.csv", workdir, p);
     snprintf(r->pauses_csv, sizeof r->pauses_csv, "%s/p%zu.pauses.csv", workdir, p);
+    snprintf(r->memory_csv, sizeof r->memory_csv, "%s/p%zu.memory.csv", workdir, p);
     snprintf(r->gbench_json, sizeof r->gbench_json, "%s/p%zu.gbench.json", workdir, p);
 }
 
@@ -59,7 +60,8 @@ int gct_child_process_body(const gct_config *cfg, const gct_job *job, int slot,
     };
     int failed = gct_repetition_run(cfg, paths->gbench_json, &ro, &out);
     int rc = failed ? CHILD_SOME_REPS_FAILED : CHILD_OK;
-    if (gct_repetition_write(&out, paths->records_csv, paths->pauses_csv, err, sizeof err) != 0) {
+    if (gct_repetition_write(&out, paths->records_csv, paths->pauses_csv, paths->memory_csv, err,
+                             sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
         rc = CHILD_CANNOT_WRITE;
     }

@@ -39,6 +39,7 @@ typedef struct gct_child_process_result {
     double seconds;
     char records_csv[4096];
     char pauses_csv[4096];
+    char memory_csv[4096]; /* written only by a model's round-0 process */
     char gbench_json[4096];
 } gct_child_process_result;
 

@@ -8,8 +8,8 @@
 #include "stats.h"
 #include "workload.h"
 
-int gct_memory_pass(const gct_config *c, int64_t heap_limit, gct_result *r, char *err,
-                    size_t errlen)
+int gct_memory_pass(const gct_config *c, int64_t heap_limit, gct_result *r,
+                    gct_mem_series *series, char *err, size_t errlen)
 {
     gct_heap *h = gct_config_heap(c, err, errlen);
     if (!h)
@@ -41,6 +41,12 @@ int gct_memory_pass(const gct_config *c, int64_t heap_limit, gct_result *r, char
         sum_bytes += (double)gb;
         at[n] = (double)done;
         reach[n] = (double)(gct_heap_live_bytes(h) - gb);
+        if (series) {
+            gct_mem_sample row = {.ops = done, .live_bytes = gct_heap_live_bytes(h),
+                                  .reachable_bytes = gct_heap_live_bytes(h) - gb,
+                                  .garbage_bytes = gb, .garbage_objects = go};
+            gct_mem_series_push(series, &row);
+        }
         n++;
     }
     gct_workload_free(run);

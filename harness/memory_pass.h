@@ -26,12 +26,14 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "memseries.h"
 #include "record.h"
 
 /* Run c's operations again on a fresh heap (limit: heap_limit bytes, 0
- * none) and fill r's memory-over-time fields.  Returns 0, or -1 with why
- * in err (the fields stay empty). */
-int gct_memory_pass(const gct_config *c, int64_t heap_limit, gct_result *r, char *err,
-                    size_t errlen);
+ * none), fill r's memory-over-time fields and append the samples to series
+ * (memory/<id>.csv; NULL: not kept).  Returns 0, or -1 with why in err
+ * (the fields stay empty). */
+int gct_memory_pass(const gct_config *c, int64_t heap_limit, gct_result *r,
+                    gct_mem_series *series, char *err, size_t errlen);
 
 #endif

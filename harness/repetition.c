@@ -257,7 +257,7 @@ static void one_rep(gct_gb_state *st, void *ud)
     /* Memory over time, once per configuration: deterministic, the other
      * rounds would measure the same (memory_pass.h). */
     if (r.status == GCT_STATUS_OK && x->o->round == 0 &&
-        gct_memory_pass(c, x->o->heap_limit, &r, err, sizeof err))
+        gct_memory_pass(c, x->o->heap_limit, &r, &x->out->memory, err, sizeof err))
         gct_result_fail(&r, "memory pass: %s", err);
 
     if (r.status == GCT_STATUS_FAILED) {
@@ -327,10 +327,12 @@ void gct_repetition_out_free(gct_repetition_out *out)
 {
     gct_results_free(&out->records);
     gct_pause_rows_free(&out->pauses);
+    gct_mem_series_free(&out->memory);
 }
 
 int gct_repetition_write(const gct_repetition_out *out, const char *records_csv,
-                         const char *pauses_csv, char *err, size_t errlen)
+                         const char *pauses_csv, const char *memory_csv, char *err,
+                         size_t errlen)
 {
     gct_afile a;
     FILE *f = gct_afile_open(&a, records_csv, err, errlen);
@@ -345,5 +347,13 @@ int gct_repetition_write(const gct_repetition_out *out, const char *records_csv,
     if (!f)
         return -1;
     gct_pauses_write(f, &out->pauses);
+    if (gct_afile_commit(&a, err, errlen))
+        return -1;
+    if (!memory_csv || !out->memory.n)
+        return 0;
+    f = gct_afile_open(&a, memory_csv, err, errlen);
+    if (!f)
+        return -1;
+    gct_mem_series_write(f, &out->memory);
     return gct_afile_commit(&a, err, errlen);
 }

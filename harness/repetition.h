@@ -13,12 +13,14 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "memseries.h"
 #include "pauses.h"
 #include "record.h"
 
 typedef struct gct_repetition_out {
     gct_results records;   /* one: this repetition */
     gct_pause_rows pauses; /* every pause of it */
+    gct_mem_series memory; /* a model's memory pass (round 0 only; else empty) */
 } gct_repetition_out;
 
 typedef struct gct_repetition_opts {
@@ -48,8 +50,10 @@ void gct_repetition_out_free(gct_repetition_out *out);
 void gct_repetition_pause_metrics(gct_result *r, const gct_pause_row *p, size_t n,
                                   double wall_ms);
 
-/* Write out's records and pauses to the two files, atomically. */
+/* Write out's records and pauses to the first two files, atomically, and
+ * its memory samples, if it has any, to the third (memory_csv NULL: not). */
 int gct_repetition_write(const gct_repetition_out *out, const char *records_csv,
-                         const char *pauses_csv, char *err, size_t errlen);
+                         const char *pauses_csv, const char *memory_csv, char *err,
+                         size_t errlen);
 
 #endif

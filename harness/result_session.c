@@ -173,6 +173,11 @@ static const gct_result *adopt(progress *p, const gct_child_process_result *er)
         fprintf(stderr, "gctune: %s\n", err);
         p->write_errors++;
     }
+    if (p->dir && access(er->memory_csv, F_OK) == 0 &&
+        gct_rdir_add_memory(p->dir, er->cfg->id, er->memory_csv, err, sizeof err)) {
+        fprintf(stderr, "gctune: %s\n", err);
+        p->write_errors++;
+    }
     unlink(er->records_csv);
     p->gbench_parts[er->index] = strdup(er->gbench_json);
     return &p->res->rows.rows[p->res->rows.n - 1];

@@ -119,6 +119,8 @@ bool fig_prepare_tradeoff(plot_ctx *c, figure *fig);
 bool fig_prepare_upgrade(plot_ctx *c, figure *fig);
 /* figures-transfer.c */
 bool fig_prepare_transfer(plot_ctx *c, figure *fig);
+/* figures-memory.c */
+bool fig_prepare_memory(plot_ctx *c, figure *fig);
 /* figures-pauses.c */
 bool fig_prepare_pause_cdf(plot_ctx *c, figure *fig);
 bool fig_prepare_pause_timeline(plot_ctx *c, figure *fig);
@@ -200,6 +202,17 @@ typedef struct plot_mark {
 size_t plot_marks(const plot_ctx *c, const char *wl, plot_mark *out, size_t max);
 /* "p99 <= 10 ms": the budget as captions say it. */
 void plot_budget_text(const plot_ctx *c, char *buf, size_t len);
+
+/* What the pause and memory figures compare on wl: the first CPython
+ * model's default and recommendation, named and coloured, or each
+ * collector's fastest without one (select.c says how).  Returns how many;
+ * *marked says which, *m the mark. */
+size_t plot_picks(const plot_ctx *c, const char *wl, const agg **pick, char names[][96],
+                  unsigned *rgb, plot_mark *m, bool *marked);
+/* The caption's sentence on what plot_picks chose into said; the ids in
+ * the figure's variable configs. */
+void plot_picks_said(const plot_ctx *c, figure *fig, const agg *const *pick, size_t n,
+                     const plot_mark *m, bool marked, char *said, size_t len);
 
 /* OUT/pauses/<id>.csv */
 void plot_pauses_path(const plot_ctx *c, const char *id, char *path, size_t len);

@@ -69,61 +69,6 @@ static void pause_cdf_curve(plot_ctx *c, const figure *fig, size_t i, const agg 
     fig_curve_add(cv, path, lbl, rgb);
 }
 
-/* The configurations the pause figures compare on wl: the first CPython
- * model's default and recommendation (one when they are the same; names
- * "default 700/10/10", "recommended 10000/10/10", "default = recommended
- * 700/10/10"), or, without a CPython model, each collector's fastest (names
- * NULL).  Returns how many; *m gets the mark (false: none). */
-static size_t pause_picks(const plot_ctx *c, const char *wl, const agg **pick,
-                          char names[][96], unsigned *rgb, plot_mark *m, bool *marked)
-{
-    plot_mark all[MAX_MARKS];
-    *marked = plot_marks(c, wl, all, MAX_MARKS) > 0;
-    if (!*marked) {
-        size_t n = plot_best_per_collector(c, wl, pick);
-        for (size_t i = 0; i < n; i++) {
-            names[i][0] = 0;
-            rgb[i] = plot_collector_rgb(pick[i]->collector);
-        }
-        return n;
-    }
-    *m = all[0];
-    pick[0] = m->deflt;
-    rgb[0] = m->same ? 0xe7298a : 0xff7f0e; /* style.gp's mark_color */
-    snprintf(names[0], 96, "%s %s", m->same ? "default = recommended" : "default", m->deflt_thr);
-    if (m->same || !m->rec)
-        return 1;
-    pick[1] = m->rec;
-    rgb[1] = 0xe7298a;
-    snprintf(names[1], 96, "recommended %s", m->rec_thr);
-    return 2;
-}
-
-/* The caption's sentence on what pause_picks chose; the configuration ids
- * in the variable configs (space-separated). */
-static void pause_picks_said(const plot_ctx *c, figure *fig, const agg *const *pick, size_t n,
-                             const plot_mark *m, bool marked, char *said, size_t len)
-{
-    char ids[1024] = "", budget[48];
-    for (size_t i = 0; i < n; i++)
-        gct_appendf(ids, sizeof ids, "%s%s", i ? " " : "", pick[i]->id);
-    fig_var(fig, "configs", ids);
-    plot_budget_text(c, budget, sizeof budget);
-    if (!marked)
-        snprintf(said, len, "the fastest configuration of each collector (no CPython model "
-                            "ran at its defaults)");
-    else if (m->same)
-        snprintf(said, len, "%s (CPython %s) at its default %s, which is also the "
-                            "recommendation for the highest throughput with %s",
-                 m->collector, m->version, m->deflt_thr, budget);
-    else if (!m->rec)
-        snprintf(said, len, "%s (CPython %s) at its default %s (no configuration meets %s)",
-                 m->collector, m->version, m->deflt_thr, budget);
-    else
-        snprintf(said, len, "%s (CPython %s) at its default %s against the recommendation %s "
-                            "(highest throughput with %s)",
-                 m->collector, m->version, m->deflt_thr, m->rec_thr, budget);
-}
 
 bool fig_prepare_pause_cdf(plot_ctx *c, figure *fig)
 {
@@ -132,7 +77,7 @@ bool fig_prepare_pause_cdf(plot_ctx *c, figure *fig)
     unsigned rgb[MAX_COLLECTORS];
     plot_mark mk;
     bool marked;
-    size_t nb = pause_picks(c, fig->wl, best, names, rgb, &mk, &marked);
+    size_t nb = plot_picks(c, fig->wl, best, names, rgb, &mk, &marked);
     gct_afile mf;
     char marks[4400];
     FILE *m = plot_data_open(c, &mf, marks, sizeof marks, "%s-marks.csv", fig->stem);
@@ -150,7 +95,7 @@ bool fig_prepare_pause_cdf(plot_ctx *c, figure *fig)
     fig_var(fig, "marks", marks);
     fig_var(fig, "wl", fig->wl);
     char said[300];
-    pause_picks_said(c, fig, best, nb, &mk, marked, said, sizeof said);
+    plot_picks_said(c, fig, best, nb, &mk, marked, said, sizeof said);
     if (cv.n < nb)
         gct_appendf(said, sizeof said, "; %zu of them never paused (no curve)", nb - cv.n);
     snprintf(fig->caption, sizeof fig->caption,
@@ -205,7 +150,7 @@ bool fig_prepare_pause_timeline(plot_ctx *c, figure *fig)
     unsigned rgb[MAX_COLLECTORS];
     plot_mark mk;
     bool marked;
-    size_t n = pause_picks(c, fig->wl, pick, names, rgb, &mk, &marked);
+    size_t n = plot_picks(c, fig->wl, pick, names, rgb, &mk, &marked);
     if (!marked) { /* no CPython model: the fastest that paused, as before */
         pick[0] = timeline_pick(c, fig->wl);
         n = pick[0] ? 1 : 0;
@@ -242,7 +187,7 @@ bool fig_prepare_pause_timeline(plot_ctx *c, figure *fig)
     }
     if (!panels)
         return FIG_SKIP(c, "%s: skipped, no configuration of %s paused", fig->stem, fig->wl);
-    pause_picks_said(c, fig, pick, n, &mk, marked, said, sizeof said);
+    plot_picks_said(c, fig, pick, n, &mk, marked, said, sizeof said);
     fig_varf(fig, "panels = %zu\n", panels);
     if (dmax > 0)
         fig_varf(fig, "tmax = %.6g\nymin = %.6g\nymax = %.6g\n", tmax > 0 ? tmax * 1.02 : 1,
@@ -324,7 +269,7 @@ bool fig_prepare_mmu(plot_ctx *c, figure *fig)
     unsigned rgb[MAX_COLLECTORS];
     plot_mark mk;
     bool marked;
-    size_t nb = pause_picks(c, fig->wl, best, names, rgb, &mk, &marked);
+    size_t nb = plot_picks(c, fig->wl, best, names, rgb, &mk, &marked);
     fig_curves cv = {0};
     for (size_t i = 0; i < nb; i++)
         mmu_curve(c, fig, i, best[i], names[i][0] ? names[i] : NULL, rgb[i], &cv);
@@ -333,7 +278,7 @@ bool fig_prepare_mmu(plot_ctx *c, figure *fig)
     fig_curves_vars(fig, &cv);
     fig_var(fig, "wl", fig->wl);
     char said[300];
-    pause_picks_said(c, fig, best, nb, &mk, marked, said, sizeof said);
+    plot_picks_said(c, fig, best, nb, &mk, marked, said, sizeof said);
     snprintf(fig->caption, sizeof fig->caption,
              "For each window size, the worst share of any window of that size left to the "
              "program on %s (its first process) by %s; dashed: the bounded MMU. Read across at "

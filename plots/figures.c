@@ -42,6 +42,8 @@ const figure_desc figure_table[] = {
      .per_workload = true, .width = 1200, .height = 750, .prepare = fig_prepare_pause_cdf},
     {.name = "pause-timeline", .title = "Pause timeline", .script = "pause-timeline.gp",
      .per_workload = true, .width = 1200, .height = 700, .prepare = fig_prepare_pause_timeline},
+    {.name = "memory", .title = "Memory over the operations", .script = "memory.gp",
+     .per_workload = true, .width = 1200, .height = 700, .prepare = fig_prepare_memory},
     {.name = "heatmap", .title = "over gen0 x gen1", .script = "heatmap.gp",
      .per_workload = true, .width = 1100, .height = 700, .variants = VARIANTS(heatmap_metrics),
      .applies = fig_heatmap_applies, .prepare = fig_prepare_heatmap},

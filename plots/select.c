@@ -143,3 +143,59 @@ int plot_read_pauses(const plot_ctx *c, const char *id, gct_pause_rows *out)
     }
     return gct_pauses_read(path, out, err, sizeof err);
 }
+
+/* The configurations the pause and memory figures compare on wl: the first CPython
+ * model's default and recommendation (one when they are the same; names
+ * "default 700/10/10", "recommended 10000/10/10", "default = recommended
+ * 700/10/10"), or, without a CPython model, each collector's fastest (names
+ * NULL).  Returns how many; *m gets the mark (false: none). */
+size_t plot_picks(const plot_ctx *c, const char *wl, const agg **pick,
+                          char names[][96], unsigned *rgb, plot_mark *m, bool *marked)
+{
+    plot_mark all[MAX_MARKS];
+    *marked = plot_marks(c, wl, all, MAX_MARKS) > 0;
+    if (!*marked) {
+        size_t n = plot_best_per_collector(c, wl, pick);
+        for (size_t i = 0; i < n; i++) {
+            names[i][0] = 0;
+            rgb[i] = plot_collector_rgb(pick[i]->collector);
+        }
+        return n;
+    }
+    *m = all[0];
+    pick[0] = m->deflt;
+    rgb[0] = m->same ? 0xe7298a : 0xff7f0e; /* style.gp's mark_color */
+    snprintf(names[0], 96, "%s %s", m->same ? "default = recommended" : "default", m->deflt_thr);
+    if (m->same || !m->rec)
+        return 1;
+    pick[1] = m->rec;
+    rgb[1] = 0xe7298a;
+    snprintf(names[1], 96, "recommended %s", m->rec_thr);
+    return 2;
+}
+
+/* The caption's sentence on what plot_picks chose; the configuration ids
+ * in the variable configs (space-separated). */
+void plot_picks_said(const plot_ctx *c, figure *fig, const agg *const *pick, size_t n,
+                             const plot_mark *m, bool marked, char *said, size_t len)
+{
+    char ids[1024] = "", budget[48];
+    for (size_t i = 0; i < n; i++)
+        gct_appendf(ids, sizeof ids, "%s%s", i ? " " : "", pick[i]->id);
+    fig_var(fig, "configs", ids);
+    plot_budget_text(c, budget, sizeof budget);
+    if (!marked)
+        snprintf(said, len, "the fastest configuration of each collector (no CPython model "
+                            "ran at its defaults)");
+    else if (m->same)
+        snprintf(said, len, "%s (CPython %s) at its default %s, which is also the "
+                            "recommendation for the highest throughput with %s",
+                 m->collector, m->version, m->deflt_thr, budget);
+    else if (!m->rec)
+        snprintf(said, len, "%s (CPython %s) at its default %s (no configuration meets %s)",
+                 m->collector, m->version, m->deflt_thr, budget);
+    else
+        snprintf(said, len, "%s (CPython %s) at its default %s against the recommendation %s "
+                            "(highest throughput with %s)",
+                 m->collector, m->version, m->deflt_thr, m->rec_thr, budget);
+}

@@ -206,6 +206,24 @@ int gct_rdir_merge_gbench(const char *dir, const char *const *parts, size_t n, c
     return rc;
 }
 
+int gct_rdir_add_memory(const char *dir, const char *config_id, const char *from, char *err,
+                        size_t errlen)
+{
+    char d[4096], p[4200];
+    if (snprintf(d, sizeof d, "%s/memory", dir) >= (int)sizeof d ||
+        gct_mkdirs(d, err, errlen))
+        return -1;
+    if (snprintf(p, sizeof p, "%s/%s.csv", d, config_id) >= (int)sizeof p) {
+        snprintf(err, errlen, "%s/%s.csv: path too long", d, config_id);
+        return -1;
+    }
+    if (rename(from, p) != 0) {
+        snprintf(err, errlen, "cannot move %s to %s: %s", from, p, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int gct_rdir_add_pauses(const char *dir, const char *config_id, const char *from, char *err,
                         size_t errlen)
 {

@@ -7,6 +7,7 @@
  *   OUT/summary.csv       one row per configuration: medians and intervals (summary.h)
  *   OUT/noise.csv         the A/A controls: the noise floor per workload (summary.h)
  *   OUT/pauses/<id>.csv   every pause of a configuration, all its processes (pauses.h)
+ *   OUT/memory/<id>.csv   a model's memory over the operations (memseries.h)
  *
  * Every file is written whole under a temporary name and renamed, so a crash
  * or an interrupted sweep leaves the files of the configurations finished so
@@ -40,6 +41,11 @@ int gct_rdir_write_json(const char *dir, const char *name, json_t *value, char *
  * (processes that crashed) are skipped. */
 int gct_rdir_merge_gbench(const char *dir, const char *const *parts, size_t n, char *err,
                           size_t errlen);
+
+/* Move a finished process's memory samples to OUT/memory/<id>.csv (one
+ * process per configuration has them; a later one replaces it). */
+int gct_rdir_add_memory(const char *dir, const char *config_id, const char *from, char *err,
+                        size_t errlen);
 
 /* Add a finished process's pause file to OUT/pauses/<id>.csv (its rows
  * after those already there; the file is replaced whole) and remove it. */

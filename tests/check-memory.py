@@ -114,6 +114,18 @@ def main():
               "the report flags a growing structure as not steady")
         check(all(c + " is not steady" not in md for c in (lo, hi, rc_none)),
               "and nothing steady (gen0 5M's garbage is a cost, not a trend)")
+        # The samples behind them, one file per configuration, and the figure.
+        mem = os.path.join(out, "memory")
+        files = sorted(os.listdir(mem)) if os.path.isdir(mem) else []
+        check(len(files) == len(by), "one memory file per configuration: %r" % files)
+        series = rows(os.path.join(mem, hi + ".csv"))
+        check(len(series) == 64 and series[-1]["ops"] == "400" and
+              max(int(x["garbage_bytes"]) for x in series) == int(first(hi, "garbage_max_bytes")),
+              "64 samples up to the last operation, their most garbage the record's")
+        if shutil.which("gnuplot"):
+            p = run([a.gctune, "plot", out])
+            check(os.path.exists(os.path.join(out, "plots", "memory-trees.png")),
+                  "the memory figure is drawn: %s" % (p.stdout[-300:] + p.stderr[-300:]))
         # Deterministic: a second sweep measures the same memory.
         out2 = os.path.join(tmp, "m2")
         p = run([a.gctune, "sweep", "-c", "gencycle", "-w", "trees", "-p", "depth=8",
