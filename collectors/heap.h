@@ -252,6 +252,21 @@ static inline int64_t gct_heap_peak_footprint(const gct_heap *h)
     return gct__hot_c(h)->pool.peak_footprint;
 }
 
+/* Bytes of the collector's header before each object (its PyGC_Head):
+ * an object's block starts that far before the gct_obj. */
+static inline uint32_t gct_heap_prefix(const gct_heap *h) { return gct__hot_c(h)->prefix; }
+
+/* The memory the heap's objects live in: its allocator's arenas, n of
+ * *size bytes each at arenas[0..n) (large objects, allocated one by one,
+ * are not among them).  For the pre-fork measurement, which asks the
+ * kernel which of these pages a forked worker made its own. */
+static inline size_t gct_heap_arenas(const gct_heap *h, void *const **arenas, size_t *size)
+{
+    *arenas = gct__hot_c(h)->pool.arenas;
+    *size = GCT_POOL_ARENA;
+    return gct__hot_c(h)->pool.narenas;
+}
+
 /* Run the backend's verifier plus the heap's own checks (every slot points
  * at a live object, accounting matches a walk of the allocator).  With
  * `exact_refcounts`, also check every refcnt equals the references from slots

@@ -57,6 +57,7 @@ int gct_child_process_body(const gct_config *cfg, const gct_job *job, int slot,
         .cpus = cpus,
         .quiet = o->quiet,
         .heap_limit = o->mem_limit,
+        .prefork = o->prefork,
     };
     int failed = gct_repetition_run(cfg, paths->gbench_json, &ro, &out);
     int rc = failed ? CHILD_SOME_REPS_FAILED : CHILD_OK;

@@ -25,6 +25,7 @@ typedef struct gct_child_process_opts {
     double warmup;      /* untimed operations before the timed ones, as a fraction of ops */
     int64_t mem_limit;  /* heap limit per child in bytes (the out-of-memory guard); 0: none */
     bool sanitized;     /* built with sanitizers: no address-space limit */
+    int prefork;        /* > 0: each repetition forks this many workers (prefork.h) */
     const char *workdir;
 } gct_child_process_opts;
 

@@ -15,6 +15,7 @@
 #include "calibrate.h"
 #include "cli.h"
 #include "plot.h"
+#include "prefork.h"
 #include "python_run.h"
 #include "report.h"
 #include "topology.h"
@@ -37,6 +38,11 @@ const char gct_measure_common_help[] =
     "                        the K largest allocation sites alive after the operations\n"
     "                        (FILE:LINE, bytes) in each record's extra, for the report's\n"
     "                        memory section; slows the timed operations and costs memory\n"
+    "  --prefork K           (sweep) run each repetition as a pre-fork server does: the\n"
+    "                        set-up (and -k freeze=1's gc.freeze()) in a parent, then K\n"
+    "                        forked workers run the operations; records each worker's\n"
+    "                        private dirty memory and PSS, and (models) the pages of the\n"
+    "                        parent's heap it copied by writing (docs/memory.md)\n"
     "  --max-memory SIZE     the heap of a run may not grow past SIZE (e.g. 4G; default:\n"
     "                        90%% of memory, shared by the -j runs); a run that would is\n"
     "                        recorded as failed\n";
@@ -241,6 +247,17 @@ static int opt_max_memory(gct_measure *m, const measure_opt *o, const char *arg)
     return 0;
 }
 
+static int opt_prefork(gct_measure *m, const measure_opt *o, const char *arg)
+{
+    (void)o;
+    double k;
+    if (!parse_real(arg, 1, GCT_PREFORK_MAX, false, &k) || k != (int)k)
+        return gct_usage_error(cmd_of(m), "--prefork '%s' is not a number of workers from 1 to %d",
+                               arg, GCT_PREFORK_MAX);
+    m->prefork = (int)k;
+    return 0;
+}
+
 /* --tracemalloc K reaches python/runner.py through the environment, which
  * every process of the sweep inherits (harness/python_run.c reads it). */
 static int opt_tracemalloc(gct_measure *m, const measure_opt *o, const char *arg)
@@ -271,7 +288,7 @@ static int opt_first_pass(gct_measure *m, const measure_opt *o, const char *arg)
 enum {
     O_GEN0 = 256, O_GEN1, O_GEN2, O_OPS, O_REPS, O_SEED, O_PIN, O_OUT, O_JSON, O_PRESET,
     O_TIMEOUT, O_MAXMEM, O_FORCE, O_NOPLOTS, O_PDF, O_WARMUP, O_NOAA, O_NOPREDICT, O_PYTHON,
-    O_TRACE, O_COLLECTIONS, O_TRACEMALLOC,
+    O_TRACE, O_COLLECTIONS, O_TRACEMALLOC, O_PREFORK,
 };
 
 #define YES(f) .apply = opt_yes, .field = offsetof(gct_measure, f)
@@ -307,6 +324,8 @@ static const measure_opt measure_opts[] = {
      offsetof(gct_measure, python)},
     {"quiet", no_argument, 'q', FOR_BOTH, NULL, YES(quiet)},
     {"tracemalloc", required_argument, O_TRACEMALLOC, FOR_BOTH, NULL, opt_tracemalloc, NULL, 0},
+    {"prefork", required_argument, O_PREFORK, FOR_SWEEP, "--prefork is for gctune sweep",
+     opt_prefork, NULL, 0},
     {"trace", required_argument, O_TRACE, FOR_RUN, "--trace is for gctune run (a sweep can run a "
      "trace: -w trace:FILE)", opt_text, "a file", offsetof(gct_measure, trace)},
     {"collections", required_argument, O_COLLECTIONS, FOR_RUN, "--collections is for gctune run",
@@ -617,6 +636,7 @@ static json_t *sweep_json(const gct_measure *m)
                                                     "each round every configuration once, in "
                                                     "an order shuffled from the seed"));
     json_object_set_new(sw, "warmup", json_real(m->warmup));
+    json_object_set_new(sw, "prefork", json_integer(m->prefork));
     json_object_set_new(sw, "aa_controls", json_integer((json_int_t)m->twins));
     json_object_set_new(sw, "jobs", json_integer(m->spec.jobs));
     json_object_set_new(sw, "pinned", json_boolean(m->pin || m->spec.jobs > 1));
@@ -682,6 +702,7 @@ int gct_measure_execute(gct_measure *m, gct_result_session_result *res)
         .timeout_s = m->timeout_s,
         .warmup = m->warmup,
         .mem_limit = m->mem_given ? m->mem_limit : default_mem_limit(m->spec.jobs),
+        .prefork = m->prefork,
         .seed = m->spec.seed,
         .meta = m->meta,
         .force = m->force,

@@ -29,6 +29,7 @@ typedef struct gct_measure {
     double timeout_s;
     double warmup;            /* fraction of the timed operations */
     long long mem_limit;
+    int prefork;              /* --prefork K: workers forked after each set-up (0: none) */
     gct_config *cfgs;         /* after gct_measure_prepare */
     size_t n;
     size_t twins;             /* A/A controls among cfgs */

@@ -262,6 +262,12 @@ static bool read_output(const char *text, const gct_repetition_opts *o, gct_resu
     json_t *un = json_object_get(j, "uncollectable");
     r->uncollectable = jint_at(un, 0) + jint_at(un, 1) + jint_at(un, 2);
     r->gc_garbage = (int64_t)jnum(j, "gc_garbage");
+    json_t *pf = json_object_get(j, "prefork");
+    if (json_is_object(pf)) {
+        r->prefork_workers = (int64_t)jnum(pf, "workers");
+        r->private_dirty_bytes = jnum(pf, "private_dirty_bytes");
+        r->pss_bytes = jnum(pf, "pss_bytes");
+    }
     json_t *kept = json_object_get(j, "retained");
     if (json_is_object(kept)) {
         r->retained_objects_per_op = jnum(kept, "objects_per_op");
@@ -356,7 +362,7 @@ int gct_python_repetition(const gct_config *c, const gct_repetition_opts *o,
          * the operations, 2..2000 (python/README.md), enough for a cache's
          * ring of held values to fill in the first half. */
         int64_t kept = c->ops / 2;
-        if (own)
+        if (own && o->prefork <= 0)
             ARG("--retained-ops=%" PRId64, kept < 2 ? 2 : kept > 2000 ? 2000 : kept);
         int64_t g0 = gct_config_knob(c, "gen0"), g1 = gct_config_knob(c, "gen1"),
                 g2 = gct_config_knob(c, "gen2");
@@ -366,6 +372,8 @@ int gct_python_repetition(const gct_config *c, const gct_repetition_opts *o,
             ARG("--threshold=%" PRId64 ",%" PRId64 ",%" PRId64, g0, g1, g2);
         if (gct_config_knob(c, "freeze") == 1)
             ARG("--freeze");
+        if (o->prefork > 0)
+            ARG("--prefork=%d", o->prefork);
         const char *tm = getenv(GCT_TRACEMALLOC_ENV);
         if (tm && *tm)
             ARG("--tracemalloc=%s", tm);

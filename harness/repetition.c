@@ -15,6 +15,7 @@
 #include "files.h"
 #include "gbench.h"
 #include "memory_pass.h"
+#include "prefork.h"
 #include "python_run.h"
 #include "stats.h"
 #include "topology.h"
@@ -283,6 +284,8 @@ int gct_repetition_run(const gct_config *c, const char *gbench_json, const gct_r
 {
     if (c->collector->interpreter) /* a real interpreter measures itself */
         return gct_python_repetition(c, o, out);
+    if (o->prefork > 0)
+        return gct_prefork_repetition(c, o, out);
     memset(out, 0, sizeof *out);
     rep_ctx x = {
         .c = c, .o = o, .out = out, .warmup_ops = gct_repetition_warmup_ops(c->ops, o->warmup)};

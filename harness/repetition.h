@@ -30,6 +30,7 @@ typedef struct gct_repetition_opts {
     const char *cpus;   /* CPUs this process is pinned to ("" or NULL: not pinned) */
     bool quiet;         /* no Google Benchmark console table */
     int64_t heap_limit; /* the out-of-memory guard of the heaps, bytes (0: none) */
+    int prefork;        /* > 0: fork this many workers after the set-up (prefork.h) */
 } gct_repetition_opts;
 
 /* Warm-up operations for ops timed ones: at least 1 unless warmup is 0. */

@@ -360,6 +360,7 @@ int gct_result_session_run(const gct_config *cfgs, size_t n, const gct_result_se
         .warmup = o->warmup,
         .mem_limit = o->mem_limit,
         .sanitized = strcmp(GCT_SANITIZE, "none") != 0,
+        .prefork = o->prefork,
         .workdir = work,
     };
     gct_child_process_events ev = {on_skip, on_started, on_finished, on_tick, &p};

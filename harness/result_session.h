@@ -26,6 +26,7 @@ typedef struct gct_result_session_opts {
     double timeout_s;   /* per process */
     double warmup;      /* warm-up operations as a fraction of the timed ones */
     int64_t mem_limit;  /* heap limit of each run (0: none) */
+    int prefork;        /* > 0: each repetition forks this many workers (prefork.h) */
     uint64_t seed;      /* orders the rounds */
     json_t *meta;       /* meta.json content so far (the session adds the end) */
     bool force;         /* accept an out directory that already holds results */

@@ -1104,6 +1104,132 @@ static void memory_section(doc *d, const gct_summary *s)
         memory_workload(d, s, s->workloads[w]);
 }
 
+/* ---- pre-fork workers: what gc.freeze() saves each one ------------------- */
+
+/* The knobs of c without freeze ("gen0=700;gen1=10;..."), into buf;
+ * *freeze gets its value (-1: no such knob). */
+static void knobs_but_freeze(const gct_config_summary *c, char *buf, size_t len, int *freeze)
+{
+    *freeze = -1;
+    buf[0] = 0;
+    char *copy = gct_xstrdup(c->knobs), *save = NULL;
+    size_t used = 0;
+    for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+        if (!strncmp(kv, "freeze=", 7)) {
+            *freeze = atoi(kv + 7);
+            continue;
+        }
+        if (used < len)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ";" : "", kv);
+    }
+    free(copy);
+}
+
+/* The per-process values of field for c, and their least and most. */
+static size_t samples_range(const gct_results *rows, const gct_config_summary *c,
+                            const char *field, double *lo, double *hi)
+{
+    double *v = gct_xcalloc(rows->n + 1, sizeof *v);
+    size_t n = gct_summary_samples(rows, c->id, gct_result_field(field), v);
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        *lo = fmin(*lo, v[i]);
+        *hi = fmax(*hi, v[i]);
+    }
+    free(v);
+    return n;
+}
+
+static void prefork_section(doc *d, const gct_results *rows, const gct_summary *s)
+{
+    bool any = false;
+    for (size_t i = 0; i < s->n && !any; i++)
+        any = isfinite(stat_median(&s->configs[i], "private_dirty_bytes"));
+    if (!any)
+        return;
+    heading(d, 2, "Pre-fork workers: what gc.freeze() saves");
+    para(d, "Each process ran as a pre-fork server does (--prefork): the set-up in a parent, "
+            "then -k freeze=1's gc.freeze(), then forked workers that each ran the operations. "
+            "A worker's private dirty memory (smaps_rollup) is what copy-on-write cost it: the "
+            "pages of the parent it wrote to, the collector's header writes among them, and its "
+            "own new objects. Medians over the workers of a process, then over the processes; "
+            "a saving's range is from the processes' least and most. Heap pages dirtied: of the "
+            "parent's heap pages resident at the fork, those a worker copied (models only).");
+    static const char *const h[] = {"workload", "collector", "knobs", "workers",
+                                    "private dirty / worker, no freeze",
+                                    "with freeze", "freeze saves per worker",
+                                    "heap pages dirtied, no freeze / freeze"};
+    table_begin(d, 8, h);
+    size_t said = 0;
+    char (*sentences)[400] = gct_xcalloc(s->n + 1, sizeof *sentences);
+    for (size_t i = 0; i < s->n; i++) {
+        const gct_config_summary *a = &s->configs[i];
+        char ka[512], kb[512];
+        int fa, fb;
+        knobs_but_freeze(a, ka, sizeof ka, &fa);
+        if (a->aa_of[0] || fa != 0 || !isfinite(stat_median(a, "private_dirty_bytes")))
+            continue;
+        const gct_config_summary *b = NULL;
+        for (size_t j = 0; j < s->n && !b; j++) {
+            const gct_config_summary *x = &s->configs[j];
+            knobs_but_freeze(x, kb, sizeof kb, &fb);
+            if (!x->aa_of[0] && fb == 1 && !strcmp(x->collector, a->collector) &&
+                !strcmp(x->workload, a->workload) && !strcmp(x->params, a->params) &&
+                !strcmp(ka, kb) && isfinite(stat_median(x, "private_dirty_bytes")))
+                b = x;
+        }
+        char no[32], yes[32] = "-", saves[160] = "not measured (no freeze=1 twin)", pages[64],
+             workers[16];
+        double pa = stat_median(a, "private_dirty_bytes");
+        gct_fmt_bytes(pa, no, sizeof no);
+        double wlo, whi;
+        samples_range(rows, a, "prefork_workers", &wlo, &whi);
+        snprintf(workers, sizeof workers, isfinite(wlo) ? "%.0f" : "-", wlo);
+        double da = stat_median(a, "heap_pages_dirtied");
+        snprintf(pages, sizeof pages, isfinite(da) ? "%.0f" : "-", da);
+        if (b) {
+            double pb = stat_median(b, "private_dirty_bytes"), alo, ahi, blo, bhi;
+            gct_fmt_bytes(pb, yes, sizeof yes);
+            samples_range(rows, a, "private_dirty_bytes", &alo, &ahi);
+            samples_range(rows, b, "private_dirty_bytes", &blo, &bhi);
+            char x[32], lo[32], hi[32];
+            gct_fmt_bytes(fabs(pa - pb), x, sizeof x);
+            gct_fmt_bytes(alo - bhi, lo, sizeof lo);
+            gct_fmt_bytes(ahi - blo, hi, sizeof hi);
+            snprintf(saves, sizeof saves, "%s%s (%s to %s)", pa >= pb ? "" : "-", x, lo, hi);
+            double db = stat_median(b, "heap_pages_dirtied");
+            if (isfinite(da) && isfinite(db))
+                snprintf(pages, sizeof pages, "%.0f / %.0f of %.0f", da, db,
+                         stat_median(a, "heap_pages"));
+            char thr[48];
+            gct_summary_thresholds(a, thr, sizeof thr);
+            if (alo - bhi > 0)
+                snprintf(sentences[said++], sizeof sentences[0],
+                         "%s on %s at %s: freeze saves %s per worker (%s to %s over the "
+                         "processes).",
+                         a->workload, a->collector, thr, x, lo, hi);
+            else
+                snprintf(sentences[said++], sizeof sentences[0],
+                         "%s on %s at %s: freeze saves nothing the processes can tell apart "
+                         "(%s per worker, %s to %s): the workers' own writes (reference "
+                         "counts, the old heap the program updates) copy those pages anyway, "
+                         "or no collection reached the old heap.",
+                         a->workload, a->collector, thr, x, lo, hi);
+        }
+        const char *cells[] = {a->workload, a->collector, ka, workers, no, yes, saves, pages};
+        table_row(d, cells);
+    }
+    table_end(d);
+    if (said) {
+        list_begin(d);
+        for (size_t i = 0; i < said; i++)
+            bullet(d, "%s", sentences[i]);
+        list_end(d);
+    }
+    free(sentences);
+}
+
 static void failed_section(doc *d, const gct_results *rows)
 {
     static const char *const h[] = {"configuration", "repetition", "reason"};
@@ -1446,6 +1572,7 @@ static size_t report_body(doc *d, const inputs *in, const gct_report_opts *o,
         best_section(d, &in->s, o->max_p99_us);
         pareto_section(d, &in->s);
         memory_section(d, &in->s);
+        prefork_section(d, &in->rows, &in->s);
         retained_section(d, &in->rows, &in->s);
     } else {
         heading(d, 2, "Best configurations");

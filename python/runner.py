@@ -108,6 +108,7 @@ def parse_args(argv):
     ap.add_argument("--tracemalloc", metavar="K")
     ap.add_argument("--max-pauses", default="100000", metavar="M")
     ap.add_argument("--retained-ops", default="0", metavar="K")
+    ap.add_argument("--prefork", default="0", metavar="K")
     ap.add_argument("--no-callback", action="store_true",
                     help="record no collections (for the hygiene test: counts must not change)")
     a = ap.parse_args(argv)
@@ -116,6 +117,7 @@ def parse_args(argv):
     a.seed = int_arg("--seed", a.seed, 0, (1 << 64) - 1)
     a.max_pauses = int_arg("--max-pauses", a.max_pauses, 1)
     a.retained_ops = int_arg("--retained-ops", a.retained_ops, 0)
+    a.prefork = int_arg("--prefork", a.prefork, 0, 64)
     if a.retained_ops == 1:
         usage_error("--retained-ops: 1 is too few (0: no retention pass, else at least 2)")
     if a.tracemalloc is not None:
@@ -248,6 +250,67 @@ def retained(mod, params, seed, k):
     return {"ops": n, "objects_per_op": (o2 - o1) / n, "bytes_per_op": (b2 - b1) / n}
 
 
+def smaps_rollup():
+    """Private_Dirty and Pss of this process, bytes (/proc/self/smaps_rollup)."""
+    got = {}
+    with open("/proc/self/smaps_rollup") as f:
+        for line in f:
+            name, _, rest = line.partition(":")
+            if name in ("Private_Dirty", "Pss"):
+                got[name] = int(rest.split()[0]) * 1024
+    return {"private_dirty_bytes": got["Private_Dirty"], "pss_bytes": got["Pss"]}
+
+
+def fork_workers(k):
+    """The pre-fork server: fork k workers here, after the set-up and the
+    knobs (gc.freeze() among them).  A worker returns the write end of its
+    pipe and goes on to the timed operations; the parent waits for every
+    worker, prints the first worker's measurement with the workers' medians
+    of time and memory, and exits."""
+    reads, pids = [], []
+    sys.stdout.flush()
+    sys.stderr.flush()
+    for _ in range(k):
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(r)
+            for fd in reads:
+                os.close(fd)
+            return w
+        os.close(w)
+        reads.append(r)
+        pids.append(pid)
+    gc.disable()
+    reports = []
+    for r, pid in zip(reads, pids):
+        with os.fdopen(r) as f:
+            text = f.read()
+        _, status = os.waitpid(pid, 0)
+        if not text or status != 0:
+            print("%s: a pre-fork worker failed (status %d)" % (PROG, status), file=sys.stderr)
+            sys.exit(1)
+        reports.append(json.loads(text))
+
+    def median(key, sub=None):
+        v = sorted((x[sub][key] if sub else x[key]) for x in reports)
+        return v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+
+    out = dict(reports[0])
+    out["wall_s"] = median("wall_s")
+    out["cpu_s"] = median("cpu_s")
+    out["ops_per_s"] = out["ops"] / out["wall_s"] if out["wall_s"] > 0 else None
+    out.pop("smaps_rollup", None)
+    out["prefork"] = {"workers": k,
+                      "private_dirty_bytes": median("private_dirty_bytes", "smaps_rollup"),
+                      "pss_bytes": median("pss_bytes", "smaps_rollup"),
+                      "per_worker": [x["smaps_rollup"] for x in reports]}
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+    os._exit(0)
+
+
 def main(argv):
     a = parse_args(argv)
     mod, path = load_module(a.module)
@@ -337,6 +400,7 @@ def main(argv):
         gc.set_threshold(*threshold)
     if not a.no_callback:
         gc.callbacks.append(cb)
+    worker_fd = fork_workers(a.prefork) if a.prefork else None
     # ---- timed region ----
     c0 = cpu()
     t0 = perf()
@@ -393,7 +457,7 @@ def main(argv):
     # Read before the retention pass, whose tracemalloc costs memory of its own.
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     kept = None
-    if a.retained_ops:
+    if a.retained_ops and worker_fd is None:
         gc.enable()
         try:
             kept = retained(mod, params, a.seed, a.retained_ops)
@@ -436,6 +500,11 @@ def main(argv):
         out["metrics"] = found
     if kept is not None:
         out["retained"] = kept
+    if worker_fd is not None:       # a pre-fork worker: to the parent, with its memory
+        out["smaps_rollup"] = smaps_rollup()
+        with os.fdopen(worker_fd, "w") as f:
+            json.dump(out, f)
+        os._exit(0)
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")
     return 0

@@ -110,7 +110,12 @@ const char *gct_status_name(gct_status s);
     X(F64, garbage_mean_bytes, 1, "mean bytes awaiting collection over the samples")              \
     X(F64, reachable_slope_bytes_per_op, 1, "Theil-Sen slope of the bytes reachable from the roots over the second half of the operations (memory pass)") \
     X(F64, reachable_growth, 1, "that slope's growth over the second half, as a fraction of the median reachable bytes there: steady near 0") \
-    X(I64, peak_rss, 1, "peak resident set of the process, bytes (before any untimed pass)")
+    X(I64, peak_rss, 1, "peak resident set of the process, bytes (before any untimed pass)")  \
+    X(I64, prefork_workers, 1, "pre-fork: workers forked after the set-up (0: none, the ordinary run)") \
+    X(F64, private_dirty_bytes, 1, "pre-fork: a worker's private dirty memory at its end (smaps_rollup), the median over the workers") \
+    X(F64, pss_bytes, 1, "pre-fork: a worker's proportional set size at its end, the median over the workers") \
+    X(F64, heap_pages, 1, "pre-fork: pages of the parent's heap resident when the workers were forked (models)") \
+    X(F64, heap_pages_dirtied, 1, "pre-fork: of them, the pages a worker made its own copy of by writing, the median over the workers (models)")
 
 typedef enum gct_ftype { GCT_F_STR, GCT_F_I64, GCT_F_F64, GCT_F_STATUS } gct_ftype;
 
