@@ -2,10 +2,18 @@
  * (see figure.h). */
 #include "figure.h"
 
+#include <math.h>
+
 /* The quantities the variants show. */
 static double value_ops(const agg *a) { return a->ops_s; }
 static double value_p99(const agg *a) { return a->p99; }
 static double value_peak_mib(const agg *a) { return a->peak / (1 << 20); }
+/* The most garbage awaiting collection at once (the memory pass), MiB. */
+static double value_garbage_mib(const agg *a)
+{
+    const gct_stat *g = gct_summary_stat(a, "garbage_max_bytes");
+    return g ? g->median / (1 << 20) : NAN;
+}
 
 /* heatmap-<key>-<workload>: a quantity over gencycle's gen0 x gen1 grid. */
 static const figure_variant heatmap_metrics[] = {
@@ -13,6 +21,8 @@ static const figure_variant heatmap_metrics[] = {
     {.key = "p99", .metric = "p99 pause", .axis = "µs", .better = "low", .value = value_p99},
     {.key = "peak", .metric = "Peak live memory", .axis = "MiB", .better = "low",
      .value = value_peak_mib},
+    {.key = "garbage", .metric = "Most garbage awaiting collection", .axis = "MiB",
+     .better = "low", .value = value_garbage_mib},
 };
 
 /* tradeoff-<key>-<workload>: a cost against throughput. */
