@@ -372,6 +372,11 @@ void gct__emit_event(gct_heap *h, gct_event_phase phase, int generation, int64_t
 void gct__record_pause(gct_heap *h, gct_pause_kind kind, uint64_t start_ns, int64_t examined,
                        int64_t traversed, int64_t freed)
 {
+    /* A collection of generation g restarts the windows of g and younger. */
+    int g = kind <= GCT_PAUSE_GEN2 ? (int)kind : kind == GCT_PAUSE_FULL ? GCT_MAX_GEN - 1 : -1;
+    int64_t between = g >= 0 ? h->hot.alloc_bytes - h->alloc_bytes_at[g] : 0;
+    for (int k = 0; k <= g; k++)
+        h->alloc_bytes_at[k] = h->hot.alloc_bytes;
     if (!h->record_pauses)
         return;
     uint64_t end = gct_now_ns();
@@ -383,6 +388,7 @@ void gct__record_pause(gct_heap *h, gct_pause_kind kind, uint64_t start_ns, int6
         .examined = examined,
         .traversed = traversed,
         .freed = freed,
+        .alloc_bytes = between,
         .kind = kind,
     };
 }

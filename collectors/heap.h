@@ -73,6 +73,10 @@ typedef struct gct_pause {
     int64_t examined;     /* objects looked at */
     int64_t traversed;    /* references traversed (gct_gen_stats says which) */
     int64_t freed;        /* objects freed */
+    /* Bytes allocated since the previous collection of this generation or
+     * an older one (a full collection: since the previous full one): what
+     * a threshold in objects let through (0 for cascades and mark steps). */
+    int64_t alloc_bytes;
     gct_pause_kind kind;
 } gct_pause;
 
@@ -138,6 +142,7 @@ typedef struct gct__heap_hot {
     int64_t live_objects, live_bytes;
     int64_t peak_objects, peak_bytes;
     int64_t total_allocs, total_frees;
+    int64_t alloc_bytes;  /* bytes ever allocated: what thresholds, counting objects, miss */
 
     gct_pool pool;
 
@@ -440,6 +445,7 @@ static inline gct_obj *gct__alloc_uncounted(gct_heap *h, const gct_shape *s)
     if (hh->young && (s->flags & GCT_SHAPE_CONTAINER))
         gct__link_append_before(o, hh->young);
     hh->total_allocs++;
+    hh->alloc_bytes += (int64_t)size;
     hh->live_objects++;
     hh->live_bytes += (int64_t)size;
     if (hh->live_objects > hh->peak_objects)

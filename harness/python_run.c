@@ -282,6 +282,7 @@ static bool read_output(const char *text, const gct_repetition_opts *o, gct_resu
             .start_ms = json_number_value(json_array_get(p, 0)),
             .duration_us = json_number_value(json_array_get(p, 1)),
             .freed = jint_at(p, 3),
+            .alloc_bytes = -1, /* the interpreter does not say */
         };
         snprintf(row.kind, sizeof row.kind, "gen%d", (int)jint_at(p, 2));
         gct_pause_rows_push(pauses, &row);

@@ -137,9 +137,18 @@ static void pause_metrics(const rep_ctx *x, gct_result *r, const gct_heap *h, ui
             .duration_us = (double)p[i].duration_ns / 1e3,
             .examined = p[i].examined,
             .freed = p[i].freed,
+            .alloc_bytes = p[i].alloc_bytes,
         };
         snprintf(row.kind, sizeof row.kind, "%s", gct_pause_kind_name(p[i].kind));
         gct_pause_rows_push(&x->out->pauses, &row);
+        /* The most bytes a threshold in objects let through before a
+         * collection of each generation (a full one counts as the oldest). */
+        int g = p[i].kind <= GCT_PAUSE_GEN2 ? (int)p[i].kind
+                : p[i].kind == GCT_PAUSE_FULL ? 2 : -1;
+        double *most[] = {&r->alloc_bytes_between_gen0, &r->alloc_bytes_between_gen1,
+                          &r->alloc_bytes_between_gen2};
+        if (g >= 0 && !(*most[g] >= (double)p[i].alloc_bytes))
+            *most[g] = (double)p[i].alloc_bytes;
     }
     gct_repetition_pause_metrics(r, x->out->pauses.rows + first, n, (double)wall_ns / 1e6);
 }

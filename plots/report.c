@@ -1009,8 +1009,9 @@ static void memory_workload(doc *d, const gct_summary *s, const char *wl)
     heading(d, 3, wl);
     static const char *const h[] = {"configuration", "garbage awaiting, most",
                                     "garbage awaiting, mean", "peak live", "peak RSS",
+                                    "allocated between gen0 / full collections, most",
                                     "reachable bytes, 2nd half", "memory"};
-    table_begin(d, 7, h);
+    table_begin(d, 8, h);
     size_t shown = 0;
     for (size_t i = 0; i < n; i++) {
         if (shown >= MAX_MEMORY_ROWS - 1 && c[i] != deflt)
@@ -1027,7 +1028,11 @@ static void memory_workload(doc *d, const gct_summary *s, const char *wl)
         double g = stat_median(a, "reachable_growth");
         snprintf(growth, sizeof growth, isfinite(g) ? "%+.1f%%" : "-", 100 * g);
         int grows = gct_summary_grows(a);
-        const char *cells[] = {id, gm, gmean, peak, rss, growth,
+        char b0[32], b2[32], between[80];
+        mib_text(stat_median(a, "alloc_bytes_between_gen0"), b0, sizeof b0);
+        mib_text(stat_median(a, "alloc_bytes_between_gen2"), b2, sizeof b2);
+        snprintf(between, sizeof between, "%s / %s", b0, b2);
+        const char *cells[] = {id, gm, gmean, peak, rss, between, growth,
                                grows > 0 ? "NOT STEADY: still growing" : grows == 0 ? "steady" : "-"};
         table_row(d, cells);
         shown++;
@@ -1098,7 +1103,9 @@ static void memory_section(doc *d, const gct_summary *s)
             "than %.0f%% there, or whose collector never frees some garbage (refcount's "
             "cycles), is not steady. Garbage awaiting collection is not a trend (a threshold's "
             "sawtooth can be longer than the run): its cost is the columns before. Peak RSS is "
-            "the whole process's.",
+            "the whole process's. Thresholds count objects: the bytes allocated between two "
+            "collections (of generation 0, and before a full one; '-': none ran) show how much "
+            "memory they let through.",
          GCT_MEMORY_SAMPLES, 100 * GCT_GROWS_FRACTION);
     for (size_t w = 0; w < s->nworkloads; w++)
         memory_workload(d, s, s->workloads[w]);

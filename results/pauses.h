@@ -1,12 +1,16 @@
 /*
  * pauses.h — pauses/<config-id>.csv: every pause of every repetition of a
  * configuration, one row each, columns selected by name:
- *   rep, start_ms, duration_us, kind, examined, freed
- * start_ms counts from the start of the repetition's timed operations.
+ *   rep, start_ms, duration_us, kind, examined, freed, alloc_bytes
+ * start_ms counts from the start of the repetition's timed operations;
+ * alloc_bytes is the bytes allocated since the previous collection of the
+ * same generation or an older one (models; -1: not known, as in files
+ * written before the column, which the reader still takes).
  */
 #ifndef GCT_PAUSES_H
 #define GCT_PAUSES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +22,7 @@ typedef struct gct_pause_row {
     char kind[12]; /* gen0, gen1, gen2, full, cascade */
     int64_t examined;
     int64_t freed;
+    int64_t alloc_bytes; /* -1: not known */
 } gct_pause_row;
 
 typedef struct gct_pause_rows {

@@ -115,7 +115,10 @@ const char *gct_status_name(gct_status s);
     X(F64, private_dirty_bytes, 1, "pre-fork: a worker's private dirty memory at its end (smaps_rollup), the median over the workers") \
     X(F64, pss_bytes, 1, "pre-fork: a worker's proportional set size at its end, the median over the workers") \
     X(F64, heap_pages, 1, "pre-fork: pages of the parent's heap resident when the workers were forked (models)") \
-    X(F64, heap_pages_dirtied, 1, "pre-fork: of them, the pages a worker made its own copy of by writing, the median over the workers (models)")
+    X(F64, heap_pages_dirtied, 1, "pre-fork: of them, the pages a worker made its own copy of by writing, the median over the workers (models)") \
+    X(F64, alloc_bytes_between_gen0, 1, "the most bytes allocated between two collections of generation 0 or older (models; empty: none)") \
+    X(F64, alloc_bytes_between_gen1, 1, "the same before a collection of generation 1 (or older)") \
+    X(F64, alloc_bytes_between_gen2, 1, "the same before a full collection: what the object-counting thresholds let through")
 
 typedef enum gct_ftype { GCT_F_STR, GCT_F_I64, GCT_F_F64, GCT_F_STATUS } gct_ftype;
 

@@ -114,6 +114,16 @@ def main():
               "the report flags a growing structure as not steady")
         check(all(c + " is not steady" not in md for c in (lo, hi, rc_none)),
               "and nothing steady (gen0 5M's garbage is a cost, not a trend)")
+        # Bytes between collections: a threshold in objects, seen in bytes.
+        check(first(lo, "alloc_bytes_between_gen0") > 0 and
+              first(lo, "alloc_bytes_between_gen2") >= first(lo, "alloc_bytes_between_gen0"),
+              "700: bytes between gen0 collections, more before a full one: %s %s" % (
+                  first(lo, "alloc_bytes_between_gen0"), first(lo, "alloc_bytes_between_gen2")))
+        check(first(hi, "alloc_bytes_between_gen0") != first(hi, "alloc_bytes_between_gen0"),
+              "5M never collected: no window (%s)" % first(hi, "alloc_bytes_between_gen0"))
+        prow = rows(os.path.join(out, "pauses", lo + ".csv"))
+        check(prow and all(int(x["alloc_bytes"]) > 0 for x in prow if x["kind"] == "gen0"),
+              "the pauses file gives each collection's bytes allocated before it")
         # The samples behind them, one file per configuration, and the figure.
         mem = os.path.join(out, "memory")
         files = sorted(os.listdir(mem)) if os.path.isdir(mem) else []

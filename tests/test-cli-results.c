@@ -179,17 +179,18 @@ Test(cli, a_sweep_draws_every_figure_it_has_data_for)
     char plots[300], small[600] = "";
     snprintf(plots, sizeof plots, "%s/plots", outdir);
     /* collectors, throughput-gen0, and per workload: pause CDF, timeline,
-     * 3 heatmaps, 2 trade-offs, MMU = 2 + 2 x 8 = 18 figures. */
+     * memory, 4 heatmaps, 2 trade-offs, MMU = 2 + 2 x 10 = 22 figures. */
     size_t svg = count_files(plots, ".svg", 2000, small, sizeof small);
     size_t png = count_files(plots, ".png", 5000, small, sizeof small);
-    GCT_ASSERT_EQ(svg, 18, "%zu SVG figures", svg);
-    GCT_ASSERT_EQ(png, 18, "%zu PNG figures", png);
+    GCT_ASSERT_EQ(svg, 22, "%zu SVG figures", svg);
+    GCT_ASSERT_EQ(png, 22, "%zu PNG figures", png);
     cr_assert_not(small[0], "a figure is suspiciously small: %s", small);
     static const char *const expect[] = {"collectors.png", "throughput-gen0.png",
                                          "pause-cdf-dlist.png", "pause-timeline-cache.png",
                                          "heatmap-ops-dlist.png", "heatmap-p99-cache.png",
                                          "heatmap-peak-dlist.png", "tradeoff-pause-cache.png",
-                                         "tradeoff-memory-dlist.png", "mmu-cache.png"};
+                                         "tradeoff-memory-dlist.png", "mmu-cache.png",
+                                         "memory-dlist.png", "heatmap-garbage-cache.png"};
     for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
         char p[600];
         snprintf(p, sizeof p, "%s/%s", plots, expect[i]);

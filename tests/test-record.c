@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pauses.h"
 #include "record.h"
 
 static char path[64];
@@ -279,5 +280,36 @@ Test(record, a_file_older_than_the_late_fields_reads_them_as_empty)
     fclose(f);
     char *e = expect_error();
     cr_assert(strstr(e, "is missing"), "%s", e);
+    unlink(path);
+}
+
+Test(record, a_pauses_file_from_before_alloc_bytes_still_reads)
+{
+    make_path();
+    FILE *f = fopen(path, "w");
+    fputs("rep,start_ms,duration_us,kind,examined,freed\n0,1.5,20.000,gen0,700,10\n", f);
+    fclose(f);
+    gct_pause_rows pr;
+    char err[512];
+    GCT_ASSERT_EQ(gct_pauses_read(path, &pr, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(pr.n, 1);
+    GCT_ASSERT_EQ(pr.rows[0].freed, 10);
+    GCT_ASSERT_EQ(pr.rows[0].alloc_bytes, -1, "not known in an old file");
+    gct_pause_rows_free(&pr);
+    /* Written now: the column round-trips; a row short of it is refused. */
+    gct_pause_rows_push(&pr, &(gct_pause_row){.rep = 1, .kind = "gen2", .alloc_bytes = 123456});
+    f = fopen(path, "w");
+    gct_pauses_write(f, &pr);
+    fclose(f);
+    gct_pause_rows_free(&pr);
+    GCT_ASSERT_EQ(gct_pauses_read(path, &pr, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(pr.rows[0].alloc_bytes, 123456);
+    gct_pause_rows_free(&pr);
+    f = fopen(path, "w");
+    fputs("rep,start_ms,duration_us,kind,examined,freed,alloc_bytes\n0,1.5,20.000,gen0,700,10\n",
+          f);
+    fclose(f);
+    GCT_ASSERT_EQ(gct_pauses_read(path, &pr, err, sizeof err), -1, "a short row");
+    cr_assert(strstr(err, ":2: malformed pause row"), "%s", err);
     unlink(path);
 }

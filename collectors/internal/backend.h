@@ -62,6 +62,9 @@ struct gct_heap {
     size_t npauses, pauses_cap;
     bool record_pauses;
     uint64_t created_ns;
+    /* hot.alloc_bytes at the last collection of each generation (the
+     * oldest's slot also for full collections): gct_pause.alloc_bytes. */
+    int64_t alloc_bytes_at[GCT_MAX_GEN];
 
     gct_event_fn on_event;
     void *on_event_ud;
