@@ -205,7 +205,7 @@ Test(cli, a_sweep_draws_every_figure_it_has_data_for)
     o = gctune("plot", outdir, "--pdf", NULL);
     GCT_ASSERT_EQ(o.status, 0, "%s", o.stderr_text);
     free_out(&o);
-    GCT_ASSERT_EQ(count_files(plots, ".pdf", 1000, NULL, 0), 18);
+    GCT_ASSERT_EQ(count_files(plots, ".pdf", 1000, NULL, 0), 22);
 
     /* The report: every section, links only to files that exist, and an HTML
      * page that needs nothing else (figures inline, no network). */
