@@ -189,10 +189,24 @@ int gct_prefork_repetition(const gct_config *c, const gct_repetition_opts *o,
     if (!h) {
         gct_result_fail(&r, "%s", err);
     } else {
+        /* The parent, as python/runner.py's does it: the set-up, a full
+         * collection (the long-lived heap is old, and CPython's rule for
+         * full collections counts it), then gc.freeze() if freeze=1.  The
+         * knob is held back over the set-up so that the freeze comes after
+         * the collection. */
+        int64_t freeze = 0;
+        gct_heap_get_knob(h, "freeze", &freeze);
         gct_heap_set_limit(h, o->heap_limit);
+        if (freeze)
+            gct_heap_set_knob(h, "freeze", 0, err, sizeof err);
         run = gct_workload_start(c->workload, h, c->params, c->seed, err, sizeof err);
-        if (!run)
+        if (!run) {
             gct_result_fail(&r, "setup: %s", err);
+        } else {
+            gct_heap_collect(h, GCT_GEN_FULL);
+            if (freeze && gct_heap_freeze(h) < 0)
+                gct_result_fail(&r, "%s cannot freeze", c->collector->name);
+        }
     }
     uint64_t *pages = NULL;
     long npages = run ? object_pages(h, &pages) : -1;

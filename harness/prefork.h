@@ -1,9 +1,10 @@
 /*
  * prefork.h — a repetition as a pre-fork server runs it (gunicorn or uWSGI
  * with --preload, Instagram's set-up): the parent builds the workload's
- * long-lived heap, applies the knobs (freeze=1: gc.freeze() once the set-up
- * is done; gen0=0: gc.disable()), and forks K workers that each run the
- * operations.  Each worker reports, at its end, its private dirty memory
+ * long-lived heap, collects it fully (as python/runner.py does before its
+ * timed region: the heap is old when the workers start), applies the knobs
+ * (freeze=1: gc.freeze(); gen0=0: gc.disable()), and forks K workers that
+ * each run the operations.  Each worker reports, at its end, its private dirty memory
  * and PSS (/proc/self/smaps_rollup) and how many of the pages that held
  * the parent's objects at the fork it has made its own copy of by writing
  * (/proc/self/pagemap's exclusively-mapped bit): the memory a

@@ -1132,6 +1132,14 @@ static void knobs_but_freeze(const gct_config_summary *c, char *buf, size_t len,
     free(copy);
 }
 
+/* Bytes with their sign: "-48.0 KiB". */
+static void signed_bytes(double b, char *buf, size_t len)
+{
+    char t[32];
+    gct_fmt_bytes(fabs(b), t, sizeof t);
+    snprintf(buf, len, "%s%s", b < 0 ? "-" : "", t);
+}
+
 /* The per-process values of field for c, and their least and most. */
 static size_t samples_range(const gct_results *rows, const gct_config_summary *c,
                             const char *field, double *lo, double *hi)
@@ -1200,11 +1208,11 @@ static void prefork_section(doc *d, const gct_results *rows, const gct_summary *
             gct_fmt_bytes(pb, yes, sizeof yes);
             samples_range(rows, a, "private_dirty_bytes", &alo, &ahi);
             samples_range(rows, b, "private_dirty_bytes", &blo, &bhi);
-            char x[32], lo[32], hi[32];
-            gct_fmt_bytes(fabs(pa - pb), x, sizeof x);
-            gct_fmt_bytes(alo - bhi, lo, sizeof lo);
-            gct_fmt_bytes(ahi - blo, hi, sizeof hi);
-            snprintf(saves, sizeof saves, "%s%s (%s to %s)", pa >= pb ? "" : "-", x, lo, hi);
+            char x[40], lo[40], hi[40];
+            signed_bytes(pa - pb, x, sizeof x);
+            signed_bytes(alo - bhi, lo, sizeof lo);
+            signed_bytes(ahi - blo, hi, sizeof hi);
+            snprintf(saves, sizeof saves, "%s (%s to %s)", x, lo, hi);
             double db = stat_median(b, "heap_pages_dirtied");
             if (isfinite(da) && isfinite(db))
                 snprintf(pages, sizeof pages, "%.0f / %.0f of %.0f", da, db,

@@ -413,6 +413,9 @@ def main(argv):
     t1 = perf()
     c1 = cpu()
     # ---- end of the timed region ----
+    # A pre-fork worker's memory, before anything after it touches the
+    # parent's objects (gc.get_objects() below increfs every one it lists).
+    rollup = smaps_rollup() if worker_fd is not None else None
     gc.disable()
     count = gc.get_count()
     s1 = gc.get_stats()
@@ -501,7 +504,7 @@ def main(argv):
     if kept is not None:
         out["retained"] = kept
     if worker_fd is not None:       # a pre-fork worker: to the parent, with its memory
-        out["smaps_rollup"] = smaps_rollup()
+        out["smaps_rollup"] = rollup
         with os.fdopen(worker_fd, "w") as f:
             json.dump(out, f)
         os._exit(0)

@@ -60,9 +60,11 @@ def main():
     tmp = tempfile.mkdtemp(prefix="gct-prefork-")
     try:
         out = os.path.join(tmp, "m")
-        p = run([a.gctune, "sweep", "-c", "gencycle,gencycle313", "-w", "trees", "-p", "depth=7",
-                 "-p", "long_depth=15", "-k", "freeze=0,1", "--gen0", "0,700", "--gen1", "10",
-                 "--gen2", "10", "--ops", "500", "--reps", "2", "--no-aa", "--prefork", "2",
+        # A long-lived tree small enough (8191 nodes) for the workers' young
+        # garbage to reach CPython's 25% rule: full collections run.
+        p = run([a.gctune, "sweep", "-c", "gencycle,gencycle313", "-w", "trees", "-p", "depth=8",
+                 "-p", "long_depth=12", "-k", "freeze=0,1", "--gen0", "0,700", "--gen1", "10",
+                 "--gen2", "10", "--ops", "1500", "--reps", "2", "--no-aa", "--prefork", "2",
                  "--no-plots", "--quiet", "--out", out])
         check(p.returncode == 0, "the pre-fork sweep: %s" % p.stderr[-400:])
         by = {}
@@ -84,7 +86,7 @@ def main():
                   "%s: without freeze the collections copy the parent's heap: %r of %.0f" % (
                       col, [r["heap_pages_dirtied"] for r in off], pages))
             check({r["heap_pages_dirtied"] for r in on} == {r["heap_pages_dirtied"] for r in quiet}
-                  and float(on[0]["heap_pages_dirtied"]) <= 0.01 * pages,
+                  and float(on[0]["heap_pages_dirtied"]) <= 0.05 * pages,
                   "%s: with freeze the collector writes to no page of the frozen heap: "
                   "%r pages as with the collector disabled (%r), of %.0f" % (
                       col, [r["heap_pages_dirtied"] for r in on],
