@@ -17,31 +17,13 @@ memory pass (harness/memory_pass.h), end to end.
 Exit status: 0, 1 a failure.
 """
 import argparse
-import csv
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def rows(path):
-    if not os.path.exists(path):
-        return []
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def run(args):
-    return subprocess.run(args, capture_output=True, text=True, timeout=600)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checklib import check, finish, rows, run  # noqa: E402
 
 
 def main():
@@ -155,8 +137,7 @@ def main():
               "compare flags the growing one: %s" % (p.stdout[-600:] + p.stderr[-300:]))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("check-memory: %d failure%s" % (len(failures), "" if len(failures) == 1 else "s"))
-    return 1 if failures else 0
+    return finish("check-memory")
 
 
 if __name__ == "__main__":

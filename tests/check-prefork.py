@@ -17,40 +17,13 @@ python/runner.py --prefork), end to end.
 Exit status: 0, 1 a failure.
 """
 import argparse
-import csv
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def rows(path):
-    if not os.path.exists(path):
-        return []
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def run(args):
-    return subprocess.run(args, capture_output=True, text=True, timeout=600)
-
-
-def python311():
-    for c in ("python3.11", "python3"):
-        p = shutil.which(c)
-        if p and run([p, "-c", "import sys; sys.exit(sys.version_info[:2] != (3, 11))"]
-                     ).returncode == 0:
-            return p
-    return None
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checklib import check, finish, python311, rows, run  # noqa: E402
 
 
 def main():
@@ -126,8 +99,7 @@ def main():
                       p.stderr[-300:]))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("check-prefork: %d failure%s" % (len(failures), "" if len(failures) == 1 else "s"))
-    return 1 if failures else 0
+    return finish("check-prefork")
 
 
 if __name__ == "__main__":

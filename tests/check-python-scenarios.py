@@ -24,46 +24,20 @@ user module's PARAMS and OPS, and the retention pass, end to end.
 Skips (77) when no CPython 3.11 is found.  Exit status: 0, 1 a failure.
 """
 import argparse
-import csv
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checklib import check, finish, python311, rows, run  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def rows(path):
-    if not os.path.exists(path):
-        return []
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def run(args, timeout=900):
-    return subprocess.run(args, capture_output=True, text=True, timeout=timeout)
 
 
 def extra(r):
     return dict(kv.split("=", 1) for kv in r["extra"].split(";") if "=" in kv)
-
-
-def python311():
-    for c in ("python3.11", "python3"):
-        p = shutil.which(c)
-        if p and run([p, "-c", "import sys; sys.exit(sys.version_info[:2] != (3, 11))"]
-                     ).returncode == 0:
-            return p
-    return None
 
 
 def check_list(gctune):
@@ -286,9 +260,7 @@ def main():
             check_retention_hygiene(py)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("check-python-scenarios: %d failure%s" % (len(failures),
-                                                   "" if len(failures) == 1 else "s"))
-    return 1 if failures else 0
+    return finish("check-python-scenarios")
 
 
 if __name__ == "__main__":
