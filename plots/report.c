@@ -936,7 +936,8 @@ static void retained_section(doc *d, const gct_results *rows, const gct_summary 
             snprintf(params, sizeof params, "%s", c->params[0] ? c->params : "-");
             module_metrics(rows, c->id, met, sizeof met);
             const char *cells[] = {c->workload, c->collector, params, ko, kb,
-                                   gct_summary_grows(c) ? "grows" : "steady", col, unc, gar,
+                                   gct_summary_grows(c) ? "NOT STEADY: grows" : "steady", col,
+                                   unc, gar,
                                    met[0] ? met : "-"};
             table_row(d, cells);
         }
