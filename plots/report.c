@@ -1034,7 +1034,7 @@ static void memory_workload(doc *d, const gct_summary *s, const char *wl)
         mib_text(stat_median(a, "alloc_bytes_between_gen2"), b2, sizeof b2);
         snprintf(between, sizeof between, "%s / %s", b0, b2);
         const char *cells[] = {id, gm, gmean, peak, rss, between, growth,
-                               grows > 0 ? "NOT STEADY: still growing" : grows == 0 ? "steady" : "-"};
+                               grows > 0 ? "NOT STEADY" : grows == 0 ? "steady" : "-"};
         table_row(d, cells);
         shown++;
     }
