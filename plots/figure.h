@@ -121,6 +121,7 @@ bool fig_prepare_upgrade(plot_ctx *c, figure *fig);
 bool fig_prepare_transfer(plot_ctx *c, figure *fig);
 /* figures-memory.c */
 bool fig_prepare_memory(plot_ctx *c, figure *fig);
+bool fig_prepare_prefork(plot_ctx *c, figure *fig);
 /* figures-pauses.c */
 bool fig_prepare_pause_cdf(plot_ctx *c, figure *fig);
 bool fig_prepare_pause_timeline(plot_ctx *c, figure *fig);

@@ -1,11 +1,15 @@
-/* figures-memory.c — the data step of the memory figure, drawn from a
- * model's memory pass (memory/<config-id>.csv, results/memseries.h; see
- * figure.h). */
+/* figures-memory.c — the data steps of the memory figures (see figure.h):
+ * memory, from a model's memory pass (memory/<config-id>.csv,
+ * results/memseries.h), and prefork, from the pre-fork runs' records. */
 #include "figure.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "format.h"
 #include "memseries.h"
 
@@ -62,5 +66,73 @@ bool fig_prepare_memory(plot_ctx *c, figure *fig)
              "garbage at once: %s%s%s.",
              fig->wl, said, GCT_MEMORY_SAMPLES, most_text, most_of ? ", " : "",
              most_of ? most_of->id : "");
+    return true;
+}
+
+/* ---- prefork ---------------------------------------------------------------- */
+
+/* The least and most of field over the processes of id, in MiB. */
+static void mib_range(const plot_ctx *c, const char *id, const char *field, double *lo,
+                      double *hi)
+{
+    double *v = gct_xcalloc(c->rows.n + 1, sizeof *v);
+    size_t n = gct_summary_samples(&c->rows, id, gct_result_field(field), v);
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        *lo = fmin(*lo, v[i] / (1 << 20));
+        *hi = fmax(*hi, v[i] / (1 << 20));
+    }
+    free(v);
+}
+
+bool fig_prepare_prefork(plot_ctx *c, figure *fig)
+{
+    char path[4400];
+    gct_afile af;
+    FILE *f = NULL;
+    size_t rows = 0;
+    double workers = NAN;
+    for (size_t i = 0; i < c->sum->n; i++) {
+        const agg *a = &c->sum->configs[i];
+        char knobs[512];
+        const gct_stat *pd = gct_summary_stat(a, "private_dirty_bytes");
+        if (strcmp(a->workload, fig->wl) || a->aa_of[0] || !pd || !isfinite(pd->median) ||
+            gct_summary_knobs_but_freeze(a, knobs, sizeof knobs) != 0)
+            continue;
+        const agg *b = gct_summary_frozen_twin(c->sum, a, "private_dirty_bytes");
+        if (!b)
+            continue;
+        if (!f && !(f = plot_data_open(c, &af, path, sizeof path, "%s.csv", fig->stem)))
+            return false;
+        if (!rows)
+            fprintf(f, "label,no_mib,no_lo,no_hi,yes_mib,yes_lo,yes_hi\n");
+        double alo, ahi, blo, bhi;
+        mib_range(c, a->id, "private_dirty_bytes", &alo, &ahi);
+        mib_range(c, b->id, "private_dirty_bytes", &blo, &bhi);
+        char thr[48];
+        gct_summary_thresholds(a, thr, sizeof thr);
+        fprintf(f, "\"%s %s\",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", a->collector, thr,
+                pd->median / (1 << 20), alo, ahi,
+                gct_summary_stat(b, "private_dirty_bytes")->median / (1 << 20), blo, bhi);
+        const gct_stat *w = gct_summary_stat(a, "prefork_workers");
+        if (w && isfinite(w->median))
+            workers = w->median;
+        rows++;
+    }
+    if (!f)
+        return false; /* no pre-fork run with and without freeze: nothing to say */
+    if (!plot_data_close(c, &af))
+        return false;
+    fig_var(fig, "file", path);
+    fig_var(fig, "wl", fig->wl);
+    char w[16];
+    snprintf(w, sizeof w, isfinite(workers) ? "%.0f" : "?", workers);
+    fig_var(fig, "workers", w);
+    snprintf(fig->caption, sizeof fig->caption,
+             "What gc.freeze() saves each pre-fork worker on %s (--prefork): its private dirty "
+             "memory without and with freeze, per collector and threshold setting; bars the "
+             "medians over the processes, whiskers their least and most.",
+             fig->wl);
     return true;
 }

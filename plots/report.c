@@ -1114,25 +1114,6 @@ static void memory_section(doc *d, const gct_summary *s)
 
 /* ---- pre-fork workers: what gc.freeze() saves each one ------------------- */
 
-/* The knobs of c without freeze ("gen0=700;gen1=10;..."), into buf;
- * *freeze gets its value (-1: no such knob). */
-static void knobs_but_freeze(const gct_config_summary *c, char *buf, size_t len, int *freeze)
-{
-    *freeze = -1;
-    buf[0] = 0;
-    char *copy = gct_xstrdup(c->knobs), *save = NULL;
-    size_t used = 0;
-    for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
-        if (!strncmp(kv, "freeze=", 7)) {
-            *freeze = atoi(kv + 7);
-            continue;
-        }
-        if (used < len)
-            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ";" : "", kv);
-    }
-    free(copy);
-}
-
 /* Bytes with their sign: "-48.0 KiB". */
 static void signed_bytes(double b, char *buf, size_t len)
 {
@@ -1181,20 +1162,11 @@ static void prefork_section(doc *d, const gct_results *rows, const gct_summary *
     char (*sentences)[400] = gct_xcalloc(s->n + 1, sizeof *sentences);
     for (size_t i = 0; i < s->n; i++) {
         const gct_config_summary *a = &s->configs[i];
-        char ka[512], kb[512];
-        int fa, fb;
-        knobs_but_freeze(a, ka, sizeof ka, &fa);
-        if (a->aa_of[0] || fa != 0 || !isfinite(stat_median(a, "private_dirty_bytes")))
+        char ka[512];
+        if (a->aa_of[0] || gct_summary_knobs_but_freeze(a, ka, sizeof ka) != 0 ||
+            !isfinite(stat_median(a, "private_dirty_bytes")))
             continue;
-        const gct_config_summary *b = NULL;
-        for (size_t j = 0; j < s->n && !b; j++) {
-            const gct_config_summary *x = &s->configs[j];
-            knobs_but_freeze(x, kb, sizeof kb, &fb);
-            if (!x->aa_of[0] && fb == 1 && !strcmp(x->collector, a->collector) &&
-                !strcmp(x->workload, a->workload) && !strcmp(x->params, a->params) &&
-                !strcmp(ka, kb) && isfinite(stat_median(x, "private_dirty_bytes")))
-                b = x;
-        }
+        const gct_config_summary *b = gct_summary_frozen_twin(s, a, "private_dirty_bytes");
         char no[32], yes[32] = "-", saves[160] = "not measured (no freeze=1 twin)", pages[64],
              workers[16];
         double pa = stat_median(a, "private_dirty_bytes");

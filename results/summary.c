@@ -332,6 +332,41 @@ bool gct_summary_is_candidate(const gct_config_summary *c)
     return c->n > 0 && !c->aa_of[0] && !c->leaks;
 }
 
+int gct_summary_knobs_but_freeze(const gct_config_summary *c, char *buf, size_t len)
+{
+    int freeze = -1;
+    buf[0] = 0;
+    char *copy = gct_xstrdup(c->knobs), *save = NULL;
+    size_t used = 0;
+    for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+        if (!strncmp(kv, "freeze=", 7)) {
+            freeze = atoi(kv + 7);
+            continue;
+        }
+        if (used < len)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ";" : "", kv);
+    }
+    free(copy);
+    return freeze;
+}
+
+const gct_config_summary *gct_summary_frozen_twin(const gct_summary *s,
+                                                  const gct_config_summary *c,
+                                                  const char *field)
+{
+    char kc[512], kx[512];
+    gct_summary_knobs_but_freeze(c, kc, sizeof kc);
+    for (size_t j = 0; j < s->n; j++) {
+        const gct_config_summary *x = &s->configs[j];
+        const gct_stat *st = gct_summary_stat(x, field);
+        if (!x->aa_of[0] && gct_summary_knobs_but_freeze(x, kx, sizeof kx) == 1 &&
+            !strcmp(x->collector, c->collector) && !strcmp(x->workload, c->workload) &&
+            !strcmp(x->params, c->params) && !strcmp(kc, kx) && st && isfinite(st->median))
+            return x;
+    }
+    return NULL;
+}
+
 int gct_summary_grows(const gct_config_summary *c)
 {
     const gct_stat *o = gct_summary_stat(c, "retained_objects_per_op"),

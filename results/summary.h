@@ -126,6 +126,15 @@ double gct_summary_noise_floor_own(const gct_summary *s, const char *workload,
  * does not leak. */
 bool gct_summary_is_candidate(const gct_config_summary *c);
 
+/* The knobs of c without freeze ("gen0=700;gen1=10;...") into buf;
+ * returns the freeze knob's value (-1: c has none). */
+int gct_summary_knobs_but_freeze(const gct_config_summary *c, char *buf, size_t len);
+/* The configuration that is c with freeze=1 (the same collector, workload,
+ * parameters and other knobs), with field measured; NULL if none ran. */
+const gct_config_summary *gct_summary_frozen_twin(const gct_summary *s,
+                                                  const gct_config_summary *c,
+                                                  const char *field);
+
 /* Is c's memory still growing ("not steady")?  1 yes, 0 no (steady), -1
  * not measured.  A real interpreter's retention pass (python/README.md):
  * yes when a fresh state keeps at least GCT_GROWS_OBJECTS objects or

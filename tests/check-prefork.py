@@ -72,6 +72,10 @@ def main():
         check("## Pre-fork workers: what gc.freeze() saves" in md and
               "trees on gencycle at 700/10/10: freeze saves " in md,
               "the report says what freeze saves")
+        if shutil.which("gnuplot"):
+            p = run([a.gctune, "plot", out])
+            check(os.path.exists(os.path.join(out, "plots", "prefork-trees.png")),
+                  "the pre-fork figure is drawn: %s" % (p.stdout[-300:] + p.stderr[-300:]))
         # Bad values, and the command that does not take it.
         for bad in ("0", "65", "x"):
             d = os.path.join(tmp, "bad" + bad)
