@@ -25,6 +25,11 @@ static void on_signal(int sig)
     gct_result_session_stop = 1;
 }
 
+/* Ctrl-C, kill, a closed terminal (SIGHUP) and a closed pipe (SIGPIPE:
+ * `gctune sweep | head`) all stop the sweep the same way: the running
+ * processes are killed, what finished is kept, and the directory is
+ * finalised and says it was interrupted.  (After SIGPIPE, writes to the
+ * closed stdout fail with EPIPE instead of killing the sweep unfinalised.) */
 void gct_result_session_catch_signals(void)
 {
     struct sigaction sa;
@@ -32,6 +37,8 @@ void gct_result_session_catch_signals(void)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGPIPE, &sa, NULL);
 }
 
 json_t *gct_result_session_loadavg_json(void)

@@ -299,7 +299,9 @@ Test(cli, a_failing_configuration_is_recorded_and_the_sweep_goes_on)
     rm_rf(parent);
 }
 
-Test(cli, an_interrupted_sweep_keeps_what_finished)
+/* A sweep stopped by sig once a configuration has finished: exit 130, what
+ * finished kept, meta.json's outcome says interrupted. */
+static void interrupt_with(int sig)
 {
     fresh_outdir();
     char so[] = "/tmp/gct-cli-out-XXXXXX", se[] = "/tmp/gct-cli-err-XXXXXX";
@@ -315,9 +317,9 @@ Test(cli, an_interrupted_sweep_keeps_what_finished)
     for (int i = 0; i < 6000 && !exists(p); i++)
         usleep(10000);
     cr_assert(exists(p), "no configuration finished within a minute");
-    kill(pid, SIGINT);
+    kill(pid, sig);
     out o = finish(pid, so, se);
-    GCT_ASSERT_EQ(o.status, 130, "interrupted sweep exited %d", o.status);
+    GCT_ASSERT_EQ(o.status, 130, "a sweep stopped by %s exited %d", strsignal(sig), o.status);
     cr_assert(strstr(o.stderr_text, "interrupted"), "%s", o.stderr_text);
     free_out(&o);
     gct_results set;
@@ -327,7 +329,44 @@ Test(cli, an_interrupted_sweep_keeps_what_finished)
     GCT_ASSERT_LT(set.n, 10000, "the sweep did not stop");
     gct_results_free(&set);
     json_t *meta = load_json(outdir, "meta.json");
-    cr_assert(json_is_true(json_object_get(json_object_get(meta, "outcome"), "interrupted")));
+    cr_assert(json_is_true(json_object_get(json_object_get(meta, "outcome"), "interrupted")),
+              "%s: meta.json says interrupted", strsignal(sig));
+    json_decref(meta);
+    char parent[160];
+    snprintf(parent, sizeof parent, "%s", outdir);
+    *strrchr(parent, '/') = 0;
+    rm_rf(parent);
+}
+
+Test(cli, an_interrupted_sweep_keeps_what_finished) { interrupt_with(SIGINT); }
+
+/* Issue 16: a closed terminal killed the sweep unfinalised. */
+Test(cli, a_hangup_stops_the_sweep_as_an_interrupt_does) { interrupt_with(SIGHUP); }
+
+Test(cli, a_terminated_sweep_keeps_what_finished) { interrupt_with(SIGTERM); }
+
+/* `gctune sweep | head -1`: the first progress line, then the closed pipe
+ * stops the sweep as an interrupt does (it used to die unfinalised). */
+Test(cli, a_closed_pipe_stops_the_sweep_as_an_interrupt_does)
+{
+    fresh_outdir();
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "\"%s\" sweep -c gencycle -w dlist -p lists=5 --gen0 10..2000+10 --ops 300 "
+             "--reps 1 --no-plots --out '%s' | head -1 >/dev/null; exit ${PIPESTATUS[0]}",
+             getenv("GCTUNE"), outdir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/bin/bash", "bash", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    cr_assert(WIFEXITED(st), "bash ended by a signal");
+    GCT_ASSERT_EQ(WEXITSTATUS(st), 130, "gctune exited %d after its pipe closed", WEXITSTATUS(st));
+    json_t *meta = load_json(outdir, "meta.json");
+    cr_assert(json_is_true(json_object_get(json_object_get(meta, "outcome"), "interrupted")),
+              "meta.json says interrupted");
     json_decref(meta);
     char parent[160];
     snprintf(parent, sizeof parent, "%s", outdir);
