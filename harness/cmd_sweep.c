@@ -182,6 +182,13 @@ int gct_cmd_sweep(int argc, char **argv)
             fprintf(stderr, "gctune sweep: %s\n", err);
         }
     }
+    if (!res.out[0] && status == GCT_EXIT_USAGE) {
+        /* Refused before anything ran (the directory is another's, say):
+         * the message said why, and there is nothing to count. */
+        gct_result_session_result_free(&res);
+        gct_measure_free(&m);
+        return status;
+    }
     printf("\n%zu of %zu configurations ran (%zu processes), %zu failed%s; results in %s\n",
            res.configs_done, m.n, res.processes_run, res.configs_failed,
            res.interrupted ? " (interrupted)" : "", out);

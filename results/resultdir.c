@@ -3,10 +3,12 @@
 #include "resultdir.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,9 +24,66 @@ static int join(char *buf, size_t len, const char *dir, const char *name, char *
     return 0;
 }
 
+/* The directories this process holds the lock of (by their real path): a
+ * process that prepares one twice (tune) must not lock itself out. */
+static char *locked[64];
+static size_t nlocked;
+
+/* OUT/.lock, held (flock) for as long as this process lives, with its pid
+ * in it: two sweeps into one directory would destroy each other's files.
+ * The second is refused, naming the first's pid. */
+static int lock_dir(const char *dir, char *err, size_t errlen)
+{
+    char *real = realpath(dir, NULL);
+    for (size_t i = 0; real && i < nlocked; i++)
+        if (!strcmp(locked[i], real)) {
+            free(real);
+            return 0;
+        }
+    char p[4096];
+    if (join(p, sizeof p, dir, ".lock", err, errlen)) {
+        free(real);
+        return -1;
+    }
+    int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open %s: %s", p, strerror(errno));
+        free(real);
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        char pid[32] = "";
+        ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+        pid[n > 0 ? n : 0] = 0;
+        pid[strcspn(pid, "\n")] = 0;
+        snprintf(err, errlen,
+                 "%s is in use by another gctune (pid %s): wait for it to end, or choose another "
+                 "--out",
+                 dir, pid[0] ? pid : "unknown");
+        close(fd);
+        free(real);
+        return -1;
+    }
+    char pid[32];
+    int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)len, 0) != len) {
+        snprintf(err, errlen, "cannot write %s: %s", p, strerror(errno));
+        close(fd);
+        free(real);
+        return -1;
+    }
+    if (real && nlocked < sizeof locked / sizeof locked[0])
+        locked[nlocked++] = real; /* the fd stays open: the lock lasts the process */
+    else
+        free(real);
+    return 0;
+}
+
 int gct_rdir_prepare(const char *dir, bool force, char *err, size_t errlen)
 {
     char p[4096];
+    if (gct_mkdirs(dir, err, errlen) || lock_dir(dir, err, errlen))
+        return -1;
     if (join(p, sizeof p, dir, "results.csv", err, errlen))
         return -1;
     if (!force && access(p, F_OK) == 0) {

@@ -22,8 +22,10 @@
 
 #include "record.h"
 
-/* Create OUT, OUT/pauses and OUT/.work (children's scratch).  An OUT that
- * already holds a results.csv is refused unless force. */
+/* Create OUT, OUT/pauses and OUT/.work (children's scratch), and lock OUT
+ * for this process's lifetime (OUT/.lock holds its pid): an OUT another
+ * gctune holds is refused, naming that one's pid.  An OUT that already
+ * holds a results.csv is refused unless force. */
 int gct_rdir_prepare(const char *dir, bool force, char *err, size_t errlen);
 
 int gct_rdir_write_results(const char *dir, const gct_results *rows, char *err, size_t errlen);

@@ -299,6 +299,59 @@ Test(cli, a_failing_configuration_is_recorded_and_the_sweep_goes_on)
     rm_rf(parent);
 }
 
+/* Issue 16: two --force sweeps into one directory destroyed each other.
+ * The second is refused while the first runs, naming its pid, and the
+ * first finishes whole. */
+Test(cli, a_directory_in_use_is_refused_naming_its_holder)
+{
+    fresh_outdir();
+    char so[] = "/tmp/gct-cli-out-XXXXXX", se[] = "/tmp/gct-cli-err-XXXXXX";
+    close(mkstemp(so));
+    close(mkstemp(se));
+    const char *args[] = {"sweep", "-c", "gencycle", "-w", "dlist", "-p", "lists=5", "--gen0",
+                          "10..400+10", "--gen1", "10", "--gen2", "10", "--ops", "300", "--reps",
+                          "1", "--no-plots", "--out", outdir, "--quiet", NULL};
+    pid_t pid = start(args, so, se);
+    /* The lock is taken before the first process starts: from then on the
+     * directory is the first sweep's, for the seconds it runs. */
+    char p[512], lock[512];
+    snprintf(p, sizeof p, "%s/results.csv", outdir);
+    snprintf(lock, sizeof lock, "%s/.lock", outdir);
+    for (int i = 0; i < 6000 && !exists(lock); i++)
+        usleep(10000);
+    cr_assert(exists(lock), "the first sweep took no lock within a minute");
+    usleep(100000); /* its pid written */
+    out o = gctune("sweep", "-c", "gencycle", "-w", "trees", "--ops", "10", "--reps", "1",
+                   "--force", "--no-plots", "--quiet", "--out", outdir, NULL);
+    char want[64];
+    snprintf(want, sizeof want, "in use by another gctune (pid %ld)", (long)pid);
+    GCT_ASSERT_EQ(o.status, 2, "the second sweep exited %d: %s", o.status, o.stderr_text);
+    cr_assert(strstr(o.stderr_text, want), "%s", o.stderr_text);
+    cr_assert(!strstr(o.stdout_text, "configurations ran"), "nothing to count: %s",
+              o.stdout_text);
+    free_out(&o);
+    o = finish(pid, so, se);
+    GCT_ASSERT_EQ(o.status, 0, "the first sweep: %s", o.stderr_text);
+    free_out(&o);
+    gct_results set;
+    char err[512];
+    GCT_ASSERT_EQ(gct_results_read_csv(p, &set, err, sizeof err), 0, "%s", err);
+    GCT_ASSERT_EQ(set.n, 41, "the first sweep's 40 configurations and its twin, whole");
+    for (size_t i = 0; i < set.n; i++)
+        GCT_ASSERT_STR_EQ(set.rows[i].workload, "dlist");
+    gct_results_free(&set);
+    /* Once it has ended the directory is free again. */
+    o = gctune("sweep", "-c", "gencycle", "-w", "trees", "--ops", "10", "--reps", "1",
+               "--gen0", "700", "--gen1", "10", "--gen2", "10", "--force", "--no-plots",
+               "--quiet", "--out", outdir, NULL);
+    GCT_ASSERT_EQ(o.status, 0, "%s", o.stderr_text);
+    free_out(&o);
+    char parent[160];
+    snprintf(parent, sizeof parent, "%s", outdir);
+    *strrchr(parent, '/') = 0;
+    rm_rf(parent);
+}
+
 /* A sweep stopped by sig once a configuration has finished: exit 130, what
  * finished kept, meta.json's outcome says interrupted. */
 static void interrupt_with(int sig)
